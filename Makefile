@@ -1,0 +1,35 @@
+# Hataraku — two commands:  `make run`  (platform with demo data)  and  `make test`  (every test).
+SHELL := /bin/bash
+PORT ?= 8000
+# uv from PATH, or a private copy installed from PyPI into .tools/ on first use.
+UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
+
+.PHONY: run test lint sync bench messages clean
+
+$(CURDIR)/.tools/bin/uv:
+	python3 -m venv .tools && .tools/bin/python -m pip install --quiet --disable-pip-version-check uv
+
+sync: $(if $(findstring .tools,$(UV)),$(UV))
+	$(UV) sync --frozen
+
+run: sync
+	PORT=$(PORT) $(UV) run hataraku serve --port $(PORT)
+
+test: sync
+	@bash scripts/ensure-browser
+	$(UV) run pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+lint: sync
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+	$(UV) run mypy .
+
+bench: sync
+	$(UV) run python bench/ledger.py
+
+messages:
+	$(UV) run python manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=.tools
+	$(UV) run python manage.py hataraku_compilemessages
+
+clean:
+	rm -rf var .tools

@@ -1,0 +1,22 @@
+"""Production: secrets and hosts must come from the environment; HTTPS everywhere."""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import env, env_bool
+
+DEBUG = False
+if not os.environ.get("SECRET_KEY") and not env_bool("HATARAKU_ALLOW_DEFAULT_SECRET"):
+    raise ImproperlyConfigured("SECRET_KEY must be set in production.")
+if not os.environ.get("HATARAKU_FIELD_KEY") and not env_bool("HATARAKU_ALLOW_DEFAULT_SECRET"):
+    raise ImproperlyConfigured("HATARAKU_FIELD_KEY must be set in production.")
+
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from hataraku.core import views as core_views
+
+from .api import api
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("me/", include("hataraku.accounts.urls")),
+    path("profile/", include("hataraku.profiles.urls")),
+    path("money/", include("hataraku.ledger.urls")),
+    path("payments/", include("hataraku.payments.urls")),
+    path("api/", api.urls),
+    path("django-admin/", admin.site.urls),
+    path("", include("hataraku.core.urls")),
+]
+
+if settings.DEBUG:  # pragma: no cover
+    pass

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .constants import ClientKind
+
+
+class SignupForm(forms.Form):
+    """Extra fields on allauth's sign-up form. allauth calls `signup()` after it has created the user."""
+
+    display_name = forms.CharField(
+        label=_("表示名"),
+        max_length=80,
+        help_text=_("ほかの利用者に表示される名前です。本名でなくてもかまいません。"),
+    )
+    want_work = forms.BooleanField(label=_("仕事を受けたい(ワーカー)"), required=False, initial=True)
+    want_hire = forms.BooleanField(label=_("仕事を依頼したい(クライアント)"), required=False)
+    client_kind = forms.ChoiceField(
+        label=_("依頼するときの立場"),
+        choices=[("", _("選んでください")), *ClientKind.choices],
+        required=False,
+    )
+    company_name = forms.CharField(label=_("会社名・屋号"), max_length=120, required=False)
+
+    field_order = ["email", "display_name", "password1", "password2", "want_work", "want_hire"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("want_work") and not data.get("want_hire"):
+            raise forms.ValidationError(
+                _("「仕事を受けたい」か「仕事を依頼したい」の少なくとも一つを選んでください。"),
+                code="no_role",
+            )
+        if data.get("want_hire") and not data.get("client_kind"):
+            self.add_error("client_kind", _("個人か法人かを選んでください。"))
+        if data.get("client_kind") == ClientKind.COMPANY and not data.get("company_name"):
+            self.add_error("company_name", _("法人として依頼する場合は会社名を入力してください。"))
+        return data
+
+    def signup(self, request: Any, user: Any) -> None:
+        user.display_name = self.cleaned_data["display_name"]
+        user.is_worker = bool(self.cleaned_data.get("want_work"))
+        user.is_client = bool(self.cleaned_data.get("want_hire"))
+        user.client_kind = self.cleaned_data.get("client_kind") or ""
+        user.company_name = self.cleaned_data.get("company_name") or ""
+        user.save()

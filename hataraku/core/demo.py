@@ -1,0 +1,138 @@
+"""Demo data: the personas of ../shared/PERSONAS.md, in Japanese. Idempotent: running it twice changes
+nothing the second time. Each app that has demo data adds a `demo.py` with `load(people)`; `APP_LOADERS`
+lists them in the order they depend on each other.
+
+The passwords are for a local demo only and are printed by `hataraku demo --accounts`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+DEMO_PASSWORD = "hataraku-demo-2026"
+
+
+@dataclass(frozen=True)
+class Persona:
+    key: str
+    email: str
+    display_name: str
+    persona: str
+    role: str
+    flags: dict[str, Any] = field(default_factory=dict)
+
+
+PERSONAS: tuple[Persona, ...] = (
+    Persona(
+        "sakura",
+        "sakura@demo.hataraku.jp",
+        "中村 さくら",
+        "子育て中の親(長野県松本市)",
+        "worker",
+        {"is_worker": True},
+    ),
+    Persona(
+        "kenichi",
+        "kenichi@demo.hataraku.jp",
+        "山本 健一",
+        "介護中の家族(高知県四万十市)",
+        "worker",
+        {"is_worker": True},
+    ),
+    Persona(
+        "misaki",
+        "misaki@demo.hataraku.jp",
+        "佐藤 美咲",
+        "画面読み上げ利用者(大阪府堺市)",
+        "worker",
+        {"is_worker": True},
+    ),
+    Persona(
+        "shota",
+        "shota@demo.hataraku.jp",
+        "田中 翔太",
+        "地方の新人ワーカー(宮崎県日南市)",
+        "worker",
+        {"is_worker": True},
+    ),
+    Persona(
+        "hidamari",
+        "hidamari@demo.hataraku.jp",
+        "ひだまり出版 担当者",
+        "法人クライアント(株式会社ひだまり出版)",
+        "client",
+        {"is_client": True, "client_kind": "company", "company_name": "株式会社ひだまり出版"},
+    ),
+    Persona(
+        "naoko",
+        "naoko@demo.hataraku.jp",
+        "鈴木 直子",
+        "個人クライアント(ベーカリー店主)",
+        "client",
+        {"is_client": True, "client_kind": "individual"},
+    ),
+    Persona(
+        "nichinan",
+        "nichinan@demo.hataraku.jp",
+        "日南市 商工・マーケティング課",
+        "自治体パートナー(宮崎県日南市)",
+        "municipal",
+        {"is_municipal_staff": True, "municipality_name": "日南市 商工・マーケティング課"},
+    ),
+    Persona(
+        "staff", "staff@demo.hataraku.jp", "Hataraku サポート", "運営スタッフ", "staff", {"is_staff": True}
+    ),
+)
+
+APP_LOADERS = [
+    "hataraku.profiles.demo",
+    "hataraku.ledger.demo",
+    "hataraku.payments.demo",
+]
+
+
+def ensure_people() -> dict[str, Any]:
+    User = get_user_model()
+    people: dict[str, Any] = {}
+    for p in PERSONAS:
+        user = User.objects.filter(email=p.email).first()
+        if user is None:
+            user = User.objects.create_user(p.email, DEMO_PASSWORD, display_name=p.display_name, **p.flags)
+        EmailAddress.objects.get_or_create(
+            user=user, email=p.email, defaults={"verified": True, "primary": True}
+        )
+        people[p.key] = user
+    return people
+
+
+@transaction.atomic
+def load() -> dict[str, Any]:
+    people = ensure_people()
+    for dotted in APP_LOADERS:
+        try:
+            module = importlib.import_module(dotted)
+        except ModuleNotFoundError as exc:
+            if exc.name == dotted:
+                continue
+            raise
+        module.load(people)
+    return people
+
+
+def accounts_table() -> list[dict[str, str]]:
+    return [
+        {
+            "persona": p.persona,
+            "name": p.display_name,
+            "role": p.role,
+            "email": p.email,
+            "password": DEMO_PASSWORD,
+        }
+        for p in PERSONAS
+    ]

@@ -1,0 +1,75 @@
+/* Hataraku's small script. No inline scripts anywhere (the CSP forbids them): behaviour hangs on data-*
+   attributes. Everything works without this file; it only adds comfort. */
+(function () {
+  "use strict";
+
+  // Put focus on the error summary so a screen reader announces it, and keyboard users start there.
+  function focusErrorSummary() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) { summary.focus(); }
+  }
+
+  // WCAG 2.2.1 Timing Adjustable: warn before the session ends and let the person extend it.
+  function sessionTimeout() {
+    var body = document.body;
+    var timeout = parseInt(body.getAttribute("data-session-timeout") || "0", 10);
+    if (!timeout) { return; }
+    var warning = parseInt(body.getAttribute("data-session-warning") || "300", 10);
+    var url = body.getAttribute("data-session-extend-url");
+    var dialog = document.getElementById("session-dialog");
+    if (!dialog || typeof dialog.showModal !== "function") { return; }
+    var remaining = dialog.querySelector("[data-session-remaining]");
+    var deadline = Date.now() + timeout * 1000;
+    var ticker = null;
+
+    function fmt(seconds) {
+      var m = Math.floor(seconds / 60), s = seconds % 60;
+      return (document.documentElement.lang === "en") ? (m + " min " + s + " s") : (m + "分" + s + "秒");
+    }
+    function tick() {
+      var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+      if (remaining) { remaining.textContent = fmt(left); }
+      if (left <= warning && !dialog.open) { dialog.showModal(); }
+      if (left === 0) { window.location.reload(); }
+    }
+    function extend() {
+      var token = document.querySelector("input[name=csrfmiddlewaretoken]");
+      fetch(url, {
+        method: "POST", credentials: "same-origin",
+        headers: { "X-CSRFToken": token ? token.value : "" }
+      }).then(function (r) { return r.json(); }).then(function (data) {
+        deadline = Date.now() + data.expires_in * 1000;
+        dialog.close();
+      });
+    }
+    dialog.querySelector("[data-session-extend]").addEventListener("click", extend);
+    ticker = window.setInterval(tick, 1000);
+    tick();
+    document.addEventListener("htmx:afterRequest", function () { deadline = Date.now() + timeout * 1000; });
+    return ticker;
+  }
+
+  // Confirm destructive actions with a native dialog, declared by data-confirm="…".
+  function confirmations() {
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      var message = form.getAttribute && form.getAttribute("data-confirm");
+      if (message && !window.confirm(message)) { event.preventDefault(); }
+    });
+  }
+
+  // Send htmx requests with the CSRF token.
+  function htmxCsrf() {
+    document.body.addEventListener("htmx:configRequest", function (event) {
+      var token = document.querySelector("input[name=csrfmiddlewaretoken]");
+      if (token) { event.detail.headers["X-CSRFToken"] = token.value; }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    focusErrorSummary();
+    sessionTimeout();
+    confirmations();
+    htmxCsrf();
+  });
+})();

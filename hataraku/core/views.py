@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_POST
+
+from . import clock
+from .models import AuditEvent
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        db_status = "ok"
+    except Exception as exc:  # the health check must answer, whatever the database does
+        db_status = f"error: {exc.__class__.__name__}"
+    ok = db_status == "ok"
+    return JsonResponse(
+        {
+            "status": "ok" if ok else "degraded",
+            "database": {"status": db_status, "vendor": connection.vendor},
+            "time": clock.now().isoformat(),
+        },
+        status=200 if ok else 503,
+    )
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html")
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/dashboard.html")
+
+
+@require_POST
+@login_required
+def session_extend(request: HttpRequest) -> JsonResponse:
+    # SESSION_SAVE_EVERY_REQUEST already renewed the expiry by the time we get here.
+    request.session.modified = True
+    return JsonResponse({"expires_in": settings.SESSION_COOKIE_AGE})
+
+
+@staff_member_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    events = AuditEvent.objects.select_related("actor")
+    action = request.GET.get("action", "").strip()
+    if action:
+        events = events.filter(action__startswith=action)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_log.html", {"page": page, "action": action})
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/accessibility.html")
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/privacy.html", {"policy_version": settings.HATARAKU_PRIVACY_POLICY_VERSION})
