@@ -6,8 +6,14 @@ import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PUBLIC_PAGES = ["/", "/accessibility/", "/privacy/", "/accounts/login/", "/accounts/signup/",
-                "/accounts/password/reset/"]
+PUBLIC_PAGES = [
+    "/",
+    "/accessibility/",
+    "/privacy/",
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/password/reset/",
+]
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
