@@ -13,7 +13,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Only failed log-ins stay limited in tests (their throttling is itself under test).
-ACCOUNT_RATE_LIMITS: dict[str, str | bool] = dict.fromkeys(
+ACCOUNT_RATE_LIMITS: dict[str, str | bool] = dict.fromkeys(  # type: ignore[no-redef]
     ["login", "signup", "confirm_email", "reset_password"], False
 )
 ACCOUNT_RATE_LIMITS["login_failed"] = "10/m/ip,5/5m/key"
