@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -14,10 +13,9 @@ urlpatterns = [
     path("profile/", include("hataraku.profiles.urls")),
     path("money/", include("hataraku.ledger.urls")),
     path("payments/", include("hataraku.payments.urls")),
+    path("jobs/", include("hataraku.jobs.urls")),
+    path("contracts/", include("hataraku.contracts.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
     path("", include("hataraku.core.urls")),
 ]
-
-if settings.DEBUG:  # pragma: no cover
-    pass

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "hataraku.profiles",
     "hataraku.ledger",
     "hataraku.payments",
+    "hataraku.jobs",
+    "hataraku.contracts",
 ]
 
 MIDDLEWARE = [

@@ -94,6 +94,8 @@ APP_LOADERS = [
     "hataraku.profiles.demo",
     "hataraku.ledger.demo",
     "hataraku.payments.demo",
+    "hataraku.jobs.demo",
+    "hataraku.contracts.demo",
 ]
 
 
