@@ -15,6 +15,8 @@ urlpatterns = [
     path("payments/", include("hataraku.payments.urls")),
     path("jobs/", include("hataraku.jobs.urls")),
     path("contracts/", include("hataraku.contracts.urls")),
+    path("messages/", include("hataraku.messaging.urls")),
+    path("reviews/", include("hataraku.reviews.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
     path("", include("hataraku.core.urls")),

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "hataraku.payments",
     "hataraku.jobs",
     "hataraku.contracts",
+    "hataraku.messaging",
+    "hataraku.reviews",
 ]
 
 MIDDLEWARE = [
@@ -149,7 +151,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Hataraku] "
 # Failed log-ins are limited per account *and* per IP, but the per-IP limit is generous: a municipal
 # training room or a family shares one address, and one person's typos must not lock the others out.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed": "30/m/ip,5/5m/key",
     "login": "60/m/ip",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
@@ -247,3 +249,33 @@ FORM_RENDERER = "hataraku.core.forms.HatarakuFormRenderer"
 # --- product rules kept in one place -------------------------------------------------------------------
 HATARAKU_PRIVACY_POLICY_VERSION = "2026-11-01"
 HATARAKU_SENSITIVE_CONSENT_VERSION = "2026-11-01"
+
+# --- payments (hataraku.payments) ----------------------------------------------------------------------
+# "bank_transfer" (embedded: the client transfers, staff confirm) or "stripe" (card via PaymentIntents).
+HATARAKU_PAYMENT_PROVIDER = env("HATARAKU_PAYMENT_PROVIDER", "bank_transfer")
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET")
+# Where clients send bank transfers (shown with the reference code on the funding page).
+HATARAKU_RECEIVING_ACCOUNT = {
+    "bank_name": env("HATARAKU_RECEIVING_BANK_NAME", "はたらく銀行"),
+    "branch_name": env("HATARAKU_RECEIVING_BRANCH_NAME", "本店営業部"),
+    "account_type": env("HATARAKU_RECEIVING_ACCOUNT_TYPE", "普通"),
+    "account_number": env("HATARAKU_RECEIVING_ACCOUNT_NUMBER", "0000000"),
+    "holder_name": env("HATARAKU_RECEIVING_HOLDER_NAME", "ハタラク（カ"),
+}
+# The platform as sender of the Zengin payout file (総合振込): codes given by the platform's bank.
+HATARAKU_ZENGIN_SENDER = {
+    "company_code": env("HATARAKU_ZENGIN_COMPANY_CODE", "0000000000"),
+    "company_name_kana": env("HATARAKU_ZENGIN_COMPANY_NAME_KANA", "ハタラク（カ"),
+    "bank_code": env("HATARAKU_ZENGIN_BANK_CODE", "0000"),
+    "bank_name_kana": env("HATARAKU_ZENGIN_BANK_NAME_KANA", ""),
+    "branch_code": env("HATARAKU_ZENGIN_BRANCH_CODE", "000"),
+    "branch_name_kana": env("HATARAKU_ZENGIN_BRANCH_NAME_KANA", ""),
+    "account_type": env("HATARAKU_ZENGIN_ACCOUNT_TYPE", "1"),
+    "account_number": env("HATARAKU_ZENGIN_ACCOUNT_NUMBER", "0000000"),
+}
+# The issuer printed on qualified invoices (適格請求書) and receipts. The default number is fictional
+# but has a valid check digit.
+HATARAKU_INVOICE_ISSUER_NAME = env("HATARAKU_INVOICE_ISSUER_NAME", "Hataraku株式会社")
+HATARAKU_INVOICE_REGISTRATION_NUMBER = env("HATARAKU_INVOICE_REGISTRATION_NUMBER", "T9234567890123")
+HATARAKU_INVOICE_NUMBER_PREFIX = env("HATARAKU_INVOICE_NUMBER_PREFIX", "HTK")

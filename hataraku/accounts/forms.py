@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .constants import ClientKind
@@ -47,3 +48,54 @@ class SignupForm(forms.Form):
         user.client_kind = self.cleaned_data.get("client_kind") or ""
         user.company_name = self.cleaned_data.get("company_name") or ""
         user.save()
+
+
+class AccountSettingsForm(forms.Form):
+    display_name = forms.CharField(
+        label=_("表示名"),
+        max_length=80,
+        help_text=_("ほかの利用者に表示される名前です。本名でなくてもかまいません。"),
+    )
+    preferred_language = forms.ChoiceField(label=_("表示言語"), choices=settings.LANGUAGES)
+
+
+class AddClientRoleForm(forms.Form):
+    client_kind = forms.ChoiceField(
+        label=_("依頼するときの立場"),
+        choices=ClientKind.choices,
+        widget=forms.RadioSelect,
+    )
+    company_name = forms.CharField(
+        label=_("会社名・屋号"),
+        max_length=120,
+        required=False,
+        help_text=_("法人として依頼する場合に入力してください。"),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("client_kind") == ClientKind.COMPANY and not (data.get("company_name") or "").strip():
+            self.add_error("company_name", _("法人として依頼する場合は会社名を入力してください。"))
+        return data
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label=_("現在のパスワード"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    understood = forms.BooleanField(
+        label=_("退会すると元に戻せないこと、報酬などの取引記録は法律に従って匿名で残ることを理解しました"),
+        error_messages={"required": _("退会するには、確認のチェックを入れてください。")},
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("パスワードが正しくありません。"), code="wrong_password")
+        return password

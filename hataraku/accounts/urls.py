@@ -6,4 +6,6 @@ app_name = "accounts"
 
 urlpatterns = [
     path("settings/", views.settings_page, name="settings"),
+    path("data.json", views.data_download, name="data_download"),
+    path("delete/", views.delete_account, name="delete"),
 ]

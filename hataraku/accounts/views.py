@@ -1,10 +1,107 @@
 from __future__ import annotations
 
+from typing import cast
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from hataraku.core.errors import DomainError
+from hataraku.core.privacy import export_filename, personal_data_export
+
+from . import services
+from .constants import Role
+from .forms import AccountDeleteForm, AccountSettingsForm, AddClientRoleForm
+from .models import User
+
+
+def _me(request: HttpRequest) -> User:
+    # Only called behind login_required, so the user is a real account.
+    return cast(User, request.user)
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def settings_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/settings.html")
+    user = _me(request)
+    settings_form = AccountSettingsForm(
+        initial={"display_name": user.display_name, "preferred_language": user.preferred_language},
+        prefix="settings",
+    )
+    client_form = AddClientRoleForm(prefix="client")
+    action = request.POST.get("action", "")
+    if request.method == "POST" and action == "settings":
+        settings_form = AccountSettingsForm(request.POST, prefix="settings")
+        if settings_form.is_valid():
+            try:
+                updated = services.account_update_settings(
+                    user=user, actor=user, **settings_form.cleaned_data
+                )
+            except DomainError as exc:
+                settings_form.add_error(exc.field, exc.message)
+            else:
+                messages.success(request, _("アカウント設定を保存しました。"))
+                response = redirect("accounts:settings")
+                # The language switches right away; the preference is also kept on the account.
+                response.set_cookie(
+                    settings.LANGUAGE_COOKIE_NAME,
+                    updated.preferred_language,
+                    samesite="Lax",
+                    secure=request.is_secure(),
+                )
+                return response
+    elif request.method == "POST" and action == "add_worker":
+        services.account_add_role(user=user, actor=user, role=Role.WORKER)
+        messages.success(request, _("ワーカーの役割を追加しました。働ける条件を設定すると、合う仕事が見つかります。"))
+        return redirect("accounts:settings")
+    elif request.method == "POST" and action == "add_client":
+        client_form = AddClientRoleForm(request.POST, prefix="client")
+        if client_form.is_valid():
+            try:
+                services.account_add_role(user=user, actor=user, role=Role.CLIENT, **client_form.cleaned_data)
+            except DomainError as exc:
+                client_form.add_error(exc.field if exc.field in client_form.fields else None, exc.message)
+            else:
+                messages.success(request, _("クライアントの役割を追加しました。"))
+                return redirect("accounts:settings")
+    return render(
+        request,
+        "accounts/settings.html",
+        {
+            "settings_form": settings_form,
+            "client_form": client_form,
+            "role_labels": [Role(role).label for role in user.roles],
+        },
+    )
+
+
+@login_required
+@require_GET
+def data_download(request: HttpRequest) -> HttpResponse:
+    me = _me(request)
+    body = personal_data_export(user=me, actor=me)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{export_filename()}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request: HttpRequest) -> HttpResponse:
+    user = _me(request)
+    form = AccountDeleteForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_delete(user=user, actor=user)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            logout(request)
+            messages.success(request, _("退会の手続きが終わりました。ご利用ありがとうございました。"))
+            return redirect("core:home")
+    return render(request, "accounts/delete.html", {"form": form})

@@ -96,6 +96,8 @@ APP_LOADERS = [
     "hataraku.payments.demo",
     "hataraku.jobs.demo",
     "hataraku.contracts.demo",
+    "hataraku.messaging.demo",
+    "hataraku.reviews.demo",
 ]
 
 

@@ -6,6 +6,8 @@ our terms say otherwise; the rounding mode is named at each call so that a reade
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 Yen = int
@@ -33,3 +35,109 @@ def format_yen(amount: Yen) -> str:
     """¥1,234 — the sign before the symbol for negative amounts."""
     sign = "-" if amount < 0 else ""
     return f"{sign}¥{abs(amount):,}"
+
+
+# --- platform fees ----------------------------------------------------------------------------------------
+#
+# Every rate and every date it applies from lives here. A release's fee is *marginal*: the fee on the
+# contract's cumulative released amount after the release, minus the fee on the amount before it, so a
+# contract paid in three parts costs exactly what it would cost paid at once. Each tier's fee is rounded
+# down to the yen (切り捨て) before the tiers are added; the consumption tax on a fee is rounded down too.
+
+
+@dataclass(frozen=True)
+class FeeTier:
+    """`rate` applies to the part of the cumulative amount above `above` (and up to the next tier)."""
+
+    above: Yen
+    rate: Decimal
+
+
+@dataclass(frozen=True)
+class FeeSchedule:
+    effective_from: date
+    project_tiers: tuple[FeeTier, ...]
+    task_rate: Decimal
+
+
+FEE_SCHEDULES: tuple[FeeSchedule, ...] = (
+    FeeSchedule(
+        effective_from=date(2024, 11, 1),
+        project_tiers=(
+            FeeTier(above=0, rate=Decimal("0.20")),
+            FeeTier(above=100_000, rate=Decimal("0.10")),
+            FeeTier(above=200_000, rate=Decimal("0.05")),
+        ),
+        task_rate=Decimal("0.20"),
+    ),
+)
+
+
+def fee_schedule_on(day: date) -> FeeSchedule:
+    """The schedule in force on `day` (the latest one that started on or before it)."""
+    current = [s for s in FEE_SCHEDULES if s.effective_from <= day]
+    if not current:
+        raise ValueError(f"no fee schedule in force on {day}")
+    return max(current, key=lambda s: s.effective_from)
+
+
+def tiered_fee(cumulative: Yen, schedule: FeeSchedule) -> Yen:
+    """The project fee on a contract's whole `cumulative` amount; each tier's part rounded down."""
+    if cumulative < 0:
+        raise ValueError("cumulative amount cannot be negative")
+    total = 0
+    tiers = schedule.project_tiers
+    for index, tier in enumerate(tiers):
+        upper = tiers[index + 1].above if index + 1 < len(tiers) else None
+        if cumulative <= tier.above:
+            break
+        part = (min(cumulative, upper) if upper is not None else cumulative) - tier.above
+        total += apply_rate(part, tier.rate, rounding=ROUND_DOWN)
+    return total
+
+
+@dataclass(frozen=True)
+class FeeBreakdown:
+    fee: Yen
+    tax: Yen
+
+    @property
+    def total(self) -> Yen:
+        return self.fee + self.tax
+
+
+def project_fee(*, amount: Yen, cumulative_before: Yen, schedule: FeeSchedule) -> FeeBreakdown:
+    """Marginal tiered fee for releasing `amount` when `cumulative_before` was already released."""
+    if amount < 0:
+        raise ValueError("amount cannot be negative")
+    fee = tiered_fee(cumulative_before + amount, schedule) - tiered_fee(cumulative_before, schedule)
+    return FeeBreakdown(fee=fee, tax=consumption_tax(fee))
+
+
+def task_fee(*, amount: Yen, schedule: FeeSchedule) -> FeeBreakdown:
+    """Flat task-format fee, rounded down, plus its consumption tax, rounded down."""
+    fee = apply_rate(amount, schedule.task_rate, rounding=ROUND_DOWN)
+    return FeeBreakdown(fee=fee, tax=consumption_tax(fee))
+
+
+# --- withholding income tax (源泉徴収) --------------------------------------------------------------------
+#
+# Income Tax Act art. 204 with the special reconstruction income tax: 10.21 % of one payment up to
+# ¥1,000,000 and 20.42 % of the part above. Each part is rounded down to the yen (国税庁: 1円未満切り捨て).
+
+WITHHOLDING_THRESHOLD: Yen = 1_000_000
+WITHHOLDING_RATE_LOW = Decimal("0.1021")
+WITHHOLDING_RATE_HIGH = Decimal("0.2042")
+
+
+def withholding_tax(payment: Yen) -> Yen:
+    """Withholding on one payment of `payment` yen."""
+    if payment < 0:
+        raise ValueError("payment cannot be negative")
+    low = min(payment, WITHHOLDING_THRESHOLD)
+    high = payment - low
+    return int(
+        (Decimal(low) * WITHHOLDING_RATE_LOW + Decimal(high) * WITHHOLDING_RATE_HIGH).quantize(
+            Decimal(1), rounding=ROUND_DOWN
+        )
+    )

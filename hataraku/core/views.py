@@ -39,7 +39,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/dashboard.html")
+    from allauth.mfa.adapter import get_adapter as get_mfa_adapter
+
+    return render(
+        request, "core/dashboard.html", {"mfa_enabled": get_mfa_adapter().is_mfa_enabled(request.user)}
+    )
 
 
 @require_POST

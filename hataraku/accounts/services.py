@@ -1,0 +1,125 @@
+"""Writes on a person's account: settings, self-service roles, and account deletion."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from hataraku.core import clock
+from hataraku.core.audit import audit_record
+from hataraku.core.errors import DomainError
+from hataraku.core.models import AuditEvent
+
+from .constants import ClientKind, Role
+from .models import User
+
+DELETED_DISPLAY_NAME = "退会したユーザー"
+
+# Only these roles can be taken by the person themselves. Municipal partner staff and platform staff
+# are granted by staff in the Django admin, after an agreement with the municipality / an employment.
+SELF_SERVICE_ROLES = (Role.WORKER, Role.CLIENT)
+
+
+def account_update_settings(*, user: User, actor: Any, display_name: str, preferred_language: str) -> User:
+    display_name = display_name.strip()
+    if not display_name:
+        raise DomainError(_("表示名を入力してください。"), field="display_name")
+    languages = {code for code, _name in settings.LANGUAGES}
+    if preferred_language not in languages:
+        raise DomainError(_("選べる表示言語から選んでください。"), field="preferred_language")
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        changed = {
+            field: value
+            for field, value in (("display_name", display_name), ("preferred_language", preferred_language))
+            if getattr(locked, field) != value
+        }
+        for field, value in changed.items():
+            setattr(locked, field, value)
+        if changed:
+            locked.save(update_fields=list(changed))
+            audit_record(
+                actor=actor, action="accounts.settings_updated", target=locked, data={"fields": sorted(changed)}
+            )
+    return locked
+
+
+def account_add_role(
+    *, user: User, actor: Any, role: str, client_kind: str = "", company_name: str = ""
+) -> User:
+    """Add the worker or client role to oneself. Adding a role one already has changes nothing."""
+    if role not in SELF_SERVICE_ROLES:
+        raise DomainError(
+            _("この役割は運営スタッフだけが設定できます。"), code="role_not_self_service", field="role"
+        )
+    company_name = company_name.strip()
+    if role == Role.CLIENT:
+        if client_kind not in ClientKind.values:
+            raise DomainError(_("個人か法人かを選んでください。"), field="client_kind")
+        if client_kind == ClientKind.COMPANY and not company_name:
+            raise DomainError(
+                _("法人として依頼する場合は会社名を入力してください。"), field="company_name"
+            )
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if role == Role.WORKER:
+            if locked.is_worker:
+                return locked
+            locked.is_worker = True
+            locked.save(update_fields=["is_worker"])
+        else:
+            if locked.is_client:
+                return locked
+            locked.is_client = True
+            locked.client_kind = client_kind
+            locked.company_name = company_name if client_kind == ClientKind.COMPANY else ""
+            locked.save(update_fields=["is_client", "client_kind", "company_name"])
+        audit_record(actor=actor, action="accounts.role_added", target=locked, data={"role": str(role)})
+    return locked
+
+
+def account_delete(*, user: User, actor: Any) -> User:
+    """Delete a person's account.
+
+    Every app erases its personal data first (`hataraku.core.privacy.erase_user_data`), then the User
+    row is anonymised rather than deleted: ledger entries, contracts and invoices point at it, and
+    Japanese law (法人税法・所得税法の帳簿保存義務, 7 years) requires keeping transaction records. The row
+    keeps no personal data and can never log in again.
+    """
+    from hataraku.core.privacy import erase_user_data
+
+    if user.deleted_at is not None:
+        raise DomainError(_("このアカウントはすでに退会済みです。"), code="already_deleted")
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        erase_user_data(locked)
+        locked.email = f"deleted-{locked.pk}@invalid"
+        locked.display_name = DELETED_DISPLAY_NAME
+        locked.set_unusable_password()
+        locked.is_active = False
+        locked.deleted_at = clock.now()
+        locked.is_worker = False
+        locked.is_client = False
+        locked.client_kind = ""
+        locked.company_name = ""
+        locked.is_municipal_staff = False
+        locked.municipality_name = ""
+        locked.is_staff = False
+        locked.is_superuser = False
+        locked.preferred_language = "ja"
+        locked.save()
+        locked.groups.clear()
+        locked.user_permissions.clear()
+        # The audit trail stays (it is evidence), but the e-mail address written into its labels is
+        # personal data: relabel it with the anonymous address.
+        AuditEvent.objects.filter(actor=locked).update(actor_label=locked.email)
+        audit_record(
+            actor=actor if getattr(actor, "pk", None) != locked.pk else locked,
+            action="accounts.deleted",
+            target=locked,
+            data={"self_service": getattr(actor, "pk", None) == locked.pk},
+        )
+    return locked

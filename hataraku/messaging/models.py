@@ -1,0 +1,135 @@
+"""Notifications (in-app + email), message threads between a client and a worker, and attachments."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hataraku.core import clock
+
+from .constants import DEFAULT_DIGEST_HOUR, EmailMode
+
+
+class Notification(models.Model):
+    """One in-app notice. The email copy is sent at most once: `emailed_at` is set by a conditional
+    update, and `email_due_at` says when it may go out (after quiet hours, or at the digest hour).
+    `email_due_at` is null when no email is wanted."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("種類"), max_length=60)
+    title = models.CharField(_("件名"), max_length=200)
+    body = models.TextField(_("本文"), blank=True)
+    url = models.CharField(_("リンク先"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("作成日時"), default=clock.now, db_index=True)
+    read_at = models.DateTimeField(_("既読日時"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("メール送信日時"), null=True, blank=True)
+    email_due_at = models.DateTimeField(_("メール送信予定"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("お知らせ")
+        verbose_name_plural = _("お知らせ")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="msg_notif_user_read"),
+            models.Index(fields=["emailed_at", "email_due_at"], name="msg_notif_email_due"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class NotificationPreference(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email_mode = models.CharField(
+        _("メールでのお知らせ"), max_length=20, choices=EmailMode.choices, default=EmailMode.IMMEDIATE
+    )
+    digest_hour = models.PositiveSmallIntegerField(_("まとめて送る時刻(時)"), default=DEFAULT_DIGEST_HOUR)
+
+    class Meta:
+        verbose_name = _("お知らせの設定")
+        verbose_name_plural = _("お知らせの設定")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(digest_hour__gte=0, digest_hour__lte=23), name="msg_pref_digest_hour"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}"
+
+
+class Thread(models.Model):
+    """A conversation about one proposal or one contract, between its client and its worker."""
+
+    # FKPENDING
+    participants = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="message_threads")
+    subject = models.CharField(_("件名"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("作成日時"), default=clock.now)
+    last_message_at = models.DateTimeField(_("最新メッセージ日時"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("メッセージスレッド")
+        verbose_name_plural = _("メッセージスレッド")
+        # CONSTRAINTSPENDING
+
+    def __str__(self) -> str:
+        return self.subject or f"#{self.pk}"
+
+
+class Message(models.Model):
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="messages")
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sent_messages"
+    )
+    body = models.TextField(_("本文"), blank=True)
+    created_at = models.DateTimeField(_("送信日時"), default=clock.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("メッセージ")
+        verbose_name_plural = _("メッセージ")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.sender}: {self.body[:30]}"
+
+
+class Attachment(models.Model):
+    """A file sent with a message. Stored under a private prefix of the default storage and only ever
+    streamed by `messaging:attachment`, which checks that the reader is a participant."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("ファイル"), upload_to="private/messages/%Y/%m/", max_length=300)
+    original_name = models.CharField(_("ファイル名"), max_length=255)
+    content_type = models.CharField(_("種類"), max_length=120)
+    size = models.PositiveIntegerField(_("大きさ(バイト)"))
+
+    class Meta:
+        verbose_name = _("添付ファイル")
+        verbose_name_plural = _("添付ファイル")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ThreadRead(models.Model):
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    last_read_at = models.DateTimeField(_("最後に読んだ日時"))
+
+    class Meta:
+        verbose_name = _("既読位置")
+        verbose_name_plural = _("既読位置")
+        constraints = [models.UniqueConstraint(fields=["thread", "user"], name="msg_threadread_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.thread} / {self.user}"

@@ -1,0 +1,64 @@
+"""Choices, limits and the payout state machine of the payments app, kept in one place."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hataraku.ledger import constants as ledger_constants
+
+# Payout policy amounts are the ledger's (one place for the minimum and the transfer fee); re-exported
+# here so that forms and templates of this app have one import.
+PAYOUT_MINIMUM = ledger_constants.PAYOUT_MINIMUM
+PAYOUT_TRANSFER_FEE = ledger_constants.PAYOUT_TRANSFER_FEE
+
+
+class AccountType(models.TextChoices):
+    # The values are the 預金種目 codes of the Zengin format, so the file writer needs no table.
+    ORDINARY = "1", _("普通")
+    CURRENT = "2", _("当座")
+    SAVINGS = "4", _("貯蓄")
+
+
+class PayoutStatus(models.TextChoices):
+    REQUESTED = "requested", _("申請済み")
+    BATCHED = "batched", _("振込準備中")
+    PAID = "paid", _("振込完了")
+    FAILED = "failed", _("振込できませんでした")
+
+
+# Allowed moves. A failed payout is final: its money has gone back to the balance and the worker asks again.
+PAYOUT_TRANSITIONS: dict[str, frozenset[str]] = {
+    PayoutStatus.REQUESTED: frozenset({PayoutStatus.BATCHED}),
+    PayoutStatus.BATCHED: frozenset({PayoutStatus.PAID, PayoutStatus.FAILED}),
+    PayoutStatus.PAID: frozenset(),
+    PayoutStatus.FAILED: frozenset(),
+}
+
+
+def payout_can_move(current: str, target: str) -> bool:
+    return target in PAYOUT_TRANSITIONS.get(current, frozenset())
+
+
+class Provider(models.TextChoices):
+    BANK_TRANSFER = "bank_transfer", _("銀行振込")
+    STRIPE = "stripe", _("クレジットカード(Stripe)")
+
+
+class ProviderFundingStatus(models.TextChoices):
+    PENDING = "pending", _("入金待ち")
+    SUCCEEDED = "succeeded", _("入金確認済み")
+    VOIDED = "voided", _("取り消し")
+
+
+class DocumentKind(models.TextChoices):
+    INVOICE = "invoice", _("適格請求書")
+    RECEIPT = "receipt", _("領収書")
+
+
+# The consumption tax rate printed on documents, as a whole percent (our services are all at 10 %).
+DOCUMENT_TAX_RATE_PERCENT = 10
+
+# Stripe events that move money; every other event type is acknowledged and ignored.
+STRIPE_EVENT_SUCCEEDED = "payment_intent.succeeded"
+STRIPE_EVENTS_FAILED = frozenset({"payment_intent.payment_failed", "payment_intent.canceled"})

@@ -1,0 +1,192 @@
+"""Reads with rules. Other apps rely on these names: `quiet_hours_for`, `next_allowed_notification_time`,
+`availability_for`, `weekly_available_minutes`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from hataraku.core import clock
+
+from .availability import total_minutes
+from .models import (
+    AvailabilityWindow,
+    DateException,
+    SensitiveConsent,
+    SensitiveReasons,
+    WorkConditions,
+    WorkerProfile,
+)
+
+
+def profile_for(user: Any) -> WorkerProfile | None:
+    return WorkerProfile.objects.filter(user=user).first()
+
+
+def conditions_for(user: Any) -> WorkConditions | None:
+    return WorkConditions.objects.filter(user=user).first()
+
+
+def availability_for(user: Any) -> list[AvailabilityWindow]:
+    """The person's weekly windows, Monday first, in Asia/Tokyo wall-clock times."""
+    return list(AvailabilityWindow.objects.filter(user=user).order_by("weekday", "start", "id"))
+
+
+def weekly_available_minutes(user: Any) -> int:
+    return total_minutes(availability_for(user))
+
+
+def date_exceptions_for(user: Any, *, from_date: dt.date | None = None) -> QuerySet[DateException]:
+    qs = DateException.objects.filter(user=user)
+    if from_date is not None:
+        qs = qs.filter(date__gte=from_date)
+    return qs.order_by("date")
+
+
+def quiet_hours_for(user: Any) -> list[tuple[dt.time, dt.time]]:
+    """Periods (Asia/Tokyo wall clock) in which the person asked not to be notified. A period whose end
+    is before its start runs past midnight. Empty when the person set none."""
+    row = WorkConditions.objects.filter(user=user).values_list("quiet_start", "quiet_end").first()
+    if row is None or row[0] is None or row[1] is None or row[0] == row[1]:
+        return []
+    return [(row[0], row[1])]
+
+
+def _quiet_end_after(local: dt.datetime, start: dt.time, end: dt.time) -> dt.datetime | None:
+    """If `local` falls in the quiet period, the moment that period ends; else None."""
+    t = local.time().replace(tzinfo=None)
+    day = local.date()
+    if start < end:
+        if start <= t < end:
+            return dt.datetime.combine(day, end, tzinfo=clock.TOKYO)
+        return None
+    # Runs past midnight: 22:00–07:00 covers 22:00–24:00 today and 00:00–07:00.
+    if t >= start:
+        return dt.datetime.combine(day + dt.timedelta(days=1), end, tzinfo=clock.TOKYO)
+    if t < end:
+        return dt.datetime.combine(day, end, tzinfo=clock.TOKYO)
+    return None
+
+
+def next_allowed_notification_time(user: Any, at: dt.datetime) -> dt.datetime:
+    """`at` itself if the person may be notified then, else the end of their quiet period (aware, Tokyo).
+
+    Quiet hours are wall-clock times in Japan, whatever zone `at` comes in.
+    """
+    if at.tzinfo is None:
+        raise ValueError("next_allowed_notification_time needs an aware datetime")
+    periods = quiet_hours_for(user)
+    if not periods:
+        return at
+    moment = at.astimezone(clock.TOKYO)
+    moved = False
+    # Periods may touch (22:00–01:00 and 01:00–07:00); follow them until we land outside all of them.
+    for _step in range(len(periods) + 1):
+        ends = [e for e in (_quiet_end_after(moment, s, en) for s, en in periods) if e is not None]
+        if not ends:
+            break
+        moment = max(ends)
+        moved = True
+    return moment if moved else at
+
+
+# --- completeness -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Completeness:
+    done: int
+    total: int
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def percent(self) -> int:
+        return (self.done * 100) // self.total if self.total else 100
+
+
+def profile_completeness(user: Any) -> Completeness:
+    """How much of the profile clients look at is filled in; 10 items, 10 % each."""
+    profile = profile_for(user)
+    conditions = conditions_for(user)
+    has_windows = AvailabilityWindow.objects.filter(user=user).exists()
+    checks: list[tuple[bool, str]] = [
+        (bool(user.display_name), _("表示名")),
+        (bool(profile and profile.prefecture), _("都道府県")),
+        (bool(profile and profile.municipality), _("市区町村")),
+        (bool(profile and profile.skills), _("スキル")),
+        (bool(profile and profile.bio.strip()), _("自己紹介")),
+        (bool(profile and profile.portfolio_links), _("ポートフォリオ")),
+        (bool(profile and profile.qualifications), _("資格・検定")),
+        (has_windows, _("働ける時間帯")),
+        (bool(conditions and conditions.max_hours_per_week is not None), _("1週間に働ける時間の上限")),
+        (bool(conditions and conditions.min_block_minutes is not None), _("続けて作業できる最短の時間")),
+    ]
+    return Completeness(
+        done=sum(1 for ok, _label in checks if ok),
+        total=len(checks),
+        missing=[label for ok, label in checks if not ok],
+    )
+
+
+# --- public profile and sensitive data ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicProfile:
+    """What anyone logged in may see about a worker. Built field by field so that nothing sensitive can
+    slip in by adding a model field."""
+
+    user_id: int
+    display_name: str
+    prefecture: str
+    skills: list[str]
+    bio: str
+    portfolio_links: list[str]
+    qualifications: list[str]
+    invoice_registered: bool
+    accessibility_needs: list[str]
+
+
+def access_public_profile(viewer: Any, worker_id: int) -> PublicProfile:
+    """404 alike for a missing user, a non-worker, a deleted account, or an anonymous viewer."""
+    from django.contrib.auth import get_user_model
+
+    if not getattr(viewer, "is_authenticated", False):
+        raise Http404
+    worker = (
+        get_user_model()
+        .objects.filter(pk=worker_id, is_worker=True, is_active=True, deleted_at__isnull=True)
+        .first()
+    )
+    if worker is None:
+        raise Http404
+    profile = profile_for(worker)
+    conditions = conditions_for(worker)
+    show_a11y = bool(conditions and conditions.show_accessibility_publicly)
+    return PublicProfile(
+        user_id=worker.pk,
+        display_name=worker.name_for_display,
+        prefecture=profile.get_prefecture_display() if profile and profile.prefecture else "",
+        skills=list(profile.skills) if profile else [],
+        bio=profile.bio if profile else "",
+        portfolio_links=list(profile.portfolio_links) if profile else [],
+        qualifications=list(profile.qualifications) if profile else [],
+        invoice_registered=bool(profile and profile.invoice_registered),
+        accessibility_needs=conditions.accessibility_needs if (conditions and show_a11y) else [],
+    )
+
+
+def own_sensitive_reasons(user: Any) -> SensitiveReasons | None:
+    """The person's own reasons, for their own page. Staff use services.sensitive_reasons_staff_read."""
+    return SensitiveReasons.objects.filter(user=user).first()
+
+
+def active_consent(user: Any) -> SensitiveConsent | None:
+    from .constants import ConsentStatus
+
+    return SensitiveConsent.objects.filter(user=user, status=ConsentStatus.GIVEN).order_by("-given_at").first()

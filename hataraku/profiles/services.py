@@ -1,0 +1,310 @@
+"""Every write of the profiles app. Each service validates again (forms are not the only caller), runs in
+one transaction and writes its audit row inside it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from hataraku.core import clock
+from hataraku.core.audit import audit_record
+from hataraku.core.errors import DomainError, InvalidTransition, NotFound
+from hataraku.core.prefectures import BY_CODE
+from hataraku.core.validators import normalise_invoice_number, validate_invoice_number
+
+from .availability import Window, week_errors, window_errors
+from .constants import (
+    MAX_HOURS_PER_WEEK,
+    ConsentStatus,
+    ExceptionKind,
+    SensitiveCategory,
+    consent_can_move,
+)
+from .models import (
+    AvailabilityWindow,
+    DateException,
+    SensitiveConsent,
+    SensitiveReasons,
+    WorkConditions,
+    WorkerProfile,
+)
+
+MAX_LIST_ITEMS = 30
+
+
+def _require_worker(user: Any) -> None:
+    if not getattr(user, "is_worker", False):
+        raise NotFound(_("ワーカーとして登録されていません。"))
+
+
+def _clean_list(values: Sequence[str], *, field: str, label: str) -> list[str]:
+    seen: list[str] = []
+    for raw in values:
+        item = raw.strip()
+        if item and item not in seen:
+            seen.append(item)
+    if len(seen) > MAX_LIST_ITEMS:
+        raise DomainError(
+            _("%(label)sは%(n)s件までにしてください。") % {"label": label, "n": MAX_LIST_ITEMS}, field=field
+        )
+    return seen
+
+
+def profile_update(
+    *,
+    user: Any,
+    display_name: str,
+    prefecture: str,
+    municipality: str,
+    skills: Sequence[str],
+    bio: str,
+    portfolio_links: Sequence[str],
+    qualifications: Sequence[str],
+    invoice_number: str,
+) -> WorkerProfile:
+    _require_worker(user)
+    display_name = display_name.strip()
+    if not display_name:
+        raise DomainError(_("表示名を入力してください。"), field="display_name")
+    if prefecture and prefecture not in BY_CODE:
+        raise DomainError(
+            _("都道府県の選び方が正しくありません。一覧から選んでください。"), field="prefecture"
+        )
+    links = _clean_list(portfolio_links, field="portfolio_links", label=_("ポートフォリオ"))
+    url_ok = URLValidator(schemes=["http", "https"])
+    for link in links:
+        try:
+            url_ok(link)
+        except ValidationError as exc:
+            raise DomainError(
+                _("「%(link)s」はURLとして読み取れません。https:// から始まるURLを1行に1つずつ入力してください。")
+                % {"link": link},
+                field="portfolio_links",
+            ) from exc
+    number = normalise_invoice_number(invoice_number)
+    if number:
+        try:
+            validate_invoice_number(number)
+        except ValidationError as exc:
+            raise DomainError(str(exc.messages[0]), field="invoice_number") from exc
+    with transaction.atomic():
+        profile, _created = WorkerProfile.objects.select_for_update().get_or_create(user=user)
+        profile.prefecture = prefecture
+        profile.municipality = municipality.strip()
+        profile.skills = _clean_list(skills, field="skills", label=_("スキル"))
+        profile.bio = bio.strip()
+        profile.portfolio_links = links
+        profile.qualifications = _clean_list(qualifications, field="qualifications", label=_("資格・検定"))
+        profile.invoice_number = number
+        profile.save()
+        if user.display_name != display_name:
+            user.display_name = display_name
+            user.save(update_fields=["display_name"])
+        audit_record(actor=user, action="profiles.profile_update", target=profile)
+    return profile
+
+
+def conditions_update(
+    *,
+    user: Any,
+    max_hours_per_week: int | None,
+    min_block_minutes: int | None,
+    accepts_voice: bool,
+    accepts_video: bool,
+    no_meetings: bool,
+    quiet_start: dt.time | None,
+    quiet_end: dt.time | None,
+    uses_screen_reader: bool,
+    keyboard_only: bool,
+    low_vision: bool,
+    deaf_or_hard_of_hearing: bool,
+    show_accessibility_publicly: bool,
+) -> WorkConditions:
+    _require_worker(user)
+    if max_hours_per_week is not None and not 0 <= max_hours_per_week <= MAX_HOURS_PER_WEEK:
+        raise DomainError(
+            _("1週間の上限は0〜168時間の範囲で入力してください(1週間は168時間です)。"),
+            field="max_hours_per_week",
+        )
+    if min_block_minutes is not None and not 1 <= min_block_minutes <= 24 * 60:
+        raise DomainError(
+            _("最短の作業時間は1〜1440分(24時間)の範囲で入力してください。"), field="min_block_minutes"
+        )
+    if (quiet_start is None) != (quiet_end is None):
+        raise DomainError(
+            _("通知を控える時間は、開始と終了の両方を入力してください(使わないときは両方とも空に)。"),
+            field="quiet_end",
+        )
+    if quiet_start is not None and quiet_start == quiet_end:
+        raise DomainError(_("通知を控える時間の開始と終了が同じです。"), field="quiet_end")
+    with transaction.atomic():
+        conditions, _created = WorkConditions.objects.select_for_update().get_or_create(user=user)
+        conditions.max_hours_per_week = max_hours_per_week
+        conditions.min_block_minutes = min_block_minutes
+        conditions.accepts_voice = accepts_voice
+        conditions.accepts_video = accepts_video
+        conditions.no_meetings = no_meetings
+        conditions.quiet_start = quiet_start
+        conditions.quiet_end = quiet_end
+        conditions.uses_screen_reader = uses_screen_reader
+        conditions.keyboard_only = keyboard_only
+        conditions.low_vision = low_vision
+        conditions.deaf_or_hard_of_hearing = deaf_or_hard_of_hearing
+        conditions.show_accessibility_publicly = show_accessibility_publicly
+        conditions.save()
+        audit_record(actor=user, action="profiles.conditions_update", target=conditions)
+    return conditions
+
+
+def availability_replace(*, user: Any, windows: Sequence[Window]) -> list[AvailabilityWindow]:
+    """Replace the whole week at once, so a half-valid week is never stored."""
+    _require_worker(user)
+    errors: list[str] = []
+    for w in windows:
+        errors.extend(window_errors(w))
+    if not errors:
+        errors = week_errors(windows)
+    if errors:
+        raise DomainError(errors[0], field="windows", errors=errors)
+    with transaction.atomic():
+        # Lock the person's conditions row first, so two tabs saving the week at once queue up.
+        WorkConditions.objects.select_for_update().get_or_create(user=user)
+        AvailabilityWindow.objects.filter(user=user).delete()
+        created = AvailabilityWindow.objects.bulk_create(
+            AvailabilityWindow(
+                user=user, weekday=w.weekday, start=w.start, end=w.end, crosses_midnight=w.crosses_midnight
+            )
+            for w in windows
+        )
+        audit_record(
+            actor=user, action="profiles.availability_replace", data={"windows": len(created)}
+        )
+    return created
+
+
+def date_exception_add(*, user: Any, date: dt.date, kind: str, note: str = "") -> DateException:
+    _require_worker(user)
+    if kind not in ExceptionKind.values:
+        raise DomainError(_("種類を一覧から選んでください。"), field="kind")
+    if date < clock.today():
+        raise DomainError(_("過ぎた日付は登録できません。今日以降の日付を選んでください。"), field="date")
+    with transaction.atomic():
+        if DateException.objects.filter(user=user, date=date).exists():
+            raise DomainError(
+                _("この日付はもう登録されています。変えるときは、いったん削除してから登録してください。"),
+                field="date",
+            )
+        exception = DateException.objects.create(user=user, date=date, kind=kind, note=note.strip())
+        audit_record(actor=user, action="profiles.date_exception_add", target=exception)
+    return exception
+
+
+def date_exception_remove(*, user: Any, exception_id: int) -> None:
+    with transaction.atomic():
+        exception = DateException.objects.select_for_update().filter(pk=exception_id, user=user).first()
+        if exception is None:
+            raise NotFound(_("その予定は見つかりませんでした。"))
+        audit_record(actor=user, action="profiles.date_exception_remove", target=exception)
+        exception.delete()
+
+
+# --- 要配慮個人情報 -----------------------------------------------------------------------------------
+
+
+def sensitive_reasons_save(
+    *, user: Any, categories: Sequence[str], note: str, consent_given: bool
+) -> SensitiveReasons:
+    """Store the person's reasons, only after their explicit consent (APPI Art. 20(2)).
+
+    The consent row is written first in the same transaction, so reasons never exist without a consent
+    that names at least their categories. Audit rows say *that* something was stored, never what.
+    """
+    _require_worker(user)
+    if not consent_given:
+        raise DomainError(
+            _("保存するには、内容を読んだうえで「同意する」にチェックを入れてください。何も保存していません。"),
+            field="consent",
+        )
+    chosen = sorted({c for c in categories})
+    if not chosen:
+        raise DomainError(_("理由を1つ以上選んでください。"), field="categories")
+    if any(c not in SensitiveCategory.values for c in chosen):
+        raise DomainError(_("理由は一覧から選んでください。"), field="categories")
+    note = note.strip()
+    if len(note) > 1000:
+        raise DomainError(_("補足は1000文字以内にしてください。"), field="note")
+    version = settings.HATARAKU_SENSITIVE_CONSENT_VERSION
+    with transaction.atomic():
+        consent = (
+            SensitiveConsent.objects.select_for_update()
+            .filter(user=user, status=ConsentStatus.GIVEN)
+            .order_by("-given_at", "-id")
+            .first()
+        )
+        if consent is None or consent.policy_version != version or not set(chosen) <= set(consent.categories):
+            consent = SensitiveConsent.objects.create(
+                user=user, categories=chosen, given_at=clock.now(), policy_version=version
+            )
+            audit_record(
+                actor=user,
+                action="profiles.sensitive_consent_give",
+                target=consent,
+                data={"policy_version": version},
+            )
+        reasons = SensitiveReasons.objects.filter(user=user).first() or SensitiveReasons(user=user)
+        reasons.consent = consent
+        reasons.categories = chosen
+        reasons.note = note
+        reasons.save()
+        audit_record(actor=user, action="profiles.sensitive_save", target=reasons)
+    return reasons
+
+
+def sensitive_consent_withdraw(*, user: Any) -> int:
+    """Withdraw every active consent and delete the reasons. Returns how many consents were withdrawn."""
+    with transaction.atomic():
+        consents = list(SensitiveConsent.objects.select_for_update().filter(user=user, status=ConsentStatus.GIVEN))
+        if not consents:
+            raise DomainError(_("撤回できる同意はありません。"), code="nothing_to_withdraw")
+        deleted, _detail = SensitiveReasons.objects.filter(user=user).delete()
+        moment = clock.now()
+        for consent in consents:
+            if not consent_can_move(consent.status, ConsentStatus.WITHDRAWN):
+                raise InvalidTransition(_("この同意は撤回できません。"))
+            consent.status = ConsentStatus.WITHDRAWN
+            consent.withdrawn_at = moment
+            consent.save(update_fields=["status", "withdrawn_at"])
+        audit_record(
+            actor=user,
+            action="profiles.sensitive_withdraw",
+            target=user,
+            data={"consents": len(consents), "reasons_deleted": bool(deleted)},
+        )
+    return len(consents)
+
+
+def sensitive_reasons_staff_read(*, staff: Any, worker_id: int, purpose: str = "") -> SensitiveReasons | None:
+    """The only way staff read someone's reasons. Every read, even of nothing, leaves an audit row."""
+    from django.contrib.auth import get_user_model
+
+    if not getattr(staff, "is_staff", False):
+        raise NotFound(_("見つかりませんでした。"))
+    worker = get_user_model().objects.filter(pk=worker_id, is_worker=True).first()
+    if worker is None:
+        raise NotFound(_("見つかりませんでした。"))
+    with transaction.atomic():
+        reasons = SensitiveReasons.objects.filter(user=worker).first()
+        audit_record(
+            actor=staff,
+            action="profiles.sensitive_read",
+            target=worker,
+            data={"found": reasons is not None, "purpose": purpose[:200]},
+        )
+    return reasons
