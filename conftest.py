@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -127,8 +128,10 @@ def login(page: Any) -> Any:
     def do(email: str, password: str) -> None:
         page.goto(page.base_url + "/accounts/login/")
         page.get_by_label("メールアドレス").fill(email)
-        page.get_by_label("パスワード", exact=True).fill(password)
-        page.get_by_role("button", name="ログイン").click()
+        # The label reads "パスワード 必須"; "パスワードをお忘れですか?" is a link, not a label.
+        page.get_by_label(re.compile(r"^パスワード")).fill(password)
+        # exact: the page also has "パスキーでログイン".
+        page.get_by_role("button", name="ログイン", exact=True).click()
         page.wait_for_load_state("networkidle")
 
     return do

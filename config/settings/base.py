@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "hataraku.core.context_processors.site",
+                "hataraku.messaging.context_processors.unread",
             ],
         },
     },
@@ -146,7 +147,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_ADAPTER = "hataraku.accounts.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "hataraku.accounts.forms.SignupForm"}
+# allauth builds its sign-up form on top of this class and calls its signup(request, user).
+ACCOUNT_SIGNUP_FORM_CLASS = "hataraku.accounts.forms.SignupForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Hataraku] "
 # Failed log-ins are limited per account *and* per IP, but the per-IP limit is generous: a municipal
 # training room or a family shares one address, and one person's typos must not lock the others out.

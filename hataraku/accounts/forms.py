@@ -23,10 +23,18 @@ class SignupForm(forms.Form):
         label=_("依頼するときの立場"),
         choices=[("", _("選んでください")), *ClientKind.choices],
         required=False,
+        help_text=_("「仕事を依頼したい」を選んだときに選んでください。"),
     )
-    company_name = forms.CharField(label=_("会社名・屋号"), max_length=120, required=False)
+    company_name = forms.CharField(
+        label=_("会社名・屋号"),
+        max_length=120,
+        required=False,
+        help_text=_("法人として依頼する場合に入力してください。"),
+    )
 
     field_order = ["email", "display_name", "password1", "password2", "want_work", "want_hire"]
+    # Shown together in one fieldset on the sign-up page (templates/account/signup.html).
+    role_fields = ("want_work", "want_hire", "client_kind", "company_name")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -42,7 +42,10 @@ def account_update_settings(*, user: User, actor: Any, display_name: str, prefer
         if changed:
             locked.save(update_fields=list(changed))
             audit_record(
-                actor=actor, action="accounts.settings_updated", target=locked, data={"fields": sorted(changed)}
+                actor=actor,
+                action="accounts.settings_updated",
+                target=locked,
+                data={"fields": sorted(changed)},
             )
     return locked
 
@@ -60,9 +63,7 @@ def account_add_role(
         if client_kind not in ClientKind.values:
             raise DomainError(_("個人か法人かを選んでください。"), field="client_kind")
         if client_kind == ClientKind.COMPANY and not company_name:
-            raise DomainError(
-                _("法人として依頼する場合は会社名を入力してください。"), field="company_name"
-            )
+            raise DomainError(_("法人として依頼する場合は会社名を入力してください。"), field="company_name")
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
         if role == Role.WORKER:

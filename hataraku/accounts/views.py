@@ -57,7 +57,9 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                 return response
     elif request.method == "POST" and action == "add_worker":
         services.account_add_role(user=user, actor=user, role=Role.WORKER)
-        messages.success(request, _("ワーカーの役割を追加しました。働ける条件を設定すると、合う仕事が見つかります。"))
+        messages.success(
+            request, _("ワーカーの役割を追加しました。働ける条件を設定すると、合う仕事が見つかります。")
+        )
         return redirect("accounts:settings")
     elif request.method == "POST" and action == "add_client":
         client_form = AddClientRoleForm(request.POST, prefix="client")

@@ -43,6 +43,7 @@ def format_yen(amount: Yen) -> str:
 # contract's cumulative released amount after the release, minus the fee on the amount before it, so a
 # contract paid in three parts costs exactly what it would cost paid at once. Each tier's fee is rounded
 # down to the yen (切り捨て) before the tiers are added; the consumption tax on a fee is rounded down too.
+# A release's fee is computed with the schedule in force on its day (Japan time).
 
 
 @dataclass(frozen=True)
@@ -110,8 +111,12 @@ def project_fee(*, amount: Yen, cumulative_before: Yen, schedule: FeeSchedule) -
     """Marginal tiered fee for releasing `amount` when `cumulative_before` was already released."""
     if amount < 0:
         raise ValueError("amount cannot be negative")
-    fee = tiered_fee(cumulative_before + amount, schedule) - tiered_fee(cumulative_before, schedule)
-    return FeeBreakdown(fee=fee, tax=consumption_tax(fee))
+    fee_before = tiered_fee(cumulative_before, schedule)
+    fee_after = tiered_fee(cumulative_before + amount, schedule)
+    # The tax is marginal too (tax on the cumulative fee after, minus before), so rounding down per release
+    # never makes a contract paid in parts cost a different total than the same contract paid at once.
+    tax = consumption_tax(fee_after) - consumption_tax(fee_before)
+    return FeeBreakdown(fee=fee_after - fee_before, tax=tax)
 
 
 def task_fee(*, amount: Yen, schedule: FeeSchedule) -> FeeBreakdown:
@@ -123,7 +128,8 @@ def task_fee(*, amount: Yen, schedule: FeeSchedule) -> FeeBreakdown:
 # --- withholding income tax (源泉徴収) --------------------------------------------------------------------
 #
 # Income Tax Act art. 204 with the special reconstruction income tax: 10.21 % of one payment up to
-# ¥1,000,000 and 20.42 % of the part above. Each part is rounded down to the yen (国税庁: 1円未満切り捨て).
+# ¥1,000,000 and 20.42 % of the part above, i.e. (payment − 1,000,000) × 20.42 % + 102,100 yen; the total
+# is rounded down to the yen once (国税庁 No.2795: 1円未満の端数は切り捨て).
 
 WITHHOLDING_THRESHOLD: Yen = 1_000_000
 WITHHOLDING_RATE_LOW = Decimal("0.1021")

@@ -145,7 +145,10 @@ class JobRevision(models.Model):
 class Proposal(TimeStampedModel):
     job = models.ForeignKey(Job, verbose_name=_("仕事"), on_delete=models.PROTECT, related_name="proposals")
     worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("ワーカー"), on_delete=models.PROTECT, related_name="proposals"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ワーカー"),
+        on_delete=models.PROTECT,
+        related_name="proposals",
     )
     amount = models.PositiveIntegerField(_("提案金額(円)"))
     delivery_date = models.DateField(_("納品予定日"))

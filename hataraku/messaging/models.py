@@ -16,9 +16,7 @@ class Notification(models.Model):
     update, and `email_due_at` says when it may go out (after quiet hours, or at the digest hour).
     `email_due_at` is null when no email is wanted."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("種類"), max_length=60)
     title = models.CharField(_("件名"), max_length=200)
     body = models.TextField(_("本文"), blank=True)
@@ -70,7 +68,12 @@ class NotificationPreference(models.Model):
 class Thread(models.Model):
     """A conversation about one proposal or one contract, between its client and its worker."""
 
-    # FKPENDING
+    proposal = models.ForeignKey(
+        "jobs.Proposal", on_delete=models.CASCADE, null=True, blank=True, related_name="threads"
+    )
+    contract = models.ForeignKey(
+        "contracts.Contract", on_delete=models.CASCADE, null=True, blank=True, related_name="threads"
+    )
     participants = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="message_threads")
     subject = models.CharField(_("件名"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("作成日時"), default=clock.now)
@@ -79,7 +82,18 @@ class Thread(models.Model):
     class Meta:
         verbose_name = _("メッセージスレッド")
         verbose_name_plural = _("メッセージスレッド")
-        # CONSTRAINTSPENDING
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal"],
+                condition=models.Q(proposal__isnull=False),
+                name="msg_thread_one_per_proposal",
+            ),
+            models.UniqueConstraint(
+                fields=["contract"],
+                condition=models.Q(contract__isnull=False),
+                name="msg_thread_one_per_contract",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.subject or f"#{self.pk}"
@@ -102,12 +116,18 @@ class Message(models.Model):
         return f"{self.sender}: {self.body[:30]}"
 
 
+def attachment_upload_to(instance: Attachment, filename: str) -> str:
+    from .attachments import storage_name
+
+    return storage_name(instance.message.thread_id, filename.rsplit(".", 1)[-1].lower())
+
+
 class Attachment(models.Model):
     """A file sent with a message. Stored under a private prefix of the default storage and only ever
     streamed by `messaging:attachment`, which checks that the reader is a participant."""
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("ファイル"), upload_to="private/messages/%Y/%m/", max_length=300)
+    file = models.FileField(_("ファイル"), upload_to=attachment_upload_to, max_length=300)
     original_name = models.CharField(_("ファイル名"), max_length=255)
     content_type = models.CharField(_("種類"), max_length=120)
     size = models.PositiveIntegerField(_("大きさ(バイト)"))

@@ -128,9 +128,7 @@ def end_record() -> bytes:
     return b"9" + b" " * 119
 
 
-def build_file(
-    transfers: Iterable[Transfer], *, newline: bytes = b"\r\n", **sender: Any
-) -> bytes:
+def build_file(transfers: Iterable[Transfer], *, newline: bytes = b"\r\n", **sender: Any) -> bytes:
     items = list(transfers)
     records = [header_record(**sender)]
     records += [data_record(t) for t in items]

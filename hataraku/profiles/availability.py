@@ -20,10 +20,14 @@ from .constants import MAX_HOURS_PER_WEEK, MINUTES_PER_DAY, MINUTES_PER_WEEK, WE
 
 
 class WindowLike(Protocol):
-    weekday: int
-    start: dt.time
-    end: dt.time
-    crosses_midnight: bool
+    @property
+    def weekday(self) -> int: ...
+    @property
+    def start(self) -> dt.time: ...
+    @property
+    def end(self) -> dt.time: ...
+    @property
+    def crosses_midnight(self) -> bool: ...
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -111,7 +113,9 @@ class AvailabilityWindow(models.Model):
         verbose_name = _("働ける時間帯")
         verbose_name_plural = _("働ける時間帯")
         constraints = [
-            models.CheckConstraint(condition=~models.Q(start=models.F("end")), name="profiles_window_not_empty"),
+            models.CheckConstraint(
+                condition=~models.Q(start=models.F("end")), name="profiles_window_not_empty"
+            ),
             models.CheckConstraint(condition=models.Q(weekday__lte=6), name="profiles_window_weekday"),
         ]
 
@@ -154,7 +158,7 @@ class SensitiveConsent(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sensitive_consents"
     )
-    categories = EncryptedJSONField(_("同意した項目"))
+    categories: Any = EncryptedJSONField(_("同意した項目"))
     given_at = models.DateTimeField(_("同意日時"))
     policy_version = models.CharField(_("同意した説明の版"), max_length=20)
     status = models.CharField(
@@ -179,7 +183,7 @@ class SensitiveReasons(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sensitive_reasons"
     )
     consent = models.ForeignKey(SensitiveConsent, on_delete=models.PROTECT, related_name="+")
-    categories = EncryptedJSONField(_("理由"))
+    categories: Any = EncryptedJSONField(_("理由"))
     note = EncryptedTextField(_("補足"), blank=True)
 
     class Meta:

@@ -189,4 +189,6 @@ def own_sensitive_reasons(user: Any) -> SensitiveReasons | None:
 def active_consent(user: Any) -> SensitiveConsent | None:
     from .constants import ConsentStatus
 
-    return SensitiveConsent.objects.filter(user=user, status=ConsentStatus.GIVEN).order_by("-given_at").first()
+    return (
+        SensitiveConsent.objects.filter(user=user, status=ConsentStatus.GIVEN).order_by("-given_at").first()
+    )

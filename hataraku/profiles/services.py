@@ -84,7 +84,9 @@ def profile_update(
             url_ok(link)
         except ValidationError as exc:
             raise DomainError(
-                _("「%(link)s」はURLとして読み取れません。https:// から始まるURLを1行に1つずつ入力してください。")
+                _(
+                    "「%(link)s」はURLとして読み取れません。https:// から始まるURLを1行に1つずつ入力してください。"
+                )
                 % {"link": link},
                 field="portfolio_links",
             ) from exc
@@ -183,9 +185,7 @@ def availability_replace(*, user: Any, windows: Sequence[Window]) -> list[Availa
             )
             for w in windows
         )
-        audit_record(
-            actor=user, action="profiles.availability_replace", data={"windows": len(created)}
-        )
+        audit_record(actor=user, action="profiles.availability_replace", data={"windows": len(created)})
     return created
 
 
@@ -229,7 +229,9 @@ def sensitive_reasons_save(
     _require_worker(user)
     if not consent_given:
         raise DomainError(
-            _("保存するには、内容を読んだうえで「同意する」にチェックを入れてください。何も保存していません。"),
+            _(
+                "保存するには、内容を読んだうえで「同意する」にチェックを入れてください。何も保存していません。"
+            ),
             field="consent",
         )
     chosen = sorted({c for c in categories})
@@ -249,9 +251,9 @@ def sensitive_reasons_save(
             .first()
         )
         if consent is None or consent.policy_version != version or not set(chosen) <= set(consent.categories):
-            consent = SensitiveConsent.objects.create(
-                user=user, categories=chosen, given_at=clock.now(), policy_version=version
-            )
+            consent = SensitiveConsent(user=user, given_at=clock.now(), policy_version=version)
+            consent.categories = chosen
+            consent.save()
             audit_record(
                 actor=user,
                 action="profiles.sensitive_consent_give",
@@ -270,7 +272,9 @@ def sensitive_reasons_save(
 def sensitive_consent_withdraw(*, user: Any) -> int:
     """Withdraw every active consent and delete the reasons. Returns how many consents were withdrawn."""
     with transaction.atomic():
-        consents = list(SensitiveConsent.objects.select_for_update().filter(user=user, status=ConsentStatus.GIVEN))
+        consents = list(
+            SensitiveConsent.objects.select_for_update().filter(user=user, status=ConsentStatus.GIVEN)
+        )
         if not consents:
             raise DomainError(_("撤回できる同意はありません。"), code="nothing_to_withdraw")
         deleted, _detail = SensitiveReasons.objects.filter(user=user).delete()

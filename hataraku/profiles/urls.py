@@ -7,4 +7,11 @@ app_name = "profiles"
 urlpatterns = [
     path("", views.profile_edit, name="edit"),
     path("conditions/", views.conditions, name="conditions"),
+    path("conditions/preferences/", views.preferences, name="preferences"),
+    path("conditions/exceptions/", views.exceptions, name="exceptions"),
+    path("conditions/exceptions/<int:pk>/delete/", views.exception_delete, name="exception_delete"),
+    path("sensitive/", views.sensitive, name="sensitive"),
+    path("sensitive/withdraw/", views.sensitive_withdraw, name="sensitive_withdraw"),
+    path("w/<int:user_id>/", views.public_profile, name="public"),
+    path("staff/w/<int:user_id>/sensitive/", views.staff_sensitive, name="staff_sensitive"),
 ]

@@ -1,15 +1,319 @@
+"""Thin views: authorise, parse with a form, call one service, render."""
+
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from hataraku.core import clock
+from hataraku.core.errors import DomainError, NotFound
+from hataraku.core.permissions import role_required
+
+from . import selectors, services
+from .availability import summarise_week, week_grid
+from .constants import WEEKDAY_SHORT, AccessibilityNeed, SensitiveCategory
+from .forms import (
+    DateExceptionForm,
+    PreferencesForm,
+    ProfileForm,
+    SensitiveReasonsForm,
+    WindowFormSet,
+    split_lines,
+    split_tags,
+)
+
+_A11Y_FIELDS = {
+    AccessibilityNeed.SCREEN_READER: "uses_screen_reader",
+    AccessibilityNeed.KEYBOARD_ONLY: "keyboard_only",
+    AccessibilityNeed.LOW_VISION: "low_vision",
+    AccessibilityNeed.DEAF_HOH: "deaf_or_hard_of_hearing",
+}
 
 
-@login_required
+def _show_domain_error(form: forms.BaseForm, exc: DomainError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+@role_required("worker")
+@require_http_methods(["GET", "POST"])
 def profile_edit(request: HttpRequest) -> HttpResponse:
-    return render(request, "base.html")
+    user: Any = request.user
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.profile_update(
+                    user=user,
+                    display_name=data["display_name"],
+                    prefecture=data["prefecture"],
+                    municipality=data["municipality"],
+                    skills=split_tags(data["skills"]),
+                    bio=data["bio"],
+                    portfolio_links=split_lines(data["portfolio_links"]),
+                    qualifications=split_lines(data["qualifications"]),
+                    invoice_number=data["invoice_number"],
+                )
+            except DomainError as exc:
+                _show_domain_error(form, exc)
+            else:
+                messages.success(request, _("プロフィールを保存しました。"))
+                return redirect("profiles:edit")
+    else:
+        profile = selectors.profile_for(user)
+        form = ProfileForm(
+            initial={
+                "display_name": user.display_name,
+                "prefecture": profile.prefecture if profile else "",
+                "municipality": profile.municipality if profile else "",
+                "skills": "、".join(profile.skills) if profile else "",
+                "bio": profile.bio if profile else "",
+                "portfolio_links": "\n".join(profile.portfolio_links) if profile else "",
+                "qualifications": "\n".join(profile.qualifications) if profile else "",
+                "invoice_number": profile.invoice_number if profile else "",
+            }
+        )
+    return render(
+        request,
+        "profiles/edit.html",
+        {"form": form, "completeness": selectors.profile_completeness(user), "nav": "edit"},
+    )
+
+
+def _week_context(user: Any) -> dict[str, Any]:
+    windows = selectors.availability_for(user)
+    return {
+        "windows": windows,
+        "summary": summarise_week(windows),
+        "grid": week_grid(windows),
+        "weekday_short": WEEKDAY_SHORT,
+    }
+
+
+def _raw_rows(formset: Any) -> list[dict[str, Any]]:
+    return [
+        {name: form[name].value() for name in ("weekday", "start", "end", "crosses_midnight")}
+        for form in formset.forms
+    ]
+
+
+@role_required("worker")
+@require_http_methods(["GET", "POST"])
+def conditions(request: HttpRequest) -> HttpResponse:
+    """The weekly availability editor. Buttons, not dragging: "add" and "remove" redraw the unsaved rows,
+    "save" stores the whole week at once."""
+    user: Any = request.user
+    pending = False
+    focus_row: int | None = None
+    if request.method == "POST":
+        formset = WindowFormSet(request.POST, prefix="windows")
+        remove = request.POST.get("remove")
+        if remove is not None or request.POST.get("action") == "add":
+            rows = _raw_rows(formset)
+            if remove is not None and remove.isdigit() and int(remove) < len(rows):
+                rows.pop(int(remove))
+            else:
+                rows.append({})
+                focus_row = len(rows) - 1
+            formset = WindowFormSet(initial=rows, prefix="windows")
+            if focus_row is not None:
+                # Put the keyboard where the new row is, so the person can type straight away.
+                formset.forms[focus_row].fields["weekday"].widget.attrs["autofocus"] = True
+            pending = True
+        elif formset.is_valid():
+            try:
+                services.availability_replace(user=user, windows=formset.windows())  # type: ignore[attr-defined]
+            except DomainError as exc:
+                # The form checks the same rules, so this only happens if the service is stricter.
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("働ける時間帯を保存しました。"))
+                return redirect("profiles:conditions")
+    else:
+        saved = selectors.availability_for(user)
+        initial = [
+            {"weekday": w.weekday, "start": w.start, "end": w.end, "crosses_midnight": w.crosses_midnight}
+            for w in saved
+        ] or [{}]
+        formset = WindowFormSet(initial=initial, prefix="windows")
+    context = {"formset": formset, "pending": pending, "nav": "conditions"}
+    context.update(_week_context(user))
+    return render(request, "profiles/conditions.html", context)
+
+
+@role_required("worker")
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if request.method == "POST":
+        form = PreferencesForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            chosen = set(data["accessibility"])
+            try:
+                services.conditions_update(
+                    user=user,
+                    max_hours_per_week=data["max_hours_per_week"],
+                    min_block_minutes=data["min_block_minutes"],
+                    accepts_voice=data["accepts_voice"],
+                    accepts_video=data["accepts_video"],
+                    no_meetings=data["no_meetings"],
+                    quiet_start=data["quiet_start"],
+                    quiet_end=data["quiet_end"],
+                    show_accessibility_publicly=data["show_accessibility_publicly"],
+                    **{field: need in chosen for need, field in _A11Y_FIELDS.items()},
+                )
+            except DomainError as exc:
+                _show_domain_error(form, exc)
+            else:
+                messages.success(request, _("連絡方法と配慮の設定を保存しました。"))
+                return redirect("profiles:preferences")
+    else:
+        c = selectors.conditions_for(user)
+        form = PreferencesForm(
+            initial={
+                "max_hours_per_week": c.max_hours_per_week if c else None,
+                "min_block_minutes": c.min_block_minutes if c else None,
+                "accepts_voice": c.accepts_voice if c else False,
+                "accepts_video": c.accepts_video if c else False,
+                "no_meetings": c.no_meetings if c else False,
+                "quiet_start": c.quiet_start if c else None,
+                "quiet_end": c.quiet_end if c else None,
+                "accessibility": [n for n, f in _A11Y_FIELDS.items() if c and getattr(c, f)],
+                "show_accessibility_publicly": c.show_accessibility_publicly if c else False,
+            }
+        )
+    return render(request, "profiles/preferences.html", {"form": form, "nav": "preferences"})
+
+
+@role_required("worker")
+@require_http_methods(["GET", "POST"])
+def exceptions(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if request.method == "POST":
+        form = DateExceptionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.date_exception_add(
+                    user=user,
+                    date=form.cleaned_data["date"],
+                    kind=form.cleaned_data["kind"],
+                    note=form.cleaned_data["note"],
+                )
+            except DomainError as exc:
+                _show_domain_error(form, exc)
+            else:
+                messages.success(request, _("日付ごとの予定を登録しました。"))
+                return redirect("profiles:exceptions")
+    else:
+        form = DateExceptionForm()
+    upcoming = selectors.date_exceptions_for(user, from_date=clock.today())
+    return render(
+        request, "profiles/exceptions.html", {"form": form, "upcoming": upcoming, "nav": "exceptions"}
+    )
+
+
+@role_required("worker")
+@require_POST
+def exception_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        services.date_exception_remove(user=request.user, exception_id=pk)
+    except NotFound as exc:
+        raise Http404 from exc
+    messages.success(request, _("予定を削除しました。"))
+    return redirect("profiles:exceptions")
+
+
+@role_required("worker")
+@require_http_methods(["GET", "POST"])
+def sensitive(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    own = selectors.own_sensitive_reasons(user)
+    if request.method == "POST":
+        form = SensitiveReasonsForm(request.POST)
+        if form.is_valid():
+            try:
+                services.sensitive_reasons_save(
+                    user=user,
+                    categories=form.cleaned_data["categories"],
+                    note=form.cleaned_data["note"],
+                    consent_given=form.cleaned_data["consent"],
+                )
+            except DomainError as exc:
+                _show_domain_error(form, exc)
+            else:
+                messages.success(request, _("配慮が必要な理由を保存しました。"))
+                return redirect("profiles:sensitive")
+    else:
+        form = SensitiveReasonsForm(initial={"categories": own.categories, "note": own.note} if own else None)
+    return render(
+        request,
+        "profiles/sensitive.html",
+        {
+            "form": form,
+            "own": own,
+            "own_labels": [SensitiveCategory(c).label for c in own.categories] if own else [],
+            "consent": selectors.active_consent(user),
+            "version": settings.HATARAKU_SENSITIVE_CONSENT_VERSION,
+            "nav": "sensitive",
+        },
+    )
+
+
+@role_required("worker")
+@require_POST
+def sensitive_withdraw(request: HttpRequest) -> HttpResponse:
+    try:
+        services.sensitive_consent_withdraw(user=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("同意を撤回し、保存していた理由を削除しました。"))
+    return redirect("profiles:sensitive")
 
 
 @login_required
-def conditions(request: HttpRequest) -> HttpResponse:
-    return render(request, "base.html")
+@require_http_methods(["GET"])
+def public_profile(request: HttpRequest, user_id: int) -> HttpResponse:
+    profile = selectors.access_public_profile(request.user, user_id)
+    return render(
+        request,
+        "profiles/public.html",
+        {
+            "p": profile,
+            "a11y_labels": [AccessibilityNeed(n).label for n in profile.accessibility_needs],
+            "is_self": request.user.pk == profile.user_id,
+        },
+    )
+
+
+@role_required("staff")
+@require_http_methods(["GET"])
+def staff_sensitive(request: HttpRequest, user_id: int) -> HttpResponse:
+    """The one place staff can read a worker's reasons; each visit is audited."""
+    try:
+        reasons = services.sensitive_reasons_staff_read(staff=request.user, worker_id=user_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    worker = get_user_model().objects.get(pk=user_id)
+    return render(
+        request,
+        "profiles/staff_sensitive.html",
+        {
+            "worker": worker,
+            "reasons": reasons,
+            "labels": [SensitiveCategory(c).label for c in reasons.categories] if reasons else [],
+            "audit_url": reverse("core:audit_log") + "?action=profiles.sensitive_read",
+        },
+    )

@@ -37,10 +37,14 @@ class Command(BaseCommand):
         self.stdout.write("Demo log-ins: README.md § Demo accounts, or `uv run hataraku demo --accounts`.")
         self.stdout.write("Press Ctrl+C to stop.")
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "")}
-        worker = None
+        helpers: list[subprocess.Popen[bytes]] = []
         if not options["no_worker"]:
-            # Background tasks (auto-acceptance, notifications) run beside the web server.
-            worker = subprocess.Popen([sys.executable, "-m", "django", "db_worker"], env=env)
+            # Background tasks (e-mail, notifications) run beside the web server, and a tick every minute
+            # does what time makes due (auto-acceptance, e-mail held back by quiet hours).
+            helpers.append(subprocess.Popen([sys.executable, "-m", "django", "db_worker"], env=env))
+            helpers.append(
+                subprocess.Popen([sys.executable, "-m", "django", "hataraku_tick", "--loop", "60"], env=env)
+            )
         gunicorn = [
             sys.executable,
             "-m",
@@ -60,6 +64,7 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             pass
         finally:
-            if worker is not None:
-                worker.send_signal(signal.SIGTERM)
-                worker.wait(timeout=10)
+            for proc in helpers:
+                proc.send_signal(signal.SIGTERM)
+            for proc in helpers:
+                proc.wait(timeout=10)

@@ -1,0 +1,167 @@
+"""Jobs in a real browser: a client writes and publishes a job, a worker finds it with the filters and
+proposes, the client shortlists. axe 0 violations on every page; the list and job page reflow at 320 px."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from hataraku.accounts.tests.factories import PASSWORD, ClientFactory, UserFactory
+from hataraku.core import clock
+from hataraku.jobs.categories import ensure_categories
+from hataraku.jobs.models import Job, Proposal
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _no_horizontal_overflow(page: Any) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+
+
+def _logout(page: Any) -> None:
+    page.get_by_role("button", name="ログアウト").click()
+    page.wait_for_load_state("networkidle")
+
+
+def test_client_posts_worker_proposes_client_shortlists(page, axe, login):
+    client = ClientFactory(display_name="ひだまり出版 担当者", company_name="株式会社ひだまり出版")
+    worker = UserFactory(display_name="中村 さくら")
+    ensure_categories()
+    today = clock.today()
+
+    # given the client writes a job
+    login(client.email, PASSWORD)
+    page.goto(page.base_url + "/jobs/new/")
+    axe(page, label="job form")
+    page.get_by_label("タイトル").fill("読者アンケートの入力")
+    page.get_by_label("仕事の内容").fill("## 内容\n紙のアンケートを表に入力します。")
+    page.get_by_label("カテゴリ").select_option(label="事務・データ入力 / データ入力")
+    page.get_by_label("求めるスキル").fill("タイピング")
+    page.get_by_label("固定報酬", exact=True).check()
+    page.get_by_label("予算の下限(円・固定報酬)").fill("10000")
+    page.get_by_label("予算の上限(円・固定報酬)").fill("15000")
+    page.get_by_label("作業時間の目安(時間)").fill("8")
+    page.get_by_label("納期").fill((today + dt.timedelta(days=30)).isoformat())
+    page.get_by_label("応募締切").fill((today + dt.timedelta(days=7)).isoformat())
+    page.get_by_label("打ち合わせなし", exact=True).check()
+    page.get_by_label("初心者歓迎", exact=True).check()
+    # a first try with a wrong budget shows the error summary and saves nothing
+    page.get_by_label("予算の下限(円・固定報酬)").fill("20000")
+    page.get_by_role("button", name="下書きを保存する").click()
+    assert page.get_by_role("alert").is_visible()
+    assert "予算の上限は下限以上" in page.get_by_role("alert").inner_text()
+    axe(page, label="job form with errors")
+    assert Job.objects.count() == 0
+    page.get_by_label("予算の下限(円・固定報酬)").fill("10000")
+    page.get_by_role("button", name="下書きを保存する").click()
+    page.wait_for_load_state("networkidle")
+    axe(page, label="draft job page")
+    # when they publish it
+    page.get_by_role("button", name="公開する").click()
+    page.wait_for_load_state("networkidle")
+    axe(page, label="published job page")
+    job = Job.objects.get()
+    assert job.status == "published"
+    _logout(page)
+
+    # then a worker finds it with the filters and proposes
+    login(worker.email, PASSWORD)
+    page.goto(page.base_url + "/jobs/")
+    axe(page, label="job list")
+    page.get_by_label("打ち合わせなし", exact=True).check()
+    page.get_by_label("途中で中断できる").check()
+    page.get_by_role("button", name="この条件でさがす").click()
+    page.wait_for_load_state("networkidle")
+    axe(page, label="filtered job list")
+    page.get_by_role("link", name="読者アンケートの入力").click()
+    page.wait_for_load_state("networkidle")
+    axe(page, label="job page (worker)")
+    page.get_by_role("link", name="この仕事に応募する").click()
+    axe(page, label="proposal form")
+    page.get_by_label("提案金額(円)").fill("12000")
+    page.get_by_label("納品予定日").fill((today + dt.timedelta(days=20)).isoformat())
+    page.get_by_label("クライアントへのメッセージ").fill("子どもが寝ている時間に30分ずつ進めます。")
+    page.get_by_label("マイルストーン(任意)").fill(
+        f"前半 / 6000 / {(today + dt.timedelta(days=10)).isoformat()}\n"
+        f"後半 / 6000 / {(today + dt.timedelta(days=20)).isoformat()}"
+    )
+    page.get_by_role("button", name="この内容で応募する").click()
+    page.wait_for_load_state("networkidle")
+    axe(page, label="proposal page (worker)")
+    proposal = Proposal.objects.get()
+    assert proposal.milestones.count() == 2
+    page.goto(page.base_url + "/jobs/proposals/")
+    axe(page, label="my proposals")
+    _logout(page)
+
+    # and the client shortlists the proposal
+    login(client.email, PASSWORD)
+    page.goto(page.base_url + f"/jobs/{job.pk}/proposals/")
+    axe(page, label="proposals for the job")
+    page.get_by_role("link", name="中村 さくら").click()
+    page.wait_for_load_state("networkidle")
+    axe(page, label="proposal page (client)")
+    page.get_by_role("button", name="候補に入れる").click()
+    page.wait_for_load_state("networkidle")
+    axe(page, label="shortlisted proposal")
+    proposal.refresh_from_db()
+    assert proposal.status == "shortlisted"
+    page.get_by_role("link", name="お断りする").click()
+    axe(page, label="decline form")
+
+
+@pytest.mark.parametrize("which", ["list", "detail"])
+def test_job_list_and_page_reflow_at_320px(page, axe, login, which):
+    from hataraku.jobs.tests.factories import JobFactory
+
+    job = JobFactory(
+        title="とても長いタイトルの仕事でも折り返して読めることを確かめるための仕事",
+        accessibility_notes="資料は読み上げで読めます。",
+    )
+    worker = UserFactory()
+    login(worker.email, PASSWORD)
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(page.base_url + ("/jobs/" if which == "list" else f"/jobs/{job.pk}/"))
+    assert _no_horizontal_overflow(page)
+    axe(page, label=f"{which} at 320px")
+
+
+def test_other_jobs_pages_have_no_axe_violations(page, axe, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from hataraku.accounts.tests.factories import StaffFactory
+    from hataraku.jobs import services
+    from hataraku.jobs.tests.factories import JobFactory, ProposalFactory
+
+    # given a client with a job, a worker with a pending identity document, and staff
+    job = JobFactory()
+    worker = UserFactory(display_name="佐藤 美咲")
+    pending = services.verification_submit(
+        user=worker,
+        document=SimpleUploadedFile("id.png", b"\x89PNG\r\n\x1a\n" + b"0" * 32, content_type="image/png"),
+    )
+    ProposalFactory(job=job, worker=worker)
+    staff = StaffFactory()
+    client_pages = [
+        "/jobs/mine/",
+        f"/jobs/{job.pk}/edit/",
+        f"/jobs/invite/?worker={worker.pk}",
+        "/jobs/verification/",
+    ]
+    # when each person opens their pages, then axe finds nothing
+    login(job.client.email, PASSWORD)
+    for path in client_pages:
+        page.goto(page.base_url + path)
+        axe(page, label=path)
+    _logout(page)
+    login(worker.email, PASSWORD)
+    page.goto(page.base_url + "/jobs/verification/")
+    assert "確認しています" in page.content()
+    axe(page, label="verification pending")
+    _logout(page)
+    login(staff.email, PASSWORD)
+    for path in ("/jobs/staff/verifications/", f"/jobs/staff/verifications/{pending.pk}/"):
+        page.goto(page.base_url + path)
+        axe(page, label=path)

@@ -1,0 +1,52 @@
+"""Personal data of the contracts app, for download and account deletion.
+
+Contracts, terms, deliveries, time records and payment-related history are transaction records that tax
+law (法人税法・所得税法: 帳簿書類の保存 7年) requires us and the other party to keep, so erasure keeps them;
+it blanks only the free-text notes a worker added to accommodation requests, which may touch on health or
+family circumstances and are never needed to settle money."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from .models import AccommodationRequest, Contract, TimeEntry
+
+
+def export_user_data(user: Any) -> dict[str, Any]:
+    contracts = Contract.objects.filter(Q(client=user) | Q(worker=user)).prefetch_related(
+        "milestones", "terms"
+    )
+    return {
+        "契約": [
+            {
+                "id": c.pk,
+                "業務": c.title,
+                "立場": "クライアント" if c.client_id == user.pk else "ワーカー",
+                "状態": c.status,
+                "報酬(税抜)": c.total_amount,
+                "時給": c.hourly_rate,
+                "マイルストーン": [
+                    {"内容": m.title, "金額": m.amount, "納期": m.due_date.isoformat(), "状態": m.status}
+                    for m in c.milestones.all()
+                ],
+                "取引条件": [
+                    {"版": t.version, "本文": t.text, "SHA-256": t.text_hash} for t in c.terms.all()
+                ],
+            }
+            for c in contracts
+        ],
+        "作業時間の記録": [
+            {"日": e.work_date.isoformat(), "分": e.minutes, "メモ": e.memo}
+            for e in TimeEntry.objects.filter(week__contract__worker=user)
+        ],
+        "配慮のお願い": [
+            {"種類": a.kind, "理由の区分": a.reason, "補足": a.note, "状態": a.status}
+            for a in AccommodationRequest.objects.filter(requested_by=user)
+        ],
+    }
+
+
+def erase_user_data(user: Any) -> None:
+    AccommodationRequest.objects.filter(requested_by=user).exclude(note="").update(note="")

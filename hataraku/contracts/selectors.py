@@ -1,0 +1,81 @@
+"""Reads with rules. Only the two parties see a contract; staff see disputes and overdue accommodation
+requests through their own pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from hataraku.core import clock
+
+from .constants import AccommodationStatus, ContractStatus, DisputeStatus
+from .models import AccommodationRequest, Contract, Dispute, Milestone
+
+
+def contracts_for(user: Any) -> QuerySet[Contract]:
+    if user is None or not user.is_authenticated:
+        return Contract.objects.none()
+    return (
+        Contract.objects.filter(Q(client=user) | Q(worker=user))
+        .select_related("client", "worker", "job")
+        .order_by("-created_at", "-id")
+    )
+
+
+def access_contract(user: Any, contract_id: Any) -> Contract:
+    """The contract if `user` is one of its two parties; 404 alike for missing and forbidden."""
+    try:
+        pk = int(contract_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    contract = contracts_for(user).filter(pk=pk).first()
+    if contract is None:
+        raise Http404
+    return contract
+
+
+def access_milestone(user: Any, contract_id: Any, milestone_id: Any) -> Milestone:
+    contract = access_contract(user, contract_id)
+    milestone = contract.milestones.filter(pk=milestone_id).select_related("escrow").first()
+    if milestone is None:
+        raise Http404
+    milestone.contract = contract
+    return milestone
+
+
+def is_completed(contract: Contract) -> bool:
+    return contract.status == ContractStatus.COMPLETED
+
+
+def access_dispute_for_staff(user: Any, dispute_id: Any) -> Dispute:
+    if not getattr(user, "is_staff", False):
+        raise Http404
+    dispute = (
+        Dispute.objects.select_related(
+            "contract__client", "contract__worker", "milestone", "week", "opened_by"
+        )
+        .filter(pk=dispute_id)
+        .first()
+    )
+    if dispute is None:
+        raise Http404
+    return dispute
+
+
+def disputes_open() -> QuerySet[Dispute]:
+    return (
+        Dispute.objects.filter(status=DisputeStatus.OPEN)
+        .select_related("contract__client", "contract__worker", "milestone", "week", "opened_by")
+        .order_by("created_at", "id")
+    )
+
+
+def accommodations_overdue() -> QuerySet[AccommodationRequest]:
+    """Requests the client has not answered within ACCOMMODATION_ANSWER_DAYS: staff follow these up."""
+    return (
+        AccommodationRequest.objects.filter(status=AccommodationStatus.PENDING, answer_due_at__lt=clock.now())
+        .select_related("contract__client", "contract__worker", "milestone")
+        .order_by("answer_due_at", "id")
+    )

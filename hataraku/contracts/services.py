@@ -1,0 +1,1286 @@
+"""Every write of the contracts app.
+
+Lock order (the same everywhere, so two services never wait on each other in a cycle):
+contract → milestone / hourly week → (ledger: escrow → accounts). Each state change goes through
+`contract_transition` / `milestone_transition` / `week_transition`, which lock the row, check the table in
+constants.py, write the audit row and schedule notifications on commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from hataraku.core import clock
+from hataraku.core.audit import audit_record
+from hataraku.core.errors import Conflict, DomainError, InvalidTransition, NotFound, PermissionDenied
+
+from . import terms as terms_lib
+from .constants import (
+    ACCOMMODATION_ANSWER_DAYS,
+    CONTRACT_TRANSITIONS,
+    DELIVERY_ALLOWED_EXTENSIONS,
+    DELIVERY_MAX_BYTES,
+    DELIVERY_MAX_FILES,
+    MAX_MILESTONES,
+    MAX_RETURNS,
+    MILESTONE_TRANSITIONS,
+    WEEK_TRANSITIONS,
+    AccommodationKind,
+    AccommodationReason,
+    AccommodationStatus,
+    ChangeRequestStatus,
+    ContractKind,
+    ContractStatus,
+    DisputeStatus,
+    MilestoneStatus,
+    WeekStatus,
+    transition_allowed,
+)
+from .models import (
+    AccommodationRequest,
+    ChangeRequest,
+    Contract,
+    ContractTerms,
+    Delivery,
+    DeliveryFile,
+    Dispute,
+    HourlyWeek,
+    Milestone,
+    TimeEntry,
+)
+
+logger = logging.getLogger(__name__)
+
+# Milestones whose escrow holds money the work is done against: a dispute can be opened on these.
+DISPUTABLE = frozenset({MilestoneStatus.FUNDED, MilestoneStatus.DELIVERED, MilestoneStatus.RETURNED})
+
+
+# --- helpers ----------------------------------------------------------------------------------------------
+
+
+def _notify(*, user: Any, kind: str, title: str, body: str, url: str = "") -> None:
+    """Schedule a notification after commit, so nobody hears about a change that rolled back."""
+
+    def send() -> None:
+        from hataraku.messaging.services import notify
+
+        notify(user=user, kind=kind, title=title, body=body, url=url)
+
+    transaction.on_commit(send)
+
+
+def _contract_url(contract: Contract) -> str:
+    return reverse("contracts:detail", args=[contract.pk])
+
+
+def _is_party(contract: Contract, user: Any) -> bool:
+    return bool(user is not None and user.pk in (contract.client_id, contract.worker_id))
+
+
+def _other_party(contract: Contract, user: Any) -> Any:
+    return contract.worker if user.pk == contract.client_id else contract.client
+
+
+def _require_client(contract: Contract, actor: Any) -> None:
+    if not _is_party(contract, actor):
+        raise NotFound(_("契約が見つかりません。"))
+    if actor.pk != contract.client_id:
+        raise PermissionDenied(_("この操作はクライアントだけができます。"))
+
+
+def _require_worker(contract: Contract, actor: Any) -> None:
+    if not _is_party(contract, actor):
+        raise NotFound(_("契約が見つかりません。"))
+    if actor.pk != contract.worker_id:
+        raise PermissionDenied(_("この操作はワーカーだけができます。"))
+
+
+def _require_staff(actor: Any) -> None:
+    if not getattr(actor, "is_staff", False):
+        raise NotFound(_("見つかりません。"))
+
+
+def week_start_for(day: dt.date) -> dt.date:
+    """Weeks are Monday-based, on Japan's calendar (dates here are already Tokyo dates)."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+# --- state transitions -------------------------------------------------------------------------------------
+
+
+def contract_transition(
+    *, contract: Contract, target: str, actor: Any, data: dict[str, Any] | None = None
+) -> Contract:
+    """Move a contract along CONTRACT_TRANSITIONS. Locks the contract row; call inside the caller's atomic
+    block (or alone: it opens its own)."""
+    with transaction.atomic():
+        locked = Contract.objects.select_for_update().get(pk=contract.pk)
+        if not transition_allowed(CONTRACT_TRANSITIONS, locked.status, target):
+            raise InvalidTransition(
+                _("この契約は「%(status)s」のため、この操作はできません。")
+                % {"status": locked.get_status_display()},
+                current=locked.status,
+                target=target,
+            )
+        previous = locked.status
+        locked.status = target
+        fields = ["status"]
+        if target == ContractStatus.COMPLETED:
+            locked.completed_at = clock.now()
+            fields.append("completed_at")
+        locked.save(update_fields=fields)
+        audit_record(
+            actor=actor,
+            action="contract.transition",
+            target=locked,
+            data={"from": previous, "to": target, **(data or {})},
+        )
+    contract.status = locked.status
+    contract.completed_at = locked.completed_at
+    return locked
+
+
+def milestone_transition(
+    *, milestone: Milestone, target: str, actor: Any, data: dict[str, Any] | None = None, **fields: Any
+) -> Milestone:
+    """Move a milestone along MILESTONE_TRANSITIONS, setting `fields` with it. Locks the milestone row."""
+    with transaction.atomic():
+        locked = Milestone.objects.select_for_update().get(pk=milestone.pk)
+        if not transition_allowed(MILESTONE_TRANSITIONS, locked.status, target):
+            raise InvalidTransition(
+                _("このマイルストーンは「%(status)s」のため、この操作はできません。")
+                % {"status": locked.get_status_display()},
+                current=locked.status,
+                target=target,
+            )
+        previous = locked.status
+        locked.status = target
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.save(update_fields=["status", *fields])
+        audit_record(
+            actor=actor,
+            action="milestone.transition",
+            target=locked,
+            data={"from": previous, "to": target, "contract": locked.contract_id, **(data or {})},
+        )
+    for name in ["status", *fields]:
+        setattr(milestone, name, getattr(locked, name))
+    return locked
+
+
+def week_transition(*, week: HourlyWeek, target: str, actor: Any, **fields: Any) -> HourlyWeek:
+    with transaction.atomic():
+        locked = HourlyWeek.objects.select_for_update().get(pk=week.pk)
+        if not transition_allowed(WEEK_TRANSITIONS, locked.status, target):
+            raise InvalidTransition(
+                _("この週は「%(status)s」のため、この操作はできません。")
+                % {"status": locked.get_status_display()},
+                current=locked.status,
+                target=target,
+            )
+        previous = locked.status
+        locked.status = target
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.save(update_fields=["status", *fields])
+        audit_record(
+            actor=actor,
+            action="hourly_week.transition",
+            target=locked,
+            data={"from": previous, "to": target, "contract": locked.contract_id},
+        )
+    for name in ["status", *fields]:
+        setattr(week, name, getattr(locked, name))
+    return locked
+
+
+# --- terms -----------------------------------------------------------------------------------------------
+
+
+def _terms_data(contract: Contract) -> dict[str, Any]:
+    milestones = [
+        {"order": m.order, "title": m.title, "amount": m.amount, "due_date": m.due_date}
+        for m in contract.milestones.exclude(status=MilestoneStatus.CANCELLED).order_by("order")
+    ]
+    return terms_lib.build_terms_data(
+        contract_title=contract.title,
+        description=contract.description,
+        client_name=contract.client.name_for_display,
+        worker_name=contract.worker.name_for_display,
+        commissioned_on=contract.commissioned_on or clock.today(),
+        kind=contract.kind,
+        acceptance_days=contract.acceptance_days,
+        withholding=contract.withholding,
+        milestones=milestones,
+        hourly_rate=contract.hourly_rate,
+        weekly_hour_cap=contract.weekly_hour_cap,
+    )
+
+
+def terms_generate(*, contract: Contract, change_request: ChangeRequest | None = None) -> ContractTerms:
+    """Write the next version of the terms from the contract as it is now. Inside the caller's atomic."""
+    data = _terms_data(contract)
+    text = terms_lib.render_terms_text(data)
+    last = contract.terms.order_by("-version").first()
+    version = (last.version + 1) if last else 1
+    terms = ContractTerms.objects.create(
+        contract=contract,
+        version=version,
+        data=data,
+        text=text,
+        text_hash=terms_lib.text_hash(text),
+        created_at=clock.now(),
+        change_request=change_request,
+    )
+    return terms
+
+
+def _withholding_applies(*, client: Any, job: Any) -> bool:
+    """源泉徴収: the client is a withholding agent (a company), the worker is an individual (every worker
+    account is a person), and the work is of a kind listed in 所得税法 第204条1項1号 (原稿料・デザイン料…)."""
+    client_is_agent = getattr(client, "client_kind", "") == "company" or bool(
+        getattr(client, "is_withholding_agent", False)
+    )
+    return bool(client_is_agent and job.category.requires_withholding)
+
+
+# --- offer and agreement -------------------------------------------------------------------------------------
+
+
+def contract_offer(*, proposal: Any, actor: Any, idempotency_key: str) -> Contract:
+    """The client offers a contract on a proposal. Creates the contract in `offered` with its milestones
+    (copied from the proposal, or one milestone of the whole amount) and the first version of the terms.
+    Calling again with the same key returns the same contract."""
+    with transaction.atomic():
+        existing = Contract.objects.filter(offer_key=idempotency_key).first()
+        if existing is not None:
+            if existing.proposal_id != proposal.pk:
+                raise Conflict(_("同じ操作キーで別の契約がすでに作られています。"))
+            return existing
+        job = proposal.job
+        if actor is None or actor.pk != job.client_id:
+            raise NotFound(_("応募が見つかりません。"))
+        if proposal.worker_id == job.client_id:
+            raise DomainError(_("自分の仕事に自分で契約することはできません。"))
+        if Contract.objects.filter(proposal=proposal).exclude(status=ContractStatus.CANCELLED).exists():
+            raise Conflict(_("この応募にはすでに契約の申し込みがあります。"))
+        kind = ContractKind.HOURLY if job.pay_type == "hourly" else ContractKind.FIXED
+        proposal_milestones = (
+            list(proposal.milestones.order_by("order")) if kind == ContractKind.FIXED else []
+        )
+        if len(proposal_milestones) > MAX_MILESTONES:
+            raise DomainError(_("マイルストーンは20個までです。"))
+        contract = Contract.objects.create(
+            job=job,
+            proposal=proposal,
+            client=job.client,
+            worker=proposal.worker,
+            kind=kind,
+            title=job.title,
+            description=job.description_md,
+            total_amount=proposal.amount if kind == ContractKind.FIXED else 0,
+            hourly_rate=proposal.amount if kind == ContractKind.HOURLY else None,
+            weekly_hour_cap=job.weekly_hour_cap if kind == ContractKind.HOURLY else None,
+            withholding=_withholding_applies(client=job.client, job=job),
+            commissioned_on=clock.today(),
+            offer_key=idempotency_key,
+        )
+        if kind == ContractKind.FIXED:
+            if proposal_milestones:
+                for i, pm in enumerate(proposal_milestones, start=1):
+                    Milestone.objects.create(
+                        contract=contract, order=i, title=pm.title, amount=pm.amount, due_date=pm.due_date
+                    )
+                contract.total_amount = sum(pm.amount for pm in proposal_milestones)
+                contract.save(update_fields=["total_amount"])
+            else:
+                Milestone.objects.create(
+                    contract=contract,
+                    order=1,
+                    title=job.title,
+                    amount=proposal.amount,
+                    due_date=proposal.delivery_date,
+                )
+        terms = terms_generate(contract=contract)
+        audit_record(
+            actor=actor,
+            action="contract.offer",
+            target=contract,
+            data={"proposal": proposal.pk, "terms_version": terms.version, "kind": kind},
+        )
+        _notify(
+            user=contract.worker,
+            kind="contract_offered",
+            title=_("契約の申し込みが届きました"),
+            body=_("「%(title)s」の取引条件を確認して、合意するかどうかを選んでください。")
+            % {"title": contract.title},
+            url=_contract_url(contract),
+        )
+    return contract
+
+
+def _mark_proposal_accepted(contract: Contract, actor: Any) -> None:
+    """Tell the jobs app the offer became a contract (its table allows offered → accepted)."""
+    if contract.proposal is None or contract.proposal.status != "offered":
+        return
+    try:
+        from hataraku.jobs import services as job_services
+    except ImportError:  # pragma: no cover - the jobs app ships its services alongside
+        return
+    mover = getattr(job_services, "proposal_mark_accepted", None)
+    if mover is not None:
+        mover(proposal=contract.proposal, actor=actor)
+
+
+def contract_agree(*, contract: Contract, actor: Any, terms_version: int) -> Contract:
+    """One side agrees to the terms version it was shown. If the terms changed since (a newer version),
+    the agreement is refused: nobody can be bound to terms they did not see. When both sides have agreed,
+    the contract becomes agreed and then active."""
+    with transaction.atomic():
+        locked = Contract.objects.select_for_update().get(pk=contract.pk)
+        if not _is_party(locked, actor):
+            raise NotFound(_("契約が見つかりません。"))
+        if locked.status != ContractStatus.OFFERED:
+            raise InvalidTransition(_("この契約はすでに合意済みか、取り消されています。"))
+        current = locked.current_terms()
+        if current is None or current.version != terms_version:
+            raise Conflict(
+                _("取引条件が変更されています。最新の取引条件を確認してから、もう一度合意してください。")
+            )
+        now = clock.now()
+        is_client = actor.pk == locked.client_id
+        field = "agreed_by_client_at" if is_client else "agreed_by_worker_at"
+        if getattr(locked, field) is not None:
+            raise InvalidTransition(_("すでに合意しています。相手の合意をお待ちください。"))
+        setattr(locked, field, now)
+        locked.save(update_fields=[field])
+        audit_record(
+            actor=actor,
+            action="contract.agree",
+            target=locked,
+            data={
+                "side": "client" if is_client else "worker",
+                "terms_version": current.version,
+                "hash": current.text_hash,
+            },
+        )
+        if locked.agreed_by_client_at and locked.agreed_by_worker_at:
+            contract_transition(contract=locked, target=ContractStatus.AGREED, actor=actor)
+            contract_transition(contract=locked, target=ContractStatus.ACTIVE, actor=actor)
+            _mark_proposal_accepted(locked, actor)
+            for party in (locked.client, locked.worker):
+                _notify(
+                    user=party,
+                    kind="contract_agreed",
+                    title=_("契約が成立しました"),
+                    body=_("「%(title)s」の取引条件に双方が合意しました。") % {"title": locked.title},
+                    url=_contract_url(locked),
+                )
+        else:
+            _notify(
+                user=_other_party(locked, actor),
+                kind="contract_agree_waiting",
+                title=_("相手が取引条件に合意しました"),
+                body=_("「%(title)s」の取引条件を確認してください。") % {"title": locked.title},
+                url=_contract_url(locked),
+            )
+    for name in ("status", "agreed_by_client_at", "agreed_by_worker_at"):
+        setattr(contract, name, getattr(locked, name))
+    return locked
+
+
+def contract_cancel_offer(*, contract: Contract, actor: Any) -> Contract:
+    """Either side withdraws from an offer no one is bound by yet."""
+    with transaction.atomic():
+        if not _is_party(contract, actor):
+            raise NotFound(_("契約が見つかりません。"))
+        locked = contract_transition(contract=contract, target=ContractStatus.CANCELLED, actor=actor)
+        if locked.agreed_by_client_at and locked.agreed_by_worker_at:  # pragma: no cover - guarded by table
+            raise InvalidTransition(_("成立した契約は取り消せません。"))
+        _notify(
+            user=_other_party(locked, actor),
+            kind="contract_cancelled",
+            title=_("契約の申し込みが取り消されました"),
+            body=locked.title,
+            url=_contract_url(locked),
+        )
+    return locked
+
+
+# --- change requests -------------------------------------------------------------------------------------
+
+
+def _clean_changes(contract: Contract, changes: dict[str, Any]) -> dict[str, Any]:
+    """Accepts {"milestones": {"<id>": {"due_date": "YYYY-MM-DD", "title": str, "amount": int}}}. Amounts
+    change only on milestones not yet funded: funded money is already in escrow."""
+    cleaned: dict[str, Any] = {"milestones": {}}
+    by_id = {str(m.pk): m for m in contract.milestones.all()}
+    for mid, values in (changes.get("milestones") or {}).items():
+        milestone = by_id.get(str(mid))
+        if milestone is None:
+            raise DomainError(_("変更するマイルストーンが見つかりません。"))
+        if milestone.status in (
+            MilestoneStatus.RELEASED,
+            MilestoneStatus.CANCELLED,
+            MilestoneStatus.ACCEPTED,
+        ):
+            raise DomainError(_("支払い済みのマイルストーンは変更できません。"))
+        entry: dict[str, Any] = {}
+        if values.get("due_date"):
+            entry["due_date"] = dt.date.fromisoformat(str(values["due_date"])).isoformat()
+        if values.get("title"):
+            entry["title"] = str(values["title"])[:200]
+        if values.get("amount") is not None and int(values["amount"]) != milestone.amount:
+            if milestone.status != MilestoneStatus.PENDING or milestone.escrow_id:
+                raise DomainError(_("仮払い済みのマイルストーンの金額は変更できません。"))
+            if int(values["amount"]) <= 0:
+                raise DomainError(_("金額は1円以上にしてください。"))
+            entry["amount"] = int(values["amount"])
+        if entry:
+            cleaned["milestones"][str(milestone.pk)] = entry
+    if not cleaned["milestones"]:
+        raise DomainError(_("変更する内容を入力してください。"))
+    return cleaned
+
+
+def change_request_propose(
+    *, contract: Contract, actor: Any, changes: dict[str, Any], reason: str = ""
+) -> ChangeRequest:
+    """Propose new terms. The proposer consents by proposing; nothing changes until the other side accepts."""
+    with transaction.atomic():
+        locked = Contract.objects.select_for_update().get(pk=contract.pk)
+        if not _is_party(locked, actor):
+            raise NotFound(_("契約が見つかりません。"))
+        if locked.status not in (ContractStatus.AGREED, ContractStatus.ACTIVE):
+            raise InvalidTransition(_("合意済みで進行中の契約だけ、条件の変更を申し出られます。"))
+        if locked.change_requests.filter(status=ChangeRequestStatus.PENDING).exists():
+            raise Conflict(_("回答待ちの変更の申し出があります。先にそちらへの回答をお待ちください。"))
+        cleaned = _clean_changes(locked, changes)
+        current = locked.current_terms()
+        cr = ChangeRequest.objects.create(
+            contract=locked,
+            proposed_by=actor,
+            changes=cleaned,
+            reason=reason,
+            base_version=current.version if current else 0,
+        )
+        audit_record(actor=actor, action="contract.change_propose", target=cr, data={"changes": cleaned})
+        _notify(
+            user=_other_party(locked, actor),
+            kind="contract_change_proposed",
+            title=_("取引条件の変更の申し出が届きました"),
+            body=_("「%(title)s」の変更内容を確認して、承諾するか見送るかを選んでください。")
+            % {"title": locked.title},
+            url=_contract_url(locked),
+        )
+    return cr
+
+
+def _apply_changes(contract: Contract, changes: dict[str, Any]) -> None:
+    for mid, values in changes.get("milestones", {}).items():
+        milestone = Milestone.objects.select_for_update().get(pk=int(mid), contract=contract)
+        fields = []
+        if "due_date" in values:
+            milestone.due_date = dt.date.fromisoformat(values["due_date"])
+            fields.append("due_date")
+        if "title" in values:
+            milestone.title = values["title"]
+            fields.append("title")
+        if "amount" in values:
+            milestone.amount = int(values["amount"])
+            fields.append("amount")
+        if fields:
+            milestone.save(update_fields=fields)
+    if contract.kind == ContractKind.FIXED:
+        contract.total_amount = sum(
+            contract.milestones.exclude(status=MilestoneStatus.CANCELLED).values_list("amount", flat=True)
+        )
+        contract.save(update_fields=["total_amount"])
+
+
+def change_request_answer(*, change_request: ChangeRequest, actor: Any, accept: bool) -> ChangeRequest:
+    """The other side accepts (new terms version) or rejects. The proposer cannot answer their own
+    request: agreed terms never change on one side's word."""
+    with transaction.atomic():
+        contract = Contract.objects.select_for_update().get(pk=change_request.contract_id)
+        cr = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
+        if not _is_party(contract, actor):
+            raise NotFound(_("契約が見つかりません。"))
+        if actor.pk == cr.proposed_by_id:
+            raise PermissionDenied(_("変更を申し出た側は承諾できません。相手の同意が必要です。"))
+        if cr.status != ChangeRequestStatus.PENDING:
+            raise InvalidTransition(_("この変更の申し出にはすでに回答済みです。"))
+        current = contract.current_terms()
+        if current is not None and current.version != cr.base_version:
+            raise Conflict(_("取引条件がその後変わっています。もう一度申し出てください。"))
+        cr.status = ChangeRequestStatus.ACCEPTED if accept else ChangeRequestStatus.REJECTED
+        cr.responded_by = actor
+        cr.responded_at = clock.now()
+        cr.save(update_fields=["status", "responded_by", "responded_at"])
+        data: dict[str, Any] = {"accepted": accept}
+        if accept:
+            _apply_changes(contract, cr.changes)
+            terms = terms_generate(contract=contract, change_request=cr)
+            data["terms_version"] = terms.version
+        audit_record(actor=actor, action="contract.change_answer", target=cr, data=data)
+        _notify(
+            user=cr.proposed_by,
+            kind="contract_change_answered",
+            title=_("変更の申し出が承諾されました") if accept else _("変更の申し出は見送られました"),
+            body=contract.title,
+            url=_contract_url(contract),
+        )
+    change_request.status = cr.status
+    return cr
+
+
+# --- milestones ------------------------------------------------------------------------------------------
+
+
+def _escrow_is_funded(escrow: Any, amount: int) -> bool:
+    from hataraku.ledger.selectors import escrow_held
+
+    return bool(escrow is not None and escrow_held(escrow) >= amount)
+
+
+def milestone_fund(
+    *, milestone: Milestone, actor: Any, idempotency_key: str, source: str | None = None
+) -> Milestone:
+    """The client puts the milestone's amount into escrow. Opens the escrow (once) and asks for the
+    funding; the milestone becomes `funded` only when the money is actually held (a bank transfer stays
+    pending until staff confirm it — `milestone_sync_funding` picks that up)."""
+    from hataraku.ledger import services as ledger
+    from hataraku.ledger.constants import FeePlan, FundingSource
+
+    with transaction.atomic():
+        contract = Contract.objects.select_for_update().get(pk=milestone.contract_id)
+        _require_client(contract, actor)
+        if contract.status != ContractStatus.ACTIVE:
+            raise InvalidTransition(_("契約が成立してから仮払いできます。"))
+        locked = Milestone.objects.select_for_update().get(pk=milestone.pk)
+        if locked.status != MilestoneStatus.PENDING:
+            raise InvalidTransition(_("このマイルストーンはすでに仮払い済みです。"))
+        if locked.escrow_id is not None:
+            # A funding was already requested (e.g. a bank transfer awaiting confirmation): do not ask twice.
+            return locked
+        escrow = ledger.escrow_open(
+            client=contract.client,
+            reference=f"milestone:{locked.pk}",
+            fee_group=f"contract:{contract.pk}",
+            fee_plan=FeePlan.PROJECT_TIERED,
+            withholding=contract.withholding,
+            actor=actor,
+            idempotency_key=f"{idempotency_key}:open",
+            worker=contract.worker,
+        )
+        ledger.escrow_fund(
+            escrow=escrow,
+            amount=locked.amount,
+            source=source or FundingSource.BANK_TRANSFER,
+            actor=actor,
+            idempotency_key=f"{idempotency_key}:fund",
+        )
+        locked.escrow = escrow
+        locked.save(update_fields=["escrow"])
+        audit_record(
+            actor=actor,
+            action="milestone.fund_requested",
+            target=locked,
+            data={"escrow": escrow.pk, "amount": locked.amount},
+        )
+        if _escrow_is_funded(escrow, locked.amount):
+            _milestone_mark_funded(locked, actor)
+    milestone.escrow = locked.escrow
+    milestone.status = locked.status
+    return locked
+
+
+def _milestone_mark_funded(milestone: Milestone, actor: Any) -> None:
+    milestone_transition(milestone=milestone, target=MilestoneStatus.FUNDED, actor=actor)
+    contract = milestone.contract
+    _notify(
+        user=contract.worker,
+        kind="milestone_funded",
+        title=_("仮払いが済みました。作業を始められます"),
+        body=_("「%(title)s」のマイルストーン「%(m)s」") % {"title": contract.title, "m": milestone.title},
+        url=_contract_url(contract),
+    )
+
+
+def milestone_sync_funding(*, milestone: Milestone) -> bool:
+    """Move a pending milestone to funded once its escrow holds the amount. True if it moved."""
+    with transaction.atomic():
+        locked = Milestone.objects.select_for_update().get(pk=milestone.pk)
+        if locked.status != MilestoneStatus.PENDING or locked.escrow_id is None:
+            return False
+        if not _escrow_is_funded(locked.escrow, locked.amount):
+            return False
+        _milestone_mark_funded(locked, None)
+    milestone.status = locked.status
+    return True
+
+
+def milestones_sync_funding() -> int:
+    """Periodic: every pending milestone whose escrow money has arrived becomes funded."""
+    moved = 0
+    for m in Milestone.objects.filter(status=MilestoneStatus.PENDING, escrow__isnull=False).select_related(
+        "escrow"
+    ):
+        if milestone_sync_funding(milestone=m):
+            moved += 1
+    return moved
+
+
+def validate_delivery_files(files: Sequence[UploadedFile]) -> None:
+    if len(files) > DELIVERY_MAX_FILES:
+        raise DomainError(_("ファイルは一度に5つまで納品できます。"), field="files")
+    for f in files:
+        name = f.name or ""
+        ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        if ext not in DELIVERY_ALLOWED_EXTENSIONS:
+            raise DomainError(
+                _(
+                    "「%(name)s」は納品できない種類のファイルです。PDF・画像・Office文書・テキスト・ZIPを使ってください。"
+                )
+                % {"name": name},
+                field="files",
+            )
+        if (f.size or 0) > DELIVERY_MAX_BYTES:
+            raise DomainError(
+                _("「%(name)s」は大きすぎます。1ファイル20MBまでです。") % {"name": name}, field="files"
+            )
+
+
+def milestone_deliver(
+    *, milestone: Milestone, actor: Any, message: str, files: Sequence[UploadedFile] = ()
+) -> Delivery:
+    """The worker delivers. Only against money already held in escrow: no unpaid work is ever delivered."""
+    if not (message or "").strip():
+        raise DomainError(_("納品のメッセージを入力してください。"), field="message")
+    validate_delivery_files(files)
+    with transaction.atomic():
+        contract = Contract.objects.select_for_update().get(pk=milestone.contract_id)
+        _require_worker(contract, actor)
+        if contract.status != ContractStatus.ACTIVE:
+            raise InvalidTransition(_("進行中の契約ではないため、納品できません。"))
+        locked = Milestone.objects.select_for_update().get(pk=milestone.pk)
+        if locked.status == MilestoneStatus.PENDING:
+            if locked.escrow_id is not None and _escrow_is_funded(locked.escrow, locked.amount):
+                _milestone_mark_funded(locked, None)
+            else:
+                raise InvalidTransition(
+                    _(
+                        "このマイルストーンはまだ仮払いされていないため、納品できません。仮払いの完了をお待ちください。"
+                    ),
+                    code="milestone_not_funded",
+                )
+        if locked.status not in (MilestoneStatus.FUNDED, MilestoneStatus.RETURNED):
+            raise InvalidTransition(
+                _("このマイルストーンは「%(status)s」のため、納品できません。")
+                % {"status": locked.get_status_display()}
+            )
+        now = clock.now()
+        delivery = Delivery.objects.create(milestone=locked, delivered_by=actor, message=message.strip())
+        for f in files:
+            DeliveryFile.objects.create(
+                delivery=delivery, file=f, original_name=(f.name or "")[:200], size=f.size or 0
+            )
+        milestone_transition(
+            milestone=locked,
+            target=MilestoneStatus.DELIVERED,
+            actor=actor,
+            data={"delivery": delivery.pk},
+            delivered_at=now,
+        )
+        _notify(
+            user=contract.client,
+            kind="milestone_delivered",
+            title=_("納品がありました。検収してください"),
+            body=_("「%(m)s」が納品されました。%(days)s日以内に確認がない場合は自動で検収されます。")
+            % {"m": locked.title, "days": contract.acceptance_days},
+            url=reverse("contracts:milestone", args=[contract.pk, locked.pk]),
+        )
+    milestone.status = locked.status
+    milestone.delivered_at = locked.delivered_at
+    return delivery
+
+
+def _maybe_complete(contract: Contract, actor: Any) -> None:
+    if contract.kind != ContractKind.FIXED or contract.status != ContractStatus.ACTIVE:
+        return
+    open_ = contract.milestones.exclude(status__in=[MilestoneStatus.RELEASED, MilestoneStatus.CANCELLED])
+    if not open_.exists() and contract.milestones.filter(status=MilestoneStatus.RELEASED).exists():
+        contract_transition(contract=contract, target=ContractStatus.COMPLETED, actor=actor)
+        for party in (contract.client, contract.worker):
+            _notify(
+                user=party,
+                kind="contract_completed",
+                title=_("契約が完了しました。評価をお願いします"),
+                body=contract.title,
+                url=_contract_url(contract),
+            )
+
+
+def milestone_accept(*, milestone: Milestone, actor: Any, auto: bool = False) -> Milestone:
+    """Acceptance (検収) and payment: delivered → accepted → released, in one transaction with the ledger's
+    release, so there is never an accepted milestone without the money moving (or the reverse).
+
+    Locks contract → milestone before the ledger locks escrow → accounts. A second call finds the milestone
+    no longer `delivered` and raises; the release's idempotency key guards against a double payment too."""
+    from hataraku.ledger import services as ledger
+
+    with transaction.atomic():
+        contract = Contract.objects.select_for_update().get(pk=milestone.contract_id)
+        if not auto:
+            _require_client(contract, actor)
+        locked = Milestone.objects.select_for_update().get(pk=milestone.pk)
+        if locked.status != MilestoneStatus.DELIVERED:
+            if locked.status in (MilestoneStatus.ACCEPTED, MilestoneStatus.RELEASED):
+                raise InvalidTransition(
+                    _("このマイルストーンはすでに検収済みです。"), code="already_accepted"
+                )
+            raise InvalidTransition(_("納品されていないマイルストーンは検収できません。"))
+        now = clock.now()
+        milestone_transition(
+            milestone=locked,
+            target=MilestoneStatus.ACCEPTED,
+            actor=actor,
+            data={"auto": auto},
+            accepted_at=now,
+            auto_accepted=auto,
+        )
+        assert locked.escrow is not None  # a delivered milestone was funded
+        ledger.escrow_release(
+            escrow=locked.escrow,
+            amount=locked.amount,
+            worker=contract.worker,
+            actor=actor,
+            idempotency_key=f"milestone:{locked.pk}:release",
+        )
+        milestone_transition(milestone=locked, target=MilestoneStatus.RELEASED, actor=actor, released_at=now)
+        _notify(
+            user=contract.worker,
+            kind="milestone_released",
+            title=_("検収され、報酬が支払われました"),
+            body=_("「%(m)s」が検収されました。") % {"m": locked.title}
+            + (_("(検収期間が過ぎたため自動で検収しました)") if auto else ""),
+            url=_contract_url(contract),
+        )
+        if auto:
+            _notify(
+                user=contract.client,
+                kind="milestone_auto_accepted",
+                title=_("検収期間が過ぎたため、自動で検収しました"),
+                body=locked.title,
+                url=_contract_url(contract),
+            )
+        _maybe_complete(contract, actor)
+    milestone.status = locked.status
+    milestone.accepted_at = locked.accepted_at
+    return locked
+
+
+def milestone_return(*, milestone: Milestone, actor: Any, reason: str) -> Milestone:
+    """The client returns a delivery with reasons. At most MAX_RETURNS times: after that the client must
+    accept or ask staff, so a worker is never stuck redoing work forever."""
+    if not (reason or "").strip():
+        raise DomainError(_("差し戻しの理由を入力してください。"), field="reason")
+    with transaction.atomic():
+        contract = Contract.objects.select_for_update().get(pk=milestone.contract_id)
+        _require_client(contract, actor)
+        locked = Milestone.objects.select_for_update().get(pk=milestone.pk)
+        if locked.status != MilestoneStatus.DELIVERED:
+            raise InvalidTransition(_("納品されていないマイルストーンは差し戻せません。"))
+        if locked.return_count >= MAX_RETURNS:
+            raise DomainError(
+                _("差し戻しは2回までです。検収するか、運営に仲介を依頼してください。"),
+                code="too_many_returns",
+            )
+        delivery = locked.deliveries.order_by("-created_at", "-id").first()
+        if delivery is not None:
+            delivery.return_reason = reason.strip()
+            delivery.returned_at = clock.now()
+            delivery.save(update_fields=["return_reason", "returned_at", "updated_at"])
+        milestone_transition(
+            milestone=locked,
+            target=MilestoneStatus.RETURNED,
+            actor=actor,
+            data={"reason": reason.strip()},
+            return_count=locked.return_count + 1,
+        )
+        _notify(
+            user=contract.worker,
+            kind="milestone_returned",
+            title=_("納品物が差し戻されました"),
+            body=reason.strip()[:200],
+            url=_contract_url(contract),
+        )
+    milestone.status = locked.status
+    milestone.return_count = locked.return_count
+    return locked
+
+
+def milestone_auto_accept_due() -> int:
+    """Accept every delivery whose acceptance period has passed without an answer, and pay it. Safe to run
+    any number of times (each milestone is accepted once; a second run finds nothing to do). Run by the
+    `contracts_auto_accept` task / `manage.py contracts_auto_accept`."""
+    now = clock.now()
+    accepted = 0
+    candidates = Milestone.objects.filter(
+        status=MilestoneStatus.DELIVERED, delivered_at__isnull=False
+    ).select_related("contract")
+    for m in candidates:
+        if m.delivered_at + dt.timedelta(days=m.contract.acceptance_days) > now:  # type: ignore[operator]
+            continue
+        try:
+            milestone_accept(milestone=m, actor=None, auto=True)
+        except DomainError:
+            # Accepted or disputed in the meantime: nothing to do for this one.
+            continue
+        accepted += 1
+    return accepted
+
+
+# --- hourly --------------------------------------------------------------------------------------------------
+
+
+def time_entry_add(
+    *, contract: Contract, actor: Any, work_date: dt.date, minutes: int, memo: str
+) -> TimeEntry:
+    """Log time with a memo. Refused over the weekly cap: the cap is what the client agreed to pay for."""
+    if minutes <= 0 or minutes > 24 * 60:
+        raise DomainError(_("作業時間は1分以上、24時間以内で入力してください。"), field="minutes")
+    if not (memo or "").strip():
+        raise DomainError(_("作業メモを入力してください。"), field="memo")
+    if work_date > clock.today():
+        raise DomainError(_("未来の日付の作業は記録できません。"), field="work_date")
+    with transaction.atomic():
+        locked = Contract.objects.select_for_update().get(pk=contract.pk)
+        _require_worker(locked, actor)
+        if locked.kind != ContractKind.HOURLY or locked.status != ContractStatus.ACTIVE:
+            raise InvalidTransition(_("進行中の時間単価の契約だけ、作業時間を記録できます。"))
+        week, _created = HourlyWeek.objects.get_or_create(
+            contract=locked, week_start=week_start_for(work_date)
+        )
+        week = HourlyWeek.objects.select_for_update().get(pk=week.pk)
+        if week.status != WeekStatus.OPEN:
+            raise InvalidTransition(_("この週はすでに確認済みのため、記録を追加できません。"))
+        used = sum(week.entries.values_list("minutes", flat=True))
+        cap = (locked.weekly_hour_cap or 0) * 60
+        if used + minutes > cap:
+            raise DomainError(
+                _("週の上限(%(cap)s時間)を超えるため記録できません。この週の残りは%(left)s分です。")
+                % {"cap": locked.weekly_hour_cap, "left": max(cap - used, 0)},
+                field="minutes",
+                code="over_cap",
+            )
+        entry = TimeEntry.objects.create(week=week, work_date=work_date, minutes=minutes, memo=memo.strip())
+        audit_record(
+            actor=actor, action="time_entry.add", target=entry, data={"minutes": minutes, "week": week.pk}
+        )
+    return entry
+
+
+def week_amount(*, minutes: int, hourly_rate: int) -> int:
+    """Minutes × rate / 60, rounded down to the yen."""
+    return (minutes * hourly_rate) // 60
+
+
+def _week_bill(
+    *, week: HourlyWeek, contract: Contract, minutes: int, amount: int, actor: Any, idempotency_key: str
+) -> None:
+    """Open, fund and (if the money is held) release an escrow for one week. Inside the caller's atomic."""
+    from hataraku.ledger import services as ledger
+    from hataraku.ledger.constants import FeePlan, FundingSource
+
+    week.billed_minutes = minutes
+    week.billed_amount = amount
+    if amount <= 0:
+        return
+    escrow = ledger.escrow_open(
+        client=contract.client,
+        reference=f"week:{week.pk}",
+        fee_group=f"contract:{contract.pk}",
+        fee_plan=FeePlan.PROJECT_TIERED,
+        withholding=contract.withholding,
+        actor=actor,
+        idempotency_key=f"{idempotency_key}:open",
+        worker=contract.worker,
+    )
+    ledger.escrow_fund(
+        escrow=escrow,
+        amount=amount,
+        source=FundingSource.BANK_TRANSFER,
+        actor=actor,
+        idempotency_key=f"{idempotency_key}:fund",
+    )
+    week.escrow = escrow
+    if _escrow_is_funded(escrow, amount):
+        ledger.escrow_release(
+            escrow=escrow,
+            amount=amount,
+            worker=contract.worker,
+            actor=actor,
+            idempotency_key=f"week:{week.pk}:release",
+        )
+        week.released_at = clock.now()
+
+
+def week_approve(*, week: HourlyWeek, actor: Any, idempotency_key: str) -> HourlyWeek:
+    """The client approves a finished week: it is billed through escrow (open, fund, release)."""
+    with transaction.atomic():
+        contract = Contract.objects.select_for_update().get(pk=week.contract_id)
+        _require_client(contract, actor)
+        locked = HourlyWeek.objects.select_for_update().get(pk=week.pk)
+        if locked.status != WeekStatus.OPEN:
+            raise InvalidTransition(_("この週はすでに確認済みです。"))
+        if locked.week_start + dt.timedelta(days=7) > clock.today():
+            raise DomainError(_("週が終わってから確認できます(月曜日から日曜日まで)。"))
+        minutes = sum(locked.entries.values_list("minutes", flat=True))
+        _week_bill(
+            week=locked,
+            contract=contract,
+            minutes=minutes,
+            amount=week_amount(minutes=minutes, hourly_rate=contract.hourly_rate or 0),
+            actor=actor,
+            idempotency_key=idempotency_key,
+        )
+        week_transition(
+            week=locked,
+            target=WeekStatus.BILLED,
+            actor=actor,
+            reviewed_at=clock.now(),
+            billed_minutes=locked.billed_minutes,
+            billed_amount=locked.billed_amount,
+            escrow=locked.escrow,
+            released_at=locked.released_at,
+        )
+        _notify(
+            user=contract.worker,
+            kind="week_approved",
+            title=_("作業時間が承認されました"),
+            body=_("%(start)s からの週: %(minutes)s分")
+            % {"start": locked.week_start, "minutes": locked.billed_minutes},
+            url=_contract_url(contract),
+        )
+    week.status = locked.status
+    return locked
+
+
+def week_sync_release(*, week: HourlyWeek) -> bool:
+    """Release a billed week whose bank-transfer funding has since been confirmed."""
+    from hataraku.ledger import services as ledger
+
+    with transaction.atomic():
+        contract = Contract.objects.select_for_update().get(pk=week.contract_id)
+        locked = HourlyWeek.objects.select_for_update().get(pk=week.pk)
+        if (
+            locked.status not in (WeekStatus.BILLED, WeekStatus.RESOLVED)
+            or locked.released_at
+            or not locked.escrow_id
+        ):
+            return False
+        if not _escrow_is_funded(locked.escrow, locked.billed_amount):
+            return False
+        assert locked.escrow is not None
+        ledger.escrow_release(
+            escrow=locked.escrow,
+            amount=locked.billed_amount,
+            worker=contract.worker,
+            actor=None,
+            idempotency_key=f"week:{locked.pk}:release",
+        )
+        locked.released_at = clock.now()
+        locked.save(update_fields=["released_at", "updated_at"])
+        audit_record(
+            actor=None, action="hourly_week.released", target=locked, data={"amount": locked.billed_amount}
+        )
+    return True
+
+
+def weeks_sync_release() -> int:
+    moved = 0
+    for w in HourlyWeek.objects.filter(
+        status__in=[WeekStatus.BILLED, WeekStatus.RESOLVED], released_at__isnull=True, escrow__isnull=False
+    ):
+        if week_sync_release(week=w):
+            moved += 1
+    return moved
+
+
+# --- accommodations (Freelance Act art. 13) -----------------------------------------------------------------
+
+
+def accommodation_request(
+    *,
+    contract: Contract,
+    actor: Any,
+    kind: str,
+    reason: str,
+    milestone: Milestone | None = None,
+    requested_due_date: dt.date | None = None,
+    note: str = "",
+) -> AccommodationRequest:
+    """The worker asks for an extension or a pause. Only a category is asked for, never the details of
+    someone's childcare, caregiving or health."""
+    if kind not in AccommodationKind.values:
+        raise DomainError(_("お願いの種類を選んでください。"), field="kind")
+    if reason not in AccommodationReason.values:
+        raise DomainError(_("理由の区分を選んでください。"), field="reason")
+    with transaction.atomic():
+        locked = Contract.objects.select_for_update().get(pk=contract.pk)
+        _require_worker(locked, actor)
+        if locked.status not in (ContractStatus.AGREED, ContractStatus.ACTIVE):
+            raise InvalidTransition(_("進行中の契約でのみ、お願いできます。"))
+        previous_due = None
+        if milestone is not None:
+            if milestone.contract_id != locked.pk:
+                raise NotFound(_("マイルストーンが見つかりません。"))
+            previous_due = milestone.due_date
+            if kind == AccommodationKind.EXTENSION and (
+                requested_due_date is None or requested_due_date <= milestone.due_date
+            ):
+                raise DomainError(
+                    _("希望する納期は、今の納期(%(due)s)より後の日付にしてください。")
+                    % {"due": milestone.due_date},
+                    field="requested_due_date",
+                )
+        elif kind == AccommodationKind.EXTENSION:
+            raise DomainError(_("延長するマイルストーンを選んでください。"), field="milestone")
+        request = AccommodationRequest.objects.create(
+            contract=locked,
+            milestone=milestone,
+            requested_by=actor,
+            kind=kind,
+            reason=reason,
+            note=note.strip(),
+            requested_due_date=requested_due_date,
+            previous_due_date=previous_due,
+            answer_due_at=clock.now() + dt.timedelta(days=ACCOMMODATION_ANSWER_DAYS),
+        )
+        audit_record(
+            actor=actor, action="accommodation.request", target=request, data={"kind": kind, "reason": reason}
+        )
+        _notify(
+            user=locked.client,
+            kind="accommodation_requested",
+            title=_("ワーカーから配慮のお願いが届きました"),
+            body=_("「%(title)s」: %(kind)s。%(days)s日以内に回答してください。")
+            % {"title": locked.title, "kind": request.get_kind_display(), "days": ACCOMMODATION_ANSWER_DAYS},
+            url=_contract_url(locked),
+        )
+    return request
+
+
+def accommodation_answer(
+    *, request: AccommodationRequest, actor: Any, accept: bool, message: str = ""
+) -> AccommodationRequest:
+    """The client answers. Accepting an extension moves the milestone's due date and writes the change as
+    an accepted ChangeRequest (proposed by the worker, accepted by the client) with a new terms version."""
+    with transaction.atomic():
+        contract = Contract.objects.select_for_update().get(pk=request.contract_id)
+        _require_client(contract, actor)
+        locked = AccommodationRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.status != AccommodationStatus.PENDING:
+            raise InvalidTransition(_("このお願いにはすでに回答済みです。"))
+        if not accept and not (message or "").strip():
+            raise DomainError(_("お断りする場合は、理由や代わりの案を書いてください。"), field="message")
+        now = clock.now()
+        locked.status = AccommodationStatus.ACCEPTED if accept else AccommodationStatus.DECLINED
+        locked.answered_by = actor
+        locked.answered_at = now
+        locked.answer_message = (message or "").strip()
+        locked.save(update_fields=["status", "answered_by", "answered_at", "answer_message", "updated_at"])
+        if accept and locked.milestone_id and locked.requested_due_date:
+            current = contract.current_terms()
+            cr = ChangeRequest.objects.create(
+                contract=contract,
+                proposed_by=locked.requested_by,
+                status=ChangeRequestStatus.ACCEPTED,
+                changes={
+                    "milestones": {
+                        str(locked.milestone_id): {"due_date": locked.requested_due_date.isoformat()}
+                    }
+                },
+                reason=_("配慮のお願い(%(kind)s)の承諾による変更") % {"kind": locked.get_kind_display()},
+                base_version=current.version if current else 0,
+                responded_by=actor,
+                responded_at=now,
+            )
+            _apply_changes(contract, cr.changes)
+            terms_generate(contract=contract, change_request=cr)
+        audit_record(actor=actor, action="accommodation.answer", target=locked, data={"accepted": accept})
+        _notify(
+            user=contract.worker,
+            kind="accommodation_answered",
+            title=_("配慮のお願いが承諾されました") if accept else _("配慮のお願いへの回答が届きました"),
+            body=locked.answer_message[:200] or contract.title,
+            url=_contract_url(contract),
+        )
+    request.status = locked.status
+    return locked
+
+
+# --- disputes --------------------------------------------------------------------------------------------
+
+
+def dispute_open(
+    *,
+    contract: Contract,
+    actor: Any,
+    reason: str,
+    milestone: Milestone | None = None,
+    week: HourlyWeek | None = None,
+) -> Dispute:
+    """Either side asks staff to mediate a milestone (with money in escrow) or an open hourly week."""
+    if not (reason or "").strip():
+        raise DomainError(_("仲介をお願いする理由を入力してください。"), field="reason")
+    if (milestone is None) == (week is None):
+        raise DomainError(_("マイルストーンか週のどちらかを選んでください。"))
+    with transaction.atomic():
+        locked = Contract.objects.select_for_update().get(pk=contract.pk)
+        if not _is_party(locked, actor):
+            raise NotFound(_("契約が見つかりません。"))
+        if milestone is not None:
+            m = Milestone.objects.select_for_update().get(pk=milestone.pk)
+            if m.contract_id != locked.pk:
+                raise NotFound(_("マイルストーンが見つかりません。"))
+            if m.status not in DISPUTABLE:
+                raise InvalidTransition(
+                    _("仮払い済みで、まだ支払われていないマイルストーンだけ仲介を依頼できます。")
+                )
+            previous = m.status
+            dispute = Dispute.objects.create(
+                contract=locked, milestone=m, opened_by=actor, reason=reason.strip(), previous_status=previous
+            )
+            milestone_transition(
+                milestone=m, target=MilestoneStatus.DISPUTED, actor=actor, data={"dispute": dispute.pk}
+            )
+        else:
+            assert week is not None
+            w = HourlyWeek.objects.select_for_update().get(pk=week.pk)
+            if w.contract_id != locked.pk:
+                raise NotFound(_("週が見つかりません。"))
+            dispute = Dispute.objects.create(
+                contract=locked, week=w, opened_by=actor, reason=reason.strip(), previous_status=w.status
+            )
+            week_transition(week=w, target=WeekStatus.DISPUTED, actor=actor)
+        audit_record(
+            actor=actor, action="dispute.open", target=dispute, data={"reason": reason.strip()[:500]}
+        )
+        _notify(
+            user=_other_party(locked, actor),
+            kind="dispute_opened",
+            title=_("運営への仲介の依頼がありました"),
+            body=_("「%(title)s」について、運営スタッフが双方のお話を伺います。") % {"title": locked.title},
+            url=_contract_url(locked),
+        )
+    return dispute
+
+
+def dispute_decide(
+    *, dispute: Dispute, actor: Any, worker_amount: int, note: str, idempotency_key: str
+) -> Dispute:
+    """Staff decide how the money is split. For a milestone the escrow is split by the ledger; for an hourly
+    week (nothing was escrowed yet) the decided amount is billed like an approved week."""
+    from hataraku.ledger import services as ledger
+
+    _require_staff(actor)
+    if not (note or "").strip():
+        raise DomainError(_("決定の理由を入力してください。"), field="note")
+    with transaction.atomic():
+        contract = Contract.objects.select_for_update().get(pk=dispute.contract_id)
+        locked = Dispute.objects.select_for_update().get(pk=dispute.pk)
+        if locked.status != DisputeStatus.OPEN:
+            raise InvalidTransition(_("この紛争はすでに決定済みです。"))
+        if worker_amount < 0:
+            raise DomainError(_("金額は0円以上にしてください。"), field="worker_amount")
+        if locked.milestone_id:
+            m = Milestone.objects.select_for_update().get(pk=locked.milestone_id)
+            if worker_amount > m.amount:
+                raise DomainError(
+                    _("ワーカーへの支払額は仮払い額(%(amount)s円)以下にしてください。")
+                    % {"amount": m.amount},
+                    field="worker_amount",
+                )
+            client_amount = m.amount - worker_amount
+            if m.escrow is None or not _escrow_is_funded(m.escrow, m.amount):
+                raise DomainError(_("仮払いが確認できないため、分配できません。"))
+            ledger.escrow_split(
+                escrow=m.escrow,
+                worker=contract.worker,
+                worker_amount=worker_amount,
+                client_amount=client_amount,
+                actor=actor,
+                idempotency_key=idempotency_key,
+            )
+            target = MilestoneStatus.RELEASED if worker_amount > 0 else MilestoneStatus.CANCELLED
+            milestone_transition(
+                milestone=m, target=target, actor=actor, data={"dispute": locked.pk}, released_at=clock.now()
+            )
+        else:
+            assert locked.week_id is not None  # the table constraint: a milestone or a week
+            w = HourlyWeek.objects.select_for_update().get(pk=locked.week_id)
+            full = week_amount(
+                minutes=sum(w.entries.values_list("minutes", flat=True)),
+                hourly_rate=contract.hourly_rate or 0,
+            )
+            if worker_amount > full:
+                raise DomainError(
+                    _("ワーカーへの支払額は記録された時間の金額(%(amount)s円)以下にしてください。")
+                    % {"amount": full},
+                    field="worker_amount",
+                )
+            client_amount = 0
+            minutes = (worker_amount * 60) // (contract.hourly_rate or 1)
+            _week_bill(
+                week=w,
+                contract=contract,
+                minutes=minutes,
+                amount=worker_amount,
+                actor=actor,
+                idempotency_key=idempotency_key,
+            )
+            week_transition(
+                week=w,
+                target=WeekStatus.RESOLVED,
+                actor=actor,
+                reviewed_at=clock.now(),
+                billed_minutes=w.billed_minutes,
+                billed_amount=w.billed_amount,
+                escrow=w.escrow,
+                released_at=w.released_at,
+            )
+        locked.status = DisputeStatus.DECIDED
+        locked.decided_by = actor
+        locked.decided_at = clock.now()
+        locked.worker_amount = worker_amount
+        locked.client_amount = client_amount
+        locked.decision_note = note.strip()
+        locked.save()
+        audit_record(
+            actor=actor,
+            action="dispute.decide",
+            target=locked,
+            data={"worker_amount": worker_amount, "client_amount": client_amount},
+        )
+        _maybe_complete(contract, actor)
+        for party in (contract.client, contract.worker):
+            _notify(
+                user=party,
+                kind="dispute_decided",
+                title=_("仲介の結果をお知らせします"),
+                body=note.strip()[:200],
+                url=_contract_url(contract),
+            )
+    dispute.status = locked.status
+    return locked

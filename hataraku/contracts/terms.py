@@ -1,0 +1,177 @@
+"""The written terms the Freelance Act requires (特定受託事業者に係る取引の適正化等に関する法律 第3条,
+公正取引委員会規則 第1条の明示事項), as pure functions: dates, tax breakdown, the snapshot and its text.
+
+Nothing here touches the database, so the rules can be tested at their boundaries directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any, TypedDict
+
+from hataraku.core import money
+
+from .constants import DELIVERY_PLACE, PAYMENT_CYCLE_DAYS, PAYMENT_LIMIT_DAYS, PAYMENT_METHOD
+
+
+def payment_due_date(
+    *,
+    delivery_date: dt.date,
+    acceptance_days: int,
+    payment_cycle_days: int = PAYMENT_CYCLE_DAYS,
+) -> dt.date:
+    """支払期日: delivery date + acceptance period + payment cycle, but never later than the 60-day limit
+    of Freelance Act art. 4 counted from the day the work is received (that day is day 1)."""
+    proposed = delivery_date + dt.timedelta(days=acceptance_days + payment_cycle_days)
+    latest = delivery_date + dt.timedelta(days=PAYMENT_LIMIT_DAYS - 1)
+    return min(proposed, latest)
+
+
+def inspection_date(*, delivery_date: dt.date, acceptance_days: int) -> dt.date:
+    """検査完了日: the day acceptance happens at the latest (it happens automatically then)."""
+    return delivery_date + dt.timedelta(days=acceptance_days)
+
+
+class FeeBreakdown(TypedDict):
+    amount: int
+    consumption_tax: int
+    total_with_tax: int
+    withholding: int
+    net_payment: int
+
+
+def fee_breakdown(amount: money.Yen, *, withholding: bool) -> FeeBreakdown:
+    """報酬の額: the fee, 10 % consumption tax, and (when the client is a withholding agent) the withheld tax.
+    Withholding is computed on the tax-exclusive fee because the tax is shown separately."""
+    tax = money.consumption_tax(amount)
+    withheld = money.withholding_tax(amount) if withholding else 0
+    return {
+        "amount": amount,
+        "consumption_tax": tax,
+        "total_with_tax": amount + tax,
+        "withholding": withheld,
+        "net_payment": amount + tax - withheld,
+    }
+
+
+def build_terms_data(
+    *,
+    contract_title: str,
+    description: str,
+    client_name: str,
+    worker_name: str,
+    commissioned_on: dt.date,
+    kind: str,
+    acceptance_days: int,
+    withholding: bool,
+    milestones: list[dict[str, Any]],
+    hourly_rate: int | None = None,
+    weekly_hour_cap: int | None = None,
+) -> dict[str, Any]:
+    """The snapshot of every item art. 3 asks for. `milestones` are dicts with order, title, amount and a
+    `due_date` (date); each becomes its own delivery, inspection and payment date."""
+    items = []
+    for m in sorted(milestones, key=lambda m: m["order"]):
+        due: dt.date = m["due_date"]
+        items.append(
+            {
+                "order": m["order"],
+                "title": m["title"],
+                "fee": fee_breakdown(int(m["amount"]), withholding=withholding),
+                "delivery_date": due.isoformat(),
+                "inspection_date": inspection_date(
+                    delivery_date=due, acceptance_days=acceptance_days
+                ).isoformat(),
+                "payment_date": payment_due_date(
+                    delivery_date=due, acceptance_days=acceptance_days
+                ).isoformat(),
+            }
+        )
+    total = sum(int(m["amount"]) for m in milestones)
+    data: dict[str, Any] = {
+        "title": contract_title,
+        "work": description,
+        "client_name": client_name,
+        "worker_name": worker_name,
+        "commissioned_on": commissioned_on.isoformat(),
+        "kind": kind,
+        "delivery_place": DELIVERY_PLACE,
+        "payment_method": PAYMENT_METHOD,
+        "acceptance_days": acceptance_days,
+        "withholding": withholding,
+        "milestones": items,
+        "total": fee_breakdown(total, withholding=withholding),
+    }
+    if kind == "hourly":
+        data["hourly_rate"] = hourly_rate
+        data["weekly_hour_cap"] = weekly_hour_cap
+        data["hourly_payment_rule"] = (
+            f"毎週月曜日から日曜日までの作業時間を、翌週に委託者が確認し、確認の日から{acceptance_days}日以内に"
+            f"承認されたものとして支払います(作業時間の受領日から{PAYMENT_LIMIT_DAYS}日以内)。"
+        )
+    return data
+
+
+def _yen(value: int) -> str:
+    return money.format_yen(value)
+
+
+def render_terms_text(data: dict[str, Any]) -> str:
+    """Plain text of the terms. Its hash identifies exactly what both parties saw and agreed to."""
+    lines = [
+        "取引条件明示書(特定受託事業者に係る取引の適正化等に関する法律 第3条)",
+        "",
+        f"委託事業者(発注者): {data['client_name']}",
+        f"特定受託事業者(受注者): {data['worker_name']}",
+        f"委託をした日: {data['commissioned_on']}",
+        "",
+        f"業務の内容: {data['title']}",
+    ]
+    if data.get("work"):
+        lines.append(data["work"])
+    lines += ["", "報酬の額:"]
+    if data["kind"] == "hourly":
+        lines.append(
+            f"  時間単価 {_yen(data['hourly_rate'] or 0)}(税抜)/ 週の上限 {data['weekly_hour_cap']} 時間"
+        )
+        lines.append(f"  {data.get('hourly_payment_rule', '')}")
+    total = data["total"]
+    if data["kind"] != "hourly":
+        lines.append(
+            f"  合計 {_yen(total['amount'])}(税抜)+ 消費税(10%){_yen(total['consumption_tax'])}"
+            f" = {_yen(total['total_with_tax'])}"
+        )
+    if data["kind"] == "hourly":
+        lines.append("  消費税(10%)を別途加算します。")
+        if data["withholding"]:
+            lines.append(
+                "  源泉徴収税額(報酬の10.21%、100万円を超える部分は20.42%)を差し引いてお支払いします。"
+            )
+    elif data["withholding"]:
+        lines.append(
+            f"  源泉徴収税額 {_yen(total['withholding'])} を差し引き、お支払いする額は {_yen(total['net_payment'])}"
+        )
+    for m in data["milestones"]:
+        fee = m["fee"]
+        lines += [
+            "",
+            f"マイルストーン {m['order']}: {m['title']}",
+            f"  報酬の額: {_yen(fee['amount'])}(税抜)+ 消費税 {_yen(fee['consumption_tax'])}"
+            f" = {_yen(fee['total_with_tax'])}"
+            + (f"(源泉徴収税額 {_yen(fee['withholding'])})" if data["withholding"] else ""),
+            f"  給付を受領する期日: {m['delivery_date']}",
+            f"  検査を完了する期日: {m['inspection_date']}",
+            f"  報酬の支払期日: {m['payment_date']}",
+        ]
+    lines += [
+        "",
+        f"給付を受領する場所: {data['delivery_place']}",
+        f"検査: 納品から{data['acceptance_days']}日以内に検収します。期間内に連絡がない場合は自動で検収されます。",
+        f"報酬の支払方法: {data['payment_method']}",
+    ]
+    return "\n".join(lines)
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

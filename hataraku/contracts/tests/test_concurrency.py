@@ -1,0 +1,69 @@
+"""Money paths under concurrency (PostgreSQL only: SQLite serialises writers anyway)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+
+from hataraku.contracts import services
+from hataraku.contracts.constants import MilestoneStatus
+from hataraku.core.errors import DomainError
+from hataraku.ledger.models import Settlement
+
+from .factories import deliver, funded_milestone
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def _race(target, n: int = 2) -> list[str]:
+    results: list[str] = []
+    barrier = threading.Barrier(n)
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            target()
+            results.append("ok")
+        except DomainError as exc:
+            results.append(exc.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def test_accept_and_auto_accept_racing_pay_once():
+    # given a delivered milestone
+    m = deliver(funded_milestone(amount=10_000))
+    client = m.contract.client
+
+    # when the client accepts while another request also accepts
+    results = _race(lambda: services.milestone_accept(milestone=m, actor=client))
+
+    # then exactly one succeeded and one release exists
+    assert sorted(results) == ["already_accepted", "ok"]
+    m.refresh_from_db()
+    assert m.status == MilestoneStatus.RELEASED
+    assert Settlement.objects.filter(escrow=m.escrow).count() == 1
+
+
+def test_double_fund_opens_one_escrow():
+    from hataraku.contracts.tests.factories import active_contract, key
+
+    contract = active_contract()
+    m = contract.milestones.get()
+    k = key("fund")
+    results = _race(lambda: services.milestone_fund(milestone=m, actor=contract.client, idempotency_key=k))
+    assert results == ["ok", "ok"]
+    m.refresh_from_db()
+    from hataraku.ledger.models import Escrow, Funding
+
+    assert Escrow.objects.filter(reference=f"milestone:{m.pk}").count() == 1
+    assert Funding.objects.filter(escrow=m.escrow).count() == 1

@@ -1,0 +1,135 @@
+"""The Freelance Act terms as pure functions: payment date at its 60-day boundary, tax breakdown, text."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from hataraku.contracts import terms
+from hataraku.contracts.constants import ACCEPTANCE_DAYS, PAYMENT_CYCLE_DAYS
+
+DELIVERY = dt.date(2026, 12, 1)
+
+
+def test_payment_date_is_delivery_plus_acceptance_plus_cycle():
+    # given the default acceptance period and payment cycle
+    # when the payment date is computed
+    due = terms.payment_due_date(delivery_date=DELIVERY, acceptance_days=ACCEPTANCE_DAYS)
+    # then it is the sum of both periods after the delivery date
+    assert due == DELIVERY + dt.timedelta(days=ACCEPTANCE_DAYS + PAYMENT_CYCLE_DAYS)
+
+
+@pytest.mark.parametrize(
+    ("acceptance_days", "cycle", "expected_offset"),
+    [
+        (56, 3, 59),  # exactly on the limit: kept
+        (57, 3, 59),  # one day over: clamped to the 60th day counting the receipt day
+        (90, 30, 59),  # far over: clamped
+        (55, 3, 58),  # one day under: kept
+    ],
+)
+def test_payment_date_never_later_than_60_days_after_receipt(acceptance_days, cycle, expected_offset):
+    # given an acceptance period and cycle around the legal limit
+    # when the payment date is computed
+    due = terms.payment_due_date(
+        delivery_date=DELIVERY, acceptance_days=acceptance_days, payment_cycle_days=cycle
+    )
+    # then it never passes the 60th day (receipt day counted as day 1)
+    assert due == DELIVERY + dt.timedelta(days=expected_offset)
+    assert (due - DELIVERY).days + 1 <= 60
+
+
+def test_inspection_date_is_delivery_plus_acceptance_days():
+    assert terms.inspection_date(delivery_date=DELIVERY, acceptance_days=7) == dt.date(2026, 12, 8)
+
+
+def test_fee_breakdown_without_withholding():
+    # given a fee of ¥30,000 and no withholding
+    fee = terms.fee_breakdown(30_000, withholding=False)
+    # then consumption tax is 10 % and nothing is withheld
+    assert fee == {
+        "amount": 30_000,
+        "consumption_tax": 3_000,
+        "total_with_tax": 33_000,
+        "withholding": 0,
+        "net_payment": 33_000,
+    }
+
+
+def test_fee_breakdown_with_withholding_uses_tax_exclusive_fee():
+    # given a fee of ¥30,001 subject to withholding
+    fee = terms.fee_breakdown(30_001, withholding=True)
+    # then 10.21 % of the tax-exclusive fee is withheld, rounded down
+    assert fee["consumption_tax"] == 3_000
+    assert fee["withholding"] == 3_063  # 30,001 × 0.1021 = 3063.1
+    assert fee["net_payment"] == 30_001 + 3_000 - 3_063
+
+
+def _data(**overrides: Any) -> dict[str, Any]:
+    base: dict[str, Any] = dict(
+        contract_title="記事の校正",
+        description="10本の記事の校正",
+        client_name="株式会社ひだまり出版",
+        worker_name="中村 さくら",
+        commissioned_on=DELIVERY,
+        kind="fixed",
+        acceptance_days=7,
+        withholding=True,
+        milestones=[
+            {"order": 1, "title": "前半", "amount": 10_000, "due_date": dt.date(2026, 12, 10)},
+            {"order": 2, "title": "後半", "amount": 20_000, "due_date": dt.date(2026, 12, 20)},
+        ],
+    )
+    base.update(overrides)
+    return terms.build_terms_data(**base)
+
+
+def test_terms_data_has_every_item_the_act_requires():
+    # given a two-milestone contract
+    data = _data()
+    # then every art. 3 item is present
+    assert data["client_name"] == "株式会社ひだまり出版"
+    assert data["worker_name"] == "中村 さくら"
+    assert data["commissioned_on"] == "2026-12-01"
+    assert data["delivery_place"] == "Hataraku 上の納品機能"
+    assert data["payment_method"] == "エスクロー(仮払い)経由の振込"
+    assert data["total"]["amount"] == 30_000
+    first = data["milestones"][0]
+    assert first["delivery_date"] == "2026-12-10"
+    assert first["inspection_date"] == "2026-12-17"
+    assert first["payment_date"] == "2026-12-20"
+
+
+def test_rendered_text_and_hash_change_with_the_terms():
+    # given two versions differing only in a due date
+    text_a = terms.render_terms_text(_data())
+    text_b = terms.render_terms_text(
+        _data(milestones=[{"order": 1, "title": "前半", "amount": 10_000, "due_date": dt.date(2026, 12, 11)}])
+    )
+    # then the texts name the items and their hashes differ
+    for label in (
+        "業務の内容",
+        "報酬の額",
+        "支払期日",
+        "委託をした日",
+        "給付を受領する場所",
+        "検査を完了する期日",
+        "源泉徴収税額",
+    ):
+        assert label in text_a
+    assert terms.text_hash(text_a) != terms.text_hash(text_b)
+    assert len(terms.text_hash(text_a)) == 64
+
+
+def test_hourly_terms_state_rate_cap_and_tax_without_a_zero_total():
+    # given an hourly contract subject to withholding
+    data = _data(kind="hourly", milestones=[], hourly_rate=1_500, weekly_hour_cap=10)
+    text = terms.render_terms_text(data)
+    # then the rate, the cap and the tax rules are stated, and no ¥0 total is shown
+    assert "時間単価 ¥1,500" in text
+    assert "週の上限 10 時間" in text
+    assert "消費税(10%)を別途加算" in text
+    assert "源泉徴収税額" in text
+    assert "合計 ¥0" not in text

@@ -1,0 +1,291 @@
+"""Views: the access matrix for every URL × role, the terms page and PDF, and the flows through HTTP."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from hataraku.contracts import services
+from hataraku.contracts.constants import (
+    AccommodationKind,
+    AccommodationReason,
+    ContractStatus,
+    MilestoneStatus,
+)
+from hataraku.contracts.models import AccommodationRequest, Delivery, HourlyWeek
+from hataraku.ledger.models import Settlement
+
+from .factories import (
+    ClientFactory,
+    MunicipalFactory,
+    StaffFactory,
+    UserFactory,
+    active_contract,
+    funded_milestone,
+    key,
+    offered_contract,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "worker", "client", "other_worker", "other_client", "municipal", "staff"]
+
+
+@pytest.fixture
+def world(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    fixed = active_contract(milestones=2, amount=20_000)
+    m = funded_milestone(fixed)
+    services.milestone_deliver(
+        milestone=m,
+        actor=fixed.worker,
+        message="前半を納品します",
+        files=[SimpleUploadedFile("result.csv", b"a,b\n1,2\n", content_type="text/csv")],
+    )
+    services.accommodation_request(
+        contract=fixed,
+        actor=fixed.worker,
+        kind=AccommodationKind.PAUSE,
+        reason=AccommodationReason.CHILDCARE,
+    )
+    hourly = active_contract(hourly=True, worker=fixed.worker, client=fixed.client, amount=1_200)
+    services.time_entry_add(
+        contract=hourly, actor=hourly.worker, work_date=dt.date(2026, 12, 1), minutes=60, memo="入力作業"
+    )
+    week = HourlyWeek.objects.get(contract=hourly)
+    dispute = services.dispute_open(contract=hourly, actor=hourly.client, reason="確認したい", week=week)
+    people = {
+        "worker": fixed.worker,
+        "client": fixed.client,
+        "other_worker": UserFactory(),
+        "other_client": ClientFactory(),
+        "municipal": MunicipalFactory(),
+        "staff": StaffFactory(),
+    }
+    return {
+        "fixed": fixed,
+        "hourly": hourly,
+        "milestone": m,
+        "pending_milestone": fixed.milestones.get(order=2),
+        "file": Delivery.objects.get(milestone=m).files.get(),
+        "week": week,
+        "dispute": dispute,
+        "people": people,
+    }
+
+
+def _urls(w):
+    c, h, m = w["fixed"].pk, w["hourly"].pk, w["milestone"].pk
+    parties = {"worker": 200, "client": 200}
+    worker_only = {"worker": 200}
+    return [
+        (reverse("contracts:list"), {"worker": 200, "client": 200, "other_worker": 200, "other_client": 200}),
+        (reverse("contracts:detail", args=[c]), parties),
+        (reverse("contracts:detail", args=[h]), parties),
+        (reverse("contracts:terms", args=[c]), parties),
+        (reverse("contracts:terms_pdf", args=[c]), parties),
+        (reverse("contracts:change_new", args=[c]), parties),
+        (reverse("contracts:milestone", args=[c, m]), parties),
+        (reverse("contracts:milestone_deliver", args=[c, w["pending_milestone"].pk]), worker_only),
+        (reverse("contracts:delivery_file", args=[c, w["file"].pk]), parties),
+        (reverse("contracts:accommodation_new", args=[c]), worker_only),
+        (reverse("contracts:time", args=[h]), worker_only),
+        (reverse("contracts:time", args=[c]), {}),  # not an hourly contract
+        (reverse("contracts:dispute_new", args=[c]) + f"?milestone={m}", parties),
+        (reverse("contracts:staff_disputes"), {"staff": 200}),
+        (reverse("contracts:staff_dispute", args=[w["dispute"].pk]), {"staff": 200}),
+        (reverse("contracts:staff_accommodations"), {"staff": 200}),
+    ]
+
+
+def _post_urls(w):
+    c, m = w["fixed"].pk, w["milestone"].pk
+    acc = AccommodationRequest.objects.get(contract=w["fixed"]).pk
+    return [
+        reverse("contracts:agree", args=[c]),
+        reverse("contracts:cancel", args=[c]),
+        reverse("contracts:milestone_fund", args=[c, w["pending_milestone"].pk]),
+        reverse("contracts:milestone_accept", args=[c, m]),
+        reverse("contracts:milestone_return", args=[c, m]),
+        reverse("contracts:accommodation_answer", args=[c, acc]),
+        reverse("contracts:week_approve", args=[w["hourly"].pk, w["week"].pk]),
+        reverse("contracts:change_answer", args=[c, 1]),
+    ]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_access_matrix_get(client, world, role):
+    # given a user of `role`
+    if role != "anonymous":
+        client.force_login(world["people"][role])
+    for url, allowed in _urls(world):
+        # when they open each URL
+        response = client.get(url)
+        # then parties see it, everyone else gets 404 (anonymous: log-in redirect)
+        if role == "anonymous":
+            assert response.status_code == 302, url
+            assert "/accounts/login/" in response["Location"]
+        else:
+            assert response.status_code == allowed.get(role, 404), (url, role)
+
+
+@pytest.mark.parametrize("role", ["other_worker", "other_client", "municipal", "staff"])
+def test_outsiders_cannot_post_anything(client, world, role):
+    # given someone who is not a party
+    client.force_login(world["people"][role])
+    before = (Settlement.objects.count(), world["milestone"].status)
+    # when they post to every action
+    for url in _post_urls(world):
+        assert client.post(url, {"terms_version": 1, "reason": "x", "answer": "accept"}).status_code == 404, (
+            url
+        )
+    # then nothing changed
+    world["milestone"].refresh_from_db()
+    assert (Settlement.objects.count(), world["milestone"].status) == before
+
+
+def test_terms_pdf_contains_the_required_items(client):
+    from pypdf import PdfReader
+
+    # given an offered contract with withholding
+    contract = offered_contract(category_slug="writing-proofread", milestones=2, amount=40_000)
+    client.force_login(contract.worker)
+    # when the worker downloads the PDF
+    response = client.get(reverse("contracts:terms_pdf", args=[contract.pk]))
+    # then it is a PDF whose text has every item
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    for item in (
+        "業務の内容",
+        "報酬の額",
+        "消費税",
+        "源泉徴収税額",
+        "支払期日",
+        "委託をした日",
+        "給付を受領する期日",
+        "Hataraku 上の納品機能",
+        "検査を完了する期日",
+        "エスクロー(仮払い)経由の振込",
+        contract.worker.name_for_display,
+        "株式会社テスト",
+    ):
+        assert item in text, item
+
+
+def test_terms_page_shows_items_and_agreement_through_http(client):
+    # given an offered contract
+    contract = offered_contract()
+    client.force_login(contract.worker)
+    page = client.get(reverse("contracts:terms", args=[contract.pk])).content.decode()
+    for item in (
+        "業務の内容",
+        "報酬の額",
+        "支払期日",
+        "委託をした日",
+        "給付を受領する場所",
+        "検査完了日",
+        "報酬の支払方法",
+    ):
+        assert item in page
+    # when both agree through the page
+    client.post(reverse("contracts:agree", args=[contract.pk]), {"terms_version": 1})
+    client.force_login(contract.client)
+    client.post(reverse("contracts:agree", args=[contract.pk]), {"terms_version": 1})
+    contract.refresh_from_db()
+    # then it is active
+    assert contract.status == ContractStatus.ACTIVE
+
+
+def test_deliver_unfunded_through_http_shows_error_and_saves_nothing(client):
+    contract = active_contract()
+    m = contract.milestones.get()
+    client.force_login(contract.worker)
+    response = client.post(
+        reverse("contracts:milestone_deliver", args=[contract.pk, m.pk]), {"message": "できました"}
+    )
+    assert response.status_code == 200
+    assert "仮払いされていないため" in response.content.decode()
+    assert Delivery.objects.count() == 0
+
+
+def test_deliver_and_accept_through_http(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    m = funded_milestone(amount=10_000)
+    contract = m.contract
+    client.force_login(contract.worker)
+    upload = SimpleUploadedFile("memo.txt", "完成しました".encode(), content_type="text/plain")
+    response = client.post(
+        reverse("contracts:milestone_deliver", args=[contract.pk, m.pk]),
+        {"message": "納品します", "files": [upload]},
+    )
+    assert response.status_code == 302
+    client.force_login(contract.client)
+    client.post(reverse("contracts:milestone_accept", args=[contract.pk, m.pk]))
+    m.refresh_from_db()
+    assert m.status == MilestoneStatus.RELEASED
+    # a second press is a message, not a second payment
+    response = client.post(reverse("contracts:milestone_accept", args=[contract.pk, m.pk]), follow=True)
+    assert "すでに検収済み" in response.content.decode()
+    assert Settlement.objects.filter(escrow=m.escrow).count() == 1
+
+
+def test_accommodation_in_two_clicks(client):
+    # given a worker on the contract page
+    contract = active_contract()
+    client.force_login(contract.worker)
+    detail = client.get(reverse("contracts:detail", args=[contract.pk])).content.decode()
+    url = reverse("contracts:accommodation_new", args=[contract.pk])
+    assert url in detail  # click 1
+    # when they press one reason button on the prefilled form (click 2)
+    form_page = client.get(url)
+    initial = form_page.context["form"].initial
+    response = client.post(
+        url,
+        {
+            "kind": initial["kind"],
+            "milestone": initial["milestone"],
+            "requested_due_date": initial["requested_due_date"].isoformat(),
+            "reason": "caregiving",
+        },
+    )
+    # then the request is recorded
+    assert response.status_code == 302
+    req = AccommodationRequest.objects.get()
+    assert req.reason == "caregiving" and req.kind == "extension"
+
+
+def test_contract_list_query_count_does_not_grow(client):
+    worker = UserFactory()
+    active_contract(worker=worker)
+    client.force_login(worker)
+    url = reverse("contracts:list")
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for _ in range(4):
+        active_contract(worker=worker)
+    with CaptureQueriesContext(connection) as five:
+        assert client.get(url).status_code == 200
+    assert len(five) == len(one)
+
+
+def test_staff_decides_a_dispute_through_the_page(client):
+    m = funded_milestone(amount=10_000)
+    services.milestone_deliver(milestone=m, actor=m.contract.worker, message="納品")
+    dispute = services.dispute_open(
+        contract=m.contract, actor=m.contract.worker, reason="返事がない", milestone=m
+    )
+    client.force_login(StaffFactory())
+    url = reverse("contracts:staff_dispute", args=[dispute.pk])
+    response = client.post(
+        url, {"worker_amount": 10_000, "note": "納品は契約どおり", "idempotency_key": key()}
+    )
+    assert response.status_code == 302
+    m.refresh_from_db()
+    assert m.status == MilestoneStatus.RELEASED

@@ -1,0 +1,525 @@
+"""Thin views: authorise with `access_*`, call one service, render. Domain errors become a message or a
+form error and change nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Prefetch, Sum
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hataraku.core import clock
+from hataraku.core.errors import DomainError
+from hataraku.core.permissions import role_required
+
+from . import selectors, services
+from .constants import (
+    ACCOMMODATION_ANSWER_DAYS,
+    MAX_RETURNS,
+    AccommodationKind,
+    AccommodationReason,
+    AccommodationStatus,
+    ChangeRequestStatus,
+    ContractStatus,
+    MilestoneStatus,
+    WeekStatus,
+)
+from .forms import (
+    AccommodationForm,
+    AnswerForm,
+    ChangeRequestForm,
+    DeliveryForm,
+    DisputeDecisionForm,
+    DisputeForm,
+    ReturnForm,
+    TimeEntryForm,
+)
+from .models import (
+    AccommodationRequest,
+    ChangeRequest,
+    Delivery,
+    DeliveryFile,
+    HourlyWeek,
+    Milestone,
+    TimeEntry,
+)
+from .pdf import render_terms_pdf
+
+PARTIES = ("worker", "client")
+
+
+def _show_error(form: Any, exc: DomainError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+def _key(request: HttpRequest, prefix: str) -> str:
+    # The key comes from the form so that a double click or a resent POST acts once.
+    return request.POST.get("idempotency_key") or f"{prefix}-{uuid.uuid4().hex}"
+
+
+@role_required(*PARTIES)
+def contract_list(request: HttpRequest) -> HttpResponse:
+    contracts = list(selectors.contracts_for(request.user)[:200])
+    return render(request, "contracts/contract_list.html", {"contracts": contracts})
+
+
+@role_required(*PARTIES)
+def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
+    contract = selectors.access_contract(request.user, contract_id)
+    is_client = request.user.pk == contract.client_id
+    milestones = list(contract.milestones.select_related("escrow").order_by("order"))
+    terms = contract.current_terms()
+    weeks = list(
+        contract.weeks.annotate(total_minutes=Sum("entries__minutes"))
+        .prefetch_related(Prefetch("entries", queryset=TimeEntry.objects.order_by("work_date", "id")))
+        .order_by("-week_start")
+    )
+    ctx = {
+        "contract": contract,
+        "is_client": is_client,
+        "is_worker": not is_client,
+        "milestones": milestones,
+        "terms": terms,
+        "my_agreed": contract.agreed_by_client_at if is_client else contract.agreed_by_worker_at,
+        "other_agreed": contract.agreed_by_worker_at if is_client else contract.agreed_by_client_at,
+        "change_requests": list(
+            contract.change_requests.select_related("proposed_by").order_by("-created_at")
+        ),
+        "pending_change": contract.change_requests.filter(status=ChangeRequestStatus.PENDING).first(),
+        "accommodations": list(contract.accommodations.select_related("milestone").order_by("-created_at")),
+        "weeks": weeks,
+        "today": clock.today(),
+        "Status": ContractStatus,
+        "MStatus": MilestoneStatus,
+        "WStatus": WeekStatus,
+        "AStatus": AccommodationStatus,
+        "fund_key": f"fund-{uuid.uuid4().hex}",
+        "can_request_accommodation": not is_client
+        and contract.status in (ContractStatus.AGREED, ContractStatus.ACTIVE),
+    }
+    return render(request, "contracts/contract_detail.html", ctx)
+
+
+@role_required(*PARTIES)
+def terms_page(request: HttpRequest, contract_id: int) -> HttpResponse:
+    contract = selectors.access_contract(request.user, contract_id)
+    versions = list(contract.terms.order_by("-version"))
+    if not versions:
+        raise Http404
+    wanted = request.GET.get("v")
+    terms = next((t for t in versions if str(t.version) == wanted), versions[0]) if wanted else versions[0]
+    is_client = request.user.pk == contract.client_id
+    my_agreed = contract.agreed_by_client_at if is_client else contract.agreed_by_worker_at
+    return render(
+        request,
+        "contracts/terms.html",
+        {
+            "contract": contract,
+            "terms": terms,
+            "data": terms.data,
+            "versions": versions,
+            "is_latest": terms.version == versions[0].version,
+            "can_agree": contract.status == ContractStatus.OFFERED and my_agreed is None,
+        },
+    )
+
+
+@role_required(*PARTIES)
+def terms_pdf(request: HttpRequest, contract_id: int) -> HttpResponse:
+    contract = selectors.access_contract(request.user, contract_id)
+    wanted = request.GET.get("v")
+    qs = contract.terms.order_by("-version")
+    terms = qs.filter(version=wanted).first() if wanted and wanted.isdigit() else qs.first()
+    if terms is None:
+        raise Http404
+    response = HttpResponse(render_terms_pdf(terms), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="terms-{contract.pk}-v{terms.version}.pdf"'
+    return response
+
+
+@role_required(*PARTIES)
+@require_POST
+def contract_agree(request: HttpRequest, contract_id: int) -> HttpResponse:
+    contract = selectors.access_contract(request.user, contract_id)
+    try:
+        version = int(request.POST.get("terms_version", "0"))
+        services.contract_agree(contract=contract, actor=request.user, terms_version=version)
+    except (DomainError, ValueError) as exc:
+        messages.error(request, getattr(exc, "message", _("もう一度お試しください。")))
+        return redirect("contracts:terms", contract.pk)
+    if contract.status == ContractStatus.ACTIVE:
+        messages.success(request, _("双方が合意し、契約が成立しました。"))
+    else:
+        messages.success(request, _("取引条件に合意しました。相手の合意をお待ちください。"))
+    return redirect("contracts:detail", contract.pk)
+
+
+@role_required(*PARTIES)
+@require_POST
+def contract_cancel(request: HttpRequest, contract_id: int) -> HttpResponse:
+    contract = selectors.access_contract(request.user, contract_id)
+    try:
+        services.contract_cancel_offer(contract=contract, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("契約の申し込みを取り消しました。"))
+    return redirect("contracts:detail", contract.pk)
+
+
+@role_required(*PARTIES)
+def change_new(request: HttpRequest, contract_id: int) -> HttpResponse:
+    contract = selectors.access_contract(request.user, contract_id)
+    milestones = list(
+        contract.milestones.exclude(
+            status__in=[MilestoneStatus.RELEASED, MilestoneStatus.CANCELLED, MilestoneStatus.ACCEPTED]
+        )
+    )
+    form = ChangeRequestForm(request.POST or None, milestones=milestones)
+    if request.method == "POST" and form.is_valid():
+        values: dict[str, Any] = {}
+        if form.cleaned_data.get("due_date"):
+            values["due_date"] = form.cleaned_data["due_date"].isoformat()
+        if form.cleaned_data.get("amount"):
+            values["amount"] = form.cleaned_data["amount"]
+        try:
+            services.change_request_propose(
+                contract=contract,
+                actor=request.user,
+                changes={"milestones": {str(form.cleaned_data["milestone"]): values}},
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            _show_error(form, exc)
+        else:
+            messages.success(request, _("変更を申し出ました。相手が承諾すると新しい取引条件になります。"))
+            return redirect("contracts:detail", contract.pk)
+    return render(request, "contracts/change_form.html", {"contract": contract, "form": form})
+
+
+@role_required(*PARTIES)
+@require_POST
+def change_answer(request: HttpRequest, contract_id: int, change_id: int) -> HttpResponse:
+    contract = selectors.access_contract(request.user, contract_id)
+    cr = ChangeRequest.objects.filter(contract=contract, pk=change_id).first()
+    if cr is None:
+        raise Http404
+    accept = request.POST.get("answer") == "accept"
+    try:
+        services.change_request_answer(change_request=cr, actor=request.user, accept=accept)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("変更を承諾しました。") if accept else _("変更を見送りました。"))
+    return redirect("contracts:detail", contract.pk)
+
+
+@role_required(*PARTIES)
+@require_POST
+def milestone_fund(request: HttpRequest, contract_id: int, milestone_id: int) -> HttpResponse:
+    milestone = selectors.access_milestone(request.user, contract_id, milestone_id)
+    try:
+        services.milestone_fund(
+            milestone=milestone, actor=request.user, idempotency_key=_key(request, "fund")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if milestone.status == MilestoneStatus.FUNDED:
+            messages.success(request, _("仮払いが済みました。ワーカーが作業を始められます。"))
+        else:
+            messages.success(
+                request, _("仮払いの手続きを受け付けました。入金が確認できしだい、ワーカーにお知らせします。")
+            )
+    return redirect("contracts:detail", contract_id)
+
+
+@role_required(*PARTIES)
+def milestone_deliver(request: HttpRequest, contract_id: int, milestone_id: int) -> HttpResponse:
+    milestone = selectors.access_milestone(request.user, contract_id, milestone_id)
+    contract = milestone.contract
+    if request.user.pk != contract.worker_id:
+        raise Http404
+    form = DeliveryForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.milestone_deliver(
+                milestone=milestone,
+                actor=request.user,
+                message=form.cleaned_data["message"],
+                files=form.cleaned_data["files"],
+            )
+        except DomainError as exc:
+            _show_error(form, exc)
+        else:
+            messages.success(request, _("納品しました。クライアントの検収をお待ちください。"))
+            return redirect("contracts:milestone", contract.pk, milestone.pk)
+    return render(
+        request, "contracts/deliver.html", {"contract": contract, "milestone": milestone, "form": form}
+    )
+
+
+@role_required(*PARTIES)
+def milestone_page(request: HttpRequest, contract_id: int, milestone_id: int) -> HttpResponse:
+    milestone = selectors.access_milestone(request.user, contract_id, milestone_id)
+    contract = milestone.contract
+    is_client = request.user.pk == contract.client_id
+    deliveries = list(
+        Delivery.objects.filter(milestone=milestone).prefetch_related("files").order_by("-created_at", "-id")
+    )
+    auto_at = (
+        milestone.delivered_at + dt.timedelta(days=contract.acceptance_days)
+        if milestone.delivered_at
+        else None
+    )
+    return render(
+        request,
+        "contracts/milestone.html",
+        {
+            "contract": contract,
+            "milestone": milestone,
+            "deliveries": deliveries,
+            "is_client": is_client,
+            "can_review": is_client and milestone.status == MilestoneStatus.DELIVERED,
+            "can_return": milestone.return_count < MAX_RETURNS,
+            "can_deliver": not is_client
+            and milestone.status
+            in (MilestoneStatus.FUNDED, MilestoneStatus.RETURNED, MilestoneStatus.PENDING),
+            "can_dispute": milestone.status in services.DISPUTABLE,
+            "auto_accept_at": auto_at,
+            "return_form": ReturnForm(),
+            "MStatus": MilestoneStatus,
+        },
+    )
+
+
+@role_required(*PARTIES)
+@require_POST
+def milestone_accept(request: HttpRequest, contract_id: int, milestone_id: int) -> HttpResponse:
+    milestone = selectors.access_milestone(request.user, contract_id, milestone_id)
+    try:
+        services.milestone_accept(milestone=milestone, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("検収しました。ワーカーに報酬が支払われます。"))
+    return redirect("contracts:milestone", contract_id, milestone.pk)
+
+
+@role_required(*PARTIES)
+@require_POST
+def milestone_return(request: HttpRequest, contract_id: int, milestone_id: int) -> HttpResponse:
+    milestone = selectors.access_milestone(request.user, contract_id, milestone_id)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.milestone_return(
+                milestone=milestone, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("差し戻しました。ワーカーに理由が伝わります。"))
+    else:
+        messages.error(request, _("差し戻しの理由を入力してください。"))
+    return redirect("contracts:milestone", contract_id, milestone.pk)
+
+
+@role_required(*PARTIES)
+def delivery_file(request: HttpRequest, contract_id: int, file_id: int) -> FileResponse:
+    contract = selectors.access_contract(request.user, contract_id)
+    item = DeliveryFile.objects.filter(pk=file_id, delivery__milestone__contract=contract).first()
+    if item is None:
+        raise Http404
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)
+
+
+@role_required(*PARTIES)
+def accommodation_new(request: HttpRequest, contract_id: int) -> HttpResponse:
+    contract = selectors.access_contract(request.user, contract_id)
+    if request.user.pk != contract.worker_id:
+        raise Http404
+    milestones = list(
+        contract.milestones.filter(
+            status__in=[
+                MilestoneStatus.PENDING,
+                MilestoneStatus.FUNDED,
+                MilestoneStatus.RETURNED,
+            ]
+        ).order_by("order")
+    )
+    first = milestones[0] if milestones else None
+    # Sensible defaults (the next milestone, one more week) so that asking is two clicks: open this page,
+    # press the button for the reason.
+    initial = {
+        "kind": AccommodationKind.EXTENSION,
+        "milestone": first.pk if first else "",
+        "requested_due_date": (first.due_date + dt.timedelta(days=7)) if first else None,
+    }
+    form = AccommodationForm(request.POST or None, initial=initial, milestones=milestones)
+    if request.method == "POST" and form.is_valid():
+        reason = request.POST.get("reason", "")
+        mid = form.cleaned_data.get("milestone")
+        milestone = next((m for m in milestones if m.pk == mid), None)
+        try:
+            services.accommodation_request(
+                contract=contract,
+                actor=request.user,
+                kind=form.cleaned_data["kind"],
+                reason=reason,
+                milestone=milestone,
+                requested_due_date=form.cleaned_data.get("requested_due_date"),
+                note=form.cleaned_data.get("note") or "",
+            )
+        except DomainError as exc:
+            _show_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("お願いを送りました。クライアントは%(days)s日以内に回答します。")
+                % {"days": ACCOMMODATION_ANSWER_DAYS},
+            )
+            return redirect("contracts:detail", contract.pk)
+    return render(
+        request,
+        "contracts/accommodation_form.html",
+        {"contract": contract, "form": form, "reasons": AccommodationReason.choices},
+    )
+
+
+@role_required(*PARTIES)
+@require_POST
+def accommodation_answer(request: HttpRequest, contract_id: int, request_id: int) -> HttpResponse:
+    contract = selectors.access_contract(request.user, contract_id)
+    item = AccommodationRequest.objects.filter(contract=contract, pk=request_id).first()
+    if item is None:
+        raise Http404
+    form = AnswerForm(request.POST)
+    form.is_valid()
+    accept = request.POST.get("answer") == "accept"
+    try:
+        services.accommodation_answer(
+            request=item, actor=request.user, accept=accept, message=form.cleaned_data.get("message", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("回答を送りました。"))
+    return redirect("contracts:detail", contract.pk)
+
+
+@role_required(*PARTIES)
+def time_entries(request: HttpRequest, contract_id: int) -> HttpResponse:
+    contract = selectors.access_contract(request.user, contract_id)
+    if request.user.pk != contract.worker_id or not contract.is_hourly:
+        raise Http404
+    form = TimeEntryForm(request.POST or None, initial={"work_date": clock.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.time_entry_add(contract=contract, actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            _show_error(form, exc)
+        else:
+            messages.success(request, _("作業時間を記録しました。"))
+            return redirect("contracts:detail", contract.pk)
+    return render(request, "contracts/time_form.html", {"contract": contract, "form": form})
+
+
+@role_required(*PARTIES)
+@require_POST
+def week_approve(request: HttpRequest, contract_id: int, week_id: int) -> HttpResponse:
+    contract = selectors.access_contract(request.user, contract_id)
+    week = HourlyWeek.objects.filter(contract=contract, pk=week_id).first()
+    if week is None:
+        raise Http404
+    try:
+        services.week_approve(week=week, actor=request.user, idempotency_key=_key(request, "week"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("作業時間を承認しました。"))
+    return redirect("contracts:detail", contract.pk)
+
+
+@role_required(*PARTIES)
+def dispute_new(request: HttpRequest, contract_id: int) -> HttpResponse:
+    contract = selectors.access_contract(request.user, contract_id)
+    source = request.POST if request.method == "POST" else request.GET
+    milestone = week = None
+    if source.get("milestone", "").isdigit():
+        milestone = Milestone.objects.filter(contract=contract, pk=source["milestone"]).first()
+    elif source.get("week", "").isdigit():
+        week = HourlyWeek.objects.filter(contract=contract, pk=source["week"]).first()
+    if milestone is None and week is None:
+        raise Http404
+    form = DisputeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dispute_open(
+                contract=contract,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                milestone=milestone,
+                week=week,
+            )
+        except DomainError as exc:
+            _show_error(form, exc)
+        else:
+            messages.success(request, _("運営に仲介を依頼しました。担当者からご連絡します。"))
+            return redirect("contracts:detail", contract.pk)
+    return render(
+        request,
+        "contracts/dispute_form.html",
+        {"contract": contract, "form": form, "milestone": milestone, "week": week},
+    )
+
+
+@role_required("staff")
+def staff_disputes(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "contracts/staff_disputes.html", {"disputes": list(selectors.disputes_open()[:200])}
+    )
+
+
+@role_required("staff")
+def staff_dispute(request: HttpRequest, dispute_id: int) -> HttpResponse:
+    dispute = selectors.access_dispute_for_staff(request.user, dispute_id)
+    form = DisputeDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dispute_decide(
+                dispute=dispute,
+                actor=request.user,
+                worker_amount=form.cleaned_data["worker_amount"],
+                note=form.cleaned_data["note"],
+                idempotency_key=_key(request, "dispute"),
+            )
+        except DomainError as exc:
+            _show_error(form, exc)
+        else:
+            messages.success(request, _("決定を記録し、仮払いを分配しました。"))
+            return redirect("contracts:staff_disputes")
+    deliveries = (
+        list(Delivery.objects.filter(milestone=dispute.milestone).prefetch_related("files"))
+        if dispute.milestone
+        else []
+    )
+    entries = list(dispute.week.entries.all()) if dispute.week else []
+    return render(
+        request,
+        "contracts/staff_dispute.html",
+        {"dispute": dispute, "form": form, "deliveries": deliveries, "entries": entries},
+    )
+
+
+@role_required("staff")
+def staff_accommodations(request: HttpRequest) -> HttpResponse:
+    items = list(selectors.accommodations_overdue()[:200])
+    return render(request, "contracts/staff_accommodations.html", {"items": items})

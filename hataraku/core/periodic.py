@@ -1,0 +1,33 @@
+"""Periodic work: what must happen because time passed, not because someone clicked.
+
+`hataraku serve` runs `hataraku_tick --loop 60` beside gunicorn; in production run
+`manage.py hataraku_tick` from cron instead. Every job is idempotent (each locks and re-checks), so a
+second run in the same minute, or two ticks at once, changes nothing more.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+JOBS = [
+    # A silent client never leaves a worker unpaid: fundings synced, weeks billed, deliveries auto-accepted.
+    "hataraku.contracts.tasks.run_periodic",
+    # E-mail held back by quiet hours or waiting for the daily digest.
+    "hataraku.messaging.services.notifications_send_due",
+]
+
+
+def run_all() -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    for dotted in JOBS:
+        module_name, _, attr = dotted.rpartition(".")
+        try:
+            results[dotted] = getattr(importlib.import_module(module_name), attr)()
+        except Exception:  # one failing job must not stop the others; it is logged and retried next tick
+            logger.exception("periodic job %s failed", dotted)
+            results[dotted] = "error"
+    return results

@@ -1,0 +1,256 @@
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hataraku.core import clock
+
+from .constants import DEFAULT_DECLINE_MESSAGE, MAX_PROPOSAL_MILESTONES, MeetingStyle, PayType
+from .models import Category, Job
+from .services import JobInput, MeetingInput, MilestoneInput, job_input_errors, proposal_input_errors
+
+DATE = forms.DateInput(attrs={"type": "date"})
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def _split_skills(value: str) -> list[str]:
+    return [s.strip() for s in re.split(r"[,、,\n]", value or "") if s.strip()]
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Category) -> str:  # type: ignore[override]
+        return str(obj)
+
+
+class JobForm(forms.Form):
+    title = forms.CharField(label=_("タイトル"), max_length=120)
+    description_md = forms.CharField(
+        label=_("仕事の内容"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Markdownで書けます(見出しは「## 」、箇条書きは「- 」)。"),
+    )
+    category = CategoryChoiceField(
+        label=_("カテゴリ"), queryset=Category.objects.filter(parent__isnull=False).select_related("parent")
+    )
+    skills = forms.CharField(
+        label=_("求めるスキル"), required=False, help_text=_("読点(、)かカンマで区切って入力してください。")
+    )
+    pay_type = forms.ChoiceField(label=_("報酬の形式"), choices=PayType.choices, widget=forms.RadioSelect)
+    budget_min = forms.IntegerField(label=_("予算の下限(円・固定報酬)"), required=False, min_value=0)
+    budget_max = forms.IntegerField(label=_("予算の上限(円・固定報酬)"), required=False, min_value=0)
+    hourly_rate_min = forms.IntegerField(label=_("時給の下限(円・時間単価)"), required=False, min_value=0)
+    hourly_rate_max = forms.IntegerField(label=_("時給の上限(円・時間単価)"), required=False, min_value=0)
+    weekly_hour_cap = forms.IntegerField(
+        label=_("週の上限時間(時間単価)"), required=False, min_value=1, max_value=60
+    )
+    estimated_hours = forms.IntegerField(label=_("作業時間の目安(時間)"), min_value=0)
+    deadline = forms.DateField(label=_("納期"), widget=DATE)
+    headcount = forms.IntegerField(label=_("募集人数"), initial=1)
+    proposal_deadline = forms.DateField(label=_("応募締切"), widget=DATE)
+    meeting_style = forms.ChoiceField(
+        label=_("打ち合わせ"),
+        choices=MeetingStyle.choices,
+        widget=forms.RadioSelect,
+        initial=MeetingStyle.NONE,
+    )
+    meeting_1 = forms.DateTimeField(label=_("通話の日時(1)"), required=False, widget=DATETIME)
+    meeting_2 = forms.DateTimeField(label=_("通話の日時(2)"), required=False, widget=DATETIME)
+    meeting_3 = forms.DateTimeField(label=_("通話の日時(3)"), required=False, widget=DATETIME)
+    meeting_minutes = forms.IntegerField(
+        label=_("通話1回の長さ(分)"), required=False, initial=30, min_value=5, max_value=240
+    )
+    fixed_hours = forms.BooleanField(label=_("決まった時間帯に作業してもらう必要がある"), required=False)
+    interruptible = forms.BooleanField(
+        label=_("作業を途中で中断してもかまわない"), required=False, initial=True
+    )
+    min_block_minutes = forms.IntegerField(label=_("連続して必要な最短の作業時間(分)"), initial=30)
+    beginner_welcome = forms.BooleanField(label=_("初心者歓迎"), required=False)
+    accessibility_notes = forms.CharField(
+        label=_("アクセシビリティについて"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("例: 資料は画面読み上げで読めるテキスト形式で渡します。"),
+    )
+    verified_only = forms.BooleanField(label=_("本人確認済みの方のみ応募できるようにする"), required=False)
+
+    @classmethod
+    def initial_from(cls, job: Job) -> dict[str, Any]:
+        data: dict[str, Any] = {name: getattr(job, name) for name in cls.base_fields if hasattr(job, name)}
+        data["category"] = job.category_id
+        data["skills"] = "、".join(job.skills)
+        meetings = list(job.meetings.all())
+        for i, meeting in enumerate(meetings[:3], start=1):
+            data[f"meeting_{i}"] = meeting.starts_at.astimezone(clock.TOKYO).replace(tzinfo=None)
+        if meetings:
+            data["meeting_minutes"] = meetings[0].minutes
+        return data
+
+    def job_input(self) -> JobInput:
+        d = self.cleaned_data
+        minutes = d.get("meeting_minutes") or 30
+        meetings = [
+            MeetingInput(starts_at=d[f"meeting_{i}"], minutes=minutes)
+            for i in (1, 2, 3)
+            if d.get(f"meeting_{i}")
+        ]
+        return JobInput(
+            title=d["title"],
+            description_md=d["description_md"],
+            category=d["category"],
+            skills=_split_skills(d.get("skills", "")),
+            pay_type=d["pay_type"],
+            budget_min=d.get("budget_min"),
+            budget_max=d.get("budget_max"),
+            hourly_rate_min=d.get("hourly_rate_min"),
+            hourly_rate_max=d.get("hourly_rate_max"),
+            weekly_hour_cap=d.get("weekly_hour_cap"),
+            estimated_hours=d["estimated_hours"],
+            deadline=d["deadline"],
+            headcount=d["headcount"],
+            proposal_deadline=d["proposal_deadline"],
+            meeting_style=d["meeting_style"],
+            meetings=meetings,
+            fixed_hours=d.get("fixed_hours", False),
+            interruptible=d.get("interruptible", False),
+            min_block_minutes=d["min_block_minutes"],
+            beginner_welcome=d.get("beginner_welcome", False),
+            accessibility_notes=d.get("accessibility_notes", ""),
+            verified_only=d.get("verified_only", False),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        for field_name, message in job_input_errors(self.job_input()):
+            self.add_error(field_name, message)
+        return data
+
+
+class JobFilterForm(forms.Form):
+    q = forms.CharField(label=_("キーワード"), required=False)
+    category = forms.ChoiceField(label=_("カテゴリ"), required=False)
+    pay_type = forms.ChoiceField(
+        label=_("報酬の形式"), required=False, choices=[("", _("すべて")), *PayType.choices]
+    )
+    beginner_welcome = forms.BooleanField(label=_("初心者歓迎"), required=False)
+    no_meetings = forms.BooleanField(label=_("打ち合わせなし"), required=False)
+    text_only = forms.BooleanField(label=_("やりとりはテキストのみ(通話なし)"), required=False)
+    interruptible = forms.BooleanField(label=_("途中で中断できる"), required=False)
+    accessible_materials = forms.BooleanField(label=_("資料のアクセシビリティに配慮あり"), required=False)
+
+    def __init__(self, *args: Any, categories: list[Category], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices: list[tuple[str, str]] = [("", str(_("すべて")))]
+        for cat in categories:
+            prefix = "　" if cat.parent_id else ""
+            choices.append((cat.slug, f"{prefix}{cat.name}"))
+        self.fields["category"].choices = choices  # type: ignore[attr-defined]
+
+
+class ProposalForm(forms.Form):
+    amount = forms.IntegerField(label=_("提案金額(円)"), min_value=0)
+    delivery_date = forms.DateField(label=_("納品予定日"), widget=DATE)
+    message = forms.CharField(label=_("クライアントへのメッセージ"), widget=forms.Textarea(attrs={"rows": 6}))
+    milestones = forms.CharField(
+        label=_("マイルストーン(任意)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "1行に1つ、「内容 / 金額 / 期日」の形で書いてください(例: 前半の入力 / 5000 / 2026-12-20)。"
+            "最大20個、金額の合計は提案金額と同じにしてください。"
+        ),
+    )
+
+    def __init__(self, *args: Any, job: Job, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.job = job
+        if job.pay_type == PayType.HOURLY:
+            self.fields["amount"].label = _("希望の時給(円)")
+            del self.fields["milestones"]
+
+    def clean_milestones(self) -> list[MilestoneInput]:
+        raw = self.cleaned_data.get("milestones") or ""
+        result: list[MilestoneInput] = []
+        for n, line in enumerate([ln for ln in raw.splitlines() if ln.strip()], start=1):
+            parts = [p.strip() for p in re.split(r"[//]", line)]
+            try:
+                title, amount_s, due_s = parts
+                amount = int(amount_s.replace(",", "").replace("円", ""))
+                due = dt.date.fromisoformat(due_s)
+            except ValueError as exc:
+                raise forms.ValidationError(
+                    _("%(n)d行目を「内容 / 金額 / 期日(例: 2026-12-20)」の形にしてください。") % {"n": n}
+                ) from exc
+            if not title:
+                raise forms.ValidationError(_("%(n)d行目の内容を入力してください。") % {"n": n})
+            result.append(MilestoneInput(title=title[:120], amount=amount, due_date=due))
+        if len(result) > MAX_PROPOSAL_MILESTONES:
+            raise forms.ValidationError(_("マイルストーンは20個までにしてください。"))
+        return result
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        for field_name, message in proposal_input_errors(
+            job=self.job,
+            amount=data.get("amount"),
+            delivery_date=data.get("delivery_date"),
+            message=data.get("message", ""),
+            milestones=data.get("milestones") or [],
+        ):
+            self.add_error(field_name if field_name in self.fields else None, message)
+        return data
+
+
+class DeclineForm(forms.Form):
+    message = forms.CharField(
+        label=_("お断りのメッセージ"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        initial=DEFAULT_DECLINE_MESSAGE,
+        help_text=_("ていねいな文面を用意しました。必要に応じて書き換えてください。"),
+    )
+
+
+class InvitationForm(forms.Form):
+    job = forms.ModelChoiceField(label=_("スカウトする仕事"), queryset=Job.objects.none())
+    worker_id = forms.IntegerField(
+        label=_("ワーカーID"),
+        min_value=1,
+        help_text=_("ワーカーの公開プロフィールに表示されている番号です。"),
+    )
+    message = forms.CharField(
+        label=_("メッセージ(任意)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args: Any, jobs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["job"].queryset = jobs  # type: ignore[attr-defined]
+
+
+class VerificationForm(forms.Form):
+    document = forms.FileField(
+        label=_("本人確認書類"),
+        help_text=_(
+            "運転免許証・マイナンバーカード(表面のみ)などの画像かPDF(10MBまで)。確認が終わると削除します。"
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
+    )
+
+
+class VerificationReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("判断"),
+        choices=[("approve", _("承認する")), ("reject", _("承認しない"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("理由(承認しない場合は必須・ご本人に伝わります)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,182 @@
+"""Reads with rules: what each person may see of jobs, proposals and identity verifications."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from . import integrations
+from .constants import JobStatus, MeetingStyle, PayType, VerificationStatus
+from .models import Category, IdentityVerification, Invitation, Job, Proposal
+
+
+def is_verified(user: Any) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return IdentityVerification.objects.filter(user=user, status=VerificationStatus.APPROVED).exists()
+
+
+def verified_user_ids(user_ids: list[int] | set[int]) -> set[int]:
+    """For lists: which of these people are verified, in one query."""
+    return set(
+        IdentityVerification.objects.filter(
+            user_id__in=user_ids, status=VerificationStatus.APPROVED
+        ).values_list("user_id", flat=True)
+    )
+
+
+def latest_verification(user: Any) -> IdentityVerification | None:
+    return IdentityVerification.objects.filter(user=user).order_by("-created_at", "-id").first()
+
+
+def categories() -> QuerySet[Category]:
+    return Category.objects.select_related("parent").order_by("order", "id")
+
+
+def access_job(user: Any, job_id: int) -> Job:
+    """A published job for anyone logged in; a draft or closed job only for its own client. 404 alike."""
+    job = Job.objects.select_related("client", "category", "category__parent").filter(pk=job_id).first()
+    if job is None or not getattr(user, "is_authenticated", False):
+        raise Http404
+    if job.status == JobStatus.PUBLISHED or job.client_id == user.pk:
+        return job
+    # A worker who proposed may still read a closed job (their proposal points at it).
+    if job.status == JobStatus.CLOSED and Proposal.objects.filter(job=job, worker=user).exists():
+        return job
+    raise Http404
+
+
+def access_own_job(user: Any, job_id: int) -> Job:
+    """The job for its client's management pages (edit, proposals, status). 404 for everyone else."""
+    job = Job.objects.select_related("category", "client").filter(pk=job_id, client_id=user.pk).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+def access_proposal(user: Any, proposal_id: int) -> Proposal:
+    """The worker who wrote it or the client of the job; 404 for anyone else."""
+    proposal = (
+        Proposal.objects.select_related("job", "job__client", "worker")
+        .filter(pk=proposal_id)
+        .filter(Q(worker_id=user.pk) | Q(job__client_id=user.pk))
+        .first()
+    )
+    if proposal is None:
+        raise Http404
+    return proposal
+
+
+def access_verification_for_staff(user: Any, verification_id: int) -> IdentityVerification:
+    if not getattr(user, "is_staff", False):
+        raise Http404
+    verification = IdentityVerification.objects.select_related("user").filter(pk=verification_id).first()
+    if verification is None:
+        raise Http404
+    return verification
+
+
+@dataclass
+class JobFilters:
+    category: str = ""
+    pay_type: str = ""
+    beginner_welcome: bool = False
+    no_meetings: bool = False
+    text_only: bool = False
+    interruptible: bool = False
+    accessible_materials: bool = False
+    q: str = ""
+
+
+def job_list(*, viewer: Any, filters: JobFilters | None = None) -> QuerySet[Job]:
+    """Published jobs whose proposal deadline has not passed, filtered. Jobs restricted to verified
+    workers are hidden from a worker who is not verified, so nobody is shown a door that is shut."""
+    from hataraku.core import clock
+
+    filters = filters or JobFilters()
+    qs = (
+        Job.objects.filter(status=JobStatus.PUBLISHED, proposal_deadline__gte=clock.today())
+        .select_related("client", "category", "category__parent")
+        .annotate(proposal_count=Count("proposals", distinct=True))
+        .order_by("-published_at", "-id")
+    )
+    if not is_verified(viewer):
+        qs = qs.filter(verified_only=False)
+    if filters.category:
+        qs = qs.filter(Q(category__slug=filters.category) | Q(category__parent__slug=filters.category))
+    if filters.pay_type in PayType.values:
+        qs = qs.filter(pay_type=filters.pay_type)
+    if filters.beginner_welcome:
+        qs = qs.filter(beginner_welcome=True)
+    if filters.no_meetings:
+        qs = qs.filter(meeting_style=MeetingStyle.NONE)
+    if filters.text_only:
+        qs = qs.filter(meeting_style__in=[MeetingStyle.NONE, MeetingStyle.TEXT_CHAT])
+    if filters.interruptible:
+        qs = qs.filter(interruptible=True)
+    if filters.accessible_materials:
+        qs = qs.exclude(accessibility_notes="")
+    if filters.q:
+        qs = qs.filter(Q(title__icontains=filters.q) | Q(description_md__icontains=filters.q))
+    return qs
+
+
+def client_jobs(client: Any) -> QuerySet[Job]:
+    return (
+        Job.objects.filter(client=client)
+        .select_related("category")
+        .annotate(proposal_count=Count("proposals", distinct=True))
+        .order_by("-created_at", "-id")
+    )
+
+
+def proposals_for_job(job: Job) -> QuerySet[Proposal]:
+    return job.proposals.select_related("worker").prefetch_related("milestones").order_by("created_at", "id")
+
+
+def worker_proposals(worker: Any) -> QuerySet[Proposal]:
+    return Proposal.objects.filter(worker=worker).select_related("job", "job__client").order_by("-created_at")
+
+
+def worker_invitations(worker: Any) -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.filter(worker=worker).select_related("job", "job__client").order_by("-created_at")
+    )
+
+
+def open_proposal_for(job: Job, worker: Any) -> Proposal | None:
+    if not getattr(worker, "is_authenticated", False):
+        return None
+    return Proposal.objects.filter(job=job, worker=worker).first()
+
+
+def invitable_workers(client: Any, *, limit: int = 50) -> list[Any]:
+    """Workers the client already knows: anyone who proposed on one of their jobs, most recent first.
+    A client finds other workers through their public profiles (which show the worker id)."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    worker_ids = (
+        Proposal.objects.filter(job__client=client)
+        .exclude(worker=client)
+        .order_by("-created_at")
+        .values_list("worker_id", flat=True)
+    )
+    seen: list[int] = []
+    for worker_id in worker_ids[: limit * 4]:
+        if worker_id not in seen:
+            seen.append(worker_id)
+    by_id = User.objects.filter(pk__in=seen[:limit], is_worker=True, is_active=True).in_bulk()
+    return [by_id[i] for i in seen[:limit] if i in by_id]
+
+
+def pending_verifications() -> QuerySet[IdentityVerification]:
+    return IdentityVerification.objects.filter(status=VerificationStatus.PENDING).select_related("user")
+
+
+def client_stats(client: Any) -> Any | None:
+    """The reviews app's client stats for the job page (the template also copes with None)."""
+    return integrations.client_stats(client)

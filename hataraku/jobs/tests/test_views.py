@@ -1,0 +1,269 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from hataraku.core import clock
+from hataraku.jobs import integrations, selectors
+from hataraku.jobs.constants import JobStatus, MeetingStyle, PayType, ProposalStatus
+from hataraku.jobs.models import Job, JobRevision, Proposal
+
+from .factories import ClientFactory, JobFactory, ProposalFactory, UserFactory, category, verified
+
+pytestmark = pytest.mark.django_db
+
+
+def job_post(**overrides: Any) -> dict[str, Any]:
+    today = clock.today()
+    data: dict[str, Any] = {
+        "title": "SNS投稿文の作成",
+        "description_md": "パン屋の **新商品** を紹介する投稿文を5本。<script>alert(1)</script>",
+        "category": category("writing-sns").pk,
+        "skills": "文章、Instagram",
+        "pay_type": PayType.FIXED,
+        "budget_min": "5000",
+        "budget_max": "8000",
+        "estimated_hours": "4",
+        "deadline": (today + dt.timedelta(days=20)).isoformat(),
+        "headcount": "2",
+        "proposal_deadline": (today + dt.timedelta(days=7)).isoformat(),
+        "meeting_style": MeetingStyle.SCHEDULED_CALLS,
+        "meeting_1": "2026-12-05T14:00",
+        "meeting_minutes": "30",
+        "interruptible": "on",
+        "min_block_minutes": "30",
+        "beginner_welcome": "on",
+        "accessibility_notes": "写真には説明文を付けます。",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_client_writes_publishes_and_edits_a_job_through_the_pages(client):
+    # given a logged-in client
+    owner = ClientFactory()
+    client.force_login(owner)
+    # when they post the form with every field
+    response = client.post(reverse("jobs:create"), job_post())
+    job = Job.objects.get()
+    assert response.status_code == 302
+    assert job.status == JobStatus.DRAFT
+    assert job.headcount == 2 and job.skills == ["文章", "Instagram"]
+    assert job.meetings.get().starts_at == dt.datetime(2026, 12, 5, 14, 0, tzinfo=clock.TOKYO)
+    # and publish, then edit
+    client.post(reverse("jobs:status", args=[job.pk]), {"to": "published"})
+    client.post(reverse("jobs:edit", args=[job.pk]), job_post(title="SNS投稿文(改)"))
+    # then the page shows the new title, the history and sanitised description
+    page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "SNS投稿文(改)" in page
+    assert "編集履歴" in page and JobRevision.objects.filter(job=job).count() == 1
+    assert "<script>alert" not in page and "<strong>新商品</strong>" in page
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"budget_min": "9000", "budget_max": "8000"}, "予算の上限は下限以上"),
+        ({"meeting_1": ""}, "通話の日時を入力してください"),
+        ({"deadline": "2026-11-01"}, "納期は今日以降"),
+        ({"headcount": "0"}, "募集人数は1人以上"),
+        ({"pay_type": "hourly", "budget_min": "", "budget_max": ""}, "時給の下限と上限"),
+    ],
+)
+def test_bad_form_shows_japanese_error_and_saves_nothing(client, overrides, message):
+    client.force_login(ClientFactory())
+    response = client.post(reverse("jobs:create"), job_post(**overrides))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert message in body and "入力内容を確認してください" in body
+    assert Job.objects.count() == 0
+
+
+def test_job_list_filters_and_query_count(client, django_assert_num_queries):
+    # given jobs of several styles, one draft, one verified-only
+    JobFactory(title="打ち合わせなしの入力", meeting_style=MeetingStyle.NONE, beginner_welcome=True)
+    JobFactory(title="通話ありの仕事", meeting_style=MeetingStyle.SCHEDULED_CALLS, interruptible=False)
+    JobFactory(
+        title="テキストのみの校正", meeting_style=MeetingStyle.TEXT_CHAT, accessibility_notes="読み上げ可"
+    )
+    JobFactory(
+        title="時給の仕事",
+        pay_type=PayType.HOURLY,
+        budget_min=None,
+        budget_max=None,
+        hourly_rate_min=1200,
+        hourly_rate_max=1500,
+        weekly_hour_cap=10,
+    )
+    JobFactory(title="下書きの仕事", status=JobStatus.DRAFT)
+    JobFactory(title="確認済みの方のみ", verified_only=True)
+    worker = UserFactory()
+    client.force_login(worker)
+
+    def titles(query: str = "") -> set[str]:
+        return {j.title for j in client.get(reverse("jobs:list") + query).context["jobs"]}
+
+    everything = titles()
+    assert "下書きの仕事" not in everything and "確認済みの方のみ" not in everything
+    assert len(everything) == 4
+    assert titles("?no_meetings=on") == {"打ち合わせなしの入力", "時給の仕事"}
+    assert titles("?text_only=on") == {"打ち合わせなしの入力", "テキストのみの校正", "時給の仕事"}
+    assert titles("?interruptible=on") == everything - {"通話ありの仕事"}
+    assert titles("?beginner_welcome=on") == {"打ち合わせなしの入力"}
+    assert titles("?accessible_materials=on") == {"テキストのみの校正"}
+    assert titles("?pay_type=hourly") == {"時給の仕事"}
+    assert titles("?category=office") == everything
+    assert titles("?category=writing") == set()
+    # a verified worker sees the verified-only job too
+    verified(worker)
+    assert "確認済みの方のみ" in titles()
+    # the list costs the same few queries however many jobs there are (no N+1)
+    for _ in range(5):
+        JobFactory()
+    with django_assert_num_queries(9):
+        response = client.get(reverse("jobs:list"))
+    assert len(response.context["jobs"]) == 10
+
+
+def test_job_page_shows_verification_badge_and_handles_missing_stats(client, monkeypatch):
+    job = JobFactory()
+    verified(job.client)
+    client.force_login(UserFactory())
+    monkeypatch.setattr(selectors, "client_stats", lambda c: None)
+    body = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "本人確認済み" in body and "実績は、まだ表示できません" in body
+
+
+def test_job_page_shows_client_stats_when_reviews_provides_them(client, monkeypatch):
+    from types import SimpleNamespace
+
+    job = JobFactory()
+    stats = SimpleNamespace(
+        completed_contracts=12,
+        average_rating=4.6,
+        median_days_to_acceptance=2.0,
+        on_time_payment_rate=0.98,
+        returned_delivery_share=0.05,
+    )
+    monkeypatch.setattr(selectors, "client_stats", lambda c: stats)
+    client.force_login(UserFactory())
+    body = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "12件" in body and "4.6 / 5" in body and "98%" in body
+
+
+def test_worker_proposes_through_the_page_with_milestones(client):
+    job = JobFactory()
+    worker = UserFactory()
+    client.force_login(worker)
+    response = client.post(
+        reverse("jobs:propose", args=[job.pk]),
+        {
+            "amount": "15000",
+            "delivery_date": "2026-12-20",
+            "message": "夜の時間に進めます。",
+            "milestones": "前半 / 7000 / 2026-12-10\n後半 / 8000 / 2026-12-20",
+        },
+    )
+    proposal = Proposal.objects.get()
+    assert response.status_code == 302
+    assert proposal.milestones.count() == 2
+
+
+def test_milestones_that_do_not_add_up_show_an_error(client):
+    job = JobFactory()
+    client.force_login(UserFactory())
+    response = client.post(
+        reverse("jobs:propose", args=[job.pk]),
+        {
+            "amount": "15000",
+            "delivery_date": "2026-12-20",
+            "message": "よろしく",
+            "milestones": "前半 / 7000 / 2026-12-10",
+        },
+    )
+    assert "一致しません" in response.content.decode()
+    assert Proposal.objects.count() == 0
+
+
+def test_decline_page_offers_the_kind_default_text(client):
+    proposal = ProposalFactory()
+    client.force_login(proposal.job.client)
+    page = client.get(reverse("jobs:proposal_decline", args=[proposal.pk])).content.decode()
+    assert "ご応募いただき、ありがとうございました" in page
+    client.post(
+        reverse("jobs:proposal_decline", args=[proposal.pk]), {"message": "今回は見送らせてください。"}
+    )
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.DECLINED
+
+
+def test_offer_button_calls_contracts(client, monkeypatch):
+    proposal = ProposalFactory(status=ProposalStatus.SHORTLISTED)
+    seen: list[str] = []
+
+    def fake_offer(**kw: Any) -> object:
+        seen.append(kw["idempotency_key"])
+        return object()
+
+    monkeypatch.setattr(integrations, "contract_offer", fake_offer)
+    client.force_login(proposal.job.client)
+    response = client.post(
+        reverse("jobs:proposal_offer", args=[proposal.pk]), {"idempotency_key": "offer-abc"}
+    )
+    assert response.status_code == 302
+    assert seen == ["offer-abc"]
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.OFFERED
+
+
+def test_invite_from_a_profile_link_and_the_worker_sees_it(client):
+    job = JobFactory()
+    worker = UserFactory()
+    client.force_login(job.client)
+    form_page = client.get(reverse("jobs:invite") + f"?worker={worker.pk}").content.decode()
+    assert f'value="{worker.pk}"' in form_page
+    client.post(reverse("jobs:invite"), {"job": job.pk, "worker_id": worker.pk, "message": "お願いします"})
+    client.force_login(worker)
+    assert job.title in client.get(reverse("jobs:my_proposals")).content.decode()
+
+
+def test_inviting_an_unknown_worker_shows_an_error(client):
+    job = JobFactory()
+    client.force_login(job.client)
+    response = client.post(reverse("jobs:invite"), {"job": job.pk, "worker_id": 999999})
+    assert "見つかりませんでした" in response.content.decode()
+    assert job.invitations.count() == 0
+
+
+def test_verified_only_job_page_tells_an_unverified_worker_kindly(client):
+    job = JobFactory(verified_only=True)
+    client.force_login(UserFactory())
+    body = client.get(reverse("jobs:propose", args=[job.pk])).content.decode()
+    assert "本人確認が済んだ方のみ応募できます" in body
+
+
+def test_both_sides_reach_the_proposal_message_thread(client):
+    proposal = ProposalFactory()
+    for person in (proposal.worker, proposal.job.client):
+        client.force_login(person)
+        page = client.get(reverse("jobs:proposal_detail", args=[proposal.pk])).content.decode()
+        thread_url = reverse("messaging:proposal_thread", args=[proposal.pk])
+        assert thread_url in page
+        assert client.get(thread_url).status_code == 302
+
+
+def test_invite_page_lists_workers_who_proposed_before(client, django_assert_max_num_queries):
+    # given a client whose earlier job had two proposals
+    old = ProposalFactory()
+    ProposalFactory(job=old.job)
+    JobFactory(client=old.job.client)
+    client.force_login(old.job.client)
+    # when they open the invite page
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("jobs:invite"))
+    # then both workers are offered as a choice
+    assert len(response.context["known_workers"]) == 2
+    assert f"?worker={old.worker.pk}" in response.content.decode()

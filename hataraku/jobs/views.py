@@ -1,0 +1,368 @@
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hataraku.core.errors import DomainError, NotFound
+from hataraku.core.permissions import role_required
+
+from . import selectors, services
+from .constants import JobStatus, ProposalStatus
+from .forms import (
+    DeclineForm,
+    InvitationForm,
+    JobFilterForm,
+    JobForm,
+    ProposalForm,
+    VerificationForm,
+    VerificationReviewForm,
+)
+from .rendering import render_markdown
+
+
+def _show_error(form: Any, exc: DomainError) -> None:
+    for field_name, message in exc.data.get("errors") or [(exc.field, exc.message)]:
+        form.add_error(field_name if field_name in form.fields else None, message)
+
+
+# --- worker-facing: list and page ----------------------------------------------------------------------
+
+
+@login_required
+def job_list(request: HttpRequest) -> HttpResponse:
+    cats = list(selectors.categories())
+    form = JobFilterForm(request.GET or None, categories=cats)
+    filters = selectors.JobFilters()
+    if form.is_valid():
+        filters = selectors.JobFilters(**form.cleaned_data)
+    jobs = list(selectors.job_list(viewer=request.user, filters=filters)[:50])
+    verified = selectors.verified_user_ids({j.client_id for j in jobs})
+    return render(
+        request,
+        "jobs/job_list.html",
+        {"form": form, "jobs": jobs, "verified_ids": verified, "filtered": bool(request.GET)},
+    )
+
+
+@login_required
+def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = selectors.access_job(request.user, job_id)
+    is_owner = job.client_id == request.user.pk
+    return render(
+        request,
+        "jobs/job_detail.html",
+        {
+            "job": job,
+            "description_html": render_markdown(job.description_md),
+            "meetings": list(job.meetings.all()),
+            "is_owner": is_owner,
+            "client_verified": selectors.is_verified(job.client),
+            "stats": selectors.client_stats(job.client),
+            "revisions": list(job.revisions.select_related("edited_by")) if is_owner else [],
+            "my_proposal": selectors.open_proposal_for(job, request.user),
+            "viewer_verified": selectors.is_verified(request.user),
+        },
+    )
+
+
+# --- client: writing and managing jobs -----------------------------------------------------------------
+
+
+@role_required("client")
+def client_jobs(request: HttpRequest) -> HttpResponse:
+    return render(request, "jobs/client_jobs.html", {"jobs": selectors.client_jobs(request.user)})
+
+
+@role_required("client")
+def job_create(request: HttpRequest) -> HttpResponse:
+    form = JobForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.job_create(client=request.user, data=form.job_input())
+        except DomainError as exc:
+            _show_error(form, exc)
+        else:
+            messages.success(request, _("下書きを保存しました。内容を確かめてから公開してください。"))
+            return redirect("jobs:detail", job.pk)
+    return render(request, "jobs/job_form.html", {"form": form, "job": None})
+
+
+@role_required("client")
+def job_edit(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = selectors.access_own_job(request.user, job_id)
+    form = JobForm(request.POST or None, initial=JobForm.initial_from(job))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.job_update(job=job, actor=request.user, data=form.job_input())
+        except DomainError as exc:
+            _show_error(form, exc)
+        else:
+            messages.success(request, _("変更を保存しました。前の内容は編集履歴に残っています。"))
+            return redirect("jobs:detail", job.pk)
+    return render(request, "jobs/job_form.html", {"form": form, "job": job})
+
+
+@role_required("client")
+@require_POST
+def job_status(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = selectors.access_own_job(request.user, job_id)
+    target = request.POST.get("to", "")
+    if target not in JobStatus.values:
+        raise Http404
+    try:
+        services.job_transition(job=job, actor=request.user, to=target)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            {
+                JobStatus.PUBLISHED: _("仕事を公開しました。"),
+                JobStatus.CLOSED: _("募集を終了しました。"),
+                JobStatus.DRAFT: "",
+            }[JobStatus(target)],
+        )
+    return redirect("jobs:detail", job.pk)
+
+
+@role_required("client")
+def job_proposals(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = selectors.access_own_job(request.user, job_id)
+    proposals = list(selectors.proposals_for_job(job))
+    verified = selectors.verified_user_ids({p.worker_id for p in proposals})
+    return render(
+        request, "jobs/job_proposals.html", {"job": job, "proposals": proposals, "verified_ids": verified}
+    )
+
+
+@role_required("client")
+def invite(request: HttpRequest) -> HttpResponse:
+    jobs = selectors.client_jobs(request.user).filter(status=JobStatus.PUBLISHED)
+    initial = {"worker_id": request.GET.get("worker") or None}
+    form = InvitationForm(request.POST or None, jobs=jobs, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        User = get_user_model()
+        worker = User.objects.filter(pk=form.cleaned_data["worker_id"], is_worker=True).first()
+        try:
+            if worker is None:
+                raise NotFound(_("このワーカーは見つかりませんでした。"), field="worker_id")
+            services.invitation_send(
+                job=form.cleaned_data["job"],
+                client=request.user,
+                worker=worker,
+                message=form.cleaned_data["message"],
+            )
+        except DomainError as exc:
+            _show_error(form, exc)
+        else:
+            messages.success(request, _("スカウトを送りました。"))
+            return redirect("jobs:client_jobs")
+    return render(
+        request,
+        "jobs/invite.html",
+        {"form": form, "has_jobs": jobs.exists(), "known_workers": selectors.invitable_workers(request.user)},
+    )
+
+
+# --- proposals -----------------------------------------------------------------------------------------
+
+
+@role_required("worker")
+def propose(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = selectors.access_job(request.user, job_id)
+    existing = selectors.open_proposal_for(job, request.user)
+    initial: dict[str, Any] = {}
+    if existing is not None:
+        initial = {
+            "amount": existing.amount,
+            "delivery_date": existing.delivery_date,
+            "message": existing.message,
+        }
+        initial["milestones"] = "\n".join(
+            f"{m.title} / {m.amount} / {m.due_date.isoformat()}" for m in existing.milestones.all()
+        )
+    form = ProposalForm(request.POST or None, job=job, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal = services.proposal_submit(
+                job=job,
+                worker=request.user,
+                amount=form.cleaned_data["amount"],
+                delivery_date=form.cleaned_data["delivery_date"],
+                message=form.cleaned_data["message"],
+                milestones=form.cleaned_data.get("milestones") or [],
+            )
+        except DomainError as exc:
+            _show_error(form, exc)
+        else:
+            messages.success(request, _("応募しました。クライアントからの連絡をお待ちください。"))
+            return redirect("jobs:proposal_detail", proposal.pk)
+    return render(
+        request,
+        "jobs/propose.html",
+        {"job": job, "form": form, "existing": existing, "verified": selectors.is_verified(request.user)},
+    )
+
+
+@login_required
+def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = selectors.access_proposal(request.user, proposal_id)
+    is_client = proposal.job.client_id == request.user.pk
+    return render(
+        request,
+        "jobs/proposal_detail.html",
+        {
+            "proposal": proposal,
+            "is_client": is_client,
+            "milestones": list(proposal.milestones.all()),
+            "worker_verified": selectors.is_verified(proposal.worker),
+            "can_edit": not is_client and proposal.status == ProposalStatus.SUBMITTED,
+        },
+    )
+
+
+def _proposal_action(request: HttpRequest, proposal_id: int, action: Any, done: str) -> HttpResponse:
+    proposal = selectors.access_proposal(request.user, proposal_id)
+    try:
+        action(proposal=proposal, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect("jobs:proposal_detail", proposal.pk)
+
+
+@login_required
+@require_POST
+def proposal_withdraw(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    return _proposal_action(request, proposal_id, services.proposal_withdraw, _("応募を取り下げました。"))
+
+
+@login_required
+@require_POST
+def proposal_shortlist(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    return _proposal_action(request, proposal_id, services.proposal_shortlist, _("候補に入れました。"))
+
+
+@login_required
+def proposal_decline(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = selectors.access_proposal(request.user, proposal_id)
+    if proposal.job.client_id != request.user.pk:
+        raise Http404
+    form = DeclineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.proposal_decline(
+                proposal=proposal, actor=request.user, message=form.cleaned_data["message"]
+            )
+        except DomainError as exc:
+            _show_error(form, exc)
+        else:
+            messages.success(request, _("お断りの連絡を送りました。"))
+            return redirect("jobs:job_proposals", proposal.job_id)
+    return render(request, "jobs/proposal_decline.html", {"proposal": proposal, "form": form})
+
+
+@login_required
+@require_POST
+def proposal_offer(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = selectors.access_proposal(request.user, proposal_id)
+    if proposal.job.client_id != request.user.pk:
+        raise Http404
+    # The key comes from the form, so a double click or a resent POST offers once.
+    key = request.POST.get("idempotency_key") or f"offer-{proposal.pk}-{uuid.uuid4().hex}"
+    try:
+        contract = services.proposal_offer(proposal=proposal, actor=request.user, idempotency_key=key)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("jobs:proposal_detail", proposal.pk)
+    messages.success(request, _("契約を提案しました。契約条件を確認してください。"))
+    if hasattr(contract, "get_absolute_url"):
+        return redirect(contract.get_absolute_url())
+    return redirect("jobs:proposal_detail", proposal.pk)
+
+
+@role_required("worker")
+def my_proposals(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "jobs/my_proposals.html",
+        {
+            "proposals": selectors.worker_proposals(request.user),
+            "invitations": selectors.worker_invitations(request.user),
+        },
+    )
+
+
+# --- identity verification -----------------------------------------------------------------------------
+
+
+@role_required("worker", "client")
+def verification(request: HttpRequest) -> HttpResponse:
+    form = VerificationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.verification_submit(user=request.user, document=form.cleaned_data["document"])
+        except DomainError as exc:
+            _show_error(form, exc)
+        else:
+            messages.success(request, _("書類を受け付けました。確認が終わるとお知らせします。"))
+            return redirect("jobs:verification")
+    return render(
+        request,
+        "jobs/verification.html",
+        {
+            "form": form,
+            "verified": selectors.is_verified(request.user),
+            "latest": selectors.latest_verification(request.user),
+        },
+    )
+
+
+@role_required("staff")
+def staff_verifications(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "jobs/staff_verifications.html", {"pending": list(selectors.pending_verifications())}
+    )
+
+
+@role_required("staff")
+def staff_verification_review(request: HttpRequest, verification_id: int) -> HttpResponse:
+    item = selectors.access_verification_for_staff(request.user, verification_id)
+    form = VerificationReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.verification_review(
+                verification=item,
+                actor=request.user,
+                approve=form.cleaned_data["decision"] == "approve",
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            _show_error(form, exc)
+        else:
+            messages.success(request, _("確認結果を保存し、書類を削除しました。"))
+            return redirect("jobs:staff_verifications")
+    return render(request, "jobs/staff_verification_review.html", {"item": item, "form": form})
+
+
+@role_required("staff")
+def staff_verification_document(request: HttpRequest, verification_id: int) -> FileResponse:
+    item = selectors.access_verification_for_staff(request.user, verification_id)
+    try:
+        handle = services.verification_document_open(verification=item, actor=request.user)
+    except DomainError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=item.content_type or "application/octet-stream")
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

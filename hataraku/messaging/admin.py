@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from .models import Attachment, Message, Notification, NotificationPreference, Thread, ThreadRead
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("user", "kind", "title", "created_at", "read_at", "email_due_at", "emailed_at")
+    list_filter = ("kind",)
+    search_fields = ("user__email", "title")
+    raw_id_fields = ("user",)
+    date_hierarchy = "created_at"
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("user", "email_mode", "digest_hour")
+    raw_id_fields = ("user",)
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    fields = ("original_name", "content_type", "size")
+    readonly_fields = fields
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ("thread", "sender", "created_at")
+    raw_id_fields = ("thread", "sender")
+    inlines = [AttachmentInline]
+
+
+@admin.register(Thread)
+class ThreadAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "proposal", "contract", "last_message_at")
+    raw_id_fields = ("proposal", "contract", "participants")
+
+
+@admin.register(ThreadRead)
+class ThreadReadAdmin(admin.ModelAdmin):
+    list_display = ("thread", "user", "last_read_at")
+    raw_id_fields = ("thread", "user")

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .constants import MAX_ATTACHMENTS_PER_MESSAGE, MAX_MESSAGE_LENGTH, EmailMode
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one control; the service checks type, size and count (and says why in Japanese)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        if isinstance(data, list | tuple):
+            return [f for f in data if f]
+        return [data] if data else []
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("メッセージ"),
+        required=False,
+        max_length=MAX_MESSAGE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    attachments = MultipleFileField(
+        label=_("添付ファイル(任意)"),
+        required=False,
+        help_text=_(
+            "PDF・PNG・JPEG・TXT・CSV・Word(docx)・Excel(xlsx)を、1つ10MBまで、%(max)s個まで送れます。"
+        )
+        % {"max": MAX_ATTACHMENTS_PER_MESSAGE},
+    )
+
+
+HOUR_CHOICES = [(h, f"{h}:00") for h in range(24)]
+
+
+class NotificationPreferenceForm(forms.Form):
+    email_mode = forms.ChoiceField(
+        label=_("メールでのお知らせ"),
+        choices=EmailMode.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "画面のお知らせはいつでも届きます。通知を控える時間のメールは、その時間が終わってから送ります。"
+        ),
+    )
+    digest_hour = forms.TypedChoiceField(
+        label=_("まとめて送る時刻"),
+        choices=HOUR_CHOICES,
+        coerce=int,
+        help_text=_("「1日1回まとめて送る」を選んだときに使います。"),
+    )

@@ -1,0 +1,216 @@
+"""Writes of the messaging app: notifications, notification preferences, threads and messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from hataraku.core import clock
+from hataraku.core.audit import audit_record
+from hataraku.core.errors import DomainError, NotFound
+
+from .attachments import check_files
+from .constants import MAX_MESSAGE_LENGTH, EmailMode
+from .models import Attachment, Message, Notification, NotificationPreference, Thread, ThreadRead
+from .notifications import email_due_for, send_all_due
+
+
+def _enqueue_email(user_id: int, due: dt.datetime) -> None:
+    from .tasks import notification_email_send
+
+    if due <= clock.now():
+        notification_email_send.enqueue(user_id)
+        return
+    if notification_email_send.get_backend().supports_defer:
+        notification_email_send.using(run_after=due).enqueue(user_id)
+    # Otherwise (the immediate backend of tests, or RQ without a scheduler) the periodic
+    # `notifications_send_due` sweep sends it once it is due.
+
+
+def notify(*, user: Any, kind: str, title: str, body: str, url: str = "", email: bool = True) -> Notification:
+    """Tell `user` about something: an in-app notification now, and an email once it may be sent.
+
+    The email waits for the end of the person's quiet hours, or for their digest hour if they chose a
+    daily digest, and is enqueued only when the surrounding transaction commits (no email about a change
+    that rolled back). Not audited itself: callers audit the event that caused the notice.
+    """
+    # The link is rendered as an href in the page and the email: only site paths and web URLs, never
+    # `javascript:` or other schemes, whatever a caller passes.
+    if url.startswith("//") or not url.startswith(("/", "https://", "http://")):
+        url = ""
+    now = clock.now()
+    due = email_due_for(user, now) if email else None
+    with transaction.atomic():
+        notification = Notification.objects.create(
+            user=user, kind=kind, title=title[:200], body=body, url=url, created_at=now, email_due_at=due
+        )
+        if due is not None:
+            user_id = user.pk
+            transaction.on_commit(lambda: _enqueue_email(user_id, due))
+    return notification
+
+
+def notifications_send_due() -> int:
+    """Send every due, unsent notification email exactly once; returns the number of emails sent."""
+    return send_all_due()
+
+
+def notification_mark_read(*, user: Any, notification_id: int) -> bool:
+    """Mark one of the person's notifications read. Someone else's id changes nothing (and says so)."""
+    with transaction.atomic():
+        updated = Notification.objects.filter(pk=notification_id, user=user, read_at__isnull=True).update(
+            read_at=clock.now()
+        )
+        exists = updated or Notification.objects.filter(pk=notification_id, user=user).exists()
+    return bool(exists)
+
+
+def notifications_mark_all_read(*, user: Any) -> int:
+    with transaction.atomic():
+        return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=clock.now())
+
+
+def notification_preference_update(
+    *, user: Any, actor: Any, email_mode: str, digest_hour: int
+) -> NotificationPreference:
+    if email_mode not in EmailMode.values:
+        raise DomainError(_("メールでのお知らせの受け取り方を選んでください。"), field="email_mode")
+    if not 0 <= digest_hour <= 23:
+        raise DomainError(_("まとめて送る時刻は0時から23時の間で選んでください。"), field="digest_hour")
+    with transaction.atomic():
+        pref, _created = NotificationPreference.objects.select_for_update().get_or_create(user=user)
+        pref.email_mode = email_mode
+        pref.digest_hour = digest_hour
+        pref.save()
+        # Emails already waiting follow the new choice: "off" drops them, other modes reschedule.
+        now = clock.now()
+        pending = Notification.objects.filter(user=user, emailed_at__isnull=True, email_due_at__isnull=False)
+        new_due = email_due_for(user, now)
+        pending.update(email_due_at=new_due)
+        audit_record(
+            actor=actor,
+            action="messaging.preference_updated",
+            target=pref,
+            data={"email_mode": email_mode, "digest_hour": digest_hour},
+        )
+        if new_due is not None and pending.exists():
+            user_id = user.pk
+            transaction.on_commit(lambda: _enqueue_email(user_id, new_due))
+    return pref
+
+
+# --- threads and messages -----------------------------------------------------------------------------
+
+
+def _get_or_create_thread(*, lookup: dict[str, Any], subject: str, participants: list[Any]) -> Thread:
+    thread = Thread.objects.filter(**lookup).first()
+    if thread is not None:
+        return thread
+    try:
+        # A savepoint, so that losing the race to a concurrent request does not break the caller's
+        # transaction; the unique constraint on proposal/contract makes the loser fetch the winner's row.
+        with transaction.atomic():
+            thread = Thread.objects.create(**lookup, subject=subject[:200], created_at=clock.now())
+            thread.participants.add(*participants)
+            audit_record(actor=None, action="messaging.thread_created", target=thread, data={**_ids(lookup)})
+    except IntegrityError:
+        thread = Thread.objects.get(**lookup)
+    return thread
+
+
+def _ids(lookup: dict[str, Any]) -> dict[str, int]:
+    return {f"{key}_id": value.pk for key, value in lookup.items()}
+
+
+def thread_for_proposal(proposal: Any) -> Thread:
+    """The thread between the job's client and the worker who proposed (created on first use)."""
+    job = proposal.job
+    return _get_or_create_thread(
+        lookup={"proposal": proposal},
+        subject=_("応募: %(title)s") % {"title": job.title},
+        participants=[job.client, proposal.worker],
+    )
+
+
+def thread_for_contract(contract: Any) -> Thread:
+    """The thread between the contract's client and worker (created on first use)."""
+    return _get_or_create_thread(
+        lookup={"contract": contract},
+        subject=_("契約: %(title)s") % {"title": contract.title},
+        participants=[contract.client, contract.worker],
+    )
+
+
+def message_send(*, thread: Thread, sender: Any, body: str, files: Sequence[Any] = ()) -> Message:
+    """Send a message (and up to five files) in a thread the sender takes part in, and notify the others.
+
+    Files are checked before anything is written; if saving fails half-way, the rows roll back and the
+    files already written are removed, so an error leaves nothing behind.
+    """
+    body = (body or "").strip()
+    if not thread.participants.filter(pk=sender.pk).exists():
+        raise NotFound(_("このメッセージのやりとりは見つかりません。"))
+    if not body and not files:
+        raise DomainError(_("メッセージを入力するか、ファイルを添付してください。"), field="body")
+    if len(body) > MAX_MESSAGE_LENGTH:
+        raise DomainError(
+            _("メッセージは%(max)s文字以内にしてください(いま%(count)s文字です)。")
+            % {"max": f"{MAX_MESSAGE_LENGTH:,}", "count": f"{len(body):,}"},
+            field="body",
+        )
+    checked = check_files(files)
+    now = clock.now()
+    saved: list[Attachment] = []
+    try:
+        with transaction.atomic():
+            locked = Thread.objects.select_for_update().get(pk=thread.pk)
+            message = Message.objects.create(thread=locked, sender=sender, body=body, created_at=now)
+            for item in checked:
+                attachment = Attachment(
+                    message=message,
+                    original_name=item.original_name,
+                    content_type=item.content_type,
+                    size=item.size,
+                )
+                item.upload.seek(0)
+                attachment.file.save(f"upload.{item.extension}", item.upload, save=False)
+                saved.append(attachment)
+                attachment.save()
+            locked.last_message_at = now
+            locked.save(update_fields=["last_message_at"])
+            ThreadRead.objects.update_or_create(thread=locked, user=sender, defaults={"last_read_at": now})
+            audit_record(
+                actor=sender,
+                action="messaging.message_sent",
+                target=message,
+                data={"thread_id": locked.pk, "attachments": len(checked)},
+            )
+            url = reverse("messaging:thread", args=[locked.pk])
+            name = getattr(sender, "name_for_display", str(sender))
+            for other in locked.participants.exclude(pk=sender.pk):
+                notify(
+                    user=other,
+                    kind="message.received",
+                    title=_("%(name)s さんからメッセージが届きました") % {"name": name},
+                    body=_("「%(subject)s」に新しいメッセージがあります。") % {"subject": locked.subject},
+                    url=url,
+                )
+    except Exception:
+        for attachment in saved:
+            if attachment.file.name:
+                attachment.file.storage.delete(attachment.file.name)
+        raise
+    return message
+
+
+def thread_mark_read(*, thread: Thread, user: Any) -> None:
+    """Move the person's read marker to now. Not audited: a read marker is not a business event."""
+    if not thread.participants.filter(pk=user.pk).exists():
+        return
+    with transaction.atomic():
+        ThreadRead.objects.update_or_create(thread=thread, user=user, defaults={"last_read_at": clock.now()})

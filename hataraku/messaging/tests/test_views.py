@@ -1,0 +1,247 @@
+"""Messaging pages: access matrix for every URL × role, inbox queries, forms and errors."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from hataraku.core.models import AuditEvent
+from hataraku.messaging.models import Message, Notification, NotificationPreference
+from hataraku.messaging.services import message_send, notify, thread_for_contract, thread_for_proposal
+
+from .factories import (
+    ClientFactory,
+    ContractFactory,
+    MunicipalFactory,
+    ProposalFactory,
+    StaffFactory,
+    WorkerFactory,
+    header_queries,
+)
+
+pytestmark = pytest.mark.django_db
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+
+
+@pytest.fixture
+def world(frozen_clock):  # type: ignore[no-untyped-def]
+    contract = ContractFactory.create()
+    thread = thread_for_contract(contract)
+    message = message_send(
+        thread=thread,
+        sender=contract.worker,
+        body="資料です",
+        files=[SimpleUploadedFile("資料.png", PNG, content_type="image/png")],
+    )
+    notification = notify(user=contract.client, kind="x", title="テスト", body="", email=False)
+    return {
+        "contract": contract,
+        "proposal": contract.proposal,
+        "thread": thread,
+        "attachment": message.attachments.get(),
+        "notification": notification,
+        "roles": {
+            "anonymous": None,
+            "worker_party": contract.worker,
+            "client_party": contract.client,
+            "other_worker": WorkerFactory.create(),
+            "other_client": ClientFactory.create(),
+            "municipal": MunicipalFactory.create(),
+            "staff": StaffFactory.create(),
+        },
+    }
+
+
+# status per role: (anonymous, worker_party, client_party, other_worker, other_client, municipal, staff)
+LOGIN = 302
+MATRIX = {
+    "/messages/": (LOGIN, 200, 200, 200, 200, 404, 200),
+    "/messages/threads/{thread}/": (LOGIN, 200, 200, 404, 404, 404, 200),
+    "/messages/attachments/{attachment}/": (LOGIN, 200, 200, 404, 404, 404, 200),
+    "/messages/proposals/{proposal}/": (LOGIN, 302, 302, 404, 404, 404, 404),
+    "/messages/contracts/{contract}/": (LOGIN, 302, 302, 404, 404, 404, 404),
+    "/messages/notifications/": (LOGIN, 200, 200, 200, 200, 200, 200),
+    "/messages/notifications/settings/": (LOGIN, 200, 200, 200, 200, 200, 200),
+}
+ROLES = ("anonymous", "worker_party", "client_party", "other_worker", "other_client", "municipal", "staff")
+
+
+@pytest.mark.parametrize("pattern", list(MATRIX))
+def test_access_matrix(client, world, pattern):
+    url = pattern.format(
+        thread=world["thread"].pk,
+        attachment=world["attachment"].pk,
+        proposal=world["proposal"].pk,
+        contract=world["contract"].pk,
+    )
+    for role, expected in zip(ROLES, MATRIX[pattern], strict=True):
+        client.logout()
+        user = world["roles"][role]
+        if user is not None:
+            client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == expected, f"{role} GET {url}: {response.status_code} != {expected}"
+        if role == "anonymous":
+            assert "/accounts/login/" in response["Location"]
+
+
+def test_missing_thread_is_404_like_a_forbidden_one(client, world):
+    client.force_login(world["roles"]["other_worker"])
+    assert client.get("/messages/threads/999999/").status_code == 404
+
+
+def test_mark_read_post_matrix(client, world):
+    url = f"/messages/notifications/{world['notification'].pk}/read/"
+    # anonymous → log-in, someone else → 404 and unchanged, GET → 405, owner → read
+    assert client.post(url).status_code == 302
+    client.force_login(world["roles"]["other_client"])
+    assert client.post(url).status_code == 404
+    world["notification"].refresh_from_db()
+    assert world["notification"].read_at is None
+    client.force_login(world["contract"].client)
+    assert client.get(url).status_code == 405
+    assert client.post(url).status_code == 302
+    world["notification"].refresh_from_db()
+    assert world["notification"].read_at is not None
+
+
+def test_staff_reading_a_thread_is_audited_and_cannot_post(client, world):
+    staff = world["roles"]["staff"]
+    client.force_login(staff)
+    # when staff open a thread they are not part of
+    response = client.get(f"/messages/threads/{world['thread'].pk}/")
+    # then they see it with a moderation notice, the read is audited, and there is no reply form
+    body = response.content.decode()
+    assert "監査ログに記録されます" in body
+    assert "メッセージを送る" not in body
+    assert AuditEvent.objects.filter(
+        action="messaging.thread_read_by_staff", actor=staff, target_id=str(world["thread"].pk)
+    ).exists()
+    assert client.post(f"/messages/threads/{world['thread'].pk}/", {"body": "横から"}).status_code == 404
+    assert Message.objects.count() == 1
+
+
+def test_attachment_download_streams_the_file_privately(client, world):
+    client.force_login(world["contract"].client)
+    response = client.get(f"/messages/attachments/{world['attachment'].pk}/")
+    assert b"".join(response.streaming_content) == PNG
+    assert "attachment" in response["Content-Disposition"]
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_send_by_plain_form_post(client, world, django_capture_on_commit_callbacks):
+    contract = world["contract"]
+    client.force_login(contract.client)
+    # when the client posts the plain form
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/messages/threads/{world['thread'].pk}/", {"body": "ありがとうございます"})
+    # then they are redirected back and the worker is notified
+    assert response.status_code == 302
+    assert Message.objects.filter(sender=contract.client, body="ありがとうございます").exists()
+    assert Notification.objects.filter(user=contract.worker, kind="message.received").exists()
+
+
+def test_bad_file_by_form_shows_japanese_error_and_saves_nothing(client, world):
+    contract = world["contract"]
+    client.force_login(contract.client)
+    before = Message.objects.count()
+    response = client.post(
+        f"/messages/threads/{world['thread'].pk}/",
+        {"body": "ウイルスではありません", "attachments": [SimpleUploadedFile("x.exe", b"MZ")]},
+    )
+    assert response.status_code == 400
+    assert "送れない種類のファイル" in response.content.decode()
+    assert "入力内容を確認してください" in response.content.decode()
+    assert Message.objects.count() == before
+
+
+def test_inbox_query_count_does_not_grow_with_threads(client, frozen_clock, django_assert_num_queries):
+    # given a worker in three threads, each with messages from the other side
+    worker = WorkerFactory.create()
+    for _ in range(3):
+        proposal = ProposalFactory.create(worker=worker)
+        thread = thread_for_proposal(proposal)
+        message_send(thread=thread, sender=proposal.job.client, body="ご応募ありがとうございます", files=[])
+        message_send(thread=thread, sender=proposal.job.client, body="質問があります", files=[])
+    client.force_login(worker)
+    # when the inbox is opened: session, user, threads (with unread), participants, and the session
+    # save of SESSION_SAVE_EVERY_REQUEST (savepoint, update, release) - the same for 3 threads or 300
+    with django_assert_num_queries(7 + header_queries()):
+        response = client.get("/messages/")
+    # then each thread says, in text, how many are unread
+    assert response.content.decode().count("未読 2件") == 3
+
+
+def test_unread_context_processor_uses_two_queries(rf, frozen_clock, django_assert_num_queries):
+    from hataraku.messaging.context_processors import unread
+
+    worker = WorkerFactory.create()
+    proposal = ProposalFactory.create(worker=worker)
+    message_send(
+        thread=thread_for_proposal(proposal), sender=proposal.job.client, body="こんにちは", files=[]
+    )
+    request = rf.get("/")
+    request.user = worker
+    with django_assert_num_queries(2):
+        result = unread(request)
+    assert result == {"unread_messages": 1, "unread_notifications": 1}
+
+
+def test_notification_list_shows_unread_count_and_mark_all(client, frozen_clock):
+    user = WorkerFactory.create()
+    notify(user=user, kind="x", title="一つ目", body="", email=False)
+    notify(user=user, kind="x", title="二つ目", body="", email=False)
+    client.force_login(user)
+    assert "未読のお知らせは 2 件です。" in client.get("/messages/notifications/").content.decode()
+    client.post("/messages/notifications/read-all/")
+    assert "未読のお知らせは 0 件です。" in client.get("/messages/notifications/").content.decode()
+
+
+def test_preferences_form_saves_and_rejects(client, frozen_clock):
+    user = WorkerFactory.create()
+    client.force_login(user)
+    # invalid choice → 400, Japanese error summary, nothing saved
+    bad = client.post("/messages/notifications/settings/", {"email_mode": "sometimes", "digest_hour": "8"})
+    assert bad.status_code == 400
+    assert "入力内容を確認してください" in bad.content.decode()
+    assert not NotificationPreference.objects.filter(user=user).exists()
+    # valid → saved
+    ok = client.post("/messages/notifications/settings/", {"email_mode": "daily_digest", "digest_hour": "20"})
+    assert ok.status_code == 302
+    pref = NotificationPreference.objects.get(user=user)
+    assert (pref.email_mode, pref.digest_hour) == ("daily_digest", 20)
+
+
+def test_notification_list_and_thread_page_query_counts(client, frozen_clock, django_assert_num_queries):
+    # given a person with many notifications and a thread with several messages and attachments
+    contract = ContractFactory.create()
+    for i in range(5):
+        notify(user=contract.worker, kind="x", title=f"お知らせ{i}", body="", email=False)
+    thread = thread_for_contract(contract)
+    for _ in range(3):
+        message_send(
+            thread=thread,
+            sender=contract.client,
+            body="資料です",
+            files=[SimpleUploadedFile("a.png", PNG)],
+        )
+    client.force_login(contract.worker)
+    # then the notification list is session, user, notifications, session save (3)
+    with django_assert_num_queries(6 + header_queries()):
+        client.get("/messages/notifications/")
+    # and the thread page costs the same for 3 messages as for 6 (no query per message or attachment)
+    client.get(f"/messages/threads/{thread.pk}/")  # the first visit creates the read marker
+    with CaptureQueriesContext(connection) as three:
+        client.get(f"/messages/threads/{thread.pk}/")
+    for _ in range(3):
+        message_send(
+            thread=thread, sender=contract.client, body="追加です", files=[SimpleUploadedFile("b.png", PNG)]
+        )
+    with CaptureQueriesContext(connection) as six:
+        response = client.get(f"/messages/threads/{thread.pk}/")
+    assert len(six.captured_queries) == len(three.captured_queries)
+    html = response.content.decode()
+    assert html.count("a.png") == 3 and html.count("b.png") == 3

@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from hataraku.core.errors import DomainError
+from hataraku.core.permissions import role_required
+
+from . import selectors, services
+from .constants import DEFAULT_DIGEST_HOUR, EmailMode
+from .forms import MessageForm, NotificationPreferenceForm
+from .models import NotificationPreference
+
+PARTY_ROLES = ("worker", "client", "staff")
+
+
+@role_required(*PARTY_ROLES)
+def inbox(request: HttpRequest) -> HttpResponse:
+    threads = list(selectors.threads_for(request.user))
+    for thread in threads:
+        thread.others = [p for p in thread.participants.all() if p.pk != request.user.pk]  # type: ignore[attr-defined]
+    return render(request, "messaging/inbox.html", {"threads": threads})
+
+
+@role_required(*PARTY_ROLES)
+@require_http_methods(["GET", "POST"])
+def thread_detail(request: HttpRequest, thread_id: int) -> HttpResponse:
+    thread = selectors.access_thread(request.user, thread_id)
+    participants = list(thread.participants.all())
+    participant = any(p.pk == request.user.pk for p in participants)
+    form = MessageForm()
+    if request.method == "POST":
+        if not participant:
+            raise Http404
+        form = MessageForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.message_send(
+                    thread=thread,
+                    sender=request.user,
+                    body=form.cleaned_data["body"],
+                    files=request.FILES.getlist("attachments"),
+                )
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, _("メッセージを送りました。"))
+                return redirect("messaging:thread", thread_id=thread.pk)
+    if participant and request.method == "GET":
+        services.thread_mark_read(thread=thread, user=request.user)
+    return render(
+        request,
+        "messaging/thread.html",
+        {
+            "thread": thread,
+            "thread_messages": list(selectors.thread_messages(thread)),
+            "participants": participants,
+            "form": form,
+            "participant": participant,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(*PARTY_ROLES)
+def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
+    attachment = selectors.access_attachment(request.user, attachment_id)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@role_required("worker", "client")
+def proposal_thread(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    from hataraku.jobs.selectors import access_proposal
+
+    proposal = access_proposal(request.user, proposal_id)
+    return redirect("messaging:thread", thread_id=services.thread_for_proposal(proposal).pk)
+
+
+@role_required("worker", "client")
+def contract_thread(request: HttpRequest, contract_id: int) -> HttpResponse:
+    from hataraku.contracts.selectors import access_contract
+
+    contract = access_contract(request.user, contract_id)
+    return redirect("messaging:thread", thread_id=services.thread_for_contract(contract).pk)
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    items = list(selectors.notifications_for(user)[:100])
+    unread = sum(1 for n in items if n.read_at is None)
+    return render(request, "messaging/notifications.html", {"notifications": items, "unread_count": unread})
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+    if not services.notification_mark_read(user=request.user, notification_id=notification_id):
+        raise Http404
+    return redirect(_safe_next(request, "messaging:notifications"))
+
+
+@login_required
+@require_POST
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    count = services.notifications_mark_all_read(user=request.user)
+    messages.success(request, _("%(count)s件のお知らせを既読にしました。") % {"count": count})
+    return redirect("messaging:notifications")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    pref = NotificationPreference.objects.filter(user=user).first()
+    initial = {
+        "email_mode": pref.email_mode if pref else EmailMode.IMMEDIATE,
+        "digest_hour": pref.digest_hour if pref else DEFAULT_DIGEST_HOUR,
+    }
+    form = NotificationPreferenceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.notification_preference_update(
+                user=request.user,
+                actor=request.user,
+                email_mode=form.cleaned_data["email_mode"],
+                digest_hour=form.cleaned_data["digest_hour"],
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("お知らせの設定を保存しました。"))
+            return redirect("messaging:notification_settings")
+    return render(
+        request, "messaging/notification_settings.html", {"form": form}, status=400 if form.errors else 200
+    )

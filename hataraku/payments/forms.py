@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hataraku.core import clock
+
+from . import validators
+from .constants import PAYOUT_MINIMUM, PAYOUT_TRANSFER_FEE, AccountType, Provider
+
+
+def new_idempotency_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class IdempotentForm(forms.Form):
+    """A hidden key made when the form is drawn: a double submit or a retry sends the same key, and the
+    service does the work once."""
+
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", new_idempotency_key())
+
+
+def _digits_widget(size: int) -> forms.TextInput:
+    return forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": size})
+
+
+def _required(message: Any) -> dict[str, Any]:
+    return {"required": message}
+
+
+class BankAccountForm(forms.Form):
+    bank_code = forms.CharField(
+        label=_("銀行コード(4桁)"),
+        help_text=_("通帳やキャッシュカードに書かれている4桁の数字です。例: 0143"),
+        widget=_digits_widget(6),
+        error_messages=_required(_("銀行コードは4桁の数字で入力してください。")),
+    )
+    bank_name = forms.CharField(
+        label=_("銀行名"),
+        help_text=_("例: 八十二銀行"),
+        error_messages=_required(_("銀行名を入力してください。")),
+    )
+    branch_code = forms.CharField(
+        label=_("支店コード(3桁)"),
+        help_text=_("例: 001"),
+        widget=_digits_widget(5),
+        error_messages=_required(_("支店コードは3桁の数字で入力してください。")),
+    )
+    branch_name = forms.CharField(
+        label=_("支店名"),
+        help_text=_("例: 本店営業部"),
+        error_messages=_required(_("支店名を入力してください。")),
+    )
+    account_type = forms.ChoiceField(
+        label=_("預金種目"),
+        choices=AccountType.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("預金種目を「普通」「当座」「貯蓄」から選んでください。"),
+            "invalid_choice": _("預金種目を「普通」「当座」「貯蓄」から選んでください。"),
+        },
+    )
+    account_number = forms.CharField(
+        label=_("口座番号(7桁)"),
+        help_text=_("7桁に満たない番号は、前に0を付けて7桁にして登録します(例: 12345 → 0012345)。"),
+        widget=_digits_widget(9),
+        error_messages=_required(_("口座番号は7桁までの数字で入力してください。")),
+    )
+    holder_name = forms.CharField(
+        label=_("口座名義(全角カタカナ)"),
+        help_text=_("通帳と同じ名義をカタカナで入力してください。姓と名の間は空白です。例: ナカムラ サクラ"),
+        error_messages=_required(_("口座名義を全角カタカナで入力してください。")),
+    )
+
+    def clean_bank_code(self) -> str:
+        return validators.clean_bank_code(self.cleaned_data["bank_code"])
+
+    def clean_bank_name(self) -> str:
+        return validators.clean_bank_name(self.cleaned_data["bank_name"], label=str(_("銀行名")))
+
+    def clean_branch_code(self) -> str:
+        return validators.clean_branch_code(self.cleaned_data["branch_code"])
+
+    def clean_branch_name(self) -> str:
+        return validators.clean_bank_name(self.cleaned_data["branch_name"], label=str(_("支店名")))
+
+    def clean_account_number(self) -> str:
+        return validators.clean_account_number(self.cleaned_data["account_number"])
+
+    def clean_holder_name(self) -> str:
+        return validators.clean_holder_name(self.cleaned_data["holder_name"])
+
+
+class PayoutRequestForm(IdempotentForm):
+    amount = forms.IntegerField(
+        label=_("出金額(円)"),
+        help_text=_("振込手数料(%(fee)s円)を含む金額です。%(min)s円から、出金できる残高まで申し込めます。")
+        % {"fee": f"{PAYOUT_TRANSFER_FEE:,}", "min": f"{PAYOUT_MINIMUM:,}"},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": PAYOUT_MINIMUM, "step": 1}),
+        error_messages={
+            "required": _("出金額を入力してください。"),
+            "invalid": _("出金額は半角の数字で入力してください。"),
+        },
+    )
+
+
+class FundingStartForm(IdempotentForm):
+    provider = forms.ChoiceField(label=_("お支払い方法"), widget=forms.RadioSelect)
+    amount = forms.IntegerField(
+        label=_("仮払いする金額(円)"),
+        min_value=1,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1, "step": 1}),
+        error_messages={
+            "required": _("金額を入力してください。"),
+            "invalid": _("金額は半角の数字で入力してください。"),
+            "min_value": _("金額は1円以上にしてください。"),
+        },
+    )
+
+    def __init__(self, *args: Any, providers: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["provider"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(p, Provider(p).label) for p in providers]
+        field.error_messages["required"] = _("お支払い方法を選んでください。")
+        field.error_messages["invalid_choice"] = _("お支払い方法を選び直してください。")
+        self.initial.setdefault("provider", providers[0])
+
+
+class BatchCreateForm(IdempotentForm):
+    transfer_date = forms.DateField(
+        label=_("振込日"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": _("振込日を入力してください。"),
+            "invalid": _("振込日は日付で入力してください。"),
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("transfer_date", clock.today().isoformat())
+
+
+class PayoutDecisionForm(IdempotentForm):
+    reason = forms.CharField(label=_("理由(振込できなかったとき)"), max_length=200, required=False)

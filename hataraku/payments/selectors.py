@@ -1,0 +1,114 @@
+"""Reads with rules: each query is already scoped to what the person may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from hataraku.core.errors import NotFound
+from hataraku.ledger.constants import FundingStatus
+from hataraku.ledger.models import Escrow, Funding, Settlement
+from hataraku.ledger.selectors import settlements_for_worker
+
+from .constants import DocumentKind, PayoutStatus, Provider, ProviderFundingStatus
+from .models import BankAccount, InvoiceDocument, Payout, PayoutBatch, ProviderFunding
+
+
+def active_bank_account(worker: Any) -> BankAccount | None:
+    return BankAccount.objects.filter(worker=worker, is_active=True).first()
+
+
+def payouts_for_worker(worker: Any) -> QuerySet[Payout]:
+    return Payout.objects.filter(worker=worker).order_by("-created_at", "-id")
+
+
+def access_client_escrow(user: Any, escrow_id: int) -> Escrow:
+    """The escrow if `user` is its client (only the client pays into it); NotFound otherwise."""
+    escrow = Escrow.objects.filter(pk=escrow_id).first()
+    if escrow is None or escrow.client_id != user.pk:
+        raise NotFound("見つかりませんでした。")
+    return escrow
+
+
+def access_client_provider_funding(user: Any, pk: int) -> ProviderFunding:
+    pf = ProviderFunding.objects.select_related("escrow").filter(pk=pk, client=user).first()
+    if pf is None:
+        raise NotFound("見つかりませんでした。")
+    return pf
+
+
+def bank_transfers_waiting() -> QuerySet[ProviderFunding]:
+    return (
+        ProviderFunding.objects.filter(provider=Provider.BANK_TRANSFER, status=ProviderFundingStatus.PENDING)
+        .select_related("client", "escrow")
+        .order_by("created_at", "id")
+    )
+
+
+def access_waiting_bank_transfer(user: Any, pk: int) -> ProviderFunding:
+    pf = bank_transfers_waiting().filter(pk=pk).first() if getattr(user, "is_staff", False) else None
+    if pf is None:
+        raise NotFound("見つかりませんでした。")
+    return pf
+
+
+def posted_fundings_for_client(client: Any) -> QuerySet[Funding]:
+    return (
+        Funding.objects.filter(escrow__client=client, status=FundingStatus.POSTED)
+        .select_related("escrow")
+        .order_by("-decided_at", "-id")
+    )
+
+
+def access_client_posted_funding(user: Any, funding_id: int) -> Funding:
+    funding = posted_fundings_for_client(user).select_related("escrow__client").filter(pk=funding_id).first()
+    if funding is None:
+        raise NotFound("見つかりませんでした。")
+    return funding
+
+
+def fee_settlements_for_worker(worker: Any) -> QuerySet[Settlement]:
+    return settlements_for_worker(worker).filter(fee__gt=0)
+
+
+def access_worker_fee_settlement(user: Any, settlement_id: int) -> Settlement:
+    settlement = fee_settlements_for_worker(user).select_related("worker").filter(pk=settlement_id).first()
+    if settlement is None:
+        raise NotFound("見つかりませんでした。")
+    return settlement
+
+
+def documents_by_source(user: Any, kind: str, source_type: str) -> dict[str, InvoiceDocument]:
+    docs = InvoiceDocument.objects.filter(recipient=user, kind=kind, source_type=source_type)
+    return {d.source_id: d for d in docs}
+
+
+def receipts_by_funding(user: Any) -> dict[str, InvoiceDocument]:
+    return documents_by_source(user, DocumentKind.RECEIPT, "ledger.funding")
+
+
+def invoices_by_settlement(user: Any) -> dict[str, InvoiceDocument]:
+    return documents_by_source(user, DocumentKind.INVOICE, "ledger.settlement")
+
+
+def batches() -> QuerySet[PayoutBatch]:
+    return PayoutBatch.objects.select_related("created_by").order_by("-created_at", "-id")
+
+
+def access_batch(user: Any, batch_id: int) -> PayoutBatch:
+    batch = PayoutBatch.objects.filter(pk=batch_id).first() if getattr(user, "is_staff", False) else None
+    if batch is None:
+        raise NotFound("見つかりませんでした。")
+    return batch
+
+
+def access_batched_payout(user: Any, payout_id: int) -> Payout:
+    payout = Payout.objects.filter(pk=payout_id).first() if getattr(user, "is_staff", False) else None
+    if payout is None:
+        raise NotFound("見つかりませんでした。")
+    return payout
+
+
+def requested_payouts() -> QuerySet[Payout]:
+    return Payout.objects.filter(status=PayoutStatus.REQUESTED, batch__isnull=True).select_related("worker")

@@ -1,0 +1,504 @@
+"""Every write of the payments app. Money moves only through `hataraku.ledger.services`; these services
+add what the ledger does not know: bank accounts, the payout workflow and its Zengin batches, how a
+client pays (bank transfer or a provider), and the invoices and receipts we issue.
+
+Lock order, so that two services never wait on each other in opposite orders: payout → (ledger: hold →
+accounts); provider funding → (ledger: escrow → funding → accounts); document sequence last.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+
+from hataraku.core import clock
+from hataraku.core.audit import audit_record
+from hataraku.core.errors import Conflict, DomainError, InvalidTransition, NotFound
+from hataraku.core.money import format_yen
+from hataraku.ledger import services as ledger
+from hataraku.ledger.constants import FundingStatus
+from hataraku.ledger.models import Escrow, Funding, Settlement
+
+from .constants import (
+    DOCUMENT_TAX_RATE_PERCENT,
+    PAYOUT_MINIMUM,
+    PAYOUT_TRANSFER_FEE,
+    DocumentKind,
+    PayoutStatus,
+    ProviderFundingStatus,
+    payout_can_move,
+)
+from .models import (
+    BankAccount,
+    DocumentSequence,
+    InvoiceDocument,
+    Payout,
+    PayoutBatch,
+    PayoutStatusChange,
+    ProviderFunding,
+)
+from .validators import clean_bank_account
+
+logger = logging.getLogger(__name__)
+
+
+def _require_key(idempotency_key: str) -> str:
+    if not isinstance(idempotency_key, str) or not idempotency_key.strip():
+        raise DomainError(
+            "処理の識別キーがありません。ページを開き直してからお試しください。", code="key_missing"
+        )
+    return idempotency_key.strip()[:100]
+
+
+# --- bank accounts ---------------------------------------------------------------------------------------
+
+
+def bank_account_save(
+    *,
+    worker: Any,
+    bank_code: str,
+    bank_name: str,
+    branch_code: str,
+    branch_name: str,
+    account_type: str,
+    account_number: str,
+    holder_name: str,
+    actor: Any,
+) -> BankAccount:
+    """Make this the worker's payout account. The previous one is kept, inactive, so a payout already
+    asked for still shows where it went. Raises ValidationError (per field) on bad input."""
+    if not getattr(worker, "is_worker", False):
+        raise DomainError("振込先口座はワーカーとして登録している方だけが登録できます。", code="not_worker")
+    data = clean_bank_account(
+        {
+            "bank_code": bank_code,
+            "bank_name": bank_name,
+            "branch_code": branch_code,
+            "branch_name": branch_name,
+            "account_type": account_type,
+            "account_number": account_number,
+            "holder_name": holder_name,
+        }
+    )
+    with transaction.atomic():
+        # Lock the worker's row so two saves at once cannot both leave an active account.
+        get_user_model().objects.select_for_update().filter(pk=worker.pk).first()
+        BankAccount.objects.filter(worker=worker, is_active=True).update(is_active=False)
+        account = BankAccount.objects.create(worker=worker, is_active=True, **data)
+        audit_record(
+            actor=actor,
+            action="payments.bank_account_save",
+            target=account,
+            # The full number is not written to the audit log; the last digits identify the account.
+            data={
+                "bank_code": data["bank_code"],
+                "branch_code": data["branch_code"],
+                "last4": data["account_number"][-4:],
+            },
+        )
+    return account
+
+
+# --- payouts ---------------------------------------------------------------------------------------------
+
+
+def _available(worker: Any) -> int:
+    from hataraku.ledger.selectors import worker_balances
+
+    return int(worker_balances(worker).available)
+
+
+def payout_request(*, worker: Any, amount: int, idempotency_key: str) -> Payout:
+    """A worker asks to withdraw `amount` (the transfer fee included) to their active bank account.
+    The ledger reserves the amount at once, so it cannot be spent twice."""
+    key = _require_key(idempotency_key)
+    existing = Payout.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        if existing.worker_id != worker.pk or existing.amount != amount:
+            raise Conflict("この申請はすでに受け付けています。ページを開き直してからお試しください。")
+        return existing
+    if not isinstance(amount, int) or isinstance(amount, bool):
+        raise DomainError("出金額は円単位の数字で入力してください。", code="invalid_amount", field="amount")
+    if amount < PAYOUT_MINIMUM:
+        raise DomainError(
+            f"出金は{format_yen(PAYOUT_MINIMUM)}からお申し込みいただけます。",
+            code="payout_too_small",
+            field="amount",
+        )
+    account = BankAccount.objects.filter(worker=worker, is_active=True).first()
+    if account is None:
+        raise DomainError("出金の前に、振込先の口座を登録してください。", code="no_bank_account")
+    available = _available(worker)
+    if amount > available:
+        raise DomainError(
+            f"出金できる残高({format_yen(available)})を超えています。{format_yen(available)}以下で入力してください。",
+            code="insufficient_balance",
+            field="amount",
+        )
+    with transaction.atomic():
+        hold = ledger.payout_reserve(
+            worker=worker,
+            amount=amount,
+            transfer_fee=PAYOUT_TRANSFER_FEE,
+            actor=worker,
+            idempotency_key=f"payments.payout:{key}",
+        )
+        try:
+            with transaction.atomic():
+                payout = Payout.objects.create(
+                    worker=worker,
+                    hold=hold,
+                    amount=amount,
+                    transfer_fee=hold.transfer_fee,
+                    idempotency_key=key,
+                    bank_code=account.bank_code,
+                    bank_name=account.bank_name,
+                    branch_code=account.branch_code,
+                    branch_name=account.branch_name,
+                    account_type=account.account_type,
+                    account_number=account.account_number,
+                    holder_name=account.holder_name,
+                )
+        except IntegrityError:
+            # The same key raced us and won; the ledger gave both calls the same hold.
+            return Payout.objects.get(idempotency_key=key)
+        PayoutStatusChange.objects.create(
+            payout=payout,
+            from_status="",
+            to_status=PayoutStatus.REQUESTED,
+            actor=worker,
+            occurred_at=clock.now(),
+        )
+        audit_record(
+            actor=worker,
+            action="payments.payout_request",
+            target=payout,
+            data={"amount": amount, "transfer_fee": payout.transfer_fee, "hold": hold.pk},
+        )
+    return payout
+
+
+def _move(payout: Payout, target: str, *, actor: Any, idempotency_key: str | None) -> None:
+    if not payout_can_move(payout.status, target):
+        raise InvalidTransition(
+            f"この出金は「{payout.get_status_display()}」のため、「{PayoutStatus(target).label}」にはできません。"
+        )
+    PayoutStatusChange.objects.create(
+        payout=payout,
+        from_status=payout.status,
+        to_status=target,
+        actor=actor,
+        occurred_at=clock.now(),
+        idempotency_key=idempotency_key,
+    )
+    payout.status = target
+
+
+def payout_batch_create(*, actor: Any, transfer_date: Any, idempotency_key: str) -> PayoutBatch:
+    """Staff gather every requested payout into one batch (one Zengin file)."""
+    key = _require_key(idempotency_key)
+    existing = PayoutBatch.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    if not getattr(actor, "is_staff", False):
+        raise NotFound("見つかりません。")
+    if transfer_date < clock.today():
+        raise DomainError("振込日は今日以降の日付にしてください。", code="past_date", field="transfer_date")
+    with transaction.atomic():
+        payouts = list(
+            Payout.objects.select_for_update()
+            .filter(status=PayoutStatus.REQUESTED, batch__isnull=True)
+            .order_by("pk")
+        )
+        if not payouts:
+            raise DomainError("まとめる出金申請がありません。", code="nothing_to_batch")
+        try:
+            with transaction.atomic():
+                batch = PayoutBatch.objects.create(
+                    transfer_date=transfer_date, created_by=actor, idempotency_key=key
+                )
+        except IntegrityError:
+            return PayoutBatch.objects.get(idempotency_key=key)
+        for payout in payouts:
+            _move(payout, PayoutStatus.BATCHED, actor=actor, idempotency_key=None)
+            payout.batch = batch
+            payout.save(update_fields=["status", "batch"])
+        audit_record(
+            actor=actor,
+            action="payments.payout_batch_create",
+            target=batch,
+            data={"payouts": [p.pk for p in payouts], "total": sum(p.net_amount for p in payouts)},
+        )
+    return batch
+
+
+def _replayed(payout: Payout, key: str, target: str) -> bool:
+    change = PayoutStatusChange.objects.filter(idempotency_key=key).first()
+    if change is None:
+        return False
+    if change.payout_id != payout.pk or change.to_status != target:
+        raise Conflict("この操作はすでに別の内容で受け付けています。ページを開き直してからお試しください。")
+    return True
+
+
+def payout_mark_paid(*, payout: Payout, actor: Any, idempotency_key: str) -> Payout:
+    """The bank confirmed the transfer. Settles the ledger hold."""
+    key = _require_key(idempotency_key)
+    if _replayed(payout, key, PayoutStatus.PAID):
+        return Payout.objects.get(pk=payout.pk)
+    with transaction.atomic():
+        locked = Payout.objects.select_for_update().select_related("hold").get(pk=payout.pk)
+        _move(locked, PayoutStatus.PAID, actor=actor, idempotency_key=key)
+        ledger.payout_settle(
+            hold=locked.hold, actor=actor, idempotency_key=f"payments.payout_paid:{locked.pk}"
+        )
+        locked.decided_at = clock.now()
+        locked.save(update_fields=["status", "decided_at"])
+        audit_record(
+            actor=actor, action="payments.payout_paid", target=locked, data={"net": locked.net_amount}
+        )
+    return locked
+
+
+def payout_mark_failed(*, payout: Payout, actor: Any, idempotency_key: str, reason: str = "") -> Payout:
+    """The bank returned the transfer. The whole amount, fee included, goes back to the worker's
+    available balance through the ledger."""
+    key = _require_key(idempotency_key)
+    if _replayed(payout, key, PayoutStatus.FAILED):
+        return Payout.objects.get(pk=payout.pk)
+    with transaction.atomic():
+        locked = Payout.objects.select_for_update().select_related("hold").get(pk=payout.pk)
+        _move(locked, PayoutStatus.FAILED, actor=actor, idempotency_key=key)
+        ledger.payout_fail(
+            hold=locked.hold, actor=actor, idempotency_key=f"payments.payout_failed:{locked.pk}"
+        )
+        locked.decided_at = clock.now()
+        locked.failure_reason = (reason or "").strip()[:200]
+        locked.save(update_fields=["status", "decided_at", "failure_reason"])
+        audit_record(
+            actor=actor,
+            action="payments.payout_failed",
+            target=locked,
+            data={"reason": locked.failure_reason},
+        )
+    return locked
+
+
+def payout_batch_mark_downloaded(*, batch: PayoutBatch, actor: Any) -> PayoutBatch:
+    with transaction.atomic():
+        locked = PayoutBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.downloaded_at is None:
+            locked.downloaded_at = clock.now()
+            locked.save(update_fields=["downloaded_at"])
+        # Every download is audited: the file holds bank account numbers.
+        audit_record(actor=actor, action="payments.zengin_download", target=locked)
+    return locked
+
+
+# --- client fundings -------------------------------------------------------------------------------------
+
+
+def _new_reference_code() -> str:
+    for _attempt in range(20):
+        code = f"{secrets.randbelow(10**7):07d}"
+        if not ProviderFunding.objects.filter(reference_code=code).exists():
+            return code
+    raise DomainError("受付番号を用意できませんでした。もう一度お試しください。", code="reference_exhausted")
+
+
+def provider_funding_create(
+    *,
+    escrow: Escrow,
+    client: Any,
+    amount: int,
+    provider: str,
+    idempotency_key: str,
+    funding: Funding,
+    external_id: str = "",
+) -> ProviderFunding:
+    """Link a pending ledger funding with how it is being paid. Called by the provider adapters inside
+    their transaction, after `escrow_fund`."""
+    pf = ProviderFunding.objects.create(
+        funding=funding,
+        escrow=escrow,
+        client=client,
+        provider=provider,
+        amount=amount,
+        reference_code=_new_reference_code(),
+        external_id=external_id,
+        idempotency_key=idempotency_key,
+    )
+    audit_record(
+        actor=client,
+        action="payments.funding_start",
+        target=pf,
+        data={"provider": provider, "amount": amount, "escrow": escrow.pk, "funding": funding.pk},
+    )
+    return pf
+
+
+def funding_start(
+    *, client: Any, escrow: Escrow, amount: int, provider: str, idempotency_key: str
+) -> ProviderFunding:
+    """A client starts paying `amount` into `escrow` with `provider`."""
+    from .providers import get_provider
+
+    key = _require_key(idempotency_key)
+    existing = ProviderFunding.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        if existing.escrow_id != escrow.pk or existing.amount != amount:
+            raise Conflict("この手続きはすでに受け付けています。ページを開き直してからお試しください。")
+        return existing
+    if escrow.client_id != client.pk:
+        raise NotFound("見つかりません。")
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount < 1:
+        raise DomainError("金額は1円以上の数字で入力してください。", code="invalid_amount", field="amount")
+    return get_provider(provider).create_funding(escrow, amount, key, actor=client)
+
+
+def funding_confirm(*, provider_funding: ProviderFunding, actor: Any) -> ProviderFunding:
+    """The money arrived (staff saw the bank transfer, or the provider said so): post it to the escrow
+    and issue the client's receipt. Confirming twice is harmless: the ledger key is per funding."""
+    with transaction.atomic():
+        locked = (
+            ProviderFunding.objects.select_for_update().select_related("funding").get(pk=provider_funding.pk)
+        )
+        if locked.status == ProviderFundingStatus.SUCCEEDED:
+            return locked
+        if locked.status != ProviderFundingStatus.PENDING:
+            raise InvalidTransition(f"この入金は「{locked.get_status_display()}」のため、確認できません。")
+        funding = ledger.funding_post(
+            funding=locked.funding, actor=actor, idempotency_key=f"payments.funding_post:{locked.pk}"
+        )
+        locked.status = ProviderFundingStatus.SUCCEEDED
+        locked.decided_at = clock.now()
+        locked.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+        locked.save(update_fields=["status", "decided_at", "decided_by"])
+        audit_record(actor=actor, action="payments.funding_confirm", target=locked)
+        receipt_issue(funding=funding, actor=actor)
+    return locked
+
+
+def funding_cancel(*, provider_funding: ProviderFunding, actor: Any) -> ProviderFunding:
+    """The money will not come (no transfer arrived, the card was declined): void the pending funding."""
+    with transaction.atomic():
+        locked = (
+            ProviderFunding.objects.select_for_update().select_related("funding").get(pk=provider_funding.pk)
+        )
+        if locked.status == ProviderFundingStatus.VOIDED:
+            return locked
+        if locked.status != ProviderFundingStatus.PENDING:
+            raise InvalidTransition(f"この入金は「{locked.get_status_display()}」のため、取り消せません。")
+        ledger.funding_void(
+            funding=locked.funding, actor=actor, idempotency_key=f"payments.funding_void:{locked.pk}"
+        )
+        locked.status = ProviderFundingStatus.VOIDED
+        locked.decided_at = clock.now()
+        locked.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+        locked.save(update_fields=["status", "decided_at", "decided_by"])
+        audit_record(actor=actor, action="payments.funding_cancel", target=locked)
+    return locked
+
+
+# --- invoices and receipts -------------------------------------------------------------------------------
+
+
+def _next_number(year: int) -> str:
+    prefix = settings.HATARAKU_INVOICE_NUMBER_PREFIX
+    try:
+        with transaction.atomic():
+            DocumentSequence.objects.get_or_create(prefix=prefix, year=year)
+    except IntegrityError:
+        pass
+    sequence = DocumentSequence.objects.select_for_update().get(prefix=prefix, year=year)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"{prefix}-{year}-{sequence.last:06d}"
+
+
+def _document_issue(
+    *,
+    kind: str,
+    source: Any,
+    recipient: Any,
+    description: str,
+    transaction_date: Any,
+    taxable_amount: int,
+    tax_amount: int,
+    actor: Any,
+) -> InvoiceDocument:
+    source_type = source._meta.label_lower
+    lookup = {"kind": kind, "source_type": source_type, "source_id": str(source.pk)}
+    existing = InvoiceDocument.objects.filter(**lookup).first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        issued_on = clock.today()
+        try:
+            with transaction.atomic():
+                doc = InvoiceDocument.objects.create(
+                    **lookup,
+                    number=_next_number(issued_on.year),
+                    recipient=recipient,
+                    recipient_name=recipient.name_for_display,
+                    issuer_name=settings.HATARAKU_INVOICE_ISSUER_NAME,
+                    issuer_registration_number=settings.HATARAKU_INVOICE_REGISTRATION_NUMBER,
+                    issued_on=issued_on,
+                    transaction_date=transaction_date,
+                    description=description,
+                    taxable_amount=taxable_amount,
+                    tax_amount=tax_amount,
+                    tax_rate_percent=DOCUMENT_TAX_RATE_PERCENT,
+                    created_at=clock.now(),
+                )
+        except IntegrityError:
+            return InvoiceDocument.objects.get(**lookup)
+        audit_record(actor=actor, action=f"payments.{kind}_issue", target=doc, data={"number": doc.number})
+    return doc
+
+
+def tax_included_split(total: int) -> tuple[int, int]:
+    """(taxable amount, tax) of a tax-inclusive total at 10 %, the tax rounded down (one rounding per
+    document and rate, as the invoice system requires). Integer maths: Decimal 10/110 is inexact."""
+    tax = total * DOCUMENT_TAX_RATE_PERCENT // (100 + DOCUMENT_TAX_RATE_PERCENT)
+    return total - tax, tax
+
+
+def receipt_issue(*, funding: Funding, actor: Any) -> InvoiceDocument:
+    """The receipt (領収書) for a client's posted funding. Issued once; later calls return it."""
+    if funding.status != FundingStatus.POSTED:
+        raise DomainError("入金が確認できてから領収書を発行できます。", code="not_posted")
+    escrow = funding.escrow
+    taxable, tax = tax_included_split(funding.amount)
+    decided = funding.decided_at or clock.now()
+    return _document_issue(
+        kind=DocumentKind.RECEIPT,
+        source=funding,
+        recipient=escrow.client,
+        description=f"お仕事の仮払い代金({escrow.code})",
+        transaction_date=decided.astimezone(clock.TOKYO).date(),
+        taxable_amount=taxable,
+        tax_amount=tax,
+        actor=actor,
+    )
+
+
+def invoice_issue(*, settlement: Settlement, actor: Any) -> InvoiceDocument:
+    """The qualified invoice (適格請求書) for the platform fee taken from one payment to a worker."""
+    if settlement.worker_id is None or settlement.fee <= 0:
+        raise DomainError("この支払いにはシステム利用料がありません。", code="no_fee")
+    return _document_issue(
+        kind=DocumentKind.INVOICE,
+        source=settlement,
+        recipient=settlement.worker,
+        description=f"システム利用料({settlement.escrow.code})",
+        transaction_date=settlement.occurred_at.astimezone(clock.TOKYO).date(),
+        taxable_amount=settlement.fee,
+        tax_amount=settlement.fee_tax,
+        actor=actor,
+    )

@@ -1,0 +1,112 @@
+"""Money paths under concurrent requests, on PostgreSQL (SQLite serialises writers, so it proves nothing)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import RequestFactory
+
+from hataraku.core.errors import DomainError
+from hataraku.ledger.selectors import escrow_held, worker_balances
+from hataraku.payments import services
+from hataraku.payments.constants import PayoutStatus
+from hataraku.payments.models import Payout, ProcessedWebhookEvent
+from hataraku.payments.providers import StripeProvider
+
+from .factories import BankAccountFactory, StaffFactory, WorkerFactory, give_balance, key
+from .stripe_fakes import fixture, signature_header
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def _race(*calls: Callable[[], Any]) -> list[Any]:
+    """Run the calls at the same moment in their own threads (own connections); return result or error."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def run(i: int, call: Callable[[], Any]) -> None:
+        try:
+            barrier.wait()
+            results[i] = call()
+        except Exception as exc:  # collected and asserted on by the test
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def test_two_payouts_cannot_spend_the_same_balance():
+    # given a worker whose balance covers one of two requests, not both
+    worker: Any = WorkerFactory()
+    BankAccountFactory(worker=worker)
+    give_balance(worker, 20_000)
+    available = worker_balances(worker).available
+    amount = available // 2 + 1_000
+    # when both are asked for at once
+    results = _race(
+        lambda: services.payout_request(worker=worker, amount=amount, idempotency_key=key()),
+        lambda: services.payout_request(worker=worker, amount=amount, idempotency_key=key()),
+    )
+    # then exactly one is accepted and the balance never goes below zero
+    assert sum(isinstance(r, Payout) for r in results) == 1
+    assert sum(isinstance(r, DomainError) for r in results) == 1
+    assert worker_balances(worker).available == available - amount
+
+
+def test_paid_and_failed_at_once_settle_exactly_one_way():
+    worker: Any = WorkerFactory()
+    staff: Any = StaffFactory()
+    BankAccountFactory(worker=worker)
+    give_balance(worker, 20_000)
+    payout = services.payout_request(worker=worker, amount=5_000, idempotency_key=key())
+    services.payout_batch_create(
+        actor=staff, transfer_date=dt.date.today() + dt.timedelta(days=1), idempotency_key=key()
+    )
+    results = _race(
+        lambda: services.payout_mark_paid(payout=payout, actor=staff, idempotency_key=key()),
+        lambda: services.payout_mark_failed(payout=payout, actor=staff, idempotency_key=key()),
+    )
+    assert sum(isinstance(r, Payout) for r in results) == 1
+    payout.refresh_from_db()
+    payout.hold.refresh_from_db()
+    assert payout.status in (PayoutStatus.PAID, PayoutStatus.FAILED)
+    assert payout.hold.status == {"paid": "settled", "failed": "failed"}[payout.status]
+
+
+def test_the_same_webhook_delivered_twice_at_once_posts_once():
+    from .factories import ClientFactory, open_escrow
+    from .stripe_fakes import client_with
+
+    client: Any = ClientFactory()
+    escrow = open_escrow(client=client)
+    sdk, _http = client_with((200, fixture("payment_intent_created.json")))
+    provider = StripeProvider(sdk, webhook_secret="whsec_race")
+    provider.create_funding(escrow, 33_000, key(), actor=client)
+    payload = json.dumps(fixture("event_payment_intent_succeeded.json")).encode()
+    header = signature_header(payload, "whsec_race", int(time.time()))
+
+    def deliver() -> Any:
+        request = RequestFactory().post(
+            "/payments/stripe/webhook/",
+            data=payload,
+            content_type="application/json",
+            HTTP_STRIPE_SIGNATURE=header,
+        )
+        return StripeProvider(webhook_secret="whsec_race").handle_webhook(request).status_code
+
+    assert _race(deliver, deliver) == [200, 200]
+    assert escrow_held(escrow) == 33_000
+    assert ProcessedWebhookEvent.objects.count() == 1

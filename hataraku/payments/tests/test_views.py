@@ -1,0 +1,284 @@
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from hataraku.ledger.selectors import worker_balances
+from hataraku.payments import services
+from hataraku.payments.constants import PayoutStatus, ProviderFundingStatus
+from hataraku.payments.models import BankAccount, Payout, PayoutBatch, ProviderFunding
+
+from .factories import (
+    BankAccountFactory,
+    ClientFactory,
+    MunicipalFactory,
+    StaffFactory,
+    WorkerFactory,
+    give_balance,
+    key,
+    open_escrow,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass
+class World:
+    people: dict[str, Any]
+    urls: dict[str, str]
+
+
+@pytest.fixture
+def world(frozen_clock) -> World:
+    worker = WorkerFactory(display_name="中村 さくら")
+    client = ClientFactory()
+    staff = StaffFactory()
+    BankAccountFactory(worker=worker)
+    settlement = give_balance(worker, 50_000, client=client)
+    services.payout_request(worker=worker, amount=5_000, idempotency_key=key())
+    batch = services.payout_batch_create(
+        actor=staff, transfer_date=dt.date(2026, 12, 4), idempotency_key=key()
+    )
+    escrow = open_escrow(client=client, worker=worker)
+    pf = services.funding_start(
+        client=client, escrow=escrow, amount=20_000, provider="bank_transfer", idempotency_key=key()
+    )
+    posted = settlement.escrow.fundings.get()
+    people = {
+        "anonymous": None,
+        "worker": worker,
+        "other_worker": WorkerFactory(),
+        "client": client,
+        "other_client": ClientFactory(),
+        "municipal": MunicipalFactory(),
+        "staff": staff,
+    }
+    urls = {
+        "bank_account": "/payments/bank-account/",
+        "payout_list": "/payments/payouts/",
+        "payout_request": "/payments/payouts/new/",
+        "invoice_list": "/payments/invoices/",
+        "invoice_pdf": f"/payments/invoices/{settlement.pk}/pdf/",
+        "funding_start": f"/payments/escrows/{escrow.pk}/fund/",
+        "funding_detail": f"/payments/fundings/{pf.pk}/",
+        "receipt_list": "/payments/receipts/",
+        "receipt_pdf": f"/payments/receipts/{posted.pk}/pdf/",
+        "staff_transfer_queue": "/payments/staff/transfers/",
+        "staff_batches": "/payments/staff/batches/",
+        "staff_batch_detail": f"/payments/staff/batches/{batch.pk}/",
+        "staff_batch_zengin": f"/payments/staff/batches/{batch.pk}/zengin/",
+    }
+    return World(people, urls)
+
+
+WORKER_OWN = {"bank_account", "payout_list", "payout_request", "invoice_list"}
+CLIENT_OWN = {"funding_start", "funding_detail", "receipt_list", "receipt_pdf"}
+STAFF_ONLY = {"staff_transfer_queue", "staff_batches", "staff_batch_detail", "staff_batch_zengin"}
+ALLOWED = {
+    "worker": WORKER_OWN | {"invoice_pdf"},
+    # another worker has the worker pages (their own, empty) but never this worker's invoice
+    "other_worker": WORKER_OWN,
+    "client": CLIENT_OWN,
+    "other_client": {"receipt_list"},
+    "municipal": set(),
+    "staff": STAFF_ONLY,
+}
+ROUTES = sorted(WORKER_OWN | CLIENT_OWN | STAFF_ONLY | {"invoice_pdf"})
+
+
+@pytest.mark.parametrize(
+    "role", ["anonymous", "worker", "other_worker", "client", "other_client", "municipal", "staff"]
+)
+@pytest.mark.parametrize("route", ROUTES)
+def test_access_matrix(client, world, role, route):
+    # given a person in `role`
+    user = world.people[role]
+    if user is not None:
+        client.force_login(user)
+    # when they open the route
+    response = client.get(world.urls[route])
+    # then: anonymous → log in; allowed → 200; anyone else → 404 (same as missing)
+    if user is None:
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    elif route in ALLOWED[role]:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 404
+
+
+@pytest.mark.parametrize("role", ["worker", "client", "municipal"])
+def test_staff_posts_are_404_for_others(client, world, role):
+    client.force_login(world.people[role])
+    pf = ProviderFunding.objects.get()
+    payout = Payout.objects.get()
+    for url in [
+        f"/payments/staff/transfers/{pf.pk}/confirm/",
+        f"/payments/staff/transfers/{pf.pk}/void/",
+        f"/payments/staff/payouts/{payout.pk}/paid/",
+        f"/payments/staff/payouts/{payout.pk}/failed/",
+    ]:
+        assert client.post(url).status_code == 404
+    pf.refresh_from_db()
+    payout.refresh_from_db()
+    assert pf.status == ProviderFundingStatus.PENDING and payout.status == PayoutStatus.BATCHED
+
+
+def test_missing_objects_are_404(client, world):
+    client.force_login(world.people["staff"])
+    assert client.get("/payments/staff/batches/9999/").status_code == 404
+    client.force_login(world.people["client"])
+    assert client.get("/payments/fundings/9999/").status_code == 404
+    assert client.get("/payments/escrows/9999/fund/").status_code == 404
+
+
+def test_bank_account_form_saves_and_shows_errors_without_saving(client, frozen_clock):
+    worker: Any = WorkerFactory()
+    client.force_login(worker)
+    bad = client.post(
+        "/payments/bank-account/",
+        {
+            "bank_code": "12",
+            "bank_name": "八十二銀行",
+            "branch_code": "001",
+            "branch_name": "本店営業部",
+            "account_type": "1",
+            "account_number": "1234567",
+            "holder_name": "なかむら",
+        },
+    )
+    html = bad.content.decode()
+    assert bad.status_code == 200
+    assert "銀行コードは4桁の数字で入力してください。" in html and "入力内容を確認してください" in html
+    assert not BankAccount.objects.exists()
+    good = client.post(
+        "/payments/bank-account/",
+        {
+            "bank_code": "0143",
+            "bank_name": "八十二銀行",
+            "branch_code": "001",
+            "branch_name": "本店営業部",
+            "account_type": "1",
+            "account_number": "1234567",
+            "holder_name": "ﾅｶﾑﾗ ｻｸﾗ",
+        },
+    )
+    assert good.status_code == 302
+    assert BankAccount.objects.get(worker=worker).holder_name == "ナカムラ\u3000サクラ"
+
+
+def test_payout_form_round_trip(client, frozen_clock):
+    worker: Any = WorkerFactory()
+    BankAccountFactory(worker=worker)
+    give_balance(worker, 30_000)
+    client.force_login(worker)
+    page = client.get("/payments/payouts/new/").content.decode()
+    assert 'name="idempotency_key"' in page and "残高に有効期限はありません" in page
+    k = key()
+    too_small = client.post("/payments/payouts/new/", {"amount": "500", "idempotency_key": k})
+    assert "出金は¥1,000からお申し込みいただけます。" in too_small.content.decode()
+    assert not Payout.objects.exists()
+    ok = client.post("/payments/payouts/new/", {"amount": "3000", "idempotency_key": k})
+    again = client.post("/payments/payouts/new/", {"amount": "3000", "idempotency_key": k})
+    assert ok.status_code == 302 and again.status_code == 302
+    assert Payout.objects.filter(worker=worker).count() == 1
+
+
+def test_payout_without_bank_account_says_so(client, frozen_clock):
+    worker: Any = WorkerFactory()
+    give_balance(worker, 30_000)
+    client.force_login(worker)
+    response = client.post("/payments/payouts/new/", {"amount": "3000", "idempotency_key": key()})
+    assert "出金の前に、振込先の口座を登録してください。" in response.content.decode()
+    assert not Payout.objects.exists()
+
+
+def test_staff_confirm_and_void_from_the_queue(client, world):
+    staff = world.people["staff"]
+    client.force_login(staff)
+    pf = ProviderFunding.objects.get()
+    assert pf.reference_code in client.get("/payments/staff/transfers/").content.decode()
+    assert client.post(f"/payments/staff/transfers/{pf.pk}/confirm/").status_code == 302
+    pf.refresh_from_db()
+    assert pf.status == ProviderFundingStatus.SUCCEEDED
+    # a decided funding leaves the queue: a second post is 404
+    assert client.post(f"/payments/staff/transfers/{pf.pk}/void/").status_code == 404
+
+
+def test_staff_batch_flow_download_and_mark(client, world):
+    staff = world.people["staff"]
+    worker = world.people["worker"]
+    client.force_login(staff)
+    batch = PayoutBatch.objects.get()
+    payout = Payout.objects.get()
+    zengin = client.get(f"/payments/staff/batches/{batch.pk}/zengin/")
+    assert zengin.status_code == 200 and zengin["Content-Type"].startswith("text/plain")
+    records = zengin.content[:-2].split(b"\r\n")
+    assert [len(r) for r in records] == [120, 120, 120, 120]
+    batch.refresh_from_db()
+    assert batch.downloaded_at is not None
+    available = worker_balances(worker).available
+    response = client.post(
+        f"/payments/staff/payouts/{payout.pk}/failed/",
+        {f"failed{payout.pk}-idempotency_key": key(), f"failed{payout.pk}-reason": "口座なし"},
+    )
+    assert response.status_code == 302
+    payout.refresh_from_db()
+    assert payout.status == PayoutStatus.FAILED
+    assert worker_balances(worker).available == available + payout.amount
+
+
+def test_staff_batch_create_from_the_page(client, frozen_clock):
+    worker: Any = WorkerFactory()
+    staff = StaffFactory()
+    BankAccountFactory(worker=worker)
+    give_balance(worker, 30_000)
+    services.payout_request(worker=worker, amount=3_000, idempotency_key=key())
+    client.force_login(staff)
+    response = client.post(
+        "/payments/staff/batches/", {"transfer_date": "2026-12-04", "idempotency_key": key()}
+    )
+    assert response.status_code == 302
+    assert PayoutBatch.objects.get().payouts.count() == 1
+
+
+def test_client_funding_page_starts_a_bank_transfer(client, frozen_clock):
+    owner = ClientFactory()
+    escrow = open_escrow(client=owner)
+    client.force_login(owner)
+    page = client.get(f"/payments/escrows/{escrow.pk}/fund/?amount=33000").content.decode()
+    assert 'value="33000"' in page
+    response = client.post(
+        f"/payments/escrows/{escrow.pk}/fund/",
+        {"provider": "bank_transfer", "amount": "33000", "idempotency_key": key()},
+        follow=True,
+    )
+    pf = ProviderFunding.objects.get()
+    assert pf.reference_code in response.content.decode()
+    assert "次の口座にお振り込みください" in response.content.decode()
+
+
+def test_pdf_downloads_are_pdfs(client, world):
+    client.force_login(world.people["worker"])
+    response = client.get(world.urls["invoice_pdf"])
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    client.force_login(world.people["client"])
+    assert client.get(world.urls["receipt_pdf"]).content.startswith(b"%PDF")
+
+
+def test_list_pages_do_not_grow_queries_per_row(client, world, django_assert_max_num_queries):
+    worker = world.people["worker"]
+    for _ in range(3):
+        give_balance(worker, 10_000)
+    client.force_login(worker)
+    with django_assert_max_num_queries(12):
+        assert client.get("/payments/invoices/").status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get("/payments/payouts/").status_code == 200
+    client.force_login(world.people["staff"])
+    with django_assert_max_num_queries(12):
+        assert client.get("/payments/staff/batches/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get("/payments/staff/transfers/").status_code == 200

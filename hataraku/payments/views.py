@@ -1,0 +1,333 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from hataraku.core.errors import DomainError, NotFound
+from hataraku.core.permissions import role_required
+from hataraku.ledger.selectors import worker_balances
+
+from . import selectors, services
+from .constants import PAYOUT_MINIMUM, PAYOUT_TRANSFER_FEE, Provider
+from .forms import BankAccountForm, BatchCreateForm, FundingStartForm, PayoutDecisionForm, PayoutRequestForm
+from .pdf import render_document
+from .providers import StripeProvider, enabled_providers
+from .zengin import build_transfer_file, sender_settings
+
+
+def _get(fetch: Callable[..., Any], *args: Any) -> Any:
+    try:
+        return fetch(*args)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def _pdf(doc: Any) -> HttpResponse:
+    response = HttpResponse(render_document(doc), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{doc.number}.pdf"'
+    return response
+
+
+# --- worker ----------------------------------------------------------------------------------------------
+
+
+@role_required("worker")
+@require_http_methods(["GET", "POST"])
+def bank_account(request: HttpRequest) -> HttpResponse:
+    current = selectors.active_bank_account(request.user)
+    if request.method == "POST":
+        form = BankAccountForm(request.POST)
+        if form.is_valid():
+            try:
+                services.bank_account_save(worker=request.user, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:  # the service checks again; show it the same way
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("振込先口座を登録しました。"))
+                return redirect("payments:payout_list")
+    else:
+        initial = {}
+        if current is not None:
+            initial = {f: getattr(current, f) for f in BankAccountForm.base_fields}
+        form = BankAccountForm(initial=initial)
+    return render(request, "payments/bank_account.html", {"form": form, "current": current})
+
+
+@role_required("worker")
+def payout_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "payments/payout_list.html",
+        {
+            "payouts": list(selectors.payouts_for_worker(request.user)),
+            "account": selectors.active_bank_account(request.user),
+            "balances": worker_balances(request.user),
+        },
+    )
+
+
+@role_required("worker")
+@require_http_methods(["GET", "POST"])
+def payout_request(request: HttpRequest) -> HttpResponse:
+    account = selectors.active_bank_account(request.user)
+    balances = worker_balances(request.user)
+    form = PayoutRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.payout_request(
+                worker=request.user,
+                amount=form.cleaned_data["amount"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
+            )
+        except DomainError as exc:
+            form.add_error("amount" if exc.field == "amount" else None, exc.message)
+        else:
+            messages.success(request, _("出金を申し込みました。振込までしばらくお待ちください。"))
+            return redirect("payments:payout_list")
+    return render(
+        request,
+        "payments/payout_request.html",
+        {
+            "form": form,
+            "account": account,
+            "balances": balances,
+            "fee": PAYOUT_TRANSFER_FEE,
+            "minimum": PAYOUT_MINIMUM,
+        },
+    )
+
+
+@role_required("worker")
+def invoice_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "payments/invoice_list.html",
+        {
+            "settlements": list(selectors.fee_settlements_for_worker(request.user)),
+            "documents": selectors.invoices_by_settlement(request.user),
+        },
+    )
+
+
+@role_required("worker")
+def invoice_pdf(request: HttpRequest, settlement_id: int) -> HttpResponse:
+    settlement = _get(selectors.access_worker_fee_settlement, request.user, settlement_id)
+    # Issued on first download (numbered then), the same document every time after.
+    return _pdf(services.invoice_issue(settlement=settlement, actor=request.user))
+
+
+# --- client ----------------------------------------------------------------------------------------------
+
+
+@role_required("client")
+@require_http_methods(["GET", "POST"])
+def funding_start(request: HttpRequest, escrow_id: int) -> HttpResponse:
+    escrow = _get(selectors.access_client_escrow, request.user, escrow_id)
+    providers = enabled_providers()
+    initial: dict[str, Any] = {}
+    if request.GET.get("amount", "").isdigit():
+        initial["amount"] = int(request.GET["amount"])
+    form = FundingStartForm(
+        request.POST if request.method == "POST" else None, providers=providers, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            pf = services.funding_start(
+                client=request.user,
+                escrow=escrow,
+                amount=form.cleaned_data["amount"],
+                provider=form.cleaned_data["provider"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
+            )
+        except DomainError as exc:
+            form.add_error("amount" if exc.field == "amount" else None, exc.message)
+        else:
+            return redirect("payments:funding_detail", pk=pf.pk)
+    pending = escrow.provider_fundings.filter(client=request.user).order_by("-created_at", "-id")
+    return render(
+        request, "payments/funding_start.html", {"form": form, "escrow": escrow, "pending": pending}
+    )
+
+
+@role_required("client")
+def funding_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from django.conf import settings
+
+    pf = _get(selectors.access_client_provider_funding, request.user, pk)
+    return render(
+        request,
+        "payments/funding_detail.html",
+        {
+            "pf": pf,
+            "receiving": settings.HATARAKU_RECEIVING_ACCOUNT,
+            "is_bank": pf.provider == Provider.BANK_TRANSFER,
+        },
+    )
+
+
+@role_required("client")
+def receipt_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "payments/receipt_list.html",
+        {
+            "fundings": list(selectors.posted_fundings_for_client(request.user)),
+            "documents": selectors.receipts_by_funding(request.user),
+        },
+    )
+
+
+@role_required("client")
+def receipt_pdf(request: HttpRequest, funding_id: int) -> HttpResponse:
+    funding = _get(selectors.access_client_posted_funding, request.user, funding_id)
+    return _pdf(services.receipt_issue(funding=funding, actor=request.user))
+
+
+# --- staff -----------------------------------------------------------------------------------------------
+
+
+@role_required("staff")
+def staff_transfer_queue(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "payments/staff_transfer_queue.html", {"waiting": list(selectors.bank_transfers_waiting())}
+    )
+
+
+@role_required("staff")
+@require_POST
+def staff_transfer_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    pf = _get(selectors.access_waiting_bank_transfer, request.user, pk)
+    try:
+        if decision == "confirm":
+            services.funding_confirm(provider_funding=pf, actor=request.user)
+            messages.success(
+                request, _("入金を確認しました(受付番号 %(code)s)。") % {"code": pf.reference_code}
+            )
+        else:
+            services.funding_cancel(provider_funding=pf, actor=request.user)
+            messages.success(
+                request, _("入金待ちを取り消しました(受付番号 %(code)s)。") % {"code": pf.reference_code}
+            )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("payments:staff_transfer_queue")
+
+
+@role_required("staff")
+@require_http_methods(["GET", "POST"])
+def staff_batches(request: HttpRequest) -> HttpResponse:
+    form = BatchCreateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.payout_batch_create(
+                actor=request.user,
+                transfer_date=form.cleaned_data["transfer_date"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
+            )
+        except DomainError as exc:
+            form.add_error("transfer_date" if exc.field == "transfer_date" else None, exc.message)
+        else:
+            messages.success(request, _("出金バッチを作りました。"))
+            return redirect("payments:staff_batch_detail", pk=batch.pk)
+    waiting = list(selectors.requested_payouts())
+    return render(
+        request,
+        "payments/staff_batches.html",
+        {
+            "form": form,
+            "batches": list(selectors.batches()),
+            "waiting": waiting,
+            "waiting_total": sum(p.net_amount for p in waiting),
+        },
+    )
+
+
+@role_required("staff")
+def staff_batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _get(selectors.access_batch, request.user, pk)
+    payouts = list(batch.payouts.select_related("worker").order_by("pk"))
+    return render(
+        request,
+        "payments/staff_batch_detail.html",
+        {
+            "batch": batch,
+            "rows": [
+                (p, PayoutDecisionForm(prefix=f"paid{p.pk}"), PayoutDecisionForm(prefix=f"failed{p.pk}"))
+                for p in payouts
+            ],
+            "total": sum(p.net_amount for p in payouts),
+        },
+    )
+
+
+@role_required("staff")
+def staff_batch_zengin(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _get(selectors.access_batch, request.user, pk)
+    sender = sender_settings()
+    try:
+        body = build_transfer_file(
+            batch,
+            transfer_date=batch.transfer_date,
+            company_code=sender["company_code"],
+            company_name_kana=sender["company_name_kana"],
+            bank_code=sender["bank_code"],
+            branch_code=sender["branch_code"],
+            account_type=sender["account_type"],
+            account_number=sender["account_number"],
+            bank_name_kana=sender.get("bank_name_kana", ""),
+            branch_name_kana=sender.get("branch_name_kana", ""),
+        )
+    except ValueError as exc:
+        messages.error(request, _("振込ファイルを作れませんでした: %(error)s") % {"error": exc})
+        return redirect("payments:staff_batch_detail", pk=batch.pk)
+    services.payout_batch_mark_downloaded(batch=batch, actor=request.user)
+    response = HttpResponse(body, content_type="text/plain; charset=Shift_JIS")
+    response["Content-Disposition"] = (
+        f'attachment; filename="zengin-{batch.pk}-{batch.transfer_date:%Y%m%d}.txt"'
+    )
+    return response
+
+
+@role_required("staff")
+@require_POST
+def staff_payout_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    payout = _get(selectors.access_batched_payout, request.user, pk)
+    form = PayoutDecisionForm(request.POST, prefix=f"{decision}{payout.pk}")
+    if not form.is_valid():
+        messages.error(request, _("操作を受け付けられませんでした。ページを開き直してください。"))
+    else:
+        key = form.cleaned_data["idempotency_key"]
+        try:
+            if decision == "paid":
+                services.payout_mark_paid(payout=payout, actor=request.user, idempotency_key=key)
+                messages.success(request, _("出金 P%(pk)s を振込完了にしました。") % {"pk": payout.pk})
+            else:
+                services.payout_mark_failed(
+                    payout=payout, actor=request.user, idempotency_key=key, reason=form.cleaned_data["reason"]
+                )
+                messages.success(
+                    request,
+                    _("出金 P%(pk)s を振込できなかったとして、残高に戻しました。") % {"pk": payout.pk},
+                )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    if payout.batch_id:
+        return redirect("payments:staff_batch_detail", pk=payout.batch_id)
+    return redirect("payments:staff_batches")
+
+
+# --- provider webhooks -----------------------------------------------------------------------------------
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request: HttpRequest) -> HttpResponse:
+    return StripeProvider().handle_webhook(request)

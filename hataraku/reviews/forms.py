@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .constants import MAX_COMMENT_LENGTH, RATING_CHOICES, RATING_FIELDS
+
+
+class ReviewForm(forms.Form):
+    """Five 1–5 radio groups (each a fieldset with a legend) and a comment."""
+
+    comment = forms.CharField(
+        label=_("コメント(任意)"),
+        required=False,
+        max_length=MAX_COMMENT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("相手に伝えたいことを、事実にもとづいて書いてください。"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        rating_fields = {
+            name: forms.TypedChoiceField(
+                label=label,
+                choices=RATING_CHOICES,
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("1から5のどれかを選んでください。")},
+            )
+            for name, label in RATING_FIELDS
+        }
+        comment = self.fields.pop("comment")
+        self.fields = {**rating_fields, "comment": comment}  # type: ignore[assignment]

@@ -1,0 +1,97 @@
+"""Writes of the reviews app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from hataraku.core import clock
+from hataraku.core.audit import audit_record
+from hataraku.core.errors import Conflict, DomainError, InvalidTransition, NotFound
+
+from .constants import MAX_COMMENT_LENGTH, RATING_FIELDS
+from .models import Review
+
+
+def review_submit(
+    *,
+    contract: Any,
+    reviewer: Any,
+    skill: int,
+    quality: int,
+    schedule: int,
+    communication: int,
+    partnership: int,
+    comment: str = "",
+) -> Review:
+    """One review per side of a completed contract. Raises before completion, for anyone who is not a
+    party (NotFound, like a missing contract), for a second review, and for ratings outside 1–5."""
+    from hataraku.contracts.models import Contract
+    from hataraku.contracts.selectors import is_completed
+
+    ratings = {
+        "skill": skill,
+        "quality": quality,
+        "schedule": schedule,
+        "communication": communication,
+        "partnership": partnership,
+    }
+    for name, label in RATING_FIELDS:
+        value = ratings[name]
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5:
+            raise DomainError(_("「%(label)s」を1から5で選んでください。") % {"label": label}, field=name)
+    comment = (comment or "").strip()
+    if len(comment) > MAX_COMMENT_LENGTH:
+        raise DomainError(
+            _("コメントは%(max)s文字以内にしてください。") % {"max": f"{MAX_COMMENT_LENGTH:,}"},
+            field="comment",
+        )
+    with transaction.atomic():
+        # Lock the contract so that two tabs cannot both pass the "not yet reviewed" check.
+        locked = Contract.objects.select_for_update().get(pk=contract.pk)
+        if reviewer.pk == locked.client_id:
+            reviewee_id = locked.worker_id
+        elif reviewer.pk == locked.worker_id:
+            reviewee_id = locked.client_id
+        else:
+            raise NotFound(_("この契約は見つかりません。"))
+        if not is_completed(locked):
+            raise InvalidTransition(
+                _("評価は契約が完了してから書けます。すべての検収が終わるまでお待ちください。"),
+                code="not_completed",
+            )
+        if Review.objects.filter(contract=locked, reviewer=reviewer).exists():
+            raise Conflict(
+                _("この契約の評価はすでに送っています。評価は1回だけ送れます。"), code="already_reviewed"
+            )
+        review = Review.objects.create(
+            contract=locked,
+            reviewer=reviewer,
+            reviewee_id=reviewee_id,
+            comment=comment,
+            submitted_at=clock.now(),
+            **ratings,
+        )
+        audit_record(
+            actor=reviewer, action="reviews.submitted", target=review, data={"contract_id": locked.pk}
+        )
+        from hataraku.messaging.services import notify
+
+        both = Review.objects.filter(contract=locked).count() == 2
+        notify(
+            user=review.reviewee,
+            kind="review.received",
+            title=_("「%(title)s」の評価が届きました") % {"title": locked.title},
+            body=(
+                _("お互いの評価が公開されました。")
+                if both
+                else _(
+                    "あなたも評価を送ると、お互いの評価が公開されます(送らなくても完了から14日後に公開されます)。"
+                )
+            ),
+            url=reverse("reviews:contract", args=[locked.pk]),
+        )
+    return review
