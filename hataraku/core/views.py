@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import clock
 from .models import AuditEvent
+from .permissions import role_required
 
 
 @require_GET
@@ -54,7 +54,7 @@ def session_extend(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"expires_in": settings.SESSION_COOKIE_AGE})
 
 
-@staff_member_required
+@role_required("staff")
 def audit_log(request: HttpRequest) -> HttpResponse:
     events = AuditEvent.objects.select_related("actor")
     action = request.GET.get("action", "").strip()
