@@ -142,7 +142,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--n", type=int, default=60, help="fund+post+release triples per database")
+    parser.add_argument("--n", type=int, default=300, help="fund+post+release triples per database")
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument(
         "--pg-url", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")

@@ -78,7 +78,7 @@ def test_sign_up_and_register_a_window_with_the_keyboard_only(page, axe):
     # the worker checkbox is on by default; they only check it is
     tab_to(page, css="input[type=checkbox]")
     assert page.evaluate("document.activeElement.checked") is True
-    tab_to(page, css="button[type=submit]", text="ユーザー登録")
+    tab_to(page, css="button[type=submit]", text="登録する")
     page.keyboard.press("Enter")
 
     # then they are asked to confirm their address

@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 from hataraku.core import clock
+from hataraku.jobs.categories import ensure_categories
 from hataraku.jobs.constants import JobStatus, MeetingStyle, PayType, ProposalStatus
 from hataraku.jobs.models import Category, Job, Proposal, ProposalMilestone
 from hataraku.ledger import services as ledger
@@ -94,6 +95,7 @@ def _fund_now(milestone: Milestone, client: Any, key: str) -> None:
 
 
 def load(people: dict[str, Any]) -> None:
+    ensure_categories()
     client = people["hidamari"]
     today = clock.today()
     for key, worker_key, slug, title, amount, milestones, target in DEMO:
