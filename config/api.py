@@ -2,12 +2,17 @@
 
 from ninja import NinjaAPI
 
+from config.api_errors import install_error_handlers
+from hataraku.payments.api import router as payments_router
+
 api = NinjaAPI(
     title="Hataraku API",
     version="1",
     description="Hataraku (働く) JSON API. Amounts are integer yen.",
     urls_namespace="api",
 )
+install_error_handlers(api)
+api.add_router("/money/", payments_router)
 
 
 @api.get("/health", tags=["core"])

@@ -38,6 +38,7 @@ def current_totp(secret: str) -> str:
 
 def audit_page(page, axe, label: str = "") -> None:
     """axe at desktop width, then the 320 px reflow check (WCAG 1.4.10), then back."""
+    page.wait_for_load_state("load")
     assert page.get_by_role("heading", level=1).count() == 1, f"one <h1> on {label or page.url}"
     axe(page, label=label)
     page.set_viewport_size({"width": 320, "height": 640})

@@ -44,6 +44,7 @@ def _categories() -> None:
 
 
 def audit_page(page, axe, label: str) -> None:
+    page.wait_for_load_state("load")
     assert page.get_by_role("heading", level=1).count() == 1, f"one <h1> on {label}"
     axe(page, label=label)
     page.set_viewport_size({"width": 320, "height": 640})
@@ -164,8 +165,10 @@ def test_other_contract_pages(page, axe, login):
     ]:
         page.goto(page.base_url + path)
         audit_page(page, axe, label)
-    page.get_by_role("link", name="仲介中の紛争").click()
-    page.get_by_role("link", name=hourly.title).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="仲介中の紛争").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name=hourly.title).click()
     audit_page(page, axe, "staff dispute")
 
 

@@ -33,6 +33,7 @@ def _clear_cache() -> Iterator[None]:
 
 
 def audit_page(page, axe, label: str) -> None:
+    page.wait_for_load_state("load")
     assert page.get_by_role("heading", level=1).count() == 1, f"one <h1> on {label}"
     axe(page, label=label)
     page.set_viewport_size({"width": 320, "height": 640})

@@ -582,13 +582,27 @@ def milestone_fund(
             idempotency_key=f"{idempotency_key}:open",
             worker=contract.worker,
         )
-        ledger.escrow_fund(
-            escrow=escrow,
-            amount=locked.amount,
-            source=source or FundingSource.BANK_TRANSFER,
-            actor=actor,
-            idempotency_key=f"{idempotency_key}:fund",
-        )
+        if (source or FundingSource.BANK_TRANSFER) == FundingSource.BANK_TRANSFER:
+            # Through the payments app: the transfer gets a reference code (受付番号) for the client and
+            # appears in the staff's queue of transfers to confirm; confirming it posts the ledger funding.
+            from hataraku.payments import services as payments
+            from hataraku.payments.constants import Provider
+
+            payments.funding_start(
+                client=contract.client,
+                escrow=escrow,
+                amount=locked.amount,
+                provider=Provider.BANK_TRANSFER,
+                idempotency_key=f"{idempotency_key}:fund",
+            )
+        else:
+            ledger.escrow_fund(
+                escrow=escrow,
+                amount=locked.amount,
+                source=source,
+                actor=actor,
+                idempotency_key=f"{idempotency_key}:fund",
+            )
         locked.escrow = escrow
         locked.save(update_fields=["escrow"])
         audit_record(
@@ -627,6 +641,19 @@ def milestone_sync_funding(*, milestone: Milestone) -> bool:
         _milestone_mark_funded(locked, None)
     milestone.status = locked.status
     return True
+
+
+def contract_sync_funding(*, contract: Contract) -> int:
+    """Catch up one contract's milestones with their escrows when someone opens its pages: staff may
+    have confirmed the client's transfer a moment ago, and the worker should see "作業を始められます"
+    now rather than at the next periodic tick. Idempotent; costs one query when nothing waits."""
+    moved = 0
+    for m in contract.milestones.filter(status=MilestoneStatus.PENDING, escrow__isnull=False).select_related(
+        "escrow", "contract"
+    ):
+        if milestone_sync_funding(milestone=m):
+            moved += 1
+    return moved
 
 
 def milestones_sync_funding() -> int:

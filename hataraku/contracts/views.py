@@ -74,6 +74,7 @@ def contract_list(request: HttpRequest) -> HttpResponse:
 def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
     contract = selectors.access_contract(request.user, contract_id)
     is_client = request.user.pk == contract.client_id
+    services.contract_sync_funding(contract=contract)
     milestones = list(contract.milestones.select_related("escrow").order_by("order"))
     terms = contract.current_terms()
     weeks = list(
@@ -103,8 +104,27 @@ def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
         "fund_key": f"fund-{uuid.uuid4().hex}",
         "can_request_accommodation": not is_client
         and contract.status in (ContractStatus.AGREED, ContractStatus.ACTIVE),
+        "transfers": _waiting_transfers(milestones) if is_client else {},
+        "disputable": services.DISPUTABLE,
+        "funded_any": contract.status == ContractStatus.ACTIVE
+        and any(m.status == MilestoneStatus.FUNDED for m in milestones),
     }
     return render(request, "contracts/contract_detail.html", ctx)
+
+
+def _waiting_transfers(milestones: list[Milestone]) -> dict[int, Any]:
+    """Escrow id → the client's bank transfer still waiting for the money (with its 受付番号), so the
+    contract page can send the client to the transfer details."""
+    escrow_ids = [m.escrow_id for m in milestones if m.status == MilestoneStatus.PENDING and m.escrow_id]
+    if not escrow_ids:
+        return {}
+    from hataraku.payments.constants import ProviderFundingStatus
+    from hataraku.payments.models import ProviderFunding
+
+    waiting = ProviderFunding.objects.filter(
+        escrow_id__in=escrow_ids, status=ProviderFundingStatus.PENDING
+    ).order_by("id")
+    return {pf.escrow_id: pf for pf in waiting}
 
 
 @role_required(*PARTIES)
@@ -271,6 +291,8 @@ def milestone_page(request: HttpRequest, contract_id: int, milestone_id: int) ->
     milestone = selectors.access_milestone(request.user, contract_id, milestone_id)
     contract = milestone.contract
     is_client = request.user.pk == contract.client_id
+    if milestone.status == MilestoneStatus.PENDING and milestone.escrow_id:
+        services.milestone_sync_funding(milestone=milestone)
     deliveries = list(
         Delivery.objects.filter(milestone=milestone).prefetch_related("files").order_by("-created_at", "-id")
     )

@@ -49,6 +49,11 @@ def access_job(user: Any, job_id: int) -> Job:
     raise Http404
 
 
+def closed_job(job_id: int) -> Job | None:
+    """A job that was published and has closed since; None for drafts and missing jobs."""
+    return Job.objects.filter(pk=job_id, status=JobStatus.CLOSED, published_at__isnull=False).first()
+
+
 def access_own_job(user: Any, job_id: int) -> Job:
     """The job for its client's management pages (edit, proposals, status). 404 for everyone else."""
     job = Job.objects.select_related("category", "client").filter(pk=job_id, client_id=user.pk).first()

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from hataraku.core import clock
 from hataraku.core.audit import audit_record
@@ -317,6 +318,8 @@ def _check_can_propose(job: Job, worker: Any) -> None:
         raise PermissionDenied(_("応募するには、ワーカーとして登録してください。"))
     if job.client_id == worker.pk:
         raise PermissionDenied(_("ご自分の仕事には応募できません。"))
+    if job.status == JobStatus.CLOSED and job_is_full(job):
+        raise InvalidTransition(JOB_FULL_MESSAGE, code="job_full")
     if job.status != JobStatus.PUBLISHED:
         raise InvalidTransition(_("この仕事は募集を終了しているため、応募できません。"))
     if job.proposal_deadline < clock.today():
@@ -475,8 +478,35 @@ def proposal_offer(*, proposal: Proposal, actor: Any, idempotency_key: str) -> A
 
 
 def proposal_mark_accepted(*, proposal: Proposal, actor: Any) -> Proposal:
-    """For the contracts app: both sides agreed, the proposal is now a contract."""
-    return proposal_transition(proposal=proposal, actor=actor, to=ProposalStatus.ACCEPTED)
+    """For the contracts app: both sides agreed, the proposal is now a contract. When the job has as many
+    contracts as people wanted, it closes to new proposals by itself, so nobody writes a proposal that
+    cannot be taken."""
+    with transaction.atomic():
+        accepted = proposal_transition(proposal=proposal, actor=actor, to=ProposalStatus.ACCEPTED)
+        job = Job.objects.select_for_update().get(pk=proposal.job_id)
+        filled = Proposal.objects.filter(job=job, status=ProposalStatus.ACCEPTED).count()
+        if filled >= job.headcount and can_transition(JOB_TRANSITIONS, job.status, JobStatus.CLOSED):
+            job.status = JobStatus.CLOSED
+            job.closed_at = clock.now()
+            job.save(update_fields=["status", "closed_at"])
+            audit_record(
+                actor=actor,
+                action="job.closed",
+                target=job,
+                data={"from": JobStatus.PUBLISHED, "to": JobStatus.CLOSED, "reason": "headcount_reached"},
+            )
+    return accepted
+
+
+JOB_FULL_MESSAGE = _lazy(
+    "この仕事は募集人数に達したため、募集を終了しました。"
+    "ご関心をお寄せいただきありがとうございます。ほかの仕事もぜひご覧ください。"
+)
+
+
+def job_is_full(job: Job) -> bool:
+    """Every place on the job is taken by an accepted proposal."""
+    return Proposal.objects.filter(job=job, status=ProposalStatus.ACCEPTED).count() >= job.headcount
 
 
 # --- invitations -------------------------------------------------------------------------------------

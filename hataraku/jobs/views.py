@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -27,6 +28,8 @@ from .forms import (
 )
 from .rendering import render_markdown
 
+JOBS_PER_PAGE = 50
+
 
 def _show_error(form: Any, exc: DomainError) -> None:
     for field_name, message in exc.data.get("errors") or [(exc.field, exc.message)]:
@@ -43,12 +46,29 @@ def job_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.JobFilters()
     if form.is_valid():
         filters = selectors.JobFilters(**form.cleaned_data)
-    jobs = list(selectors.job_list(viewer=request.user, filters=filters)[:50])
+    paginator = Paginator(selectors.job_list(viewer=request.user, filters=filters), JOBS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    jobs = list(page.object_list)
     verified = selectors.verified_user_ids({j.client_id for j in jobs})
+    # Page links keep the filters the person chose; only the page number changes.
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "jobs/job_list.html",
-        {"form": form, "jobs": jobs, "verified_ids": verified, "filtered": bool(request.GET)},
+        {
+            "form": form,
+            "jobs": jobs,
+            "page": page,
+            "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+            if paginator.num_pages > 1
+            else [],
+            "ellipsis": Paginator.ELLIPSIS,
+            "query": query.urlencode(),
+            "total": paginator.count,
+            "verified_ids": verified,
+            "filtered": bool(query),
+        },
     )
 
 
@@ -146,7 +166,14 @@ def job_proposals(request: HttpRequest, job_id: int) -> HttpResponse:
 @role_required("client")
 def invite(request: HttpRequest) -> HttpResponse:
     jobs = selectors.client_jobs(request.user).filter(status=JobStatus.PUBLISHED)
-    initial = {"worker_id": request.GET.get("worker") or None}
+    wanted = request.GET.get("worker", "")
+    initial = {"worker_id": int(wanted) if wanted.isdigit() else None}
+    # Coming from a public profile: name the person, so the client sees whom they are inviting.
+    chosen = (
+        get_user_model().objects.filter(pk=initial["worker_id"], is_worker=True, is_active=True).first()
+        if initial["worker_id"]
+        else None
+    )
     form = InvitationForm(request.POST or None, jobs=jobs, initial=initial)
     if request.method == "POST" and form.is_valid():
         User = get_user_model()
@@ -168,7 +195,12 @@ def invite(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "jobs/invite.html",
-        {"form": form, "has_jobs": jobs.exists(), "known_workers": selectors.invitable_workers(request.user)},
+        {
+            "form": form,
+            "has_jobs": jobs.exists(),
+            "known_workers": selectors.invitable_workers(request.user),
+            "chosen": chosen,
+        },
     )
 
 
@@ -177,7 +209,21 @@ def invite(request: HttpRequest) -> HttpResponse:
 
 @role_required("worker")
 def propose(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = selectors.access_job(request.user, job_id)
+    try:
+        job = selectors.access_job(request.user, job_id)
+    except Http404:
+        # The job closed while the worker was reading it (e.g. every place was filled): say so kindly
+        # instead of a bare "not found". Closed jobs were public, so this tells nothing secret.
+        closed = selectors.closed_job(job_id)
+        if closed is None:
+            raise
+        messages.error(
+            request,
+            str(services.JOB_FULL_MESSAGE)
+            if services.job_is_full(closed)
+            else _("この仕事は募集を終了しているため、応募できません。ほかの仕事もぜひご覧ください。"),
+        )
+        return redirect("jobs:list")
     existing = selectors.open_proposal_for(job, request.user)
     initial: dict[str, Any] = {}
     if existing is not None:

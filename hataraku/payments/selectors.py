@@ -112,3 +112,8 @@ def access_batched_payout(user: Any, payout_id: int) -> Payout:
 
 def requested_payouts() -> QuerySet[Payout]:
     return Payout.objects.filter(status=PayoutStatus.REQUESTED, batch__isnull=True).select_related("worker")
+
+
+def payout_by_key(worker: Any, key: str) -> Payout | None:
+    """The worker's payout already asked for with this idempotency key, if any."""
+    return Payout.objects.filter(worker=worker, idempotency_key=key).first()

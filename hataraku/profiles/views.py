@@ -286,7 +286,11 @@ def sensitive_withdraw(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def public_profile(request: HttpRequest, user_id: int) -> HttpResponse:
+    # Imported here: the jobs app owns identity verification and itself builds on profiles.
+    from hataraku.jobs.selectors import is_verified
+
     profile = selectors.access_public_profile(request.user, user_id)
+    worker = get_user_model().objects.get(pk=profile.user_id)
     return render(
         request,
         "profiles/public.html",
@@ -294,6 +298,9 @@ def public_profile(request: HttpRequest, user_id: int) -> HttpResponse:
             "p": profile,
             "a11y_labels": [AccessibilityNeed(n).label for n in profile.accessibility_needs],
             "is_self": request.user.pk == profile.user_id,
+            "verified": is_verified(worker),
+            # A client who likes what they read can invite the worker straight away (スカウト).
+            "can_invite": bool(getattr(request.user, "is_client", False)) and request.user.pk != worker.pk,
         },
     )
 

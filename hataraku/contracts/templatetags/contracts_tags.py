@@ -30,3 +30,9 @@ def isodate(value: Any) -> str:
 def hours(minutes: Any) -> str:
     m = int(minutes or 0)
     return f"{m // 60}時間{m % 60:02d}分"
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """`{{ transfers|get_item:m.escrow_id }}`: a dict lookup by a variable key."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

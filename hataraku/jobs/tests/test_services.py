@@ -461,3 +461,35 @@ def test_new_proposal_reaches_the_client_as_an_in_app_notification():
     propose(job, UserFactory())
     note = Notification.objects.get(user=job.client)
     assert note.kind == "proposal_new" and job.title in note.title
+
+
+def test_a_job_closes_by_itself_when_its_places_are_filled():
+    # given a job for two people with two offered proposals
+    job = JobFactory(headcount=2)
+    first = ProposalFactory(job=job, status=ProposalStatus.OFFERED)
+    second = ProposalFactory(job=job, status=ProposalStatus.OFFERED)
+    # when the first contract is agreed, then the job is still open
+    services.proposal_mark_accepted(proposal=first, actor=first.worker)
+    job.refresh_from_db()
+    assert job.status == JobStatus.PUBLISHED
+    # when the second is agreed, then the job closes by itself and the audit log says why
+    services.proposal_mark_accepted(proposal=second, actor=second.worker)
+    job.refresh_from_db()
+    assert job.status == JobStatus.CLOSED and job.closed_at is not None
+    closed = AuditEvent.objects.get(action="job.closed")
+    assert closed.data["reason"] == "headcount_reached"
+
+
+def test_a_proposal_after_the_job_filled_gets_a_kind_error_and_saves_nothing():
+    # given a one-person job whose only place was just filled
+    job = JobFactory(headcount=1)
+    taken = ProposalFactory(job=job, status=ProposalStatus.OFFERED)
+    services.proposal_mark_accepted(proposal=taken, actor=taken.worker)
+    job.refresh_from_db()
+    # when another worker proposes
+    with pytest.raises(InvalidTransition) as info:
+        propose(job, UserFactory())
+    # then they are told kindly that the places are filled, and nothing is saved
+    assert info.value.code == "job_full"
+    assert "募集人数に達したため" in info.value.message and "ほかの仕事" in info.value.message
+    assert Proposal.objects.filter(job=job).count() == 1

@@ -272,3 +272,61 @@ def test_invite_page_lists_workers_who_proposed_before(client, django_assert_max
     # then both workers are offered as a choice
     assert len(response.context["known_workers"]) == 2
     assert f"?worker={old.worker.pk}" in response.content.decode()
+
+
+def test_job_list_pages_by_fifty_and_page_links_keep_the_filters(client):
+    # given 51 beginner-welcome jobs and one that is not
+    for i in range(51):
+        JobFactory(title=f"初心者歓迎の仕事{i:02d}", beginner_welcome=True)
+    JobFactory(title="経験者向けの仕事", beginner_welcome=False)
+    client.force_login(UserFactory())
+    # when the worker filters on beginner welcome
+    first = client.get(reverse("jobs:list") + "?beginner_welcome=on")
+    html = first.content.decode()
+    # then the first page holds 50 jobs, says how many there are, and offers an accessible page nav
+    assert len(first.context["jobs"]) == 50 and first.context["total"] == 51
+    assert 'aria-label="仕事一覧のページ"' in html
+    assert 'href="?beginner_welcome=on&amp;page=1" aria-current="page"' in html
+    assert 'href="?beginner_welcome=on&amp;page=2">' in html and "次のページ" in html
+    # when they follow the link to page 2, then it shows the last job and still filters
+    second = client.get(reverse("jobs:list") + "?beginner_welcome=on&page=2")
+    titles = [j.title for j in second.context["jobs"]]
+    assert len(titles) == 1 and titles[0].startswith("初心者歓迎の仕事")
+    assert 'href="?beginner_welcome=on&amp;page=2" aria-current="page"' in second.content.decode()
+    assert "前のページ" in second.content.decode()
+    # a page number out of range or not a number shows the nearest page rather than an error
+    assert client.get(reverse("jobs:list") + "?page=99").status_code == 200
+    assert client.get(reverse("jobs:list") + "?page=abc").context["page"].number == 1
+
+
+def test_job_list_has_no_page_nav_when_everything_fits(client):
+    # given a few jobs
+    JobFactory()
+    JobFactory()
+    client.force_login(UserFactory())
+    # when the list is opened, then there is no page navigation
+    assert "仕事一覧のページ" not in client.get(reverse("jobs:list")).content.decode()
+
+
+def test_proposing_on_a_filled_job_shows_a_kind_message_instead_of_not_found(client):
+    from hataraku.jobs import services
+
+    # given a one-person job whose place was filled while a worker was reading it
+    job = JobFactory(headcount=1)
+    taken = ProposalFactory(job=job, status=ProposalStatus.OFFERED)
+    services.proposal_mark_accepted(proposal=taken, actor=taken.worker)
+    latecomer = UserFactory()
+    client.force_login(latecomer)
+    # when the worker sends the proposal form
+    response = client.post(
+        reverse("jobs:propose", args=[job.pk]),
+        {"amount": 15000, "delivery_date": (clock.today() + dt.timedelta(days=20)).isoformat(), "message": "x"},
+        follow=True,
+    )
+    # then they land on the job list with a kind explanation, and nothing was saved
+    assert response.status_code == 200
+    assert "募集人数に達したため" in response.content.decode()
+    assert not Proposal.objects.filter(job=job, worker=latecomer).exists()
+    # and a draft job still answers 404 (nothing about it is told)
+    draft = JobFactory(status=JobStatus.DRAFT, published_at=None)
+    assert client.get(reverse("jobs:propose", args=[draft.pk])).status_code == 404

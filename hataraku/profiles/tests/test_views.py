@@ -425,3 +425,35 @@ class TestSensitivePage:
         assert "同意を撤回し、保存していた理由を削除しました" in response.content.decode()
         assert not SensitiveReasons.objects.filter(user=owner).exists()
         assert SensitiveConsent.objects.get(user=owner).withdrawn_at is not None
+
+
+def test_public_profile_shows_the_verified_badge_only_for_a_verified_worker(client):
+    from hataraku.jobs.tests.factories import verified
+
+    # given a verified worker and one who is not
+    checked = verified(WorkerProfileFactory.create().user)
+    unchecked = WorkerProfileFactory.create().user
+    client.force_login(ClientFactory.create())
+    # when a client opens both public profiles
+    checked_html = client.get(reverse("profiles:public", kwargs={"user_id": checked.pk})).content.decode()
+    unchecked_html = client.get(
+        reverse("profiles:public", kwargs={"user_id": unchecked.pk})
+    ).content.decode()
+    # then only the verified worker carries the badge
+    assert "本人確認済み" in checked_html
+    assert "本人確認済み" not in unchecked_html
+
+
+def test_public_profile_offers_a_scout_link_to_clients_only(client):
+    # given a worker's public profile
+    worker = WorkerProfileFactory.create().user
+    url = reverse("profiles:public", kwargs={"user_id": worker.pk})
+    invite = f'{reverse("jobs:invite")}?worker={worker.pk}'
+    # when a client opens it, then the scout link is there and goes to the invitation form for this worker
+    client.force_login(ClientFactory.create())
+    html = client.get(url).content.decode()
+    assert "この人をスカウトする" in html and f'href="{invite}"' in html
+    # when another worker (or the worker themself) opens it, then there is no scout link
+    for viewer in (WorkerFactory.create(), worker):
+        client.force_login(viewer)
+        assert "この人をスカウトする" not in client.get(url).content.decode()

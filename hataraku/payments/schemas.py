@@ -1,0 +1,59 @@
+"""Request and response shapes of the money API (`/api/money/`). Amounts are integer yen."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+from .constants import PAYOUT_MINIMUM, PayoutStatus
+
+
+class ErrorOut(Schema):
+    """Every error of the API has this one shape; `detail` is a Japanese sentence for the person."""
+
+    detail: str
+    code: str
+
+
+class BalancesOut(Schema):
+    pending: int
+    available: int
+    in_transit: int
+    paid: int
+    withheld: int
+
+
+class PayoutIn(Schema):
+    # The minimum is documented but checked by the service, so that a too small amount gets its own
+    # kind message ("出金は¥1,000から…") rather than the generic one for malformed input.
+    amount: int = Field(
+        ...,
+        description="出金額(円、振込手数料込み)。出金できる残高以下。",
+        json_schema_extra={"minimum": PAYOUT_MINIMUM},
+    )
+
+
+class PayoutOut(Schema):
+    id: int
+    amount: int
+    fee: int
+    net_amount: int
+    status: PayoutStatus
+    status_label: str
+    requested_at: dt.datetime
+    paid_at: dt.datetime | None
+
+
+class PaymentRecordOut(Schema):
+    year: int
+    client_id: int
+    worker_id: int
+    paid: int
+    withheld: int
+
+
+class PaymentRecordsOut(Schema):
+    year: int
+    as_worker: list[PaymentRecordOut]
+    as_client: list[PaymentRecordOut]
