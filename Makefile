@@ -6,8 +6,12 @@ UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 
 .PHONY: run test lint sync bench messages clean
 
+# Prefer a private venv; where python3-venv is missing, fall back to pip --target.
 $(CURDIR)/.tools/bin/uv:
-	python3 -m venv .tools && .tools/bin/python -m pip install --quiet --disable-pip-version-check uv
+	@echo "uv not found: installing it from PyPI into .tools/"
+	@(python3 -m venv .tools && .tools/bin/python -m pip install --quiet --disable-pip-version-check uv) || \
+	  (rm -rf .tools && python3 -m pip install --quiet --disable-pip-version-check --target .tools/lib uv && \
+	   mkdir -p .tools/bin && ln -sf ../lib/bin/uv .tools/bin/uv)
 
 sync: $(if $(findstring .tools,$(UV)),$(UV))
 	$(UV) sync --frozen

@@ -61,7 +61,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
                 api,
                 request,
                 400,
-                _("「%(name)s」ヘッダーがないか、長すぎます。ページを開き直してからお試しください。")
+                _(
+                    "「%(name)s」ヘッダーがないか、形式が正しくありません。ページを開き直してからお試しください。"
+                )
                 % {"name": name},
                 "invalid_header",
             )

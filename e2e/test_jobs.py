@@ -165,3 +165,26 @@ def test_other_jobs_pages_have_no_axe_violations(page, axe, login):
     for path in ("/jobs/staff/verifications/", f"/jobs/staff/verifications/{pending.pk}/"):
         page.goto(page.base_url + path)
         axe(page, label=path)
+
+
+def test_job_list_pagination_passes_axe_and_reflows(page, axe, login):
+    from hataraku.jobs.tests.factories import JobFactory
+
+    # given more jobs than fit on one page
+    for i in range(52):
+        JobFactory(title=f"データ入力の仕事{i:02d}", beginner_welcome=True)
+    login(UserFactory().email, PASSWORD)
+    # when a worker filters and moves to the second page by keyboard
+    page.goto(page.base_url + "/jobs/?beginner_welcome=on")
+    nav = page.get_by_role("navigation", name="仕事一覧のページ")
+    link = nav.get_by_role("link", name="次のページ")
+    link.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    # then the filter is kept, the current page is marked, and axe finds nothing, also at 320 px
+    assert "beginner_welcome=on" in page.url and "page=2" in page.url
+    assert nav.locator('[aria-current="page"]').inner_text().startswith("2")
+    axe(page, label="job list page 2")
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert _no_horizontal_overflow(page)
+    axe(page, label="job list page 2 at 320px")

@@ -112,3 +112,16 @@ def test_bank_account_errors_then_fix_by_keyboard(page, axe, login):
     # then the payout page shows the account
     assert "振込先口座を登録しました。" in page.locator(".messages").inner_text()
     assert "八十二銀行" in page.locator("main").inner_text()
+
+
+def test_client_payment_records_page(page, axe, login, money):
+    # given a client who paid 中村 さくら this year
+    login(money["client"].email, PASSWORD)
+    # when they follow the link from their receipts to the payment records (支払調書の内容)
+    page.goto(page.base_url + "/payments/receipts/")
+    page.get_by_role("link", name="ワーカーへの支払いと源泉徴収の年間合計(支払調書の内容)").click()
+    page.wait_for_load_state("networkidle")
+    # then the page lists the worker, passes axe, reflows at 320 px and offers the CSV
+    assert page.get_by_role("row", name="中村 さくら").count() == 1
+    _check(page, axe, "/payments/payment-records/")
+    assert page.get_by_role("link", name="CSVでダウンロード").count() == 1

@@ -131,3 +131,27 @@ def test_staff_sensitive_view(page, axe, login, worker):
     page.goto(page.base_url + f"/profile/staff/w/{worker.pk}/sensitive/")
     assert "子どもが2人" in page.content()
     audit_page(page, axe, "staff sensitive view")
+
+
+def test_client_sees_the_verified_badge_and_scouts_by_keyboard(page, axe, login, worker):
+    from hataraku.accounts.tests.factories import ClientFactory
+    from hataraku.jobs.tests.factories import JobFactory, verified
+
+    # given a verified worker and a client with a published job
+    verified(worker)
+    client = ClientFactory.create()
+    JobFactory(client=client, title="読者アンケートの入力")
+    # when the client opens the worker's public profile
+    login(client.email, PASSWORD)
+    page.goto(page.base_url + f"/profile/w/{worker.pk}/")
+    # then the badge shows and the page passes at both widths
+    assert "本人確認済み" in page.content()
+    audit_page(page, axe, "public profile (client)")
+    # when they follow the scout link by keyboard, then the invitation form names the worker
+    link = page.get_by_role("link", name="この人をスカウトする")
+    link.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "中村 さくら さん" in page.content()
+    assert page.get_by_label("ワーカーID").input_value() == str(worker.pk)
+    axe(page, label="invite from profile")

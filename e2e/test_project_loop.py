@@ -10,13 +10,12 @@ from typing import Any
 
 import pytest
 
-from hataraku.accounts.tests.factories import PASSWORD, ClientFactory, UserFactory
+from hataraku.accounts.tests.factories import PASSWORD, ClientFactory, StaffFactory, UserFactory
 from hataraku.contracts.models import Contract
-from hataraku.contracts.tasks import run_periodic
 from hataraku.core import clock
-from hataraku.ledger.models import Funding
 from hataraku.ledger.selectors import worker_balances
-from hataraku.ledger.services import funding_post
+from hataraku.payments.models import ProviderFunding
+from hataraku.payments.services import funding_confirm
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -118,19 +117,28 @@ def test_whole_project_loop(page, axe, login):
     assert contract.status == "active"
     _logout(page)
 
-    # when the client funds the first milestone (the bank transfer is confirmed by staff: done directly)
+    # when the client funds the first milestone by bank transfer and opens the transfer details
     login(client.email, PASSWORD)
     page.goto(page.base_url + f"/contracts/{contract.pk}/")
     _go(page, lambda: page.get_by_role("button", name="1を仮払いする").click())
     axe(page, label="funding requested")
-    milestone = contract.milestones.get()
-    funding_post(funding=Funding.objects.get(escrow=milestone.escrow), actor=None, idempotency_key="e2e-post")
-    run_periodic()  # what the db_worker's periodic task does: the milestone becomes funded
+    transfer = ProviderFunding.objects.get(escrow=contract.milestones.get().escrow)
+    _go(
+        page,
+        lambda: page.get_by_role(
+            "link", name=f"1の振込先と受付番号({transfer.reference_code})を見る"
+        ).click(),
+    )
+    assert transfer.reference_code in page.content()
+    axe(page, label="transfer details (client)")
     _logout(page)
+    # and staff confirm the transfer (what the staff queue's button does); no periodic task runs after it
+    funding_confirm(provider_funding=transfer, actor=StaffFactory())
 
-    # and 中村 さくら delivers, by keyboard
+    # then 中村 さくら sees at once that she may start, and delivers, by keyboard
     login(sakura.email, PASSWORD)
     page.goto(page.base_url + f"/contracts/{contract.pk}/")
+    assert "作業を始められます" in page.content()
     _key_activate(page, page.get_by_role("link", name="1を納品する"))
     axe(page, label="deliver (worker)")
     _key_type(page, page.get_by_label("納品のメッセージ"), "3冊分の紹介文です。ご確認ください。")

@@ -162,6 +162,9 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Hataraku"
+# Accept the previous and next 30-second code too (RFC 6238 §5.2): someone typing slowly with a screen
+# reader or a shaking hand must not fail because the code turned over while they typed.
+MFA_TOTP_TOLERANCE = 1
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
 
 # --- sessions (WCAG 2.2.1: warn before the timeout and let the person extend) --------------------------

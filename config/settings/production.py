@@ -8,9 +8,11 @@ from .base import *  # noqa: F403
 from .base import env, env_bool
 
 DEBUG = False
-if not os.environ.get("SECRET_KEY") and not env_bool("HATARAKU_ALLOW_DEFAULT_SECRET"):
+# No fallback in production: the default SECRET_KEY is public, and a derived field key would leave the
+# 要配慮個人情報 columns readable by anyone who knows the data directory.
+if not os.environ.get("SECRET_KEY"):
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")
-if not os.environ.get("HATARAKU_FIELD_KEY") and not env_bool("HATARAKU_ALLOW_DEFAULT_SECRET"):
+if not os.environ.get("HATARAKU_FIELD_KEY"):
     raise ImproperlyConfigured("HATARAKU_FIELD_KEY must be set in production.")
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -88,14 +88,22 @@ def account_delete(*, user: User, actor: Any) -> User:
     Every app erases its personal data first (`hataraku.core.privacy.erase_user_data`), then the User
     row is anonymised rather than deleted: ledger entries, contracts and invoices point at it, and
     Japanese law (法人税法・所得税法の帳簿保存義務, 7 years) requires keeping transaction records. The row
-    keeps no personal data and can never log in again.
+    keeps no personal data and can never log in again. Refused while money is still theirs or held for
+    work in progress (`selectors.deletion_blockers`): a deletion must never strand a yen.
     """
     from hataraku.core.privacy import erase_user_data
+
+    from .selectors import deletion_blockers
 
     if user.deleted_at is not None:
         raise DomainError(_("このアカウントはすでに退会済みです。"), code="already_deleted")
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
+        blockers = deletion_blockers(locked)
+        if blockers:
+            raise DomainError(
+                _("まだ退会できません。") + " " + " ".join(blockers), code="money_outstanding", reasons=blockers
+            )
         erase_user_data(locked)
         locked.email = f"deleted-{locked.pk}@invalid"
         locked.display_name = DELETED_DISPLAY_NAME

@@ -15,6 +15,7 @@ from hataraku.core.errors import DomainError
 from hataraku.core.privacy import export_filename, personal_data_export
 
 from . import services
+from .selectors import deletion_blockers
 from .constants import Role
 from .forms import AccountDeleteForm, AccountSettingsForm, AddClientRoleForm
 from .models import User
@@ -106,4 +107,4 @@ def delete_account(request: HttpRequest) -> HttpResponse:
             logout(request)
             messages.success(request, _("退会の手続きが終わりました。ご利用ありがとうございました。"))
             return redirect("core:home")
-    return render(request, "accounts/delete.html", {"form": form})
+    return render(request, "accounts/delete.html", {"form": form, "blockers": deletion_blockers(user)})

@@ -2,7 +2,8 @@
 step looks at the current state first, so running the demo twice changes nothing the second time.
 
 Runs after the jobs demo; it makes its own jobs and proposals (by fixed titles) so it does not depend on
-which jobs that demo creates. Bank transfers are confirmed at once here (in production staff confirm)."""
+which jobs that demo creates. Bank transfers are confirmed at once here (in production staff confirm),
+except one left waiting in the staff's queue."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ from hataraku.jobs.constants import JobStatus, MeetingStyle, PayType, ProposalSt
 from hataraku.jobs.models import Category, Job, Proposal, ProposalMilestone
 from hataraku.ledger import services as ledger
 from hataraku.ledger.models import Funding
+from hataraku.payments import services as payments
+from hataraku.payments.constants import ProviderFundingStatus
+from hataraku.payments.models import ProviderFunding
 
 from . import services
 from .constants import ContractStatus, MilestoneStatus
@@ -48,6 +52,24 @@ DEMO = [
         40_000,
         [("10月分の照合", 20_000, 14), ("11月分の照合", 20_000, 28)],
         "funded",
+    ),
+    (
+        "transfer",
+        "shota",
+        "office-entry",
+        "商品マスタ300件の表記ゆれの修正",
+        21_000,
+        [("前半150件", 10_500, 10), ("後半150件", 10_500, 20)],
+        "transfer",
+    ),
+    (
+        "cancelled",
+        "misaki",
+        "office-entry",
+        "名刺100枚のデータ化",
+        8_000,
+        [],
+        "cancelled",
     ),
     (
         "offered",
@@ -85,9 +107,14 @@ def _job(client: Any, slug: str, title: str, amount: int) -> Job:
     return job
 
 
-def _fund_now(milestone: Milestone, client: Any, key: str) -> None:
+def _fund_now(milestone: Milestone, client: Any, key: str, *, confirm: bool = True) -> None:
     services.milestone_fund(milestone=milestone, actor=client, idempotency_key=key)
     milestone.refresh_from_db()
+    if not confirm:  # left in the staff's queue of transfers to confirm
+        return
+    # Confirmed the way staff do it, so the payments app's transfer and receipt agree with the ledger.
+    for pf in ProviderFunding.objects.filter(escrow=milestone.escrow, status=ProviderFundingStatus.PENDING):
+        payments.funding_confirm(provider_funding=pf, actor=None)
     for funding in Funding.objects.filter(escrow=milestone.escrow, status="pending"):
         ledger.funding_post(funding=funding, actor=None, idempotency_key=f"{key}:post:{funding.pk}")
     services.milestone_sync_funding(milestone=milestone)
@@ -125,6 +152,10 @@ def load(people: dict[str, Any]) -> None:
         )
         if target == "offered":
             continue
+        if target == "cancelled":
+            if contract.status == ContractStatus.OFFERED:
+                services.contract_cancel_offer(contract=contract, actor=client)
+            continue
         if contract.status == ContractStatus.OFFERED:
             version = contract.current_terms().version  # type: ignore[union-attr]
             if contract.agreed_by_worker_at is None:
@@ -134,9 +165,9 @@ def load(people: dict[str, Any]) -> None:
             contract.refresh_from_db()
         first = contract.milestones.order_by("order").first()
         assert first is not None
-        if first.status == MilestoneStatus.PENDING:
-            _fund_now(first, client, f"demo-fund-{key}")
-        if target == "funded":
+        if first.status == MilestoneStatus.PENDING and first.escrow_id is None:
+            _fund_now(first, client, f"demo-fund-{key}", confirm=target != "transfer")
+        if target in ("funded", "transfer"):
             continue
         if first.status == MilestoneStatus.FUNDED:
             services.milestone_deliver(

@@ -582,7 +582,8 @@ def milestone_fund(
             idempotency_key=f"{idempotency_key}:open",
             worker=contract.worker,
         )
-        if (source or FundingSource.BANK_TRANSFER) == FundingSource.BANK_TRANSFER:
+        source = source or FundingSource.BANK_TRANSFER
+        if source == FundingSource.BANK_TRANSFER:
             # Through the payments app: the transfer gets a reference code (受付番号) for the client and
             # appears in the staff's queue of transfers to confirm; confirming it posts the ledger funding.
             from hataraku.payments import services as payments

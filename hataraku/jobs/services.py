@@ -319,7 +319,7 @@ def _check_can_propose(job: Job, worker: Any) -> None:
     if job.client_id == worker.pk:
         raise PermissionDenied(_("ご自分の仕事には応募できません。"))
     if job.status == JobStatus.CLOSED and job_is_full(job):
-        raise InvalidTransition(JOB_FULL_MESSAGE, code="job_full")
+        raise InvalidTransition(str(JOB_FULL_MESSAGE), code="job_full")
     if job.status != JobStatus.PUBLISHED:
         raise InvalidTransition(_("この仕事は募集を終了しているため、応募できません。"))
     if job.proposal_deadline < clock.today():

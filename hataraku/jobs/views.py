@@ -271,6 +271,8 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
             "milestones": list(proposal.milestones.all()),
             "worker_verified": selectors.is_verified(proposal.worker),
             "can_edit": not is_client and proposal.status == ProposalStatus.SUBMITTED,
+            # The contract offered on this proposal, if any (the reverse one-to-one raises when absent).
+            "contract": getattr(proposal, "contract", None),
         },
     )
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Header, Query, Router
+from ninja import Header, Query, Router, Status
 from ninja.security import django_auth
 
 from hataraku.core import clock
@@ -20,7 +20,7 @@ from hataraku.core.permissions import has_role
 from hataraku.ledger.selectors import PaymentRecord, payment_records, worker_balances
 
 from . import selectors, services
-from .constants import PayoutStatus
+from .constants import PAYMENT_RECORD_YEAR_MAX, PAYMENT_RECORD_YEAR_MIN, PayoutStatus
 from .models import Payout
 from .schemas import BalancesOut, ErrorOut, PaymentRecordOut, PaymentRecordsOut, PayoutIn, PayoutOut
 
@@ -29,7 +29,8 @@ router = Router(auth=django_auth, tags=["money"])
 # The payouts table keeps 100 characters of the key (services._require_key); a longer key would be
 # cut silently and could match another request, so the API refuses it instead.
 IDEMPOTENCY_KEY_MAX = 100
-YEAR_MIN, YEAR_MAX = 2000, 2100
+# Visible ASCII only: no blank key, and no NUL or control character (PostgreSQL refuses NUL in text).
+IDEMPOTENCY_KEY_PATTERN = r"^[!-~]+$"
 
 ANONYMOUS = {401: ErrorOut}
 NOT_A_WORKER = {404: ErrorOut}
@@ -47,7 +48,7 @@ def _payout_out(payout: Payout) -> PayoutOut:
         amount=payout.amount,
         fee=payout.transfer_fee,
         net_amount=payout.net_amount,
-        status=payout.status,
+        status=PayoutStatus(payout.status),
         status_label=str(payout.get_status_display()),
         requested_at=payout.created_at,
         paid_at=payout.decided_at if payout.status == PayoutStatus.PAID else None,
@@ -82,7 +83,7 @@ def payout_list(request: HttpRequest) -> list[PayoutOut]:
     response={
         200: PayoutOut,  # the same Idempotency-Key again: the first payout, nothing new
         201: PayoutOut,
-        400: ErrorOut,  # Idempotency-Key missing, blank or too long
+        400: ErrorOut,  # Idempotency-Key missing, blank, too long or not visible ASCII
         **ANONYMOUS,
         403: ErrorOut,  # CSRF token missing or wrong
         **NOT_A_WORKER,
@@ -97,25 +98,26 @@ def payout_create(
         ...,
         alias="Idempotency-Key",
         max_length=IDEMPOTENCY_KEY_MAX,
+        pattern=IDEMPOTENCY_KEY_PATTERN,
         description="One key per payout request (e.g. a UUID). Sending it again returns the first payout.",
     ),
-) -> tuple[int, Any]:
+) -> Status[Any]:
     worker = _worker(request)
-    key = idempotency_key.strip()
-    if not key:
-        return 400, ErrorOut(
-            detail=_("「Idempotency-Key」ヘッダーがないか、長すぎます。ページを開き直してからお試しください。"),
-            code="invalid_header",
-        )
+    key = idempotency_key
     replay = selectors.payout_by_key(worker, key) is not None
     payout = services.payout_request(worker=worker, amount=body.amount, idempotency_key=key)
-    return (200 if replay else 201), _payout_out(payout)
+    return Status(200 if replay else 201, _payout_out(payout))
 
 
-@router.get("/payment-records", response={200: PaymentRecordsOut, **ANONYMOUS, 404: ErrorOut})
+@router.get(
+    "/payment-records",
+    response={200: PaymentRecordsOut, **ANONYMOUS, 404: ErrorOut, 422: ErrorOut},  # 422: year out of range
+)
 def payment_record_list(
     request: HttpRequest,
-    year: int = Query(None, ge=YEAR_MIN, le=YEAR_MAX, description="暦年(省略時は今年)"),
+    year: int = Query(
+        None, ge=PAYMENT_RECORD_YEAR_MIN, le=PAYMENT_RECORD_YEAR_MAX, description="暦年(省略時は今年)"
+    ),
 ) -> PaymentRecordsOut:
     """The 支払調書 figures of `year`: what the caller was paid (as worker) and paid (as client)."""
     user = request.user

@@ -152,3 +152,15 @@ class BatchCreateForm(IdempotentForm):
 
 class PayoutDecisionForm(IdempotentForm):
     reason = forms.CharField(label=_("理由(振込できなかったとき)"), max_length=200, required=False)
+
+
+class PaymentRecordYearForm(forms.Form):
+    """Which year of 支払調書 figures to show (a GET form; years with payments, this year first)."""
+
+    year = forms.TypedChoiceField(label=_("年"), coerce=int)
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["year"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [(y, _("%(year)s年") % {"year": y}) for y in years]

@@ -117,3 +117,13 @@ def requested_payouts() -> QuerySet[Payout]:
 def payout_by_key(worker: Any, key: str) -> Payout | None:
     """The worker's payout already asked for with this idempotency key, if any."""
     return Payout.objects.filter(worker=worker, idempotency_key=key).first()
+
+
+def payment_record_years(client: Any) -> list[int]:
+    """Calendar years (Japan time) in which `client` paid any worker, newest first."""
+    from hataraku.core import clock
+
+    moments = Settlement.objects.filter(
+        escrow__client=client, worker__isnull=False, entry__reversed_by__isnull=True
+    ).datetimes("occurred_at", "year", order="DESC", tzinfo=clock.TOKYO)
+    return [m.year for m in moments]

@@ -14,6 +14,8 @@ urlpatterns = [
     path("fundings/<int:pk>/", views.funding_detail, name="funding_detail"),
     path("receipts/", views.receipt_list, name="receipt_list"),
     path("receipts/<int:funding_id>/pdf/", views.receipt_pdf, name="receipt_pdf"),
+    path("payment-records/", views.payment_records_page, name="payment_records"),
+    path("payment-records/<int:year>/csv/", views.payment_records_csv, name="payment_records_csv"),
     path("staff/transfers/", views.staff_transfer_queue, name="staff_transfer_queue"),
     path(
         "staff/transfers/<int:pk>/confirm/",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from typing import Any
 
@@ -11,13 +12,27 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from hataraku.core import clock
 from hataraku.core.errors import DomainError, NotFound
 from hataraku.core.permissions import role_required
-from hataraku.ledger.selectors import worker_balances
+from hataraku.ledger.selectors import payment_records, users_by_id, worker_balances
 
 from . import selectors, services
-from .constants import PAYOUT_MINIMUM, PAYOUT_TRANSFER_FEE, Provider
-from .forms import BankAccountForm, BatchCreateForm, FundingStartForm, PayoutDecisionForm, PayoutRequestForm
+from .constants import (
+    PAYMENT_RECORD_YEAR_MAX,
+    PAYMENT_RECORD_YEAR_MIN,
+    PAYOUT_MINIMUM,
+    PAYOUT_TRANSFER_FEE,
+    Provider,
+)
+from .forms import (
+    BankAccountForm,
+    BatchCreateForm,
+    FundingStartForm,
+    PaymentRecordYearForm,
+    PayoutDecisionForm,
+    PayoutRequestForm,
+)
 from .pdf import render_document
 from .providers import StripeProvider, enabled_providers
 from .zengin import build_transfer_file, sender_settings
@@ -183,6 +198,57 @@ def receipt_list(request: HttpRequest) -> HttpResponse:
             "documents": selectors.receipts_by_funding(request.user),
         },
     )
+
+
+def _payment_record_rows(client: Any, year: int) -> tuple[list[tuple[Any, Any]], int, int]:
+    records = payment_records(year=year, client=client)
+    workers = users_by_id([r.worker_id for r in records])
+    rows = [(workers.get(r.worker_id), r) for r in records]
+    return rows, sum(r.paid for r in records), sum(r.withheld for r in records)
+
+
+@role_required("client")
+def payment_records_page(request: HttpRequest) -> HttpResponse:
+    this_year = clock.today().year
+    years = sorted(set(selectors.payment_record_years(request.user)) | {this_year}, reverse=True)
+    form = PaymentRecordYearForm(request.GET if "year" in request.GET else None, years=years)
+    year = form.cleaned_data["year"] if form.is_bound and form.is_valid() else this_year
+    rows, total_paid, total_withheld = _payment_record_rows(request.user, year)
+    return render(
+        request,
+        "payments/payment_records.html",
+        {
+            "form": PaymentRecordYearForm(initial={"year": year}, years=years),
+            "year": year,
+            "rows": rows,
+            "total_paid": total_paid,
+            "total_withheld": total_withheld,
+        },
+    )
+
+
+def _csv_cell(value: Any) -> str:
+    # A name starting with = + - @ would run as a formula in Excel; a leading quote keeps it text.
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@role_required("client")
+def payment_records_csv(request: HttpRequest, year: int) -> HttpResponse:
+    if not (PAYMENT_RECORD_YEAR_MIN <= year <= PAYMENT_RECORD_YEAR_MAX):
+        raise Http404
+    rows, total_paid, total_withheld = _payment_record_rows(request.user, year)
+    # UTF-8 with a BOM: Excel on Windows opens it as UTF-8 rather than Shift_JIS.
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="payment-records-{year}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow([_("年"), _("ワーカー"), _("ワーカーID"), _("支払金額(円)"), _("源泉徴収税額(円)")])
+    for worker, record in rows:
+        name = worker.name_for_display if worker is not None else ""
+        writer.writerow([year, _csv_cell(name), record.worker_id, record.paid, record.withheld])
+    writer.writerow([year, _("合計"), "", total_paid, total_withheld])
+    return response
 
 
 @role_required("client")

@@ -1,15 +1,10 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from .models import (
     AvailabilityWindow,
     DateException,
-    SensitiveConsent,
-    SensitiveReasons,
     WorkConditions,
     WorkerProfile,
 )
@@ -40,31 +35,6 @@ class DateExceptionAdmin(admin.ModelAdmin):
     raw_id_fields = ("user",)
 
 
-class _NoSensitiveContent(admin.ModelAdmin):
-    """Staff may read sensitive reasons only through the audited staff view
-    (profiles:staff_sensitive), so the admin shows that a row exists, never what it says, and never
-    edits it."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # Deleting goes through consent withdrawal (or account erasure), which audits it.
-        return False
-
-
-@admin.register(SensitiveConsent)
-class SensitiveConsentAdmin(_NoSensitiveContent):
-    list_display = ("user", "given_at", "policy_version", "status", "withdrawn_at")
-    fields = ("user", "given_at", "policy_version", "status", "withdrawn_at")
-    readonly_fields = fields
-
-
-@admin.register(SensitiveReasons)
-class SensitiveReasonsAdmin(_NoSensitiveContent):
-    list_display = ("user", "created_at", "updated_at")
-    fields = ("user", "created_at", "updated_at")
-    readonly_fields = fields
+# SensitiveConsent and SensitiveReasons are deliberately not in the admin: even "this person has
+# consented to storing a health reason" is special-care information. Staff read reasons only through the
+# audited staff view (profiles:staff_sensitive), where every read writes an audit row.

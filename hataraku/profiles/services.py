@@ -284,7 +284,10 @@ def sensitive_consent_withdraw(*, user: Any) -> int:
                 raise InvalidTransition(_("この同意は撤回できません。"))
             consent.status = ConsentStatus.WITHDRAWN
             consent.withdrawn_at = moment
-            consent.save(update_fields=["status", "withdrawn_at"])
+            # Which categories were consented to is itself special-care information: withdrawal removes it
+            # too, keeping only who consented, when, to which policy version, and when it was withdrawn.
+            consent.categories = []
+            consent.save(update_fields=["status", "withdrawn_at", "categories"])
         audit_record(
             actor=user,
             action="profiles.sensitive_withdraw",

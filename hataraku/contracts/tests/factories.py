@@ -77,9 +77,16 @@ def active_contract(**kwargs: Any) -> Contract:
 
 def post_funding(milestone: Milestone) -> None:
     """Staff confirm the client's bank transfer (what the payments app does in production)."""
+    from hataraku.payments import services as payments
+    from hataraku.payments.models import ProviderFunding
+
     funding = Funding.objects.filter(escrow=milestone.escrow).order_by("-id").first()
     assert funding is not None
-    ledger.funding_post(funding=funding, actor=None, idempotency_key=key("post"))
+    transfer = ProviderFunding.objects.filter(funding=funding).first()
+    if transfer is not None:
+        payments.funding_confirm(provider_funding=transfer, actor=None)
+    else:
+        ledger.funding_post(funding=funding, actor=None, idempotency_key=key("post"))
 
 
 def funded_milestone(contract: Contract | None = None, **kwargs: Any) -> Milestone:

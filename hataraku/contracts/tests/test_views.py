@@ -289,3 +289,134 @@ def test_staff_decides_a_dispute_through_the_page(client):
     assert response.status_code == 302
     m.refresh_from_db()
     assert m.status == MilestoneStatus.RELEASED
+
+
+# --- navigation between the loop's pages and funding by bank transfer -------------------------------------
+
+
+def _html(client, user, url: str) -> str:
+    client.force_login(user)
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_contract_page_links_each_party_to_the_thread_terms_pdf_and_proposal(client):
+    # given an active contract made from a proposal
+    contract = active_contract(milestones=2)
+    url = reverse("contracts:detail", args=[contract.pk])
+    thread = reverse("messaging:contract_thread", args=[contract.pk])
+    # when each party opens the contract page
+    for user, label in (
+        (contract.client, "ワーカーにメッセージを送る"),
+        (contract.worker, "クライアントにメッセージを送る"),
+    ):
+        html = _html(client, user, url)
+        # then both reach the message thread, the terms page and PDF and the original proposal
+        assert f'href="{thread}"' in html and label in html
+        assert f'href="{reverse("contracts:terms", args=[contract.pk])}"' in html
+        assert f'href="{reverse("contracts:terms_pdf", args=[contract.pk])}"' in html
+        assert f'href="{reverse("jobs:proposal_detail", args=[contract.proposal_id])}"' in html
+    # and only the worker is offered the accommodation request (配慮の申し出)
+    accommodation = f'href="{reverse("contracts:accommodation_new", args=[contract.pk])}"'
+    assert accommodation in _html(client, contract.worker, url)
+    assert accommodation not in _html(client, contract.client, url)
+
+
+def test_contract_page_offers_a_dispute_only_on_milestones_that_can_be_disputed(client):
+    # given a contract whose first milestone is funded and whose second is not
+    contract = active_contract(milestones=2)
+    first = funded_milestone(contract)
+    second = contract.milestones.exclude(pk=first.pk).get()
+    url = reverse("contracts:detail", args=[contract.pk])
+    dispute = reverse("contracts:dispute_new", args=[contract.pk])
+    for user in (contract.client, contract.worker):
+        html = _html(client, user, url)
+        # then both parties can ask staff to mediate the funded one, not the unfunded one
+        assert f'href="{dispute}?milestone={first.pk}"' in html
+        assert f'href="{dispute}?milestone={second.pk}"' not in html
+
+
+def test_review_link_appears_only_once_the_contract_is_completed(client):
+    # given an active contract with one milestone
+    contract = active_contract(milestones=1)
+    url = reverse("contracts:detail", args=[contract.pk])
+    review = f'href="{reverse("reviews:contract", args=[contract.pk])}"'
+    # then neither party is offered a review while it runs
+    assert review not in _html(client, contract.client, url)
+    assert review not in _html(client, contract.worker, url)
+    # when the milestone is funded, delivered and accepted
+    m = funded_milestone(contract)
+    services.milestone_deliver(milestone=m, actor=contract.worker, message="納品します")
+    services.milestone_accept(milestone=m, actor=contract.client)
+    # then both are offered the review form, and the worker a link to her earnings
+    for user in (contract.client, contract.worker):
+        assert review in _html(client, user, url)
+    assert reverse("ledger:earnings") in _html(client, contract.worker, url)
+    assert reverse("ledger:earnings") not in _html(client, contract.client, url)
+
+
+def test_bank_transfer_funding_links_the_client_to_the_transfer_details_and_not_the_worker(client):
+    from hataraku.payments.models import ProviderFunding
+
+    # given an active contract and a client who asks to fund the first milestone
+    contract = active_contract(milestones=2)
+    m = contract.milestones.get(order=1)
+    client.force_login(contract.client)
+    client.post(
+        reverse("contracts:milestone_fund", args=[contract.pk, m.pk]), {"idempotency_key": key("fund")}
+    )
+    # then the transfer waits for the money with a reference code
+    m.refresh_from_db()
+    pf = ProviderFunding.objects.get(escrow=m.escrow)
+    assert pf.status == "pending" and pf.amount == m.amount and pf.reference_code
+    assert m.status == MilestoneStatus.PENDING
+    url = reverse("contracts:detail", args=[contract.pk])
+    details = f'href="{reverse("payments:funding_detail", args=[pf.pk])}"'
+    # when the client opens the contract page, then it says the money is awaited and links to the details
+    client_html = _html(client, contract.client, url)
+    assert "入金の確認待ち" in client_html and details in client_html and pf.reference_code in client_html
+    # and the worker sees that it is awaited, without the client's payment page
+    worker_html = _html(client, contract.worker, url)
+    assert "入金の確認待ち" in worker_html and details not in worker_html
+    assert "作業を始められます" not in worker_html
+    # and the transfer is in the staff's queue, where it can be confirmed
+    assert pf.reference_code in _html(client, StaffFactory(), reverse("payments:staff_transfer_queue"))
+
+
+def test_confirmed_transfer_shows_funded_to_the_worker_at_once(client):
+    from hataraku.contracts.models import Milestone
+    from hataraku.payments.models import ProviderFunding
+
+    # given a milestone whose bank transfer awaits staff confirmation
+    contract = active_contract(milestones=2)
+    m = contract.milestones.get(order=1)
+    services.milestone_fund(milestone=m, actor=contract.client, idempotency_key=key("fund"))
+    pf = ProviderFunding.objects.get(escrow=Milestone.objects.get(pk=m.pk).escrow)
+    # when staff confirm the transfer in their queue (no periodic task runs afterwards)
+    client.force_login(StaffFactory())
+    client.post(reverse("payments:staff_transfer_confirm", args=[pf.pk]))
+    # then the worker opening the contract page sees the milestone funded and may start
+    html = _html(client, contract.worker, reverse("contracts:detail", args=[contract.pk]))
+    assert "作業を始められます" in html
+    assert f'href="{reverse("contracts:milestone_deliver", args=[contract.pk, m.pk])}"' in html
+    assert Milestone.objects.get(pk=m.pk).status == MilestoneStatus.FUNDED
+    # and opening the page again changes nothing more (the catch-up is idempotent)
+    assert services.contract_sync_funding(contract=contract) == 0
+
+
+def test_confirmed_transfer_shows_funded_on_the_milestone_page_too(client):
+    from hataraku.contracts.models import Milestone
+    from hataraku.ledger.models import Funding
+    from hataraku.ledger.services import funding_post
+
+    # given a milestone whose funding was just posted
+    contract = active_contract(milestones=1)
+    m = contract.milestones.get()
+    services.milestone_fund(milestone=m, actor=contract.client, idempotency_key=key("fund"))
+    m = Milestone.objects.get(pk=m.pk)
+    funding_post(funding=Funding.objects.get(escrow=m.escrow), actor=None, idempotency_key=key("post"))
+    # when the worker opens the milestone page, then it already shows the milestone funded
+    html = _html(client, contract.worker, reverse("contracts:milestone", args=[contract.pk, m.pk]))
+    assert "入金の確認待ち" not in html and str(MilestoneStatus.FUNDED.label) in html
+    assert Milestone.objects.get(pk=m.pk).status == MilestoneStatus.FUNDED

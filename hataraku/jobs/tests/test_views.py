@@ -320,7 +320,11 @@ def test_proposing_on_a_filled_job_shows_a_kind_message_instead_of_not_found(cli
     # when the worker sends the proposal form
     response = client.post(
         reverse("jobs:propose", args=[job.pk]),
-        {"amount": 15000, "delivery_date": (clock.today() + dt.timedelta(days=20)).isoformat(), "message": "x"},
+        {
+            "amount": 15000,
+            "delivery_date": (clock.today() + dt.timedelta(days=20)).isoformat(),
+            "message": "x",
+        },
         follow=True,
     )
     # then they land on the job list with a kind explanation, and nothing was saved
@@ -330,3 +334,22 @@ def test_proposing_on_a_filled_job_shows_a_kind_message_instead_of_not_found(cli
     # and a draft job still answers 404 (nothing about it is told)
     draft = JobFactory(status=JobStatus.DRAFT, published_at=None)
     assert client.get(reverse("jobs:propose", args=[draft.pk])).status_code == 404
+
+
+def test_proposal_page_links_both_sides_to_the_contract_once_one_is_offered(client):
+    from hataraku.contracts import services as contract_services
+
+    # given a proposal without a contract
+    proposal = ProposalFactory()
+    page = reverse("jobs:proposal_detail", args=[proposal.pk])
+    client.force_login(proposal.worker)
+    assert "契約のページを開く" not in client.get(page).content.decode()
+    # when the client offers a contract on it
+    contract = contract_services.contract_offer(
+        proposal=proposal, actor=proposal.job.client, idempotency_key="k1"
+    )
+    # then both sides reach the contract from the proposal page
+    link = f'href="{reverse("contracts:detail", args=[contract.pk])}"'
+    for person in (proposal.worker, proposal.job.client):
+        client.force_login(person)
+        assert link in client.get(page).content.decode()

@@ -40,6 +40,9 @@ def run_together(jobs: list[Callable[[], Any]]) -> list[Any]:
         t.start()
     for t in threads:
         t.join(timeout=120)
+    # a thread still running means a deadlock or a lost wake-up: that is a failure, not a result
+    assert not any(t.is_alive() for t in threads), "a thread did not finish"
+    assert all(r is not None for r in results), results
     return results
 
 

@@ -82,14 +82,14 @@ def test_export_loads_in_beancount_and_matches_our_balances(frozen_clock: Any, t
     assert {k: v for k, v in theirs.items() if v} == {k: v for k, v in ours.items() if v}
     assert len([e for e in entries if isinstance(e, data.Balance)]) == Account.objects.count()
     assert len([e for e in entries if isinstance(e, data.Open)]) == Account.objects.count()
-    # and bean-check agrees, when it is installed
+    # and bean-check (from the locked dev dependencies) agrees
     bean_check = Path(sys.executable).parent / "bean-check"
     if not bean_check.exists():
         found = shutil.which("bean-check")
-        bean_check = Path(found) if found else bean_check
-    if bean_check.exists():
-        result = subprocess.run([str(bean_check), str(path)], capture_output=True, text=True, check=False)
-        assert result.returncode == 0, result.stdout + result.stderr
+        assert found, "bean-check is a dev dependency (PyPI beancount) and must be installed"
+        bean_check = Path(found)
+    result = subprocess.run([str(bean_check), str(path)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_a_wrong_balance_would_be_caught(frozen_clock: Any, tmp_path: Path) -> None:

@@ -245,3 +245,25 @@ def test_notification_list_and_thread_page_query_counts(client, frozen_clock, dj
     assert len(six.captured_queries) == len(three.captured_queries)
     html = response.content.decode()
     assert html.count("a.png") == 3 and html.count("b.png") == 3
+
+
+def test_thread_pages_link_back_to_their_contract_or_proposal_for_participants_only(client):
+    from django.urls import reverse
+
+    # given a contract thread and a proposal thread
+    contract = ContractFactory.create()
+    proposal = ProposalFactory.create()
+    contract_thread = thread_for_contract(contract)
+    proposal_thread = thread_for_proposal(proposal)
+    contract_link = f'href="{reverse("contracts:detail", args=[contract.pk])}"'
+    proposal_link = f'href="{reverse("jobs:proposal_detail", args=[proposal.pk])}"'
+    # when a party opens each thread, then it links back to where the conversation belongs
+    client.force_login(contract.worker)
+    assert contract_link in client.get(f"/messages/threads/{contract_thread.pk}/").content.decode()
+    client.force_login(proposal.job.client)
+    body = client.get(f"/messages/threads/{proposal_thread.pk}/").content.decode()
+    assert proposal_link in body and contract_link not in body
+    # when staff read the thread for moderation, then no link leads to a page they cannot open
+    client.force_login(StaffFactory())
+    body = client.get(f"/messages/threads/{contract_thread.pk}/").content.decode()
+    assert contract_link not in body

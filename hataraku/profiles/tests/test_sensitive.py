@@ -114,6 +114,8 @@ def test_withdrawing_consent_deletes_reasons_and_marks_consent(frozen_clock):
     consent = SensitiveConsent.objects.get(user=user)
     assert consent.status == ConsentStatus.WITHDRAWN
     assert consent.withdrawn_at == frozen_clock.now()
+    # and not even the categories consented to are kept
+    assert consent.categories == []
     assert AuditEvent.objects.filter(action="profiles.sensitive_withdraw", target_id=str(user.pk)).exists()
 
 

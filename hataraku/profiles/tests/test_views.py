@@ -436,9 +436,7 @@ def test_public_profile_shows_the_verified_badge_only_for_a_verified_worker(clie
     client.force_login(ClientFactory.create())
     # when a client opens both public profiles
     checked_html = client.get(reverse("profiles:public", kwargs={"user_id": checked.pk})).content.decode()
-    unchecked_html = client.get(
-        reverse("profiles:public", kwargs={"user_id": unchecked.pk})
-    ).content.decode()
+    unchecked_html = client.get(reverse("profiles:public", kwargs={"user_id": unchecked.pk})).content.decode()
     # then only the verified worker carries the badge
     assert "本人確認済み" in checked_html
     assert "本人確認済み" not in unchecked_html
@@ -448,7 +446,7 @@ def test_public_profile_offers_a_scout_link_to_clients_only(client):
     # given a worker's public profile
     worker = WorkerProfileFactory.create().user
     url = reverse("profiles:public", kwargs={"user_id": worker.pk})
-    invite = f'{reverse("jobs:invite")}?worker={worker.pk}'
+    invite = f"{reverse('jobs:invite')}?worker={worker.pk}"
     # when a client opens it, then the scout link is there and goes to the invitation form for this worker
     client.force_login(ClientFactory.create())
     html = client.get(url).content.decode()

@@ -128,3 +128,15 @@ def test_user_page_shows_only_visible_reviews(client, world, frozen_clock, djang
         html = client.get(url).content.decode()
     assert "まだ見えない" in html
     assert "3件" in html
+
+
+def test_review_page_links_back_to_the_contract_for_both_parties(client, world):
+    from django.urls import reverse
+
+    # given a completed contract
+    contract = world["contract"]
+    back = f'href="{reverse("contracts:detail", args=[contract.pk])}"'
+    # when each party opens the review form, then it leads back to the contract page
+    for party in (contract.worker, contract.client):
+        client.force_login(party)
+        assert back in client.get(f"/reviews/contracts/{contract.pk}/").content.decode()
