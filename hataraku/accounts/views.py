@@ -15,10 +15,10 @@ from hataraku.core.errors import DomainError
 from hataraku.core.privacy import export_filename, personal_data_export
 
 from . import services
-from .selectors import deletion_blockers
 from .constants import Role
 from .forms import AccountDeleteForm, AccountSettingsForm, AddClientRoleForm
 from .models import User
+from .selectors import deletion_blockers
 
 
 def _me(request: HttpRequest) -> User:
