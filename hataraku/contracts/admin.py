@@ -86,8 +86,10 @@ class TimeEntryAdmin(admin.ModelAdmin):
 
 @admin.register(AccommodationRequest)
 class AccommodationRequestAdmin(admin.ModelAdmin):
-    list_display = ("contract", "kind", "reason", "status", "answer_due_at")
-    list_filter = ("status", "kind", "reason")
+    list_display = ("contract", "kind", "status", "answer_due_at")
+    list_filter = ("status", "kind")
+    # The reason category may be health or caregiving (要配慮個人情報): not listed, filtered or shown here.
+    exclude = ("reason", "note")
     raw_id_fields = ("contract", "milestone", "requested_by", "answered_by")
 
 

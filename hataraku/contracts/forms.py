@@ -49,7 +49,7 @@ class ReturnForm(forms.Form):
 class ChangeRequestForm(forms.Form):
     milestone = forms.TypedChoiceField(label=_("変更するマイルストーン"), coerce=int)
     due_date = forms.DateField(label=_("新しい納期"), widget=DATE, required=False)
-    amount = forms.IntegerField(label=_("新しい金額(円・税抜、仮払い前のみ)"), min_value=1, required=False)
+    amount = forms.IntegerField(label=_("新しい金額(円・税込、仮払い前のみ)"), min_value=1, required=False)
     reason = forms.CharField(label=_("変更の理由"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, milestones: Any = (), **kwargs: Any) -> None:

@@ -55,8 +55,8 @@ class Contract(TimeStampedModel):
     )
     title = models.CharField(_("業務の名前"), max_length=200)
     description = models.TextField(_("業務の内容"), blank=True)
-    total_amount = models.PositiveBigIntegerField(_("報酬の額(税抜)"), default=0)
-    hourly_rate = models.PositiveIntegerField(_("時間単価(税抜)"), null=True, blank=True)
+    total_amount = models.PositiveBigIntegerField(_("報酬の額(税込)"), default=0)
+    hourly_rate = models.PositiveIntegerField(_("時間単価(税込)"), null=True, blank=True)
     weekly_hour_cap = models.PositiveSmallIntegerField(_("週の上限時間"), null=True, blank=True)
     acceptance_days = models.PositiveSmallIntegerField(_("検収期間(日)"), default=ACCEPTANCE_DAYS)
     # 源泉徴収: decided once at offer time from the client, the worker and the category, and shown in terms.
@@ -143,7 +143,7 @@ class Milestone(TimeStampedModel):
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="milestones")
     order = models.PositiveSmallIntegerField(_("順番"))
     title = models.CharField(_("マイルストーン名"), max_length=200)
-    amount = models.PositiveBigIntegerField(_("金額(税抜)"))
+    amount = models.PositiveBigIntegerField(_("金額(税込)"))
     due_date = models.DateField(_("納期"))
     status = models.CharField(
         _("状態"),

@@ -25,7 +25,7 @@ def export_user_data(user: Any) -> dict[str, Any]:
                 "業務": c.title,
                 "立場": "クライアント" if c.client_id == user.pk else "ワーカー",
                 "状態": c.status,
-                "報酬(税抜)": c.total_amount,
+                "報酬(税込)": c.total_amount,
                 "時給": c.hourly_rate,
                 "マイルストーン": [
                     {"内容": m.title, "金額": m.amount, "納期": m.due_date.isoformat(), "状態": m.status}

@@ -552,6 +552,22 @@ def _escrow_is_funded(escrow: Any, amount: int) -> bool:
     return bool(escrow is not None and escrow_held(escrow) >= amount)
 
 
+def _request_bank_transfer(*, contract: Contract, escrow: Any, amount: int, idempotency_key: str) -> None:
+    """Ask the client for a bank transfer through the payments app: it gets a reference code (受付番号)
+    for the client and appears in the staff's queue; confirming it there posts the ledger funding, and
+    the contract pages pick that up when next opened (`contract_sync_funding`)."""
+    from hataraku.payments import services as payments
+    from hataraku.payments.constants import Provider
+
+    payments.funding_start(
+        client=contract.client,
+        escrow=escrow,
+        amount=amount,
+        provider=Provider.BANK_TRANSFER,
+        idempotency_key=idempotency_key,
+    )
+
+
 def milestone_fund(
     *, milestone: Milestone, actor: Any, idempotency_key: str, source: str | None = None
 ) -> Milestone:
@@ -584,16 +600,10 @@ def milestone_fund(
         )
         source = source or FundingSource.BANK_TRANSFER
         if source == FundingSource.BANK_TRANSFER:
-            # Through the payments app: the transfer gets a reference code (受付番号) for the client and
-            # appears in the staff's queue of transfers to confirm; confirming it posts the ledger funding.
-            from hataraku.payments import services as payments
-            from hataraku.payments.constants import Provider
-
-            payments.funding_start(
-                client=contract.client,
+            _request_bank_transfer(
+                contract=contract,
                 escrow=escrow,
                 amount=locked.amount,
-                provider=Provider.BANK_TRANSFER,
                 idempotency_key=f"{idempotency_key}:fund",
             )
         else:
@@ -647,13 +657,22 @@ def milestone_sync_funding(*, milestone: Milestone) -> bool:
 def contract_sync_funding(*, contract: Contract) -> int:
     """Catch up one contract's milestones with their escrows when someone opens its pages: staff may
     have confirmed the client's transfer a moment ago, and the worker should see "作業を始められます"
-    now rather than at the next periodic tick. Idempotent; costs one query when nothing waits."""
+    now rather than at the next periodic tick; a billed hourly week is released to the worker the same
+    way. Idempotent; costs a query or two when nothing waits."""
     moved = 0
     for m in contract.milestones.filter(status=MilestoneStatus.PENDING, escrow__isnull=False).select_related(
         "escrow", "contract"
     ):
         if milestone_sync_funding(milestone=m):
             moved += 1
+    if contract.kind == ContractKind.HOURLY:
+        for w in contract.weeks.filter(
+            status__in=[WeekStatus.BILLED, WeekStatus.RESOLVED],
+            released_at__isnull=True,
+            escrow__isnull=False,
+        ).select_related("escrow"):
+            if week_sync_release(week=w):
+                moved += 1
     return moved
 
 
@@ -928,7 +947,7 @@ def _week_bill(
 ) -> None:
     """Open, fund and (if the money is held) release an escrow for one week. Inside the caller's atomic."""
     from hataraku.ledger import services as ledger
-    from hataraku.ledger.constants import FeePlan, FundingSource
+    from hataraku.ledger.constants import FeePlan
 
     week.billed_minutes = minutes
     week.billed_amount = amount
@@ -944,12 +963,8 @@ def _week_bill(
         idempotency_key=f"{idempotency_key}:open",
         worker=contract.worker,
     )
-    ledger.escrow_fund(
-        escrow=escrow,
-        amount=amount,
-        source=FundingSource.BANK_TRANSFER,
-        actor=actor,
-        idempotency_key=f"{idempotency_key}:fund",
+    _request_bank_transfer(
+        contract=contract, escrow=escrow, amount=amount, idempotency_key=f"{idempotency_key}:fund"
     )
     week.escrow = escrow
     if _escrow_is_funded(escrow, amount):
@@ -1095,9 +1110,9 @@ def accommodation_request(
             previous_due_date=previous_due,
             answer_due_at=clock.now() + dt.timedelta(days=ACCOMMODATION_ANSWER_DAYS),
         )
-        audit_record(
-            actor=actor, action="accommodation.request", target=request, data={"kind": kind, "reason": reason}
-        )
+        # The reason category (childcare, caregiving, health) is special-care information: it goes to the
+        # client who must answer, never into the audit log that staff browse.
+        audit_record(actor=actor, action="accommodation.request", target=request, data={"kind": kind})
         _notify(
             user=locked.client,
             kind="accommodation_requested",

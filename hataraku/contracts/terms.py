@@ -36,22 +36,34 @@ def inspection_date(*, delivery_date: dt.date, acceptance_days: int) -> dt.date:
 class FeeBreakdown(TypedDict):
     amount: int
     consumption_tax: int
-    total_with_tax: int
+    amount_excluding_tax: int
     withholding: int
+    platform_fee: int
     net_payment: int
 
 
-def fee_breakdown(amount: money.Yen, *, withholding: bool) -> FeeBreakdown:
-    """報酬の額: the fee, 10 % consumption tax, and (when the client is a withholding agent) the withheld tax.
-    Withholding is computed on the tax-exclusive fee because the tax is shown separately."""
-    tax = money.consumption_tax(amount)
+def fee_breakdown(
+    amount: money.Yen, *, withholding: bool, cumulative_before: money.Yen = 0, on: dt.date | None = None
+) -> FeeBreakdown:
+    """報酬の額 for a tax-inclusive `amount` — the figure the client funds into escrow and the ledger
+    releases — with the consumption tax it contains, the withholding the client keeps (computed on the
+    whole payment, as the ledger withholds it) and Hataraku's fee to the worker (tiered on the contract's
+    cumulative amount, `cumulative_before` being what earlier milestones add). `net_payment` is what
+    reaches the worker's balance, to the yen."""
+    tax = money.included_consumption_tax(amount)
     withheld = money.withholding_tax(amount) if withholding else 0
+    fee = money.project_fee(
+        amount=amount,
+        cumulative_before=cumulative_before,
+        schedule=money.fee_schedule_on(on or dt.date.today()),
+    )
     return {
         "amount": amount,
         "consumption_tax": tax,
-        "total_with_tax": amount + tax,
+        "amount_excluding_tax": amount - tax,
         "withholding": withheld,
-        "net_payment": amount + tax - withheld,
+        "platform_fee": fee.total,
+        "net_payment": amount - withheld - fee.total,
     }
 
 
@@ -72,13 +84,18 @@ def build_terms_data(
     """The snapshot of every item art. 3 asks for. `milestones` are dicts with order, title, amount and a
     `due_date` (date); each becomes its own delivery, inspection and payment date."""
     items = []
+    cumulative = 0
     for m in sorted(milestones, key=lambda m: m["order"]):
         due: dt.date = m["due_date"]
+        fee = fee_breakdown(
+            int(m["amount"]), withholding=withholding, cumulative_before=cumulative, on=commissioned_on
+        )
+        cumulative += int(m["amount"])
         items.append(
             {
                 "order": m["order"],
                 "title": m["title"],
-                "fee": fee_breakdown(int(m["amount"]), withholding=withholding),
+                "fee": fee,
                 "delivery_date": due.isoformat(),
                 "inspection_date": inspection_date(
                     delivery_date=due, acceptance_days=acceptance_days
@@ -101,7 +118,9 @@ def build_terms_data(
         "acceptance_days": acceptance_days,
         "withholding": withholding,
         "milestones": items,
-        "total": fee_breakdown(total, withholding=withholding),
+        # Withholding is per payment (each milestone is one), so the total adds the milestones up rather
+        # than computing withholding on the sum, which would differ above ¥1,000,000.
+        "total": _sum_breakdowns([item["fee"] for item in items], total),
     }
     if kind == "hourly":
         data["hourly_rate"] = hourly_rate
@@ -111,6 +130,20 @@ def build_terms_data(
             f"承認されたものとして支払います(作業時間の受領日から{PAYMENT_LIMIT_DAYS}日以内)。"
         )
     return data
+
+
+def _sum_breakdowns(parts: list[FeeBreakdown], total: int) -> FeeBreakdown:
+    summed: FeeBreakdown = {
+        "amount": total,
+        "consumption_tax": money.included_consumption_tax(total),
+        "amount_excluding_tax": 0,
+        "withholding": sum(p["withholding"] for p in parts),
+        "platform_fee": sum(p["platform_fee"] for p in parts),
+        "net_payment": 0,
+    }
+    summed["amount_excluding_tax"] = total - summed["consumption_tax"]
+    summed["net_payment"] = total - summed["withholding"] - summed["platform_fee"]
+    return summed
 
 
 def _yen(value: int) -> str:
@@ -133,32 +166,33 @@ def render_terms_text(data: dict[str, Any]) -> str:
     lines += ["", "報酬の額:"]
     if data["kind"] == "hourly":
         lines.append(
-            f"  時間単価 {_yen(data['hourly_rate'] or 0)}(税抜)/ 週の上限 {data['weekly_hour_cap']} 時間"
+            f"  時間単価 {_yen(data['hourly_rate'] or 0)}(税込)/ 週の上限 {data['weekly_hour_cap']} 時間"
         )
         lines.append(f"  {data.get('hourly_payment_rule', '')}")
     total = data["total"]
     if data["kind"] != "hourly":
-        lines.append(
-            f"  合計 {_yen(total['amount'])}(税抜)+ 消費税(10%){_yen(total['consumption_tax'])}"
-            f" = {_yen(total['total_with_tax'])}"
-        )
+        lines.append(f"  合計 {_yen(total['amount'])}(税込、うち消費税(10%){_yen(total['consumption_tax'])})")
     if data["kind"] == "hourly":
-        lines.append("  消費税(10%)を別途加算します。")
+        lines.append("  時間単価は消費税(10%)込みの額です。")
         if data["withholding"]:
             lines.append(
                 "  源泉徴収税額(報酬の10.21%、100万円を超える部分は20.42%)を差し引いてお支払いします。"
             )
     elif data["withholding"]:
         lines.append(
-            f"  源泉徴収税額 {_yen(total['withholding'])} を差し引き、お支払いする額は {_yen(total['net_payment'])}"
+            f"  源泉徴収税額 {_yen(total['withholding'])}(税込の報酬額に対して計算)を差し引いてお支払いします。"
+        )
+    if data["kind"] != "hourly":
+        lines.append(
+            f"  Hataraku の手数料(受注者負担・税込){_yen(total['platform_fee'])} を差し引き、"
+            f"受注者の残高に入る額は {_yen(total['net_payment'])} です。"
         )
     for m in data["milestones"]:
         fee = m["fee"]
         lines += [
             "",
             f"マイルストーン {m['order']}: {m['title']}",
-            f"  報酬の額: {_yen(fee['amount'])}(税抜)+ 消費税 {_yen(fee['consumption_tax'])}"
-            f" = {_yen(fee['total_with_tax'])}"
+            f"  報酬の額: {_yen(fee['amount'])}(税込、うち消費税 {_yen(fee['consumption_tax'])})"
             + (f"(源泉徴収税額 {_yen(fee['withholding'])})" if data["withholding"] else ""),
             f"  給付を受領する期日: {m['delivery_date']}",
             f"  検査を完了する期日: {m['inspection_date']}",

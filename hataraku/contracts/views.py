@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -104,7 +105,7 @@ def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
         "fund_key": f"fund-{uuid.uuid4().hex}",
         "can_request_accommodation": not is_client
         and contract.status in (ContractStatus.AGREED, ContractStatus.ACTIVE),
-        "transfers": _waiting_transfers(milestones) if is_client else {},
+        "transfers": _waiting_transfers(milestones, weeks) if is_client else {},
         "disputable": services.DISPUTABLE,
         "funded_any": contract.status == ContractStatus.ACTIVE
         and any(m.status == MilestoneStatus.FUNDED for m in milestones),
@@ -112,10 +113,11 @@ def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
     return render(request, "contracts/contract_detail.html", ctx)
 
 
-def _waiting_transfers(milestones: list[Milestone]) -> dict[int, Any]:
+def _waiting_transfers(milestones: Sequence[Milestone], weeks: Sequence[HourlyWeek]) -> dict[int, Any]:
     """Escrow id → the client's bank transfer still waiting for the money (with its 受付番号), so the
     contract page can send the client to the transfer details."""
     escrow_ids = [m.escrow_id for m in milestones if m.status == MilestoneStatus.PENDING and m.escrow_id]
+    escrow_ids += [w.escrow_id for w in weeks if w.escrow_id and not w.released_at]
     if not escrow_ids:
         return {}
     from hataraku.payments.constants import ProviderFundingStatus

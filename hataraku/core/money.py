@@ -27,6 +27,17 @@ def consumption_tax(amount: Yen) -> Yen:
     return apply_rate(amount, CONSUMPTION_TAX_RATE, rounding=ROUND_DOWN)
 
 
+def included_consumption_tax(total: Yen) -> Yen:
+    """The consumption tax contained in a tax-inclusive total (内税) at 10 %, rounded down.
+
+    Every amount a client agrees to pay on Hataraku (proposal, milestone, hourly rate) is tax-inclusive;
+    the terms, the escrow, the release and the receipt all start from the same figure. Integer maths:
+    Decimal 10/110 is inexact."""
+    if not isinstance(total, int) or isinstance(total, bool):
+        raise TypeError("yen amounts are integers")
+    return total * 10 // 110
+
+
 def round_half_up(value: Decimal) -> Yen:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 

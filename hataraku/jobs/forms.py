@@ -41,9 +41,19 @@ class JobForm(forms.Form):
     )
     pay_type = forms.ChoiceField(label=_("報酬の形式"), choices=PayType.choices, widget=forms.RadioSelect)
     budget_min = forms.IntegerField(label=_("予算の下限(円・固定報酬)"), required=False, min_value=0)
-    budget_max = forms.IntegerField(label=_("予算の上限(円・固定報酬)"), required=False, min_value=0)
+    budget_max = forms.IntegerField(
+        label=_("予算の上限(円・固定報酬)"),
+        required=False,
+        min_value=0,
+        help_text=_("金額はすべて消費税込みです。"),
+    )
     hourly_rate_min = forms.IntegerField(label=_("時給の下限(円・時間単価)"), required=False, min_value=0)
-    hourly_rate_max = forms.IntegerField(label=_("時給の上限(円・時間単価)"), required=False, min_value=0)
+    hourly_rate_max = forms.IntegerField(
+        label=_("時給の上限(円・時間単価)"),
+        required=False,
+        min_value=0,
+        help_text=_("金額はすべて消費税込みです。"),
+    )
     weekly_hour_cap = forms.IntegerField(
         label=_("週の上限時間(時間単価)"), required=False, min_value=1, max_value=60
     )
@@ -153,7 +163,13 @@ class JobFilterForm(forms.Form):
 
 
 class ProposalForm(forms.Form):
-    amount = forms.IntegerField(label=_("提案金額(円)"), min_value=0)
+    amount = forms.IntegerField(
+        label=_("提案金額(円)"),
+        min_value=0,
+        help_text=_(
+            "消費税込みの金額です。ここから源泉徴収税(該当する場合)と Hataraku の手数料が差し引かれます。"
+        ),
+    )
     delivery_date = forms.DateField(label=_("納品予定日"), widget=DATE)
     message = forms.CharField(label=_("クライアントへのメッセージ"), widget=forms.Textarea(attrs={"rows": 6}))
     milestones = forms.CharField(

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
-from hataraku.core import clock
+from hataraku.core import clock, money
 from hataraku.core.audit import audit_record
 from hataraku.core.errors import Conflict, DomainError, InvalidTransition, NotFound
 from hataraku.core.money import format_yen
@@ -465,7 +465,7 @@ def _document_issue(
 def tax_included_split(total: int) -> tuple[int, int]:
     """(taxable amount, tax) of a tax-inclusive total at 10 %, the tax rounded down (one rounding per
     document and rate, as the invoice system requires). Integer maths: Decimal 10/110 is inexact."""
-    tax = total * DOCUMENT_TAX_RATE_PERCENT // (100 + DOCUMENT_TAX_RATE_PERCENT)
+    tax = money.included_consumption_tax(total)
     return total - tax, tax
 
 

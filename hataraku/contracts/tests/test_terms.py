@@ -46,25 +46,33 @@ def test_inspection_date_is_delivery_plus_acceptance_days():
 
 
 def test_fee_breakdown_without_withholding():
-    # given a fee of ¥30,000 and no withholding
-    fee = terms.fee_breakdown(30_000, withholding=False)
-    # then consumption tax is 10 % and nothing is withheld
+    # given a tax-inclusive fee of ¥33,000, the contract's first milestone, no withholding
+    fee = terms.fee_breakdown(33_000, withholding=False, on=DELIVERY)
+    # then it contains ¥3,000 consumption tax, and Hataraku's fee is 20 % + 10 % tax on it
     assert fee == {
-        "amount": 30_000,
+        "amount": 33_000,
         "consumption_tax": 3_000,
-        "total_with_tax": 33_000,
+        "amount_excluding_tax": 30_000,
         "withholding": 0,
-        "net_payment": 33_000,
+        "platform_fee": 6_600 + 660,
+        "net_payment": 33_000 - 7_260,
     }
 
 
-def test_fee_breakdown_with_withholding_uses_tax_exclusive_fee():
-    # given a fee of ¥30,001 subject to withholding
-    fee = terms.fee_breakdown(30_001, withholding=True)
-    # then 10.21 % of the tax-exclusive fee is withheld, rounded down
-    assert fee["consumption_tax"] == 3_000
+def test_fee_breakdown_with_withholding_on_the_whole_payment():
+    # given a tax-inclusive fee of ¥30,001 subject to withholding
+    fee = terms.fee_breakdown(30_001, withholding=True, on=DELIVERY)
+    # then 10.21 % of the payment is withheld, rounded down, and the fee tier is the first one
+    assert fee["consumption_tax"] == 2_727  # 30,001 × 10 / 110 = 2727.4
     assert fee["withholding"] == 3_063  # 30,001 × 0.1021 = 3063.1
-    assert fee["net_payment"] == 30_001 + 3_000 - 3_063
+    assert fee["platform_fee"] == 6_000 + 600
+    assert fee["net_payment"] == 30_001 - 3_063 - 6_600
+
+
+def test_later_milestones_use_the_lower_fee_tiers():
+    # given ¥100,000 already in earlier milestones, a ¥50,000 milestone is charged 10 %, not 20 %
+    fee = terms.fee_breakdown(50_000, withholding=False, cumulative_before=100_000, on=DELIVERY)
+    assert fee["platform_fee"] == 5_000 + 500
 
 
 def _data(**overrides: Any) -> dict[str, Any]:
@@ -130,6 +138,6 @@ def test_hourly_terms_state_rate_cap_and_tax_without_a_zero_total():
     # then the rate, the cap and the tax rules are stated, and no ¥0 total is shown
     assert "時間単価 ¥1,500" in text
     assert "週の上限 10 時間" in text
-    assert "消費税(10%)を別途加算" in text
+    assert "時間単価は消費税(10%)込みの額です" in text
     assert "源泉徴収税額" in text
     assert "合計 ¥0" not in text

@@ -420,3 +420,32 @@ def test_confirmed_transfer_shows_funded_on_the_milestone_page_too(client):
     html = _html(client, contract.worker, reverse("contracts:milestone", args=[contract.pk, m.pk]))
     assert "入金の確認待ち" not in html and str(MilestoneStatus.FUNDED.label) in html
     assert Milestone.objects.get(pk=m.pk).status == MilestoneStatus.FUNDED
+
+
+def test_approved_hourly_week_waits_for_the_transfer_then_pays_the_worker_at_once(client, frozen_clock):
+    from hataraku.contracts.models import HourlyWeek
+    from hataraku.ledger.selectors import worker_balances
+    from hataraku.payments.models import ProviderFunding
+
+    # given an hourly week of 90 minutes at ¥1,200/h, approved by the client after it ended
+    contract = active_contract(hourly=True, amount=1_200, weekly_hour_cap=10)
+    services.time_entry_add(
+        contract=contract, actor=contract.worker, work_date=dt.date(2026, 12, 1), minutes=90, memo="入力"
+    )
+    frozen_clock.advance(dt.timedelta(days=6))
+    week = HourlyWeek.objects.get()
+    services.week_approve(week=week, actor=contract.client, idempotency_key=key())
+    week.refresh_from_db()
+    pf = ProviderFunding.objects.get(escrow=week.escrow)
+    url = reverse("contracts:detail", args=[contract.pk])
+    details = f'href="{reverse("payments:funding_detail", args=[pf.pk])}"'
+    # then the client is sent to the transfer details, the worker sees the money is awaited
+    assert details in _html(client, contract.client, url)
+    worker_html = _html(client, contract.worker, url)
+    assert "入金の確認待ち" in worker_html and details not in worker_html
+    # when staff confirm the transfer, then the worker's next look at the page pays the week
+    client.force_login(StaffFactory())
+    client.post(reverse("payments:staff_transfer_confirm", args=[pf.pk]))
+    assert "入金の確認待ち" not in _html(client, contract.worker, url)
+    week.refresh_from_db()
+    assert week.released_at is not None and worker_balances(contract.worker).available > 0

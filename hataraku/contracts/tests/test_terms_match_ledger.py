@@ -1,0 +1,68 @@
+"""What the written terms promise is exactly what the ledger pays: the same tax-inclusive amount is
+funded, the same withholding is kept and the same fee is taken, to the yen, milestone by milestone."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from hataraku.accounts.tests.factories import ClientFactory, UserFactory
+from hataraku.contracts import terms
+from hataraku.ledger import services as ledger
+from hataraku.ledger.constants import FeePlan
+from hataraku.ledger.tests.factories import fund, key
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("withholding", [False, True])
+@pytest.mark.parametrize(
+    "amounts",
+    [[33_000], [60_000, 60_000, 90_001], [100_000, 1_100_000]],
+    ids=["one", "crossing-fee-tiers", "above-withholding-threshold"],
+)
+def test_terms_net_payment_equals_what_the_worker_receives(frozen_clock, withholding, amounts):
+    # given the terms of a contract with these milestones
+    today = frozen_clock.now().date()
+    data = terms.build_terms_data(
+        contract_title="校正",
+        description="",
+        client_name="株式会社ひだまり出版",
+        worker_name="中村 さくら",
+        commissioned_on=today,
+        kind="fixed",
+        acceptance_days=7,
+        withholding=withholding,
+        milestones=[
+            {"order": i, "title": f"M{i}", "amount": a, "due_date": today + dt.timedelta(days=7 * i)}
+            for i, a in enumerate(amounts, start=1)
+        ],
+    )
+    client, worker = ClientFactory(), UserFactory()
+    # when each milestone is funded with its amount and released in order through the ledger
+    for item in data["milestones"]:
+        escrow = ledger.escrow_open(
+            client=client,
+            worker=worker,
+            reference=f"milestone:{item['order']}",
+            fee_group="contract:terms-check",
+            fee_plan=FeePlan.PROJECT_TIERED,
+            withholding=withholding,
+            actor=client,
+            idempotency_key=key("open"),
+        )
+        fund(escrow, item["fee"]["amount"])
+        settlement = ledger.escrow_release(
+            escrow=escrow,
+            amount=item["fee"]["amount"],
+            worker=worker,
+            actor=client,
+            idempotency_key=key("rel"),
+        )
+        # then the worker receives what the terms said, and the deductions match line by line
+        assert settlement.worker_net == item["fee"]["net_payment"]
+        assert settlement.withholding == item["fee"]["withholding"]
+        assert settlement.fee + settlement.fee_tax == item["fee"]["platform_fee"]
+    total = data["total"]
+    assert total["net_payment"] == sum(m["fee"]["net_payment"] for m in data["milestones"])
