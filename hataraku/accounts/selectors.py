@@ -25,7 +25,8 @@ def deletion_blockers(user: Any) -> list[str]:
     worker = worker_balances(user)
     if worker.available > 0:
         reasons.append(
-            _("出金できる報酬が %(amount)s あります。先に出金してください。") % {"amount": format_yen(worker.available)}
+            _("出金できる報酬が %(amount)s あります。先に出金してください。")
+            % {"amount": format_yen(worker.available)}
         )
     if worker.in_transit > 0:
         reasons.append(

@@ -102,7 +102,9 @@ def account_delete(*, user: User, actor: Any) -> User:
         blockers = deletion_blockers(locked)
         if blockers:
             raise DomainError(
-                _("まだ退会できません。") + " " + " ".join(blockers), code="money_outstanding", reasons=blockers
+                _("まだ退会できません。") + " " + " ".join(blockers),
+                code="money_outstanding",
+                reasons=blockers,
             )
         erase_user_data(locked)
         locked.email = f"deleted-{locked.pk}@invalid"

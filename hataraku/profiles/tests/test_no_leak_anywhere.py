@@ -64,6 +64,6 @@ def test_reasons_never_appear_for_clients_municipal_staff_or_other_workers():
         browser.force_login(viewer)
         for path in paths:
             response = browser.get(path)
-            body = b"".join(response.streaming_content) if response.streaming else response.content
+            body = response.getvalue()
             # then the note appears nowhere
             assert NOTE.encode() not in body, f"{path} shows the note to {viewer.email}"
