@@ -168,6 +168,20 @@ class StripeProvider(PaymentProvider):
             if pf is None:
                 logger.warning("stripe event %s for unknown PaymentIntent %s", event.id, intent_id)
                 return HttpResponse("unknown payment")
+            if event.type == STRIPE_EVENT_SUCCEEDED:
+                intent = event.data.object.to_dict()
+                received = intent.get("amount_received") or intent.get("amount")
+                if intent.get("currency") != "jpy" or received != pf.funding.amount:
+                    # Never post an amount we did not agree: the escrow must hold exactly the funding.
+                    logger.error(
+                        "stripe event %s: %s %s received, funding %s expects %s jpy; not applied",
+                        event.id,
+                        received,
+                        intent.get("currency"),
+                        pf.pk,
+                        pf.funding.amount,
+                    )
+                    return HttpResponse("amount mismatch")
             try:
                 with transaction.atomic():
                     if event.type == STRIPE_EVENT_SUCCEEDED:

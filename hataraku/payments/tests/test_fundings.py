@@ -191,3 +191,26 @@ def test_provider_is_chosen_by_configuration():
         assert isinstance(get_provider(), StripeProvider)
     with override_settings(HATARAKU_PAYMENT_PROVIDER="bank_transfer"):
         assert get_provider().name == "bank_transfer"
+
+
+@override_settings(STRIPE_WEBHOOK_SECRET=SECRET)
+def test_webhook_with_a_different_amount_posts_nothing(client, client_user):
+    # given a pending card funding of ¥33,000
+    escrow, pf, _http, _k = _stripe_funding(client_user)
+    # when a correctly signed succeeded event reports a different amount
+    event = fixture("event_payment_intent_succeeded.json")
+    event["data"]["object"]["amount"] = 30_000
+    event["data"]["object"]["amount_received"] = 30_000
+    event["id"] = "evt_wrong_amount"
+    payload = json.dumps(event).encode()
+    response = client.post(
+        "/payments/stripe/webhook/",
+        data=payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=signature_header(payload, SECRET, int(time.time())),
+    )
+    # then it is answered (so Stripe stops resending) but nothing is posted; staff reconcile from the log
+    assert response.status_code == 200 and response.content == b"amount mismatch"
+    pf.refresh_from_db()
+    assert pf.status == ProviderFundingStatus.PENDING
+    assert escrow_held(escrow) == 0
