@@ -449,3 +449,25 @@ def test_approved_hourly_week_waits_for_the_transfer_then_pays_the_worker_at_onc
     assert "入金の確認待ち" not in _html(client, contract.worker, url)
     week.refresh_from_db()
     assert week.released_at is not None and worker_balances(contract.worker).available > 0
+
+
+def test_after_staff_void_a_transfer_the_client_is_offered_to_pay_again(client):
+    from hataraku.contracts.models import Milestone
+    from hataraku.payments.models import ProviderFunding
+
+    # given a milestone whose bank transfer staff voided (the money never came)
+    contract = active_contract(milestones=1)
+    m = contract.milestones.get()
+    services.milestone_fund(milestone=m, actor=contract.client, idempotency_key=key("fund"))
+    m = Milestone.objects.get(pk=m.pk)
+    pf = ProviderFunding.objects.get(escrow=m.escrow)
+    client.force_login(StaffFactory())
+    client.post(reverse("payments:staff_transfer_void", args=[pf.pk]))
+    # when the client opens the contract page
+    html = _html(client, contract.client, reverse("contracts:detail", args=[contract.pk]))
+    # then they are sent to choose how to pay this milestone's amount again, not to the voided transfer
+    again = f'href="{reverse("payments:funding_start", args=[m.escrow_id])}?amount={m.amount}"'
+    assert again in html
+    assert reverse("payments:funding_detail", args=[pf.pk]) not in html
+    # and the worker is not offered that page
+    assert again not in _html(client, contract.worker, reverse("contracts:detail", args=[contract.pk]))
