@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -116,91 +116,87 @@ def week_start_for(day: dt.date) -> dt.date:
 # --- state transitions -------------------------------------------------------------------------------------
 
 
+_Row = TypeVar("_Row", Contract, Milestone, HourlyWeek)
+
+
+def _transition(
+    *,
+    row: _Row,
+    table: dict[str, frozenset[str]],
+    target: str,
+    actor: Any,
+    action: str,
+    refusal: str,
+    data: dict[str, Any],
+    fields: dict[str, Any],
+) -> _Row:
+    """The one way a contract, milestone or hourly week changes state: lock the row, check the transition
+    table, set the status (and `fields`) and write the audit row, in one transaction. `refusal` is the
+    Japanese message for a move the table does not allow; it takes the current status as %(status)s."""
+    with transaction.atomic():
+        locked = type(row).objects.select_for_update().get(pk=row.pk)
+        if not transition_allowed(table, locked.status, target):
+            raise InvalidTransition(
+                refusal % {"status": locked.get_status_display()}, current=locked.status, target=target
+            )
+        previous = locked.status
+        locked.status = target
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.save(update_fields=["status", *fields])
+        audit_record(actor=actor, action=action, target=locked, data={"from": previous, "to": target, **data})
+    # The caller's instance follows, so code holding it does not act on a stale status.
+    for name in ["status", *fields]:
+        setattr(row, name, getattr(locked, name))
+    return locked
+
+
 def contract_transition(
     *, contract: Contract, target: str, actor: Any, data: dict[str, Any] | None = None
 ) -> Contract:
     """Move a contract along CONTRACT_TRANSITIONS. Locks the contract row; call inside the caller's atomic
     block (or alone: it opens its own)."""
-    with transaction.atomic():
-        locked = Contract.objects.select_for_update().get(pk=contract.pk)
-        if not transition_allowed(CONTRACT_TRANSITIONS, locked.status, target):
-            raise InvalidTransition(
-                _("この契約は「%(status)s」のため、この操作はできません。")
-                % {"status": locked.get_status_display()},
-                current=locked.status,
-                target=target,
-            )
-        previous = locked.status
-        locked.status = target
-        fields = ["status"]
-        if target == ContractStatus.COMPLETED:
-            locked.completed_at = clock.now()
-            fields.append("completed_at")
-        locked.save(update_fields=fields)
-        audit_record(
-            actor=actor,
-            action="contract.transition",
-            target=locked,
-            data={"from": previous, "to": target, **(data or {})},
-        )
-    contract.status = locked.status
-    contract.completed_at = locked.completed_at
-    return locked
+    fields: dict[str, Any] = {"completed_at": clock.now()} if target == ContractStatus.COMPLETED else {}
+    return _transition(
+        row=contract,
+        table=CONTRACT_TRANSITIONS,
+        target=target,
+        actor=actor,
+        action="contract.transition",
+        refusal=_("この契約は「%(status)s」のため、この操作はできません。"),
+        data=data or {},
+        fields=fields,
+    )
 
 
 def milestone_transition(
     *, milestone: Milestone, target: str, actor: Any, data: dict[str, Any] | None = None, **fields: Any
 ) -> Milestone:
     """Move a milestone along MILESTONE_TRANSITIONS, setting `fields` with it. Locks the milestone row."""
-    with transaction.atomic():
-        locked = Milestone.objects.select_for_update().get(pk=milestone.pk)
-        if not transition_allowed(MILESTONE_TRANSITIONS, locked.status, target):
-            raise InvalidTransition(
-                _("このマイルストーンは「%(status)s」のため、この操作はできません。")
-                % {"status": locked.get_status_display()},
-                current=locked.status,
-                target=target,
-            )
-        previous = locked.status
-        locked.status = target
-        for name, value in fields.items():
-            setattr(locked, name, value)
-        locked.save(update_fields=["status", *fields])
-        audit_record(
-            actor=actor,
-            action="milestone.transition",
-            target=locked,
-            data={"from": previous, "to": target, "contract": locked.contract_id, **(data or {})},
-        )
-    for name in ["status", *fields]:
-        setattr(milestone, name, getattr(locked, name))
-    return locked
+    return _transition(
+        row=milestone,
+        table=MILESTONE_TRANSITIONS,
+        target=target,
+        actor=actor,
+        action="milestone.transition",
+        refusal=_("このマイルストーンは「%(status)s」のため、この操作はできません。"),
+        data={"contract": milestone.contract_id, **(data or {})},
+        fields=fields,
+    )
 
 
 def week_transition(*, week: HourlyWeek, target: str, actor: Any, **fields: Any) -> HourlyWeek:
-    with transaction.atomic():
-        locked = HourlyWeek.objects.select_for_update().get(pk=week.pk)
-        if not transition_allowed(WEEK_TRANSITIONS, locked.status, target):
-            raise InvalidTransition(
-                _("この週は「%(status)s」のため、この操作はできません。")
-                % {"status": locked.get_status_display()},
-                current=locked.status,
-                target=target,
-            )
-        previous = locked.status
-        locked.status = target
-        for name, value in fields.items():
-            setattr(locked, name, value)
-        locked.save(update_fields=["status", *fields])
-        audit_record(
-            actor=actor,
-            action="hourly_week.transition",
-            target=locked,
-            data={"from": previous, "to": target, "contract": locked.contract_id},
-        )
-    for name in ["status", *fields]:
-        setattr(week, name, getattr(locked, name))
-    return locked
+    """Move an hourly week along WEEK_TRANSITIONS, setting `fields` with it. Locks the week row."""
+    return _transition(
+        row=week,
+        table=WEEK_TRANSITIONS,
+        target=target,
+        actor=actor,
+        action="hourly_week.transition",
+        refusal=_("この週は「%(status)s」のため、この操作はできません。"),
+        data={"contract": week.contract_id},
+        fields=fields,
+    )
 
 
 # --- terms -----------------------------------------------------------------------------------------------
