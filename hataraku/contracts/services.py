@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from hataraku.core import clock
 from hataraku.core.audit import audit_record
 from hataraku.core.errors import Conflict, DomainError, InvalidTransition, NotFound, PermissionDenied
+from hataraku.core.uploads import content_matches, read_all
 
 from . import terms as terms_lib
 from .constants import (
@@ -700,6 +701,14 @@ def validate_delivery_files(files: Sequence[UploadedFile]) -> None:
         if (f.size or 0) > DELIVERY_MAX_BYTES:
             raise DomainError(
                 _("「%(name)s」は大きすぎます。1ファイル20MBまでです。") % {"name": name}, field="files"
+            )
+        if not content_matches(ext, read_all(f)):
+            raise DomainError(
+                _(
+                    "「%(name)s」は名前と中身の種類が一致しないため納品できません。ファイルを開いて保存し直してからお試しください。"
+                )
+                % {"name": name},
+                field="files",
             )
 
 

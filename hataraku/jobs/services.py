@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from hataraku.core import clock
 from hataraku.core.audit import audit_record
 from hataraku.core.errors import DomainError, InvalidTransition, NotFound, PermissionDenied
+from hataraku.core.uploads import sniff_type
 
 from . import integrations
 from .constants import (
@@ -542,19 +543,12 @@ def invitation_send(*, job: Job, client: Any, worker: Any, message: str = "") ->
 
 # --- identity verification -----------------------------------------------------------------------------
 
-_SIGNATURES = (
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"%PDF-", "application/pdf"),
-)
-
 
 def sniff_document_type(head: bytes) -> str | None:
-    """The document's type from its first bytes. Names and browser-sent types can be anything."""
-    for magic, content_type in _SIGNATURES:
-        if head.startswith(magic):
-            return content_type
-    return None
+    """The document's type from its first bytes (JPEG, PNG or PDF). Names and browser-sent types can be
+    anything."""
+    content_type = sniff_type(head)
+    return content_type if content_type in {"image/jpeg", "image/png", "application/pdf"} else None
 
 
 def verification_submit(*, user: Any, document: UploadedFile) -> IdentityVerification:

@@ -3,9 +3,7 @@ because the name and the browser's content type are only claims made by the send
 
 from __future__ import annotations
 
-import io
 import uuid
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +12,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from hataraku.core.errors import DomainError
+from hataraku.core.uploads import content_matches, extension_of, read_all
 
 from .constants import (
     ALLOWED_EXTENSIONS,
@@ -21,8 +20,6 @@ from .constants import (
     MAX_ATTACHMENT_BYTES,
     MAX_ATTACHMENTS_PER_MESSAGE,
 )
-
-_ZIP_PARTS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
 
 
 @dataclass(frozen=True)
@@ -32,51 +29,6 @@ class CheckedFile:
     extension: str
     content_type: str
     size: int
-
-
-def _extension(name: str) -> str:
-    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
-
-
-def _read_all(upload: Any) -> bytes:
-    upload.seek(0)
-    data = upload.read()
-    upload.seek(0)
-    return bytes(data)
-
-
-def _looks_like_text(data: bytes) -> bool:
-    if b"\x00" in data:
-        return False
-    # Japanese spreadsheets still export CSV in Shift_JIS (cp932) as often as in UTF-8.
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return True
-    return False
-
-
-def _content_matches(extension: str, data: bytes) -> bool:
-    if extension == "pdf":
-        return data.startswith(b"%PDF-")
-    if extension == "png":
-        return data.startswith(b"\x89PNG\r\n\x1a\n")
-    if extension in {"jpg", "jpeg"}:
-        return data.startswith(b"\xff\xd8\xff")
-    if extension in {"txt", "csv"}:
-        return _looks_like_text(data)
-    if extension in _ZIP_PARTS:
-        if not data.startswith(b"PK\x03\x04"):
-            return False
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = set(archive.namelist())
-        except zipfile.BadZipFile:
-            return False
-        return "[Content_Types].xml" in names and _ZIP_PARTS[extension] in names
-    return False
 
 
 def check_files(files: Sequence[Any]) -> list[CheckedFile]:
@@ -94,7 +46,7 @@ def check_files(files: Sequence[Any]) -> list[CheckedFile]:
     allowed = "PDF, PNG, JPEG, TXT, CSV, Word(docx), Excel(xlsx)"
     for upload in files:
         name = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:255]
-        extension = _extension(name)
+        extension = extension_of(name)
         size = int(getattr(upload, "size", 0) or 0)
         if extension not in ALLOWED_EXTENSIONS:
             problems.append(
@@ -115,7 +67,7 @@ def check_files(files: Sequence[Any]) -> list[CheckedFile]:
         if size == 0:
             problems.append(_("「%(name)s」は空のファイルです。") % {"name": name})
             continue
-        if not _content_matches(extension, _read_all(upload)):
+        if not content_matches(extension, read_all(upload)):
             problems.append(
                 _(
                     "「%(name)s」は名前と中身の種類が一致しないため送れません。ファイルを開いて保存し直してからお試しください。"

@@ -427,6 +427,22 @@ def test_delivery_rejects_disallowed_files():
     assert Delivery.objects.count() == 0
 
 
+def test_delivery_rejects_a_file_whose_content_is_not_its_name():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    # given a program renamed to look like a PDF
+    m = funded_milestone()
+    disguised = SimpleUploadedFile("report.pdf", b"MZ\x90\x00...", content_type="application/pdf")
+    # when the worker delivers it
+    with pytest.raises(DomainError) as excinfo:
+        services.milestone_deliver(milestone=m, actor=m.contract.worker, message="納品", files=[disguised])
+    # then it is refused in Japanese and nothing is delivered
+    assert "中身" in excinfo.value.message
+    assert Delivery.objects.count() == 0
+    m.refresh_from_db()
+    assert m.status == MilestoneStatus.FUNDED
+
+
 # --- auto-acceptance ----------------------------------------------------------------------------------------
 
 
