@@ -246,3 +246,26 @@ def test_delete_account_in_the_browser(page, axe, login):
     page.wait_for_url(page.base_url + "/")
     assert "退会の手続きが終わりました" in page.locator(".messages").inner_text()
     audit_page(page, axe, "home after deletion")
+
+
+def test_two_factor_reauthentication_page(page, axe):
+    # given a person with an authenticator app, logged in with their code
+    user = UserFactory(email="reauth@example.jp")
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    page.goto(page.base_url + "/accounts/login/")
+    page.get_by_label("メールアドレス").fill(user.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="ログイン", exact=True).click()
+    page.wait_for_url("**/2fa/authenticate/")
+    page.get_by_label("コード").fill(current_totp(secret))
+    page.get_by_role("button", name="ログイン", exact=True).click()
+    page.wait_for_url("**/dashboard/")
+    # when a sensitive action asks them to confirm it is still them, with their code
+    page.goto(page.base_url + "/accounts/2fa/reauthenticate/")
+    # then the page is accessible, and the code confirms
+    audit_page(page, axe, "mfa reauthenticate")
+    page.get_by_label("コード").fill(current_totp(secret))
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("確認|ログイン|続ける")).first.click()
+    audit_page(page, axe, "after mfa reauthenticate")
