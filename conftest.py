@@ -137,6 +137,23 @@ def login(page: Any) -> Any:
     return do
 
 
+@pytest.fixture
+def keyboard_login(page: Any) -> Any:
+    """Log a user in through the real log-in form with the keyboard alone: Tab, type, Enter."""
+    from e2e.keyboard import press_to_navigate, tab_to
+
+    def do(email: str, password: str) -> None:
+        page.goto(page.base_url + "/accounts/login/")
+        tab_to(page, css="input[name=login]")
+        page.keyboard.type(email)
+        tab_to(page, css="input[name=password]")
+        page.keyboard.type(password)
+        press_to_navigate(page)
+        assert "/accounts/login/" not in page.url, "keyboard log-in failed"
+
+    return do
+
+
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     from django.conf import settings
 

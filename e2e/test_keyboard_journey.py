@@ -11,18 +11,11 @@ from collections.abc import Iterator
 import pytest
 from django.core import mail
 
+from e2e.keyboard import tab_to, type_time
 from hataraku.accounts.models import User
 from hataraku.profiles.models import AvailabilityWindow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-FOCUSED_MATCHES = """([css, text]) => {
-  const el = document.activeElement;
-  if (!el) return false;
-  if (css && !el.matches(css)) return false;
-  if (text && el.textContent.trim() !== text) return false;
-  return true;
-}"""
 
 
 @pytest.fixture(autouse=True)
@@ -32,29 +25,6 @@ def _clear_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
-
-
-def tab_to(page, *, css: str | None = None, text: str | None = None, limit: int = 80) -> None:
-    """Press Tab until the focused element matches; fail if it never does (an unreachable control)."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(FOCUSED_MATCHES, [css, text]):
-            return
-    raise AssertionError(f"could not reach {css or ''} {text or ''} with Tab on {page.url}")
-
-
-def type_time(page, value: str) -> None:
-    """Type a time into the focused <input type="time"> as a person would. Chromium lays the control out
-    by the machine's locale: 24-hour (hour, minute) in Japanese, 12-hour (hour, minute, AM/PM) in the
-    headless default. Type the 12-hour way first; in a 24-hour layout the AM/PM key does nothing, so go
-    back to the hour segment (Shift+Tab moves between segments) and type the 24-hour hour."""
-    hour, minute = (int(part) for part in value.split(":"))
-    page.keyboard.type(f"{(hour % 12) or 12:02d}{minute:02d}")
-    page.keyboard.press("P" if hour >= 12 else "A")
-    if page.evaluate("document.activeElement.value") != value:
-        page.keyboard.press("Shift+Tab")
-        page.keyboard.type(f"{hour:02d}")
-    assert page.evaluate("document.activeElement.value") == value
 
 
 def focused_id(page) -> str:

@@ -44,10 +44,13 @@ class ContractStatus(models.TextChoices):
     CANCELLED = "cancelled", _("取り消し")
 
 
+# Only an offer nobody is bound by can be cancelled. An agreed contract ends `completed`: a fixed one when
+# every milestone is released or refunded by a dispute, an hourly one when a party ends it with every
+# logged hour settled (`services.contract_complete`).
 CONTRACT_TRANSITIONS: dict[str, frozenset[str]] = {
     ContractStatus.OFFERED: frozenset({ContractStatus.AGREED, ContractStatus.CANCELLED}),
-    ContractStatus.AGREED: frozenset({ContractStatus.ACTIVE, ContractStatus.CANCELLED}),
-    ContractStatus.ACTIVE: frozenset({ContractStatus.COMPLETED, ContractStatus.CANCELLED}),
+    ContractStatus.AGREED: frozenset({ContractStatus.ACTIVE}),
+    ContractStatus.ACTIVE: frozenset({ContractStatus.COMPLETED}),
     ContractStatus.COMPLETED: frozenset(),
     ContractStatus.CANCELLED: frozenset(),
 }

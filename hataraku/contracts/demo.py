@@ -3,7 +3,12 @@ step looks at the current state first, so running the demo twice changes nothing
 
 Runs after the jobs demo; it makes its own jobs and proposals (by fixed titles) so it does not depend on
 which jobs that demo creates. Bank transfers are confirmed at once here (in production staff confirm),
-except one left waiting in the staff's queue."""
+except one left waiting in the staff's queue.
+
+Besides one contract in each state there are the cases people meet along the way: an hourly contract
+with a week of logged time waiting for the client's review, a delivery returned once with a reason, a
+caregiving extension request from 山本 健一 waiting for an answer, and a change of terms the client
+proposed that the worker has not answered yet."""
 
 from __future__ import annotations
 
@@ -21,8 +26,8 @@ from hataraku.payments.constants import ProviderFundingStatus
 from hataraku.payments.models import ProviderFunding
 
 from . import services
-from .constants import ContractStatus, MilestoneStatus
-from .models import Contract, Milestone
+from .constants import AccommodationKind, AccommodationReason, ContractStatus, MilestoneStatus
+from .models import AccommodationRequest, ChangeRequest, Contract, Milestone, TimeEntry
 
 DEMO = [
     # (key, worker, category, title, amount, milestones[(title, amount, days)], target state)
@@ -70,6 +75,15 @@ DEMO = [
         8_000,
         [],
         "cancelled",
+    ),
+    (
+        "returned",
+        "shota",
+        "writing-proofread",
+        "社内報12月号の校正",
+        16_000,
+        [("社内報12月号の校正", 16_000, 10)],
+        "returned",
     ),
     (
         "offered",
@@ -178,6 +192,120 @@ def load(people: dict[str, Any]) -> None:
             first.refresh_from_db()
         if target == "released" and first.status == MilestoneStatus.DELIVERED:
             services.milestone_accept(milestone=first, actor=client)
+        if target == "returned" and first.status == MilestoneStatus.DELIVERED and first.return_count == 0:
+            services.milestone_return(
+                milestone=first,
+                actor=client,
+                reason="3ページ目の見出しの表記が、ほかのページとそろっていませんでした。"
+                "そろえていただけますか。ほかはとても読みやすいです。",
+            )
+    _load_hourly(people)
+    _load_accommodation(people)
+    _load_change_request(people)
+
+
+HOURLY_TITLE = "返品伝票の入力(時間単価・週10時間まで)"
+# (day of last week, minutes, memo): a week of interrupted short blocks, as a caregiver or parent works.
+HOURLY_ENTRIES = [
+    (0, 90, "返品伝票 1〜40枚目の入力"),
+    (2, 45, "41〜60枚目の入力(途中で中断、続きは翌日)"),
+    (3, 120, "61〜120枚目の入力と読み合わせ"),
+    (5, 60, "入力内容の見直しと、読めなかった伝票3枚の確認のお願い"),
+]
+
+
+def _load_hourly(people: dict[str, Any]) -> None:
+    """An hourly contract with 田中 翔太 and last week's time logged, waiting for the client's review."""
+    client, worker = people["hidamari"], people["shota"]
+    today = clock.today()
+    job, _created = Job.objects.get_or_create(
+        client=client,
+        title=HOURLY_TITLE,
+        defaults={
+            "description_md": "返品伝票(紙をスキャンしたPDF)を表計算ソフトに入力してください。"
+            "好きな時間に、途中で中断しながら進めて大丈夫です。",
+            "category": Category.objects.get(slug="office-entry"),
+            "skills": [],
+            "pay_type": PayType.HOURLY,
+            "hourly_rate_min": 1_200,
+            "hourly_rate_max": 1_500,
+            "weekly_hour_cap": 10,
+            "estimated_hours": 20,
+            "deadline": today + dt.timedelta(days=60),
+            "proposal_deadline": today + dt.timedelta(days=7),
+            "meeting_style": MeetingStyle.NONE,
+            "interruptible": True,
+            "min_block_minutes": 15,
+            "status": JobStatus.PUBLISHED,
+            "published_at": clock.now(),
+        },
+    )
+    proposal, _created = Proposal.objects.get_or_create(
+        job=job,
+        worker=worker,
+        defaults={
+            "amount": 1_300,
+            "delivery_date": today + dt.timedelta(days=60),
+            "message": "夕方と夜に、1回30分ほどずつ進められます。",
+            "status": ProposalStatus.OFFERED,
+        },
+    )
+    contract = services.contract_offer(
+        proposal=proposal, actor=client, idempotency_key="demo-contract-hourly"
+    )
+    if contract.status == ContractStatus.OFFERED:
+        version = contract.current_terms().version  # type: ignore[union-attr]
+        if contract.agreed_by_worker_at is None:
+            services.contract_agree(contract=contract, actor=worker, terms_version=version)
+        if contract.agreed_by_client_at is None:
+            services.contract_agree(contract=contract, actor=client, terms_version=version)
+        contract.refresh_from_db()
+    if TimeEntry.objects.filter(week__contract=contract).exists():
+        return
+    last_monday = services.week_start_for(today) - dt.timedelta(days=7)
+    for offset, minutes, memo in HOURLY_ENTRIES:
+        services.time_entry_add(
+            contract=contract,
+            actor=worker,
+            work_date=last_monday + dt.timedelta(days=offset),
+            minutes=minutes,
+            memo=memo,
+        )
+
+
+def _load_accommodation(people: dict[str, Any]) -> None:
+    """山本 健一 asks to move his second milestone a week later for caregiving; the client has not
+    answered yet, so staff see it among the unanswered requests."""
+    worker = people["kenichi"]
+    contract = Contract.objects.get(offer_key="demo-contract-funded")
+    if AccommodationRequest.objects.filter(contract=contract, requested_by=worker).exists():
+        return
+    second = contract.milestones.get(order=2)
+    services.accommodation_request(
+        contract=contract,
+        actor=worker,
+        kind=AccommodationKind.EXTENSION,
+        reason=AccommodationReason.CAREGIVING,
+        milestone=second,
+        requested_due_date=second.due_date + dt.timedelta(days=7),
+    )
+
+
+def _load_change_request(people: dict[str, Any]) -> None:
+    """The client asks 中村 さくら to move the second milestone: the publication date moved. Nothing
+    changes until she accepts."""
+    contract = Contract.objects.get(offer_key="demo-contract-delivered")
+    if ChangeRequest.objects.filter(contract=contract).exists():
+        return
+    second = contract.milestones.get(order=2)
+    services.change_request_propose(
+        contract=contract,
+        actor=people["hidamari"],
+        changes={
+            "milestones": {str(second.pk): {"due_date": (second.due_date + dt.timedelta(days=5)).isoformat()}}
+        },
+        reason="後半2冊の刊行日が5日遅れることになったため、納期を合わせたいです。",
+    )
 
 
 def contracts_of_demo() -> list[Contract]:

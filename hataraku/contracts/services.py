@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -270,6 +271,9 @@ def contract_offer(*, proposal: Any, actor: Any, idempotency_key: str) -> Contra
             raise DomainError(_("自分の仕事に自分で契約することはできません。"))
         if Contract.objects.filter(proposal=proposal).exclude(status=ContractStatus.CANCELLED).exists():
             raise Conflict(_("この応募にはすでに契約の申し込みがあります。"))
+        # A withdrawn offer sent the proposal back to the shortlist; the proposal link is one-to-one, so
+        # the cancelled contract lets go of it (its audit rows keep the proposal id) for the new offer.
+        Contract.objects.filter(proposal=proposal, status=ContractStatus.CANCELLED).update(proposal=None)
         kind = ContractKind.HOURLY if job.pay_type == "hourly" else ContractKind.FIXED
         proposal_milestones = (
             list(proposal.milestones.order_by("order")) if kind == ContractKind.FIXED else []
@@ -396,13 +400,26 @@ def contract_agree(*, contract: Contract, actor: Any, terms_version: int) -> Con
 
 
 def contract_cancel_offer(*, contract: Contract, actor: Any) -> Contract:
-    """Either side withdraws from an offer no one is bound by yet."""
+    """Either side withdraws from an offer no one is bound by yet. Once both agreed, the contract is only
+    ended by finishing it (`contract_complete`, or every milestone finished); the status is checked before
+    anything is written, so a refused cancel leaves no audit row behind. The proposal goes back to the
+    client's shortlist, so the client can offer again or decline it with a kind message."""
     with transaction.atomic():
-        if not _is_party(contract, actor):
+        locked = Contract.objects.select_for_update().get(pk=contract.pk)
+        if not _is_party(locked, actor):
             raise NotFound(_("契約が見つかりません。"))
-        locked = contract_transition(contract=contract, target=ContractStatus.CANCELLED, actor=actor)
-        if locked.agreed_by_client_at and locked.agreed_by_worker_at:  # pragma: no cover - guarded by table
-            raise InvalidTransition(_("成立した契約は取り消せません。"))
+        if locked.status != ContractStatus.OFFERED:
+            raise InvalidTransition(
+                _(
+                    "この契約はすでに成立しているため、取り消せません。"
+                    "続けられない事情があるときは、相手へのメッセージか運営への仲介の依頼でご相談ください。"
+                )
+                if locked.status in (ContractStatus.AGREED, ContractStatus.ACTIVE)
+                else _("この契約は「%(status)s」のため、取り消せません。")
+                % {"status": locked.get_status_display()}
+            )
+        locked = contract_transition(contract=locked, target=ContractStatus.CANCELLED, actor=actor)
+        _return_proposal_to_shortlist(locked, actor)
         _notify(
             user=_other_party(locked, actor),
             kind="contract_cancelled",
@@ -410,7 +427,19 @@ def contract_cancel_offer(*, contract: Contract, actor: Any) -> Contract:
             body=locked.title,
             url=_contract_url(locked),
         )
+    contract.status = locked.status
     return locked
+
+
+def _return_proposal_to_shortlist(contract: Contract, actor: Any) -> None:
+    """offered → shortlisted: an offer the worker turns down or the client withdraws goes back to the
+    client's shortlist, in the name of whoever withdrew it."""
+    proposal = contract.proposal
+    if proposal is None or proposal.status != "offered":
+        return
+    from hataraku.jobs import services as job_services
+
+    job_services.proposal_offer_withdrawn(proposal=proposal, actor=actor)
 
 
 # --- change requests -------------------------------------------------------------------------------------
@@ -519,6 +548,20 @@ def change_request_answer(*, change_request: ChangeRequest, actor: Any, accept: 
         current = contract.current_terms()
         if current is not None and current.version != cr.base_version:
             raise Conflict(_("取引条件がその後変わっています。もう一度申し出てください。"))
+        if accept:
+            # The contract may have moved since the proposal (a milestone funded, paid or disputed):
+            # check the changes again against it as it is now, before anything is written.
+            try:
+                _clean_changes(contract, cr.changes)
+            except DomainError as exc:
+                raise Conflict(
+                    _(
+                        "申し出のあとで契約の状況が変わったため、この変更は反映できません(%(reason)s)。"
+                        "お手数ですが「見送る」を選び、必要なら改めて申し出てください。"
+                    )
+                    % {"reason": exc.message.rstrip("。")},
+                    code="changed_since_proposal",
+                ) from exc
         cr.status = ChangeRequestStatus.ACCEPTED if accept else ChangeRequestStatus.REJECTED
         cr.responded_by = actor
         cr.responded_at = clock.now()
@@ -766,20 +809,98 @@ def milestone_deliver(
     return delivery
 
 
+def _notify_completed(contract: Contract) -> None:
+    for party in (contract.client, contract.worker):
+        _notify(
+            user=party,
+            kind="contract_completed",
+            title=_("契約が完了しました。評価をお願いします"),
+            body=contract.title,
+            url=_contract_url(contract),
+        )
+
+
 def _maybe_complete(contract: Contract, actor: Any) -> None:
+    """A fixed contract is completed when every milestone is finished — released, or cancelled by a
+    dispute that refunded it. Even when a dispute refunded everything the contract ends `completed`,
+    not `cancelled`: the parties worked together and both may review it; `cancelled` is kept for an
+    offer that never became a contract. Hourly contracts end through `contract_complete`."""
     if contract.kind != ContractKind.FIXED or contract.status != ContractStatus.ACTIVE:
         return
-    open_ = contract.milestones.exclude(status__in=[MilestoneStatus.RELEASED, MilestoneStatus.CANCELLED])
-    if not open_.exists() and contract.milestones.filter(status=MilestoneStatus.RELEASED).exists():
+    milestones = contract.milestones.all()
+    open_ = milestones.exclude(status__in=[MilestoneStatus.RELEASED, MilestoneStatus.CANCELLED])
+    if milestones.exists() and not open_.exists():
         contract_transition(contract=contract, target=ContractStatus.COMPLETED, actor=actor)
-        for party in (contract.client, contract.worker):
-            _notify(
-                user=party,
-                kind="contract_completed",
-                title=_("契約が完了しました。評価をお願いします"),
-                body=contract.title,
-                url=_contract_url(contract),
+        _notify_completed(contract)
+
+
+def contract_complete(*, contract: Contract, actor: Any) -> Contract:
+    """Either party ends an active hourly contract. Every hour logged must be settled first, so that
+    ending never leaves a worker unpaid: refused while a week has logged time not yet approved (the
+    current week included — it can be approved once it ends), a week is disputed, or a billed week is
+    still waiting for the client's money. Open weeks without any time are closed at ¥0 along the way.
+    Fixed contracts complete by themselves when their last milestone is finished."""
+    with transaction.atomic():
+        locked = Contract.objects.select_for_update().get(pk=contract.pk)
+        if not _is_party(locked, actor):
+            raise NotFound(_("契約が見つかりません。"))
+        if locked.kind != ContractKind.HOURLY:
+            raise InvalidTransition(
+                _("固定報酬の契約は、すべてのマイルストーンの支払いが済むと自動で完了します。")
             )
+        if locked.status != ContractStatus.ACTIVE:
+            raise InvalidTransition(
+                _("この契約は「%(status)s」のため、終了できません。")
+                % {"status": locked.get_status_display()}
+            )
+        weeks = list(HourlyWeek.objects.select_for_update().filter(contract=locked).order_by("week_start"))
+        minutes = dict(
+            TimeEntry.objects.filter(week__contract=locked)
+            .values("week_id")
+            .annotate(total=Sum("minutes"))
+            .values_list("week_id", "total")
+        )
+        this_week = week_start_for(clock.today())
+        empty_open = []
+        for w in weeks:
+            if w.status == WeekStatus.DISPUTED:
+                raise Conflict(
+                    _("%(start)sからの週は運営が仲介中です。仲介の結果が出てから、契約を終了できます。")
+                    % {"start": w.week_start}
+                )
+            if w.status == WeekStatus.OPEN and minutes.get(w.pk):
+                if w.week_start >= this_week:
+                    raise Conflict(
+                        _(
+                            "今週(%(start)sから)の作業時間がまだ支払われていません。"
+                            "週が終わって承認と支払いが済んでから、契約を終了できます。"
+                        )
+                        % {"start": w.week_start}
+                    )
+                raise Conflict(
+                    _(
+                        "%(start)sからの週の作業時間がまだ承認されていません。"
+                        "承認と支払いが済んでから、契約を終了できます。"
+                    )
+                    % {"start": w.week_start}
+                )
+            if w.status == WeekStatus.OPEN:
+                empty_open.append(w)
+            elif w.escrow_id and not w.released_at:
+                raise Conflict(
+                    _(
+                        "%(start)sからの週の入金がまだ確認できていません。"
+                        "入金が確認され、ワーカーに支払われてから、契約を終了できます。"
+                    )
+                    % {"start": w.week_start}
+                )
+        for w in empty_open:
+            week_transition(week=w, target=WeekStatus.BILLED, actor=actor, reviewed_at=clock.now())
+        contract_transition(contract=locked, target=ContractStatus.COMPLETED, actor=actor)
+        _notify_completed(locked)
+    contract.status = locked.status
+    contract.completed_at = locked.completed_at
+    return locked
 
 
 def milestone_accept(*, milestone: Milestone, actor: Any, auto: bool = False) -> Milestone:
@@ -983,16 +1104,23 @@ def _week_bill(
         week.released_at = clock.now()
 
 
-def week_approve(*, week: HourlyWeek, actor: Any, idempotency_key: str) -> HourlyWeek:
-    """The client approves a finished week: it is billed through escrow (open, fund, release)."""
+def week_approve(*, week: HourlyWeek, actor: Any, idempotency_key: str, auto: bool = False) -> HourlyWeek:
+    """The client approves a finished week: it is billed through escrow (open, fund, release).
+
+    With `auto=True` (actor None) the platform approves a week the client left unanswered for the
+    acceptance period after it ended, as the written terms promise (`terms.hourly_payment_rule`). A week
+    without any logged time is closed at ¥0 with no escrow, the same as when the client approves it."""
     with transaction.atomic():
         contract = Contract.objects.select_for_update().get(pk=week.contract_id)
-        _require_client(contract, actor)
+        if not auto:
+            _require_client(contract, actor)
         locked = HourlyWeek.objects.select_for_update().get(pk=week.pk)
         if locked.status != WeekStatus.OPEN:
             raise InvalidTransition(_("この週はすでに確認済みです。"))
         if locked.week_start + dt.timedelta(days=7) > clock.today():
             raise DomainError(_("週が終わってから確認できます(月曜日から日曜日まで)。"))
+        if auto and week_auto_approve_on(locked, contract) > clock.today():
+            raise DomainError(_("この週はまだ確認の期間中です。"))
         minutes = sum(locked.entries.values_list("minutes", flat=True))
         _week_bill(
             week=locked,
@@ -1017,11 +1145,50 @@ def week_approve(*, week: HourlyWeek, actor: Any, idempotency_key: str) -> Hourl
             kind="week_approved",
             title=_("作業時間が承認されました"),
             body=_("%(start)s からの週: %(minutes)s分")
-            % {"start": locked.week_start, "minutes": locked.billed_minutes},
+            % {"start": locked.week_start, "minutes": locked.billed_minutes}
+            + (_("(確認の期間が過ぎたため自動で承認しました)") if auto else ""),
             url=_contract_url(contract),
         )
+        if auto:
+            _notify(
+                user=contract.client,
+                kind="week_auto_approved",
+                title=_("確認の期間が過ぎたため、作業時間を自動で承認しました"),
+                body=_("%(start)s からの週: %(minutes)s分。お支払いの手続きをお願いします。")
+                % {"start": locked.week_start, "minutes": locked.billed_minutes},
+                url=_contract_url(contract),
+            )
     week.status = locked.status
     return locked
+
+
+def week_auto_approve_on(week: HourlyWeek, contract: Contract) -> dt.date:
+    """The day an unanswered week counts as approved: the week (Monday to Sunday) has ended and the
+    contract's acceptance period has passed after it."""
+    return week.week_start + dt.timedelta(days=7 + contract.acceptance_days)
+
+
+def weeks_auto_approve_due() -> int:
+    """Periodic: approve every open week of an active hourly contract whose acceptance period has passed
+    since the week ended, and bill it. A silent client never leaves an hourly worker unpaid. Idempotent:
+    the key is fixed per week, and a second run finds the week no longer open."""
+    today = clock.today()
+    approved = 0
+    candidates = HourlyWeek.objects.filter(
+        status=WeekStatus.OPEN,
+        contract__status=ContractStatus.ACTIVE,
+        contract__kind=ContractKind.HOURLY,
+    ).select_related("contract")
+    for w in candidates:
+        if week_auto_approve_on(w, w.contract) > today:
+            continue
+        try:
+            week_approve(week=w, actor=None, idempotency_key=f"week:{w.pk}:auto-approve", auto=True)
+        except DomainError:
+            # Approved or disputed in the meantime: nothing to do for this one.
+            continue
+        approved += 1
+    return approved
 
 
 def week_sync_release(*, week: HourlyWeek) -> bool:

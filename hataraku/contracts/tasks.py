@@ -17,8 +17,10 @@ def run_periodic() -> dict[str, int]:
         # Funding first, so a milestone whose bank transfer arrived is funded before anything else looks.
         "milestones_funded": services.milestones_sync_funding(),
         "weeks_released": services.weeks_sync_release(),
-        # A silent client never leaves a worker unpaid: deliveries past the acceptance period are accepted.
+        # A silent client never leaves a worker unpaid: deliveries past the acceptance period are accepted,
+        # and hourly weeks left unanswered for the acceptance period after they ended are approved and billed.
         "auto_accepted": services.milestone_auto_accept_due(),
+        "weeks_auto_approved": services.weeks_auto_approve_due(),
     }
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 from typing import Any, TypedDict
 
-from hataraku.core import money
+from hataraku.core import clock, money
 
 from .constants import DELIVERY_PLACE, PAYMENT_CYCLE_DAYS, PAYMENT_LIMIT_DAYS, PAYMENT_METHOD
 
@@ -55,7 +55,7 @@ def fee_breakdown(
     fee = money.project_fee(
         amount=amount,
         cumulative_before=cumulative_before,
-        schedule=money.fee_schedule_on(on or dt.date.today()),
+        schedule=money.fee_schedule_on(on or clock.today()),
     )
     return {
         "amount": amount,
@@ -126,8 +126,9 @@ def build_terms_data(
         data["hourly_rate"] = hourly_rate
         data["weekly_hour_cap"] = weekly_hour_cap
         data["hourly_payment_rule"] = (
-            f"毎週月曜日から日曜日までの作業時間を、翌週に委託者が確認し、確認の日から{acceptance_days}日以内に"
-            f"承認されたものとして支払います(作業時間の受領日から{PAYMENT_LIMIT_DAYS}日以内)。"
+            f"毎週月曜日から日曜日までの作業時間は、週が終わった翌日から{acceptance_days}日以内に委託者が確認します。"
+            f"その間に確認がない場合は承認されたものとして、その日に支払います"
+            f"(作業時間の受領日から{PAYMENT_LIMIT_DAYS}日以内)。"
         )
     return data
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:contract_id>/terms.pdf", views.terms_pdf, name="terms_pdf"),
     path("<int:contract_id>/agree/", views.contract_agree, name="agree"),
     path("<int:contract_id>/cancel/", views.contract_cancel, name="cancel"),
+    path("<int:contract_id>/complete/", views.contract_complete, name="complete"),
     path("<int:contract_id>/changes/new/", views.change_new, name="change_new"),
     path("<int:contract_id>/changes/<int:change_id>/answer/", views.change_answer, name="change_answer"),
     path("<int:contract_id>/milestones/<int:milestone_id>/", views.milestone_page, name="milestone"),

@@ -107,6 +107,7 @@ def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
         and contract.status in (ContractStatus.AGREED, ContractStatus.ACTIVE),
         "transfers": _waiting_transfers(milestones, weeks) if is_client else {},
         "disputable": services.DISPUTABLE,
+        "can_complete": contract.is_hourly and contract.status == ContractStatus.ACTIVE,
         "funded_any": contract.status == ContractStatus.ACTIVE
         and any(m.status == MilestoneStatus.FUNDED for m in milestones),
     }
@@ -193,6 +194,22 @@ def contract_cancel(request: HttpRequest, contract_id: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("契約の申し込みを取り消しました。"))
+    return redirect("contracts:detail", contract.pk)
+
+
+@role_required(*PARTIES)
+@require_POST
+def contract_complete(request: HttpRequest, contract_id: int) -> HttpResponse:
+    contract = selectors.access_contract(request.user, contract_id)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("終了してよいことを確かめるため、確認の欄にチェックを入れてください。"))
+        return redirect("contracts:detail", contract.pk)
+    try:
+        services.contract_complete(contract=contract, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("契約を終了しました。おつかれさまでした。相手の評価をお願いします。"))
     return redirect("contracts:detail", contract.pk)
 
 
@@ -313,9 +330,10 @@ def milestone_page(request: HttpRequest, contract_id: int, milestone_id: int) ->
             "is_client": is_client,
             "can_review": is_client and milestone.status == MilestoneStatus.DELIVERED,
             "can_return": milestone.return_count < MAX_RETURNS,
+            # Only what `milestone_deliver` accepts: an active contract and money held for this milestone.
             "can_deliver": not is_client
-            and milestone.status
-            in (MilestoneStatus.FUNDED, MilestoneStatus.RETURNED, MilestoneStatus.PENDING),
+            and contract.status == ContractStatus.ACTIVE
+            and milestone.status in (MilestoneStatus.FUNDED, MilestoneStatus.RETURNED),
             "can_dispute": milestone.status in services.DISPUTABLE,
             "auto_accept_at": auto_at,
             "return_form": ReturnForm(),

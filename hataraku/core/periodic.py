@@ -14,7 +14,8 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 JOBS = [
-    # A silent client never leaves a worker unpaid: fundings synced, weeks billed, deliveries auto-accepted.
+    # A silent client never leaves a worker unpaid: milestone fundings synced, billed weeks released once
+    # their money arrived, deliveries auto-accepted and unanswered hourly weeks auto-approved and billed.
     "hataraku.contracts.tasks.run_periodic",
     # E-mail held back by quiet hours or waiting for the daily digest.
     "hataraku.messaging.services.notifications_send_due",

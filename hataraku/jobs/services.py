@@ -478,6 +478,31 @@ def proposal_offer(*, proposal: Proposal, actor: Any, idempotency_key: str) -> A
     return contract
 
 
+def proposal_offer_withdrawn(*, proposal: Proposal, actor: Any) -> Proposal:
+    """For the contracts app: the offer made on this proposal was withdrawn or turned down before both
+    sides agreed, so the proposal goes back to the client's shortlist (offered → shortlisted). Either party
+    may cause it; the audit row names who did, and nobody is told "you were shortlisted" again."""
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if not can_transition(PROPOSAL_TRANSITIONS, locked.status, ProposalStatus.SHORTLISTED) or (
+            locked.status != ProposalStatus.OFFERED
+        ):
+            raise InvalidTransition(
+                _("この応募は「%(current)s」のため、候補に戻せません。")
+                % {"current": ProposalStatus(locked.status).label}
+            )
+        locked.status = ProposalStatus.SHORTLISTED
+        locked.save(update_fields=["status"])
+        audit_record(
+            actor=actor,
+            action="proposal.offer_withdrawn",
+            target=locked,
+            data={"from": ProposalStatus.OFFERED, "to": ProposalStatus.SHORTLISTED},
+        )
+    proposal.status = locked.status
+    return locked
+
+
 def proposal_mark_accepted(*, proposal: Proposal, actor: Any) -> Proposal:
     """For the contracts app: both sides agreed, the proposal is now a contract. When the job has as many
     contracts as people wanted, it closes to new proposals by itself, so nobody writes a proposal that

@@ -40,6 +40,10 @@ def test_every_status_has_a_row_and_targets_are_known(table, choices):
         (ContractStatus.OFFERED, ContractStatus.COMPLETED, False),
         (ContractStatus.COMPLETED, ContractStatus.ACTIVE, False),
         (ContractStatus.CANCELLED, ContractStatus.OFFERED, False),
+        # only an offer nobody is bound by can be cancelled; an agreed contract ends completed
+        (ContractStatus.OFFERED, ContractStatus.CANCELLED, True),
+        (ContractStatus.AGREED, ContractStatus.CANCELLED, False),
+        (ContractStatus.ACTIVE, ContractStatus.CANCELLED, False),
     ],
 )
 def test_contract_moves(current, target, allowed):

@@ -1,18 +1,53 @@
-"""The demo loader: contracts in each state, and idempotent."""
+"""The demo loader: contracts in each state and the cases met along the way, and idempotent."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 
 from hataraku.contracts import demo
-from hataraku.contracts.constants import ContractStatus, MilestoneStatus
-from hataraku.contracts.models import Contract, Milestone
+from hataraku.contracts.constants import (
+    AccommodationKind,
+    AccommodationReason,
+    AccommodationStatus,
+    ChangeRequestStatus,
+    ContractKind,
+    ContractStatus,
+    MilestoneStatus,
+    WeekStatus,
+)
+from hataraku.contracts.models import (
+    AccommodationRequest,
+    ChangeRequest,
+    Contract,
+    Delivery,
+    HourlyWeek,
+    Milestone,
+    TimeEntry,
+)
 from hataraku.core.demo import ensure_people
 from hataraku.ledger.models import Funding, Settlement
 from hataraku.ledger.selectors import worker_balances
+from hataraku.payments.models import ProviderFunding
 from hataraku.payments.selectors import bank_transfers_waiting
 
 pytestmark = pytest.mark.django_db
+
+
+def _snapshot() -> dict[str, Any]:
+    return {
+        "contracts": sorted(Contract.objects.values_list("pk", "status", "total_amount")),
+        "milestones": sorted(Milestone.objects.values_list("pk", "status", "due_date", "return_count")),
+        "deliveries": Delivery.objects.count(),
+        "weeks": sorted(HourlyWeek.objects.values_list("pk", "status")),
+        "time": sorted(TimeEntry.objects.values_list("pk", "minutes")),
+        "accommodations": sorted(AccommodationRequest.objects.values_list("pk", "status")),
+        "changes": sorted(ChangeRequest.objects.values_list("pk", "status")),
+        "fundings": sorted(Funding.objects.values_list("pk", "status")),
+        "transfers": sorted(ProviderFunding.objects.values_list("pk", "status")),
+        "settlements": Settlement.objects.count(),
+    }
 
 
 def test_demo_loads_each_state_once():
@@ -20,17 +55,19 @@ def test_demo_loads_each_state_once():
     people = ensure_people()
     # when the demo loads twice
     demo.load(people)
-    counts = (Contract.objects.count(), Milestone.objects.count(), Settlement.objects.count())
+    first = _snapshot()
     demo.load(people)
     # then the second run changed nothing
-    assert (Contract.objects.count(), Milestone.objects.count(), Settlement.objects.count()) == counts
+    assert _snapshot() == first
     statuses = sorted(c.status for c in Contract.objects.all())
     assert statuses == sorted(
         [
             ContractStatus.OFFERED,
-            ContractStatus.ACTIVE,
-            ContractStatus.ACTIVE,
-            ContractStatus.ACTIVE,
+            ContractStatus.ACTIVE,  # delivered
+            ContractStatus.ACTIVE,  # funded
+            ContractStatus.ACTIVE,  # bank transfer waiting
+            ContractStatus.ACTIVE,  # returned once
+            ContractStatus.ACTIVE,  # hourly
             ContractStatus.COMPLETED,
             ContractStatus.CANCELLED,
         ]
@@ -45,3 +82,39 @@ def test_demo_loads_each_state_once():
     assert Funding.objects.filter(status="pending").count() == 1
     # and 中村 さくら has earnings
     assert worker_balances(people["sakura"]).available > 0
+
+
+def test_demo_has_the_cases_met_along_the_way():
+    # given the demo loaded
+    people = ensure_people()
+    demo.load(people)
+
+    # then an hourly contract has one week of logged time, waiting for the client's review
+    hourly = Contract.objects.get(kind=ContractKind.HOURLY)
+    assert hourly.status == ContractStatus.ACTIVE and hourly.worker == people["shota"]
+    week = HourlyWeek.objects.get(contract=hourly)
+    assert week.status == WeekStatus.OPEN
+    entries = list(TimeEntry.objects.filter(week=week))
+    assert len(entries) == len(demo.HOURLY_ENTRIES) and all(e.memo for e in entries)
+    assert sum(e.minutes for e in entries) <= (hourly.weekly_hour_cap or 0) * 60
+
+    # and a milestone was returned once, with the reason on its delivery
+    returned = Milestone.objects.get(status=MilestoneStatus.RETURNED)
+    assert returned.return_count == 1
+    assert Delivery.objects.get(milestone=returned).return_reason.startswith("3ページ目の見出し")
+
+    # and 山本 健一 asked for a caregiving extension the client has not answered yet
+    request = AccommodationRequest.objects.get(requested_by=people["kenichi"])
+    assert (request.kind, request.reason, request.status) == (
+        AccommodationKind.EXTENSION,
+        AccommodationReason.CAREGIVING,
+        AccommodationStatus.PENDING,
+    )
+    assert request.requested_due_date > request.milestone.due_date  # type: ignore[union-attr,operator]
+
+    # and the client proposed a change of terms that 中村 さくら has not answered; nothing changed yet
+    change = ChangeRequest.objects.get()
+    assert change.status == ChangeRequestStatus.PENDING
+    assert change.proposed_by == people["hidamari"] and change.contract.worker == people["sakura"]
+    ((mid, values),) = change.changes["milestones"].items()
+    assert Milestone.objects.get(pk=int(mid)).due_date.isoformat() != values["due_date"]

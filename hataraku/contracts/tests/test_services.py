@@ -32,7 +32,7 @@ from hataraku.contracts.models import (
 from hataraku.core.errors import Conflict, DomainError, InvalidTransition, NotFound, PermissionDenied
 from hataraku.core.models import AuditEvent
 from hataraku.jobs.constants import ProposalStatus
-from hataraku.jobs.tests.factories import JobFactory, ProposalFactory, category
+from hataraku.jobs.tests.factories import JobFactory, ProposalFactory
 from hataraku.ledger.models import Settlement
 from hataraku.ledger.selectors import client_balances, escrow_held, worker_balances
 
@@ -175,11 +175,24 @@ def test_agreeing_to_a_stale_version_is_refused():
     assert contract.agreed_by_worker_at is None
 
 
-def test_agreeing_twice_is_refused():
+def test_agreeing_twice_is_refused(frozen_clock):
+    # given a worker who agreed once
     contract = offered_contract()
     services.contract_agree(contract=contract, actor=contract.worker, terms_version=1)
-    with pytest.raises(InvalidTransition):
+    contract.refresh_from_db()
+    first_agreed_at = contract.agreed_by_worker_at
+    audit_rows = AuditEvent.objects.count()
+    frozen_clock.advance(dt.timedelta(hours=1))
+    # when they agree again
+    with pytest.raises(InvalidTransition) as exc:
         services.contract_agree(contract=contract, actor=contract.worker, terms_version=1)
+    # then a Japanese error and nothing changed: same time, still offered, no new audit row
+    assert "すでに合意しています" in exc.value.message
+    contract.refresh_from_db()
+    assert contract.agreed_by_worker_at == first_agreed_at
+    assert contract.agreed_by_client_at is None
+    assert contract.status == ContractStatus.OFFERED
+    assert AuditEvent.objects.count() == audit_rows
 
 
 def test_third_party_cannot_agree():
@@ -670,10 +683,6 @@ def test_week_dispute_resolves_by_billing_the_decided_amount(frozen_clock):
     week.refresh_from_db()
     assert week.status == WeekStatus.RESOLVED
     assert week.billed_amount == 1_500
-
-
-def test_category_fixture_exists():
-    assert category("writing-proofread").requires_withholding is True
 
 
 def test_privacy_export_and_erase():

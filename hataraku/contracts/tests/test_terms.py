@@ -141,3 +141,26 @@ def test_hourly_terms_state_rate_cap_and_tax_without_a_zero_total():
     assert "時間単価は消費税(10%)込みの額です" in text
     assert "源泉徴収税額" in text
     assert "合計 ¥0" not in text
+
+
+def test_fee_breakdown_without_a_date_uses_the_platform_clock(frozen_clock, monkeypatch):
+    from decimal import Decimal
+
+    from hataraku.core import money
+
+    # given a second fee schedule (a flat 10 %) that starts in 2030, and the platform clock set to 2030
+    later = money.FeeSchedule(
+        effective_from=dt.date(2030, 1, 1),
+        project_tiers=(money.FeeTier(above=0, rate=Decimal("0.10")),),
+        task_rate=Decimal("0.10"),
+    )
+    monkeypatch.setattr(money, "FEE_SCHEDULES", (*money.FEE_SCHEDULES, later))
+    frozen_clock.set(dt.datetime(2030, 1, 2, 10, 0))
+    # when the breakdown is computed without naming the day
+    breakdown = terms.fee_breakdown(50_000, withholding=False)
+    # then the schedule in force on the clock's day applies (not the machine's real date)
+    assert breakdown == terms.fee_breakdown(50_000, withholding=False, on=dt.date(2030, 1, 2))
+    assert (
+        breakdown["platform_fee"]
+        != terms.fee_breakdown(50_000, withholding=False, on=dt.date(2026, 12, 1))["platform_fee"]
+    )

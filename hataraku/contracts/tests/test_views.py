@@ -60,6 +60,13 @@ def world(settings, tmp_path):
     )
     week = HourlyWeek.objects.get(contract=hourly)
     dispute = services.dispute_open(contract=hourly, actor=hourly.client, reason="確認したい", week=week)
+    pending = fixed.milestones.get(order=2)
+    change = services.change_request_propose(
+        contract=fixed,
+        actor=fixed.worker,
+        changes={"milestones": {str(pending.pk): {"due_date": "2027-01-31"}}},
+        reason="資料の到着が遅れたため",
+    )
     people = {
         "worker": fixed.worker,
         "client": fixed.client,
@@ -76,6 +83,7 @@ def world(settings, tmp_path):
         "file": Delivery.objects.get(milestone=m).files.get(),
         "week": week,
         "dispute": dispute,
+        "change": change,
         "people": people,
     }
 
@@ -105,18 +113,62 @@ def _urls(w):
 
 
 def _post_urls(w):
-    c, m = w["fixed"].pk, w["milestone"].pk
+    c, h, m = w["fixed"].pk, w["hourly"].pk, w["milestone"].pk
     acc = AccommodationRequest.objects.get(contract=w["fixed"]).pk
     return [
         reverse("contracts:agree", args=[c]),
         reverse("contracts:cancel", args=[c]),
+        reverse("contracts:complete", args=[h]),
+        reverse("contracts:change_new", args=[c]),
         reverse("contracts:milestone_fund", args=[c, w["pending_milestone"].pk]),
+        reverse("contracts:milestone_deliver", args=[c, w["pending_milestone"].pk]),
         reverse("contracts:milestone_accept", args=[c, m]),
         reverse("contracts:milestone_return", args=[c, m]),
+        reverse("contracts:accommodation_new", args=[c]),
         reverse("contracts:accommodation_answer", args=[c, acc]),
-        reverse("contracts:week_approve", args=[w["hourly"].pk, w["week"].pk]),
-        reverse("contracts:change_answer", args=[c, 1]),
+        reverse("contracts:time", args=[h]),
+        reverse("contracts:week_approve", args=[h, w["week"].pk]),
+        reverse("contracts:dispute_new", args=[c]) + f"?milestone={m}",
+        # a real, pending change request: an outsider's "accept" would change the terms if it got through
+        reverse("contracts:change_answer", args=[c, w["change"].pk]),
     ]
+
+
+# Everything an outsider's or anonymous POST could touch, compared before and after.
+POST_DATA = {
+    "terms_version": 1,
+    "reason": "caregiving",
+    "answer": "accept",
+    "accept": "1",
+    "message": "x",
+    "kind": "extension",
+    "work_date": "2026-12-01",
+    "minutes": 60,
+    "memo": "x",
+    "worker_amount": 1,
+    "note": "x",
+}
+
+
+def _snapshot(w):
+    from hataraku.contracts.models import ChangeRequest, Contract, Dispute, Milestone, TimeEntry
+
+    contracts = [w["fixed"].pk, w["hourly"].pk]
+    return {
+        "contracts": sorted(Contract.objects.filter(pk__in=contracts).values_list("pk", "status")),
+        "milestones": sorted(
+            Milestone.objects.filter(contract_id__in=contracts).values_list(
+                "pk", "status", "due_date", "amount"
+            )
+        ),
+        "accommodations": sorted(AccommodationRequest.objects.values_list("pk", "status")),
+        "weeks": sorted(HourlyWeek.objects.values_list("pk", "status", "billed_minutes")),
+        "time_entries": TimeEntry.objects.count(),
+        "changes": sorted(ChangeRequest.objects.values_list("pk", "status")),
+        "disputes": sorted(Dispute.objects.values_list("pk", "status")),
+        "deliveries": Delivery.objects.count(),
+        "settlements": sorted(Settlement.objects.values_list("pk", "worker_gross", "client_amount")),
+    }
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -139,15 +191,25 @@ def test_access_matrix_get(client, world, role):
 def test_outsiders_cannot_post_anything(client, world, role):
     # given someone who is not a party
     client.force_login(world["people"][role])
-    before = (Settlement.objects.count(), world["milestone"].status)
+    before = _snapshot(world)
     # when they post to every action
     for url in _post_urls(world):
-        assert client.post(url, {"terms_version": 1, "reason": "x", "answer": "accept"}).status_code == 404, (
-            url
-        )
-    # then nothing changed
-    world["milestone"].refresh_from_db()
-    assert (Settlement.objects.count(), world["milestone"].status) == before
+        assert client.post(url, POST_DATA).status_code == 404, url
+    # then nothing changed: contracts, milestones, accommodations, weeks, change requests, money
+    assert _snapshot(world) == before
+
+
+def test_anonymous_posts_are_sent_to_log_in_and_change_nothing(client, world):
+    # given someone who is not logged in
+    before = _snapshot(world)
+    # when they post to every action
+    for url in _post_urls(world):
+        response = client.post(url, POST_DATA)
+        # then each one sends them to log in
+        assert response.status_code == 302, url
+        assert "/accounts/login/" in response["Location"], url
+    # and nothing changed
+    assert _snapshot(world) == before
 
 
 def test_terms_pdf_contains_the_required_items(client):

@@ -108,6 +108,29 @@ def test_mark_read_post_matrix(client, world):
     assert world["notification"].read_at is not None
 
 
+@pytest.mark.parametrize("role", ["worker_party", "other_worker", "other_client", "municipal", "staff"])
+def test_mark_all_read_touches_only_ones_own_notifications(client, world, role):
+    from hataraku.messaging.models import Notification
+
+    # given the client's unread notification, and one of the poster's own
+    url = "/messages/notifications/read-all/"
+    poster = world["roles"][role]
+    own = notify(user=poster, kind="x", title="自分あて", body="", email=False)
+    # when anonymous posts, then they are sent to log in and nothing is read
+    response = client.post(url)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert Notification.objects.filter(read_at__isnull=False).count() == 0
+    # when someone else marks all read
+    client.force_login(poster)
+    assert client.get(url).status_code == 405
+    assert client.post(url).status_code == 302
+    # then only their own notification is read; the client's stays unread
+    own.refresh_from_db()
+    world["notification"].refresh_from_db()
+    assert own.read_at is not None
+    assert world["notification"].read_at is None
+
+
 def test_staff_reading_a_thread_is_audited_and_cannot_post(client, world):
     staff = world["roles"]["staff"]
     client.force_login(staff)
