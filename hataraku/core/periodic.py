@@ -19,6 +19,8 @@ JOBS = [
     "hataraku.contracts.tasks.run_periodic",
     # E-mail held back by quiet hours or waiting for the daily digest.
     "hataraku.messaging.services.notifications_send_due",
+    # Qualified invoices for fees taken since the last tick, dated the day the fee was taken.
+    "hataraku.payments.services.invoices_issue_due",
 ]
 
 

@@ -502,3 +502,30 @@ def invoice_issue(*, settlement: Settlement, actor: Any) -> InvoiceDocument:
         tax_amount=settlement.fee_tax,
         actor=actor,
     )
+
+
+def invoices_issue_due(*, limit: int = 500) -> int:
+    """Issue the qualified invoice for every payment to a worker that took a fee and has none yet.
+
+    Runs in the minute tick, so a worker's invoice exists from the day the fee was taken (the date an
+    invoice carries), not from the first time they open it. Idempotent: `_document_issue` returns an
+    existing document, and numbers stay gap-free because each is taken inside its own transaction."""
+    issued = set(
+        InvoiceDocument.objects.filter(
+            kind=DocumentKind.INVOICE, source_type=Settlement._meta.label_lower
+        ).values_list("source_id", flat=True)
+    )
+    due = (
+        Settlement.objects.filter(entry__reversed_by__isnull=True, worker__isnull=False, fee__gt=0)
+        .select_related("escrow", "worker")
+        .order_by("occurred_at", "id")
+    )
+    count = 0
+    for settlement in due.iterator():
+        if str(settlement.pk) in issued:
+            continue
+        invoice_issue(settlement=settlement, actor=None)
+        count += 1
+        if count >= limit:
+            break
+    return count

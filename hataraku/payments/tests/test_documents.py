@@ -104,3 +104,23 @@ def test_no_invoice_without_a_fee(worker):
     with pytest.raises(DomainError):
         services.invoice_issue(settlement=settlement, actor=worker)
     assert not InvoiceDocument.objects.exists()
+
+
+def test_the_tick_issues_each_fee_invoice_once_on_the_day_the_fee_was_taken(worker, frozen_clock):
+    import datetime as dt
+
+    from hataraku.core import clock, periodic
+
+    # given two payments to the worker, each taking a fee, and nobody has opened their invoices
+    first = give_balance(worker, 50_000)
+    second = give_balance(worker, 20_000)
+    # when the minute tick runs (a day later), twice
+    frozen_clock.advance(dt.timedelta(days=1))
+    periodic.run_all()
+    periodic.run_all()
+    # then each payment has exactly one invoice, numbered in order, dated the day of the payment
+    docs = list(InvoiceDocument.objects.order_by("number"))
+    assert [d.source_id for d in docs] == [str(first.pk), str(second.pk)]
+    assert [d.number for d in docs] == ["HTK-2026-000001", "HTK-2026-000002"]
+    assert all(d.transaction_date == first.occurred_at.astimezone(clock.TOKYO).date() for d in docs)
+    assert services.invoices_issue_due() == 0
