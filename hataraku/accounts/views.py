@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hataraku.core.errors import DomainError
+from hataraku.core.forms import add_domain_error
 from hataraku.core.privacy import export_filename, personal_data_export
 
 from . import services
@@ -68,7 +69,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             try:
                 services.account_add_role(user=user, actor=user, role=Role.CLIENT, **client_form.cleaned_data)
             except DomainError as exc:
-                client_form.add_error(exc.field if exc.field in client_form.fields else None, exc.message)
+                add_domain_error(client_form, exc)
             else:
                 messages.success(request, _("クライアントの役割を追加しました。"))
                 return redirect("accounts:settings")

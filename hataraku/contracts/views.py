@@ -11,12 +11,13 @@ from typing import Any
 from django.contrib import messages
 from django.db.models import Prefetch, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hataraku.core import clock
 from hataraku.core.errors import DomainError
+from hataraku.core.forms import add_domain_error
 from hataraku.core.permissions import role_required
 
 from . import selectors, services
@@ -53,11 +54,6 @@ from .models import (
 from .pdf import render_terms_pdf
 
 PARTIES = ("worker", "client")
-
-
-def _show_error(form: Any, exc: DomainError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
 
 
 def _key(request: HttpRequest, prefix: str) -> str:
@@ -236,7 +232,7 @@ def change_new(request: HttpRequest, contract_id: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except DomainError as exc:
-            _show_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("変更を申し出ました。相手が承諾すると新しい取引条件になります。"))
             return redirect("contracts:detail", contract.pk)
@@ -247,9 +243,7 @@ def change_new(request: HttpRequest, contract_id: int) -> HttpResponse:
 @require_POST
 def change_answer(request: HttpRequest, contract_id: int, change_id: int) -> HttpResponse:
     contract = selectors.access_contract(request.user, contract_id)
-    cr = ChangeRequest.objects.filter(contract=contract, pk=change_id).first()
-    if cr is None:
-        raise Http404
+    cr = get_object_or_404(ChangeRequest, contract=contract, pk=change_id)
     accept = request.POST.get("answer") == "accept"
     try:
         services.change_request_answer(change_request=cr, actor=request.user, accept=accept)
@@ -296,7 +290,7 @@ def milestone_deliver(request: HttpRequest, contract_id: int, milestone_id: int)
                 files=form.cleaned_data["files"],
             )
         except DomainError as exc:
-            _show_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("納品しました。クライアントの検収をお待ちください。"))
             return redirect("contracts:milestone", contract.pk, milestone.pk)
@@ -421,7 +415,7 @@ def accommodation_new(request: HttpRequest, contract_id: int) -> HttpResponse:
                 note=form.cleaned_data.get("note") or "",
             )
         except DomainError as exc:
-            _show_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(
                 request,
@@ -440,9 +434,7 @@ def accommodation_new(request: HttpRequest, contract_id: int) -> HttpResponse:
 @require_POST
 def accommodation_answer(request: HttpRequest, contract_id: int, request_id: int) -> HttpResponse:
     contract = selectors.access_contract(request.user, contract_id)
-    item = AccommodationRequest.objects.filter(contract=contract, pk=request_id).first()
-    if item is None:
-        raise Http404
+    item = get_object_or_404(AccommodationRequest, contract=contract, pk=request_id)
     form = AnswerForm(request.POST)
     form.is_valid()
     accept = request.POST.get("answer") == "accept"
@@ -467,7 +459,7 @@ def time_entries(request: HttpRequest, contract_id: int) -> HttpResponse:
         try:
             services.time_entry_add(contract=contract, actor=request.user, **form.cleaned_data)
         except DomainError as exc:
-            _show_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("作業時間を記録しました。"))
             return redirect("contracts:detail", contract.pk)
@@ -478,9 +470,7 @@ def time_entries(request: HttpRequest, contract_id: int) -> HttpResponse:
 @require_POST
 def week_approve(request: HttpRequest, contract_id: int, week_id: int) -> HttpResponse:
     contract = selectors.access_contract(request.user, contract_id)
-    week = HourlyWeek.objects.filter(contract=contract, pk=week_id).first()
-    if week is None:
-        raise Http404
+    week = get_object_or_404(HourlyWeek, contract=contract, pk=week_id)
     try:
         services.week_approve(week=week, actor=request.user, idempotency_key=_key(request, "week"))
     except DomainError as exc:
@@ -512,7 +502,7 @@ def dispute_new(request: HttpRequest, contract_id: int) -> HttpResponse:
                 week=week,
             )
         except DomainError as exc:
-            _show_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("運営に仲介を依頼しました。担当者からご連絡します。"))
             return redirect("contracts:detail", contract.pk)
@@ -544,7 +534,7 @@ def staff_dispute(request: HttpRequest, dispute_id: int) -> HttpResponse:
                 idempotency_key=_key(request, "dispute"),
             )
         except DomainError as exc:
-            _show_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("決定を記録し、仮払いを分配しました。"))
             return redirect("contracts:staff_disputes")

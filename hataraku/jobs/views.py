@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hataraku.core.errors import DomainError, NotFound
+from hataraku.core.forms import add_domain_error
 from hataraku.core.permissions import role_required
 
 from . import selectors, services
@@ -29,11 +30,6 @@ from .forms import (
 from .rendering import render_markdown
 
 JOBS_PER_PAGE = 50
-
-
-def _show_error(form: Any, exc: DomainError) -> None:
-    for field_name, message in exc.data.get("errors") or [(exc.field, exc.message)]:
-        form.add_error(field_name if field_name in form.fields else None, message)
 
 
 # --- worker-facing: list and page ----------------------------------------------------------------------
@@ -108,7 +104,7 @@ def job_create(request: HttpRequest) -> HttpResponse:
         try:
             job = services.job_create(client=request.user, data=form.job_input())
         except DomainError as exc:
-            _show_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("下書きを保存しました。内容を確かめてから公開してください。"))
             return redirect("jobs:detail", job.pk)
@@ -123,7 +119,7 @@ def job_edit(request: HttpRequest, job_id: int) -> HttpResponse:
         try:
             services.job_update(job=job, actor=request.user, data=form.job_input())
         except DomainError as exc:
-            _show_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("変更を保存しました。前の内容は編集履歴に残っています。"))
             return redirect("jobs:detail", job.pk)
@@ -188,7 +184,7 @@ def invite(request: HttpRequest) -> HttpResponse:
                 message=form.cleaned_data["message"],
             )
         except DomainError as exc:
-            _show_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("スカウトを送りました。"))
             return redirect("jobs:client_jobs")
@@ -247,7 +243,7 @@ def propose(request: HttpRequest, job_id: int) -> HttpResponse:
                 milestones=form.cleaned_data.get("milestones") or [],
             )
         except DomainError as exc:
-            _show_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("応募しました。クライアントからの連絡をお待ちください。"))
             return redirect("jobs:proposal_detail", proposal.pk)
@@ -312,7 +308,7 @@ def proposal_decline(request: HttpRequest, proposal_id: int) -> HttpResponse:
                 proposal=proposal, actor=request.user, message=form.cleaned_data["message"]
             )
         except DomainError as exc:
-            _show_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("お断りの連絡を送りました。"))
             return redirect("jobs:job_proposals", proposal.job_id)
@@ -360,7 +356,7 @@ def verification(request: HttpRequest) -> HttpResponse:
         try:
             services.verification_submit(user=request.user, document=form.cleaned_data["document"])
         except DomainError as exc:
-            _show_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("書類を受け付けました。確認が終わるとお知らせします。"))
             return redirect("jobs:verification")
@@ -395,7 +391,7 @@ def staff_verification_review(request: HttpRequest, verification_id: int) -> Htt
                 reason=form.cleaned_data["reason"],
             )
         except DomainError as exc:
-            _show_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("確認結果を保存し、書類を削除しました。"))
             return redirect("jobs:staff_verifications")

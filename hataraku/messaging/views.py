@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hataraku.core.errors import DomainError
+from hataraku.core.forms import add_domain_error
 from hataraku.core.permissions import role_required
 
 from . import selectors, services
@@ -49,7 +50,7 @@ def thread_detail(request: HttpRequest, thread_id: int) -> HttpResponse:
                     files=request.FILES.getlist("attachments"),
                 )
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("メッセージを送りました。"))
                 return redirect("messaging:thread", thread_id=thread.pk)
@@ -148,7 +149,7 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
                 digest_hour=form.cleaned_data["digest_hour"],
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("お知らせの設定を保存しました。"))
             return redirect("messaging:notification_settings")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from hataraku.core import clock
 from hataraku.core.errors import DomainError, NotFound
+from hataraku.core.forms import add_domain_error
 from hataraku.core.permissions import role_required
 
 from . import selectors, services
@@ -40,11 +40,6 @@ _A11Y_FIELDS = {
 }
 
 
-def _show_domain_error(form: forms.BaseForm, exc: DomainError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
-
-
 @role_required("worker")
 @require_http_methods(["GET", "POST"])
 def profile_edit(request: HttpRequest) -> HttpResponse:
@@ -66,7 +61,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
                     invoice_number=data["invoice_number"],
                 )
             except DomainError as exc:
-                _show_domain_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("プロフィールを保存しました。"))
                 return redirect("profiles:edit")
@@ -175,7 +170,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
                     **{field: need in chosen for need, field in _A11Y_FIELDS.items()},
                 )
             except DomainError as exc:
-                _show_domain_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("連絡方法と配慮の設定を保存しました。"))
                 return redirect("profiles:preferences")
@@ -212,7 +207,7 @@ def exceptions(request: HttpRequest) -> HttpResponse:
                     note=form.cleaned_data["note"],
                 )
             except DomainError as exc:
-                _show_domain_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("日付ごとの予定を登録しました。"))
                 return redirect("profiles:exceptions")
@@ -251,7 +246,7 @@ def sensitive(request: HttpRequest) -> HttpResponse:
                     consent_given=form.cleaned_data["consent"],
                 )
             except DomainError as exc:
-                _show_domain_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("配慮が必要な理由を保存しました。"))
                 return redirect("profiles:sensitive")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from hataraku.core.errors import DomainError
+from hataraku.core.forms import add_domain_error
 from hataraku.core.permissions import role_required
 
 from . import selectors
@@ -35,7 +36,7 @@ def contract_review(request: HttpRequest, contract_id: int) -> HttpResponse:
         try:
             review_submit(contract=contract, reviewer=request.user, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("評価を送りました。ありがとうございました。"))
             return redirect("reviews:contract", contract_id=contract.pk)

@@ -141,3 +141,21 @@ def test_money_rounds_down_and_formats():
     assert format_yen(-1500) == "-¥1,500"
     with pytest.raises(TypeError):
         apply_rate(1.5, Decimal("0.1"))  # type: ignore[arg-type]
+
+
+def test_add_domain_error_puts_the_message_on_the_named_field_or_at_the_top():
+    from django import forms
+
+    from hataraku.core.errors import DomainError
+    from hataraku.core.forms import add_domain_error
+
+    class F(forms.Form):
+        amount = forms.IntegerField()
+
+    form = F({"amount": "5"})
+    assert form.is_valid()
+    add_domain_error(form, DomainError("金額が足りません。", field="amount"))
+    add_domain_error(form, DomainError("もう一度お試しください。", field="no_such_field"))
+    add_domain_error(form, DomainError("x", errors=[("amount", "二つ目"), (None, "全体")]))
+    assert form.errors["amount"] == ["金額が足りません。", "二つ目"]
+    assert form.non_field_errors() == ["もう一度お試しください。", "全体"]
