@@ -131,8 +131,9 @@ def login(page: Any) -> Any:
         # The label reads "パスワード 必須"; "パスワードをお忘れですか?" is a link, not a label.
         page.get_by_label(re.compile(r"^パスワード")).fill(password)
         # exact: the page also has "パスキーでログイン".
-        page.get_by_role("button", name="ログイン", exact=True).click()
-        page.wait_for_load_state("networkidle")
+        with page.expect_navigation():
+            page.get_by_role("button", name="ログイン", exact=True).click()
+        page.wait_for_load_state("load")
 
     return do
 

@@ -21,8 +21,9 @@ def _no_horizontal_overflow(page: Any) -> bool:
 
 
 def _logout(page: Any) -> None:
-    page.get_by_role("button", name="ログアウト").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="ログアウト").click()
+    page.wait_for_load_state("load")
 
 
 def test_client_posts_worker_proposes_client_shortlists(page, axe, login):
@@ -55,12 +56,14 @@ def test_client_posts_worker_proposes_client_shortlists(page, axe, login):
     axe(page, label="job form with errors")
     assert Job.objects.count() == 0
     page.get_by_label("予算の下限(円・固定報酬)").fill("10000")
-    page.get_by_role("button", name="下書きを保存する").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="下書きを保存する").click()
+    page.wait_for_load_state("load")
     axe(page, label="draft job page")
     # when they publish it
-    page.get_by_role("button", name="公開する").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="公開する").click()
+    page.wait_for_load_state("load")
     axe(page, label="published job page")
     job = Job.objects.get()
     assert job.status == "published"
@@ -72,11 +75,13 @@ def test_client_posts_worker_proposes_client_shortlists(page, axe, login):
     axe(page, label="job list")
     page.get_by_label("打ち合わせなし", exact=True).check()
     page.get_by_label("途中で中断できる").check()
-    page.get_by_role("button", name="この条件でさがす").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="この条件でさがす").click()
+    page.wait_for_load_state("load")
     axe(page, label="filtered job list")
-    page.get_by_role("link", name="読者アンケートの入力").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("link", name="読者アンケートの入力").click()
+    page.wait_for_load_state("load")
     axe(page, label="job page (worker)")
     page.get_by_role("link", name="この仕事に応募する").click()
     axe(page, label="proposal form")
@@ -87,8 +92,9 @@ def test_client_posts_worker_proposes_client_shortlists(page, axe, login):
         f"前半 / 6000 / {(today + dt.timedelta(days=10)).isoformat()}\n"
         f"後半 / 6000 / {(today + dt.timedelta(days=20)).isoformat()}"
     )
-    page.get_by_role("button", name="この内容で応募する").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="この内容で応募する").click()
+    page.wait_for_load_state("load")
     axe(page, label="proposal page (worker)")
     proposal = Proposal.objects.get()
     assert proposal.milestones.count() == 2
@@ -100,11 +106,13 @@ def test_client_posts_worker_proposes_client_shortlists(page, axe, login):
     login(client.email, PASSWORD)
     page.goto(page.base_url + f"/jobs/{job.pk}/proposals/")
     axe(page, label="proposals for the job")
-    page.get_by_role("link", name="中村 さくら").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("link", name="中村 さくら").click()
+    page.wait_for_load_state("load")
     axe(page, label="proposal page (client)")
-    page.get_by_role("button", name="候補に入れる").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="候補に入れる").click()
+    page.wait_for_load_state("load")
     axe(page, label="shortlisted proposal")
     proposal.refresh_from_db()
     assert proposal.status == "shortlisted"

@@ -66,8 +66,9 @@ def test_inbox_shows_unread_as_text_and_reply_by_keyboard(page, axe, login, worl
     page.get_by_label("メッセージ", exact=True).focus()
     page.keyboard.type("確認しました。今夜作業します。")
     page.get_by_role("button", name="送信する").focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_load_state("load")
     assert page.get_by_text("メッセージを送りました。").is_visible()
     assert page.locator(".message-list li").last.inner_text().count("確認しました。今夜作業します。") == 1
     axe(page)
@@ -79,8 +80,9 @@ def test_bad_attachment_shows_an_error_summary(page, axe, login, world, tmp_path
     bad = tmp_path / "tool.exe"
     bad.write_bytes(b"MZ\x90\x00")
     page.get_by_label("添付ファイル(任意)").set_input_files(str(bad))
-    page.get_by_role("button", name="送信する").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="送信する").click()
+    page.wait_for_load_state("load")
     assert page.get_by_role("alert").get_by_text("送れない種類のファイル").count() >= 1
     axe(page)
 
@@ -92,7 +94,8 @@ def test_review_form_by_keyboard(page, axe, login, world):
         group = page.get_by_role("group", name=legend)
         group.get_by_label("5(とても良い)").check()
     page.get_by_label("コメント(任意)").fill("丁寧にご対応いただきました。")
-    page.get_by_role("button", name="評価を送る").press("Enter")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="評価を送る").press("Enter")
+    page.wait_for_load_state("load")
     assert page.get_by_text("評価を送りました。").is_visible()
     axe(page)

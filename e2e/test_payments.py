@@ -96,8 +96,9 @@ def test_bank_account_errors_then_fix_by_keyboard(page, axe, login):
     page.get_by_label("普通").check()
     page.get_by_label("口座番号(7桁)").fill("1234567")
     page.get_by_label("口座名義(全角カタカナ)").fill("なかむら さくら")
-    page.get_by_label("口座名義(全角カタカナ)").press("Enter")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_label("口座名義(全角カタカナ)").press("Enter")
+    page.wait_for_load_state("load")
     # then the error summary names both fields in Japanese, and the page stays accessible
     summary = page.locator("[data-error-summary]")
     assert "銀行コードは4桁の数字で入力してください。" in summary.inner_text()
@@ -107,8 +108,9 @@ def test_bank_account_errors_then_fix_by_keyboard(page, axe, login):
     page.get_by_label("銀行コード(4桁)").fill("0143")
     page.get_by_label("口座名義(全角カタカナ)").fill("ﾅｶﾑﾗ ｻｸﾗ")
     page.get_by_role("button", name="口座を登録する").focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_load_state("load")
     # then the payout page shows the account
     assert "振込先口座を登録しました。" in page.locator(".messages").inner_text()
     assert "八十二銀行" in page.locator("main").inner_text()
@@ -119,8 +121,9 @@ def test_client_payment_records_page(page, axe, login, money):
     login(money["client"].email, PASSWORD)
     # when they follow the link from their receipts to the payment records (支払調書の内容)
     page.goto(page.base_url + "/payments/receipts/")
-    page.get_by_role("link", name="ワーカーへの支払いと源泉徴収の年間合計(支払調書の内容)").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("link", name="ワーカーへの支払いと源泉徴収の年間合計(支払調書の内容)").click()
+    page.wait_for_load_state("load")
     # then the page lists the worker, passes axe, reflows at 320 px and offers the CSV
     assert page.get_by_role("row", name="中村 さくら").count() == 1
     _check(page, axe, "/payments/payment-records/")

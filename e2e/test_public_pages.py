@@ -34,8 +34,9 @@ def test_public_page_reflows_at_320px(page, path):
 def test_english_switch_by_keyboard(page, axe):
     page.goto(page.base_url + "/")
     page.get_by_role("button", name="English").focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_load_state("load")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("heading", level=1).inner_text() == "A place where anyone can choose to work"
     axe(page)
