@@ -32,7 +32,9 @@ bench: sync
 	$(UV) run python bench/ledger.py
 
 messages:
-	$(UV) run python manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=.tools
+	$(UV) run python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var --ignore=.tools \
+	  --ignore=e2e --ignore="*/tests/*"
+	$(UV) run python scripts/rewrap_catalogue.py
 	$(UV) run python manage.py hataraku_compilemessages
 
 clean:

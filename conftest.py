@@ -38,6 +38,16 @@ def _reset_clock() -> Iterator[None]:
     clock.set_time(None)
 
 
+@pytest.fixture(autouse=True)
+def _reset_language() -> Iterator[None]:
+    """LocaleMiddleware activates a request's language for the whole thread and never deactivates it, so
+    a test that asks for English would leave the next test in the same worker reading English."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def frozen_clock() -> Iterator[Any]:
     """The platform clock, set to a fixed moment (Tuesday 2026-12-01 10:00 in Tokyo). Move it with

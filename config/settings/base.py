@@ -182,6 +182,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["config.formats"]
 
 # --- static and media ----------------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -86,6 +86,15 @@ DEMO = [
         "returned",
     ),
     (
+        "disputed",
+        "misaki",
+        "writing-proofread",
+        "絵本のテキストの校正(3冊)",
+        12_000,
+        [("絵本3冊の校正", 12_000, 7)],
+        "disputed",
+    ),
+    (
         "offered",
         "misaki",
         "translation-en",
@@ -199,6 +208,8 @@ def load(people: dict[str, Any]) -> None:
                 reason="3ページ目の見出しの表記が、ほかのページとそろっていませんでした。"
                 "そろえていただけますか。ほかはとても読みやすいです。",
             )
+        if target == "disputed":
+            _load_dispute(first, client, worker)
     _load_hourly(people)
     _load_accommodation(people)
     _load_change_request(people)
@@ -306,6 +317,33 @@ def _load_change_request(people: dict[str, Any]) -> None:
         },
         reason="後半2冊の刊行日が5日遅れることになったため、納期を合わせたいです。",
     )
+
+
+DISPUTE_RETURNS = [
+    "2冊目の表記ゆれ(「こども」と「子ども」)が残っています。",
+    "1冊目の文字の大きさも直してください。",
+]
+
+
+def _load_dispute(first: Milestone, client: Any, worker: Any) -> None:
+    """佐藤 美咲's proofreading was returned twice, the second time for something outside the agreed work
+    (the font size), so she asks staff to mediate: the staff queue has one open dispute to show."""
+    open_states = (MilestoneStatus.FUNDED, MilestoneStatus.DELIVERED, MilestoneStatus.RETURNED)
+    while first.status in open_states and first.return_count < len(DISPUTE_RETURNS):
+        if first.status != MilestoneStatus.DELIVERED:
+            services.milestone_deliver(
+                milestone=first, actor=worker, message="校正結果をお送りします。修正箇所は赤字で示しました。"
+            )
+            first.refresh_from_db()
+        services.milestone_return(milestone=first, actor=client, reason=DISPUTE_RETURNS[first.return_count])
+        first.refresh_from_db()
+    if first.status == MilestoneStatus.RETURNED:
+        services.dispute_open(
+            contract=first.contract,
+            actor=worker,
+            milestone=first,
+            reason="2回目のやり直しは、依頼にない文字の大きさの変更でした。契約の範囲について間に入ってください。",
+        )
 
 
 def contracts_of_demo() -> list[Contract]:

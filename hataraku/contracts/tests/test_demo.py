@@ -8,12 +8,14 @@ import pytest
 
 from hataraku.contracts import demo
 from hataraku.contracts.constants import (
+    MAX_RETURNS,
     AccommodationKind,
     AccommodationReason,
     AccommodationStatus,
     ChangeRequestStatus,
     ContractKind,
     ContractStatus,
+    DisputeStatus,
     MilestoneStatus,
     WeekStatus,
 )
@@ -22,6 +24,7 @@ from hataraku.contracts.models import (
     ChangeRequest,
     Contract,
     Delivery,
+    Dispute,
     HourlyWeek,
     Milestone,
     TimeEntry,
@@ -67,6 +70,7 @@ def test_demo_loads_each_state_once():
             ContractStatus.ACTIVE,  # funded
             ContractStatus.ACTIVE,  # bank transfer waiting
             ContractStatus.ACTIVE,  # returned once
+            ContractStatus.ACTIVE,  # returned twice, then a dispute
             ContractStatus.ACTIVE,  # hourly
             ContractStatus.COMPLETED,
             ContractStatus.CANCELLED,
@@ -118,3 +122,10 @@ def test_demo_has_the_cases_met_along_the_way():
     assert change.proposed_by == people["hidamari"] and change.contract.worker == people["sakura"]
     ((mid, values),) = change.changes["milestones"].items()
     assert Milestone.objects.get(pk=int(mid)).due_date.isoformat() != values["due_date"]
+
+    # and 佐藤 美咲, returned twice, asked staff to mediate: one open dispute, its escrow still held
+    dispute = Dispute.objects.get()
+    assert (dispute.status, dispute.opened_by) == (DisputeStatus.OPEN, people["misaki"])
+    assert dispute.milestone is not None and dispute.milestone.status == MilestoneStatus.DISPUTED
+    assert dispute.milestone.return_count == MAX_RETURNS
+    assert dispute.previous_status == MilestoneStatus.RETURNED

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.urls import reverse
 
 from hataraku.core import clock
 from hataraku.core.audit import AuditOutsideTransaction, audit_record
@@ -159,3 +160,21 @@ def test_add_domain_error_puts_the_message_on_the_named_field_or_at_the_top():
     add_domain_error(form, DomainError("x", errors=[("amount", "二つ目"), (None, "全体")]))
     assert form.errors["amount"] == ["金額が足りません。", "二つ目"]
     assert form.non_field_errors() == ["もう一度お試しください。", "全体"]
+
+
+@pytest.mark.django_db
+class TestDatesFollowTheLanguage:
+    def test_a_day_off_reads_in_japanese_and_in_english(self, client):
+        # given a worker with a day off on Tuesday 8 December 2026
+        from hataraku.profiles.tests.factories import DateExceptionFactory
+
+        exception = DateExceptionFactory(date=dt.date(2026, 12, 8))
+        client.force_login(exception.user)
+        url = reverse("profiles:exceptions")
+        # when she reads her exceptions in Japanese, then the date is Japanese
+        assert "2026年12月8日(火)" in client.get(url).content.decode()
+        # when she switches to English, then no 年月日 is left in the date
+        client.cookies["django_language"] = "en"
+        page = client.get(url).content.decode()
+        assert "Tue, Dec 8, 2026" in page
+        assert "2026年12月8日" not in page

@@ -4,9 +4,10 @@ import pytest
 
 from hataraku.core.demo import ensure_people
 from hataraku.jobs import demo
-from hataraku.jobs.constants import MeetingStyle, ProposalStatus
-from hataraku.jobs.models import Category, Job, Proposal
+from hataraku.jobs.constants import MeetingStyle, ProposalStatus, VerificationStatus
+from hataraku.jobs.models import Category, IdentityVerification, Job, Proposal
 from hataraku.jobs.selectors import is_verified
+from hataraku.jobs.services import sniff_document_type
 
 pytestmark = pytest.mark.django_db
 
@@ -39,3 +40,8 @@ def test_demo_covers_categories_styles_and_states_and_is_idempotent():
         and Job.objects.filter(client=people["hidamari"]).exists()
     )
     assert is_verified(people["hidamari"]) and not is_verified(people["sakura"])
+    # and 田中 翔太's document waits in the staff queue, once, as a PNG the upload check accepts
+    pending = IdentityVerification.objects.get(user=people["shota"])
+    assert pending.status == VerificationStatus.PENDING and not is_verified(people["shota"])
+    with pending.document.open("rb") as document:
+        assert sniff_document_type(document.read(16)) == "image/png"
