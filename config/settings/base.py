@@ -37,6 +37,8 @@ HATARAKU_FIELD_KEY = env("HATARAKU_FIELD_KEY", "")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# The address people reach us at: links in e-mails and the pages a card payment returns to are absolute.
+HATARAKU_SITE_URL = env("HATARAKU_SITE_URL", f"http://127.0.0.1:{env('PORT', '8000')}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -257,7 +259,8 @@ HATARAKU_PRIVACY_POLICY_VERSION = "2026-11-01"
 HATARAKU_SENSITIVE_CONSENT_VERSION = "2026-11-01"
 
 # --- payments (hataraku.payments) ----------------------------------------------------------------------
-# "bank_transfer" (embedded: the client transfers, staff confirm) or "stripe" (card via PaymentIntents).
+# "bank_transfer" (embedded: the client transfers, staff confirm) or "stripe" (card on Stripe Checkout,
+# whose PaymentIntent is reported by webhook; bank transfer stays available beside it).
 HATARAKU_PAYMENT_PROVIDER = env("HATARAKU_PAYMENT_PROVIDER", "bank_transfer")
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET")

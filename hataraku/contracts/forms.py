@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hataraku.core.money import YEN_INPUT_MAX
+
 from .constants import DELIVERY_MAX_FILES, AccommodationKind, AccommodationReason
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -49,7 +51,9 @@ class ReturnForm(forms.Form):
 class ChangeRequestForm(forms.Form):
     milestone = forms.TypedChoiceField(label=_("変更するマイルストーン"), coerce=int)
     due_date = forms.DateField(label=_("新しい納期"), widget=DATE, required=False)
-    amount = forms.IntegerField(label=_("新しい金額(円・税込、仮払い前のみ)"), min_value=1, required=False)
+    amount = forms.IntegerField(
+        label=_("新しい金額(円・税込、仮払い前のみ)"), min_value=1, max_value=YEN_INPUT_MAX, required=False
+    )
     reason = forms.CharField(label=_("変更の理由"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, milestones: Any = (), **kwargs: Any) -> None:
@@ -118,5 +122,7 @@ class DisputeForm(forms.Form):
 
 
 class DisputeDecisionForm(forms.Form):
-    worker_amount = forms.IntegerField(label=_("ワーカーへの支払額(円)"), min_value=0)
+    worker_amount = forms.IntegerField(
+        label=_("ワーカーへの支払額(円)"), min_value=0, max_value=YEN_INPUT_MAX
+    )
     note = forms.CharField(label=_("決定の理由"), widget=forms.Textarea(attrs={"rows": 4}))

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from hataraku.core import clock
 from hataraku.core.audit import audit_record
 from hataraku.core.errors import Conflict, DomainError, InvalidTransition, NotFound, PermissionDenied
+from hataraku.core.money import YEN_INPUT_MAX
 from hataraku.core.uploads import content_matches, read_all
 
 from . import terms as terms_lib
@@ -462,14 +463,21 @@ def _clean_changes(contract: Contract, changes: dict[str, Any]) -> dict[str, Any
             raise DomainError(_("支払い済みのマイルストーンは変更できません。"))
         entry: dict[str, Any] = {}
         if values.get("due_date"):
-            entry["due_date"] = dt.date.fromisoformat(str(values["due_date"])).isoformat()
+            try:
+                due = dt.date.fromisoformat(str(values["due_date"]))
+            except ValueError as exc:
+                raise DomainError(_("新しい納期を日付(例: 2026-12-20)で入力してください。")) from exc
+            if due < clock.today():
+                # A past date would make the new terms' inspection and payment dates past too.
+                raise DomainError(_("新しい納期は今日以降の日付にしてください。"), field="due_date")
+            entry["due_date"] = due.isoformat()
         if values.get("title"):
             entry["title"] = str(values["title"])[:200]
         if values.get("amount") is not None and int(values["amount"]) != milestone.amount:
             if milestone.status != MilestoneStatus.PENDING or milestone.escrow_id:
                 raise DomainError(_("仮払い済みのマイルストーンの金額は変更できません。"))
-            if int(values["amount"]) <= 0:
-                raise DomainError(_("金額は1円以上にしてください。"))
+            if not 1 <= int(values["amount"]) <= YEN_INPUT_MAX:
+                raise DomainError(_("金額は1円から1億円までにしてください。"))
             entry["amount"] = int(values["amount"])
         if entry:
             cleaned["milestones"][str(milestone.pk)] = entry
@@ -1439,9 +1447,9 @@ def dispute_decide(
                 idempotency_key=idempotency_key,
             )
             target = MilestoneStatus.RELEASED if worker_amount > 0 else MilestoneStatus.CANCELLED
-            milestone_transition(
-                milestone=m, target=target, actor=actor, data={"dispute": locked.pk}, released_at=clock.now()
-            )
+            # Only a payment has a release time: a full refund is not a payment to the worker.
+            paid = {"released_at": clock.now()} if target == MilestoneStatus.RELEASED else {}
+            milestone_transition(milestone=m, target=target, actor=actor, data={"dispute": locked.pk}, **paid)
         else:
             assert locked.week_id is not None  # the table constraint: a milestone or a week
             w = HourlyWeek.objects.select_for_update().get(pk=locked.week_id)

@@ -126,9 +126,10 @@ def build_terms_data(
         data["hourly_rate"] = hourly_rate
         data["weekly_hour_cap"] = weekly_hour_cap
         data["hourly_payment_rule"] = (
-            f"毎週月曜日から日曜日までの作業時間は、週が終わった翌日から{acceptance_days}日以内に委託者が確認します。"
-            f"その間に確認がない場合は承認されたものとして、その日に支払います"
-            f"(作業時間の受領日から{PAYMENT_LIMIT_DAYS}日以内)。"
+            "給付を受領する期日: 毎週日曜日(月曜日から日曜日までの作業時間の記録を、その週の終わりに受け取ります)。"
+            f"検査を完了する期日: 週が終わった翌日から{acceptance_days}日以内に委託者が確認します"
+            "(その間に確認がない場合は承認されたものとします)。"
+            f"報酬の支払期日: 承認された日(作業時間の受領日から{PAYMENT_LIMIT_DAYS}日以内)。"
         )
     return data
 
@@ -179,6 +180,10 @@ def render_terms_text(data: dict[str, Any]) -> str:
             lines.append(
                 "  源泉徴収税額(報酬の10.21%、100万円を超える部分は20.42%)を差し引いてお支払いします。"
             )
+        lines.append(
+            "  Hataraku の手数料(受注者負担)は、この契約でそれまでに支払われた額に応じて週ごとの報酬から"
+            "差し引きます(10万円までの部分は20%、20万円までの部分は10%、それを超える部分は5%。別に消費税10%)。"
+        )
     elif data["withholding"]:
         lines.append(
             f"  源泉徴収税額 {_yen(total['withholding'])}(税込の報酬額に対して計算)を差し引いてお支払いします。"

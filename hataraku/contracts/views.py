@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from hataraku.core import clock
 from hataraku.core.errors import DomainError
 from hataraku.core.forms import add_domain_error
+from hataraku.core.params import small_int
 from hataraku.core.permissions import role_required
 
 from . import selectors, services
@@ -153,9 +154,9 @@ def terms_page(request: HttpRequest, contract_id: int) -> HttpResponse:
 @role_required(*PARTIES)
 def terms_pdf(request: HttpRequest, contract_id: int) -> HttpResponse:
     contract = selectors.access_contract(request.user, contract_id)
-    wanted = request.GET.get("v")
+    wanted = small_int(request.GET.get("v"))
     qs = contract.terms.order_by("-version")
-    terms = qs.filter(version=wanted).first() if wanted and wanted.isdigit() else qs.first()
+    terms = qs.filter(version=wanted).first() if wanted else qs.first()
     if terms is None:
         raise Http404
     response = HttpResponse(render_terms_pdf(terms), content_type="application/pdf")
@@ -485,10 +486,11 @@ def dispute_new(request: HttpRequest, contract_id: int) -> HttpResponse:
     contract = selectors.access_contract(request.user, contract_id)
     source = request.POST if request.method == "POST" else request.GET
     milestone = week = None
-    if source.get("milestone", "").isdigit():
-        milestone = Milestone.objects.filter(contract=contract, pk=source["milestone"]).first()
-    elif source.get("week", "").isdigit():
-        week = HourlyWeek.objects.filter(contract=contract, pk=source["week"]).first()
+    milestone_id, week_id = small_int(source.get("milestone")), small_int(source.get("week"))
+    if milestone_id is not None:
+        milestone = Milestone.objects.filter(contract=contract, pk=milestone_id).first()
+    elif week_id is not None:
+        week = HourlyWeek.objects.filter(contract=contract, pk=week_id).first()
     if milestone is None and week is None:
         raise Http404
     form = DisputeForm(request.POST or None)

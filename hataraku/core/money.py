@@ -12,6 +12,10 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 Yen = int
 
+# The largest amount one form field accepts (¥100,000,000): far above any job here, and far below what the
+# database's integer columns hold, so a mistyped string of digits gets a kind error instead of an overflow.
+YEN_INPUT_MAX: Yen = 100_000_000
+
 CONSUMPTION_TAX_RATE = Decimal("0.10")
 
 
@@ -124,10 +128,11 @@ def project_fee(*, amount: Yen, cumulative_before: Yen, schedule: FeeSchedule) -
         raise ValueError("amount cannot be negative")
     fee_before = tiered_fee(cumulative_before, schedule)
     fee_after = tiered_fee(cumulative_before + amount, schedule)
-    # The tax is marginal too (tax on the cumulative fee after, minus before), so rounding down per release
-    # never makes a contract paid in parts cost a different total than the same contract paid at once.
-    tax = consumption_tax(fee_after) - consumption_tax(fee_before)
-    return FeeBreakdown(fee=fee_after - fee_before, tax=tax)
+    # The tax is 10 % of this release's fee, rounded down once: each release gets its own qualified invoice,
+    # and an invoice's tax must follow from the amounts printed on it (one rounding per rate per document).
+    # A contract paid in parts may so pay up to ¥1 less tax per release than one paid at once, never more.
+    fee = fee_after - fee_before
+    return FeeBreakdown(fee=fee, tax=consumption_tax(fee))
 
 
 def task_fee(*, amount: Yen, schedule: FeeSchedule) -> FeeBreakdown:

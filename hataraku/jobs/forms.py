@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hataraku.core import clock
+from hataraku.core.money import YEN_INPUT_MAX
 
 from .constants import DEFAULT_DECLINE_MESSAGE, MAX_PROPOSAL_MILESTONES, MeetingStyle, PayType
 from .models import Category, Job
@@ -40,26 +41,41 @@ class JobForm(forms.Form):
         label=_("求めるスキル"), required=False, help_text=_("読点(、)かカンマで区切って入力してください。")
     )
     pay_type = forms.ChoiceField(label=_("報酬の形式"), choices=PayType.choices, widget=forms.RadioSelect)
-    budget_min = forms.IntegerField(label=_("予算の下限(円・固定報酬)"), required=False, min_value=0)
+    budget_min = forms.IntegerField(
+        label=_("予算の下限(円・固定報酬)"), required=False, min_value=0, max_value=YEN_INPUT_MAX
+    )
     budget_max = forms.IntegerField(
         label=_("予算の上限(円・固定報酬)"),
         required=False,
         min_value=0,
+        max_value=YEN_INPUT_MAX,
         help_text=_("金額はすべて消費税込みです。"),
     )
-    hourly_rate_min = forms.IntegerField(label=_("時給の下限(円・時間単価)"), required=False, min_value=0)
+    hourly_rate_min = forms.IntegerField(
+        label=_("時給の下限(円・時間単価)"), required=False, min_value=0, max_value=YEN_INPUT_MAX
+    )
     hourly_rate_max = forms.IntegerField(
         label=_("時給の上限(円・時間単価)"),
         required=False,
         min_value=0,
+        max_value=YEN_INPUT_MAX,
         help_text=_("金額はすべて消費税込みです。"),
     )
     weekly_hour_cap = forms.IntegerField(
         label=_("週の上限時間(時間単価)"), required=False, min_value=1, max_value=60
     )
-    estimated_hours = forms.IntegerField(label=_("作業時間の目安(時間)"), min_value=0)
+    estimated_hours = forms.IntegerField(label=_("作業時間の目安(時間)"), min_value=0, max_value=10_000)
     deadline = forms.DateField(label=_("納期"), widget=DATE)
-    headcount = forms.IntegerField(label=_("募集人数"), initial=1)
+    headcount = forms.IntegerField(
+        label=_("募集人数"),
+        initial=1,
+        min_value=1,
+        max_value=1_000,
+        error_messages={
+            "min_value": _("募集人数は1人以上にしてください。"),
+            "max_value": _("募集人数は1000人までにしてください。"),
+        },
+    )
     proposal_deadline = forms.DateField(label=_("応募締切"), widget=DATE)
     meeting_style = forms.ChoiceField(
         label=_("打ち合わせ"),
@@ -77,7 +93,9 @@ class JobForm(forms.Form):
     interruptible = forms.BooleanField(
         label=_("作業を途中で中断してもかまわない"), required=False, initial=True
     )
-    min_block_minutes = forms.IntegerField(label=_("連続して必要な最短の作業時間(分)"), initial=30)
+    min_block_minutes = forms.IntegerField(
+        label=_("連続して必要な最短の作業時間(分)"), initial=30, min_value=0, max_value=24 * 60
+    )
     beginner_welcome = forms.BooleanField(label=_("初心者歓迎"), required=False)
     accessibility_notes = forms.CharField(
         label=_("アクセシビリティについて"),
@@ -166,6 +184,7 @@ class ProposalForm(forms.Form):
     amount = forms.IntegerField(
         label=_("提案金額(円)"),
         min_value=0,
+        max_value=YEN_INPUT_MAX,
         help_text=_(
             "消費税込みの金額です。ここから源泉徴収税(該当する場合)と Hataraku の手数料が差し引かれます。"
         ),
@@ -204,6 +223,10 @@ class ProposalForm(forms.Form):
                 ) from exc
             if not title:
                 raise forms.ValidationError(_("%(n)d行目の内容を入力してください。") % {"n": n})
+            if not 1 <= amount <= YEN_INPUT_MAX:
+                raise forms.ValidationError(
+                    _("%(n)d行目の金額は、1円から1億円までの数字で入力してください。") % {"n": n}
+                )
             result.append(MilestoneInput(title=title[:120], amount=amount, due_date=due))
         if len(result) > MAX_PROPOSAL_MILESTONES:
             raise forms.ValidationError(_("マイルストーンは20個までにしてください。"))
@@ -238,6 +261,7 @@ class InvitationForm(forms.Form):
     worker_id = forms.IntegerField(
         label=_("ワーカーID"),
         min_value=1,
+        max_value=2_147_483_647,
         help_text=_("ワーカーの公開プロフィールに表示されている番号です。"),
     )
     message = forms.CharField(

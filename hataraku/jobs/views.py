@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from hataraku.core.errors import DomainError, NotFound
 from hataraku.core.forms import add_domain_error
+from hataraku.core.params import small_int
 from hataraku.core.permissions import role_required
 
 from . import selectors, services
@@ -163,7 +164,7 @@ def job_proposals(request: HttpRequest, job_id: int) -> HttpResponse:
 def invite(request: HttpRequest) -> HttpResponse:
     jobs = selectors.client_jobs(request.user).filter(status=JobStatus.PUBLISHED)
     wanted = request.GET.get("worker", "")
-    initial = {"worker_id": int(wanted) if wanted.isdigit() else None}
+    initial = {"worker_id": small_int(wanted)}
     # Coming from a public profile: name the person, so the client sees whom they are inviting.
     chosen = (
         get_user_model().objects.filter(pk=initial["worker_id"], is_worker=True, is_active=True).first()

@@ -63,7 +63,7 @@ def email_due_for(user: Any, at: dt.datetime) -> dt.datetime | None:
 
 
 def _absolute(url: str) -> str:
-    base = getattr(settings, "HATARAKU_SITE_URL", "").rstrip("/")
+    base = settings.HATARAKU_SITE_URL
     if not url or url.startswith(("http://", "https://")) or not base:
         return url
     return base + url
@@ -73,7 +73,7 @@ def _build_email(user: Any, items: list[Notification], *, digest: bool) -> Email
     context = {
         "user": user,
         "items": [{"n": n, "link": _absolute(n.url)} for n in items],
-        "site_url": getattr(settings, "HATARAKU_SITE_URL", ""),
+        "site_url": settings.HATARAKU_SITE_URL,
     }
     with translation.override(getattr(user, "preferred_language", "ja") or "ja"):
         if digest:

@@ -60,8 +60,10 @@ class DocumentKind(models.TextChoices):
 DOCUMENT_TAX_RATE_PERCENT = 10
 
 # Stripe events that move money; every other event type is acknowledged and ignored.
-STRIPE_EVENT_SUCCEEDED = "payment_intent.succeeded"
-STRIPE_EVENTS_FAILED = frozenset({"payment_intent.payment_failed", "payment_intent.canceled"})
+STRIPE_EVENTS_SUCCEEDED = frozenset(
+    {"checkout.session.completed", "checkout.session.async_payment_succeeded", "payment_intent.succeeded"}
+)
+STRIPE_EVENTS_FAILED = frozenset({"checkout.session.expired", "checkout.session.async_payment_failed"})
 
 # Years a payment record (支払調書) can be asked for; outside them the API answers 422, the CSV 404.
 PAYMENT_RECORD_YEAR_MIN = 2000

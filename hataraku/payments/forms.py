@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hataraku.core import clock
+from hataraku.core.money import YEN_INPUT_MAX
 
 from . import validators
 from .constants import PAYOUT_MINIMUM, PAYOUT_TRANSFER_FEE, AccountType, Provider
@@ -102,6 +103,7 @@ class BankAccountForm(forms.Form):
 class PayoutRequestForm(IdempotentForm):
     amount = forms.IntegerField(
         label=_("出金額(円)"),
+        max_value=YEN_INPUT_MAX,
         help_text=_("振込手数料(%(fee)s円)を含む金額です。%(min)s円から、出金できる残高まで申し込めます。")
         % {"fee": f"{PAYOUT_TRANSFER_FEE:,}", "min": f"{PAYOUT_MINIMUM:,}"},
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": PAYOUT_MINIMUM, "step": 1}),
@@ -117,11 +119,13 @@ class FundingStartForm(IdempotentForm):
     amount = forms.IntegerField(
         label=_("仮払いする金額(円)"),
         min_value=1,
+        max_value=YEN_INPUT_MAX,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1, "step": 1}),
         error_messages={
             "required": _("金額を入力してください。"),
             "invalid": _("金額は半角の数字で入力してください。"),
             "min_value": _("金額は1円以上にしてください。"),
+            "max_value": _("金額は1億円以下にしてください。"),
         },
     )
 

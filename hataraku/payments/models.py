@@ -169,7 +169,8 @@ class PayoutStatusChange(models.Model):
 
 class ProviderFunding(TimeStampedModel):
     """How a client is paying one pending ledger funding: by our bank transfer (with a reference code to
-    write as the transfer's name) or through a provider's payment (Stripe PaymentIntent id)."""
+        write as the transfer's name) or through a provider's payment (a Stripe Checkout Session id, or the
+    PaymentIntent id of fundings started before Checkout)."""
 
     funding = models.OneToOneField(
         "ledger.Funding", verbose_name=_("入金"), on_delete=models.PROTECT, related_name="provider_funding"
@@ -193,6 +194,8 @@ class ProviderFunding(TimeStampedModel):
     )
     reference_code = models.CharField(_("お振込み名義の番号"), max_length=12, unique=True)
     external_id = models.CharField(_("決済代行のID"), max_length=100, blank=True, db_index=True)
+    # Where the client pays (Stripe Checkout's hosted page); empty for bank transfers.
+    action_url = models.URLField(_("支払いページ"), max_length=1000, blank=True)
     idempotency_key = models.CharField(_("冪等キー"), max_length=100, unique=True)
     decided_at = models.DateTimeField(_("確定日時"), null=True, blank=True)
     decided_by = models.ForeignKey(

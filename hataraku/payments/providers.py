@@ -4,8 +4,13 @@ is ours, posts it (`services.funding_confirm`) or drops it (`services.funding_ca
 
 * `bank_transfer` (default, embedded): the client transfers to our account writing a reference code;
   staff see the transfer in the bank and confirm it in the staff queue.
-* `stripe`: a PaymentIntent in JPY (a zero-decimal currency: ¥1,000 is `amount=1000`); Stripe's webhook
-  tells us when it succeeded or failed.
+* `stripe`: a Stripe Checkout Session in JPY (a zero-decimal currency: ¥1,000 is `amount=1000`). The client
+  pays on Stripe's own hosted, accessible page (we never see a card number and load no third-party script,
+  so our CSP stays closed); Checkout creates the PaymentIntent. Stripe's webhook tells us when the session
+  was paid or expired (`checkout.session.*`), or when its PaymentIntent succeeded (matched by the funding
+  id in its metadata). A declined card is not the end (the client may try another card on the same page),
+  so only an expired session voids the funding. The return page reconciles too, so a missed webhook
+  never leaves the money unposted.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import stripe
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.urls import reverse
 
 from hataraku.core import clock
 from hataraku.core.errors import DomainError
@@ -25,7 +31,7 @@ from hataraku.ledger import services as ledger
 from hataraku.ledger.constants import FundingSource
 from hataraku.ledger.models import Escrow
 
-from .constants import STRIPE_EVENT_SUCCEEDED, STRIPE_EVENTS_FAILED, Provider, ProviderFundingStatus
+from .constants import STRIPE_EVENTS_FAILED, STRIPE_EVENTS_SUCCEEDED, Provider, ProviderFundingStatus
 from .models import ProcessedWebhookEvent, ProviderFunding
 
 logger = logging.getLogger(__name__)
@@ -80,6 +86,11 @@ class BankTransferProvider(PaymentProvider):
         return funding_confirm(provider_funding=provider_funding, actor=actor)
 
 
+def make_stripe_client(secret_key: str) -> stripe.StripeClient:
+    """The one place a live Stripe client is made (tests swap it for one answering recorded responses)."""
+    return stripe.StripeClient(secret_key)
+
+
 class StripeProvider(PaymentProvider):
     name = Provider.STRIPE
 
@@ -94,13 +105,13 @@ class StripeProvider(PaymentProvider):
                 raise DomainError(
                     "カード決済は現在ご利用いただけません。銀行振込をお選びください。", code="provider_off"
                 )
-            self._client = stripe.StripeClient(settings.STRIPE_SECRET_KEY)
+            self._client = make_stripe_client(settings.STRIPE_SECRET_KEY)
         return self._client
 
     def create_funding(
         self, escrow: Escrow, amount: int, idempotency_key: str, *, actor: Any
     ) -> ProviderFunding:
-        from .services import provider_funding_create
+        from .services import provider_funding_create, provider_funding_set_external
 
         with transaction.atomic():
             funding = ledger.escrow_fund(
@@ -111,36 +122,59 @@ class StripeProvider(PaymentProvider):
                 actor=actor,
                 idempotency_key=f"payments.funding:{idempotency_key}",
             )
-            # Inside the transaction on purpose: if Stripe refuses, nothing is recorded; if we fail after
-            # Stripe answered, the retry sends the same Idempotency-Key and gets the same PaymentIntent.
-            intent = self.client.v1.payment_intents.create(
-                params={
-                    "amount": amount,
-                    "currency": "jpy",
-                    "automatic_payment_methods": {"enabled": True},
-                    "description": f"Hataraku 仮払い {escrow.code}",
-                    "metadata": {"escrow_id": str(escrow.pk), "funding_id": str(funding.pk)},
-                },
-                options={"idempotency_key": f"hataraku-funding-{idempotency_key}"},
-            )
-            return provider_funding_create(
+            pf = provider_funding_create(
                 escrow=escrow,
                 client=actor,
                 amount=amount,
                 provider=self.name,
                 idempotency_key=idempotency_key,
                 funding=funding,
-                external_id=intent.id,
+            )
+            # Inside the transaction on purpose: if Stripe refuses, nothing is recorded; if we fail after
+            # Stripe answered, the retry sends the same Idempotency-Key and gets the same session.
+            back = settings.HATARAKU_SITE_URL + reverse("payments:funding_detail", args=[pf.pk])
+            metadata = {"escrow_id": str(escrow.pk), "funding_id": str(funding.pk)}
+            session = self.client.v1.checkout.sessions.create(
+                params={
+                    "mode": "payment",
+                    "currency": "jpy",
+                    "locale": "ja",
+                    "line_items": [
+                        {
+                            "quantity": 1,
+                            "price_data": {
+                                "currency": "jpy",
+                                "unit_amount": amount,
+                                "product_data": {"name": f"Hataraku 仮払い {escrow.code}"},
+                            },
+                        }
+                    ],
+                    "client_reference_id": str(funding.pk),
+                    "metadata": metadata,
+                    "payment_intent_data": {
+                        "description": f"Hataraku 仮払い {escrow.code}",
+                        "metadata": metadata,
+                    },
+                    "success_url": f"{back}?checkout=done",
+                    "cancel_url": f"{back}?checkout=cancelled",
+                },
+                options={"idempotency_key": f"hataraku-funding-{idempotency_key}"},
+            )
+            return provider_funding_set_external(
+                provider_funding=pf, external_id=session.id, action_url=session.url or ""
             )
 
     def confirm(self, provider_funding: ProviderFunding, *, actor: Any) -> ProviderFunding:
-        """Ask Stripe for the PaymentIntent's state (a reconciliation when a webhook was missed)."""
+        """Ask Stripe for the state of the payment (a reconciliation: the client came back from Checkout,
+        or staff check a funding whose webhook was missed)."""
         from .services import funding_cancel, funding_confirm
 
-        intent = self.client.v1.payment_intents.retrieve(provider_funding.external_id)
-        if intent.status == "succeeded":
+        if provider_funding.status != ProviderFundingStatus.PENDING or not provider_funding.external_id:
+            return provider_funding
+        session = self.client.v1.checkout.sessions.retrieve(provider_funding.external_id)
+        if session.payment_status == "paid" and _amount_matches(session, provider_funding):
             return funding_confirm(provider_funding=provider_funding, actor=actor)
-        if intent.status == "canceled":
+        if session.status == "expired":
             return funding_cancel(provider_funding=provider_funding, actor=actor)
         return provider_funding
 
@@ -161,30 +195,31 @@ class StripeProvider(PaymentProvider):
                     )
             except IntegrityError:
                 return HttpResponse("already processed")
-            if event.type != STRIPE_EVENT_SUCCEEDED and event.type not in STRIPE_EVENTS_FAILED:
+            succeeded = event.type in STRIPE_EVENTS_SUCCEEDED
+            if not succeeded and event.type not in STRIPE_EVENTS_FAILED:
                 return HttpResponse("ignored")
-            intent_id = event.data.object["id"]
-            pf = ProviderFunding.objects.filter(provider=self.name, external_id=intent_id).first()
+            obj = event.data.object.to_dict()
+            if event.type == "checkout.session.completed" and obj.get("payment_status") != "paid":
+                # A delayed method (e.g. konbini): the async_payment_* event will follow.
+                return HttpResponse("waiting")
+            pf = self._funding_for(obj)
             if pf is None:
-                logger.warning("stripe event %s for unknown PaymentIntent %s", event.id, intent_id)
+                logger.warning("stripe event %s for unknown payment %s", event.id, obj.get("id"))
                 return HttpResponse("unknown payment")
-            if event.type == STRIPE_EVENT_SUCCEEDED:
-                intent = event.data.object.to_dict()
-                received = intent.get("amount_received") or intent.get("amount")
-                if intent.get("currency") != "jpy" or received != pf.funding.amount:
-                    # Never post an amount we did not agree: the escrow must hold exactly the funding.
-                    logger.error(
-                        "stripe event %s: %s %s received, funding %s expects %s jpy; not applied",
-                        event.id,
-                        received,
-                        intent.get("currency"),
-                        pf.pk,
-                        pf.funding.amount,
-                    )
-                    return HttpResponse("amount mismatch")
+            if succeeded and not _amount_matches(obj, pf):
+                # Never post an amount we did not agree: the escrow must hold exactly the funding.
+                logger.error(
+                    "stripe event %s: %s %s received, funding %s expects %s jpy; not applied",
+                    event.id,
+                    _amount_of(obj),
+                    obj.get("currency"),
+                    pf.pk,
+                    pf.funding.amount,
+                )
+                return HttpResponse("amount mismatch")
             try:
                 with transaction.atomic():
-                    if event.type == STRIPE_EVENT_SUCCEEDED:
+                    if succeeded:
                         funding_confirm(provider_funding=pf, actor=None)
                     elif pf.status == ProviderFundingStatus.PENDING:
                         funding_cancel(provider_funding=pf, actor=None)
@@ -193,6 +228,29 @@ class StripeProvider(PaymentProvider):
                 logger.error("stripe event %s not applied to %s: %s", event.id, pf.pk, exc)
                 return HttpResponse("not applied")
         return HttpResponse("ok")
+
+    def _funding_for(self, obj: dict[str, Any]) -> ProviderFunding | None:
+        """The funding an event's object belongs to: by its id (our Checkout Session), else by the funding id
+        we put in its metadata (the PaymentIntent that Checkout created for our session)."""
+        fundings = ProviderFunding.objects.select_related("funding").filter(provider=self.name)
+        pf = fundings.filter(external_id=obj.get("id") or "-").first()
+        funding_id = str((obj.get("metadata") or {}).get("funding_id", ""))
+        if pf is None and funding_id.isdigit():
+            pf = fundings.filter(funding_id=int(funding_id)).first()
+        return pf
+
+
+def _amount_of(obj: Any) -> Any:
+    """Yen paid by a Checkout Session or a PaymentIntent (API objects and plain dicts alike)."""
+    get = obj.get if isinstance(obj, dict) else lambda name: getattr(obj, name, None)
+    if get("object") == "checkout.session":
+        return get("amount_total")
+    return get("amount_received") or get("amount")
+
+
+def _amount_matches(obj: Any, pf: ProviderFunding) -> bool:
+    get = obj.get if isinstance(obj, dict) else lambda name: getattr(obj, name, None)
+    return bool(get("currency") == "jpy" and _amount_of(obj) == pf.funding.amount)
 
 
 def get_provider(name: str | None = None) -> PaymentProvider:

@@ -342,6 +342,23 @@ def provider_funding_create(
     return pf
 
 
+def provider_funding_set_external(
+    *, provider_funding: ProviderFunding, external_id: str, action_url: str = ""
+) -> ProviderFunding:
+    """Remember the provider's id for a funding and the page where the client pays. Called by the provider
+    adapters inside their transaction, once the provider has answered."""
+    provider_funding.external_id = external_id
+    provider_funding.action_url = action_url
+    provider_funding.save(update_fields=["external_id", "action_url"])
+    audit_record(
+        actor=provider_funding.client,
+        action="payments.funding_external",
+        target=provider_funding,
+        data={"external_id": external_id},
+    )
+    return provider_funding
+
+
 def funding_start(
     *, client: Any, escrow: Escrow, amount: int, provider: str, idempotency_key: str
 ) -> ProviderFunding:

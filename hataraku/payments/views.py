@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import csv
+import logging
 from collections.abc import Callable
 from typing import Any
 
+import stripe
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,6 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from hataraku.core import clock
 from hataraku.core.errors import DomainError, NotFound
+from hataraku.core.money import YEN_INPUT_MAX
+from hataraku.core.params import small_int
 from hataraku.core.permissions import role_required
 from hataraku.ledger.selectors import payment_records, users_by_id, worker_balances
 
@@ -24,6 +28,7 @@ from .constants import (
     PAYOUT_MINIMUM,
     PAYOUT_TRANSFER_FEE,
     Provider,
+    ProviderFundingStatus,
 )
 from .forms import (
     BankAccountForm,
@@ -36,6 +41,8 @@ from .forms import (
 from .pdf import render_document
 from .providers import StripeProvider, enabled_providers
 from .zengin import build_transfer_file, sender_settings
+
+logger = logging.getLogger(__name__)
 
 
 def _get(fetch: Callable[..., Any], *args: Any) -> Any:
@@ -148,8 +155,9 @@ def funding_start(request: HttpRequest, escrow_id: int) -> HttpResponse:
     escrow = _get(selectors.access_client_escrow, request.user, escrow_id)
     providers = enabled_providers()
     initial: dict[str, Any] = {}
-    if request.GET.get("amount", "").isdigit():
-        initial["amount"] = int(request.GET["amount"])
+    amount = small_int(request.GET.get("amount"), limit=YEN_INPUT_MAX)
+    if amount is not None:
+        initial["amount"] = amount
     form = FundingStartForm(
         request.POST if request.method == "POST" else None, providers=providers, initial=initial
     )
@@ -177,6 +185,14 @@ def funding_detail(request: HttpRequest, pk: int) -> HttpResponse:
     from django.conf import settings
 
     pf = _get(selectors.access_client_provider_funding, request.user, pk)
+    returned = request.GET.get("checkout", "")
+    if returned == "done" and pf.provider == Provider.STRIPE and pf.status == ProviderFundingStatus.PENDING:
+        # Back from Stripe Checkout: ask Stripe now rather than wait for the webhook (which may be late or,
+        # on a machine Stripe cannot reach, never come). Confirming is idempotent, so a reload is harmless.
+        try:
+            pf = StripeProvider().confirm(pf, actor=None)
+        except (stripe.StripeError, DomainError):
+            logger.warning("stripe reconciliation on return failed for funding %s", pf.pk, exc_info=True)
     return render(
         request,
         "payments/funding_detail.html",
@@ -184,6 +200,7 @@ def funding_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pf": pf,
             "receiving": settings.HATARAKU_RECEIVING_ACCOUNT,
             "is_bank": pf.provider == Provider.BANK_TRANSFER,
+            "returned": returned,
         },
     )
 

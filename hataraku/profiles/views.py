@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from hataraku.core import clock
 from hataraku.core.errors import DomainError, NotFound
 from hataraku.core.forms import add_domain_error
+from hataraku.core.params import small_int
 from hataraku.core.permissions import role_required
 
 from . import selectors, services
@@ -116,8 +117,9 @@ def conditions(request: HttpRequest) -> HttpResponse:
         remove = request.POST.get("remove")
         if remove is not None or request.POST.get("action") == "add":
             rows = _raw_rows(formset)
-            if remove is not None and remove.isdigit() and int(remove) < len(rows):
-                rows.pop(int(remove))
+            index = small_int(remove)
+            if index is not None and index < len(rows):
+                rows.pop(index)
             else:
                 rows.append({})
                 focus_row = len(rows) - 1

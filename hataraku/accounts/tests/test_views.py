@@ -241,6 +241,9 @@ class TestDashboard:
         client.force_login(UserFactory(is_client=True, client_kind="individual"))
         html = client.get(reverse("core:dashboard")).content.decode()
         assert 'id="dash-worker"' in html and 'id="dash-client"' in html
+        # and the menu leads to both money pages: earnings as a worker, funding as a client
+        assert f'href="{reverse("ledger:earnings")}"' in html
+        assert f'href="{reverse("ledger:funding")}"' in html
 
     def test_mfa_nudge_until_enabled(self, client):
         user = UserFactory()

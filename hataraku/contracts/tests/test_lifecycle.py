@@ -232,6 +232,7 @@ def test_contract_whose_only_milestone_was_refunded_in_a_dispute_is_completed():
     m.refresh_from_db()
     contract.refresh_from_db()
     assert m.status == MilestoneStatus.CANCELLED
+    assert m.released_at is None  # nothing was paid to the worker, so there is no payment time
     assert escrow_held(m.escrow) == 0  # type: ignore[arg-type]
     assert contract.status == ContractStatus.COMPLETED
     assert selectors.is_completed(contract)

@@ -285,6 +285,28 @@ def test_funded_amount_cannot_change():
     assert ChangeRequest.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"due_date": "2026-11-30"}, "今日以降"),  # the clock says 2026-12-01
+        ({"due_date": "12月20日"}, "日付(例: 2026-12-20)"),
+        ({"amount": 10**20}, "1円から1億円まで"),
+    ],
+)
+def test_impossible_changes_are_refused_in_japanese_and_save_nothing(values, message):
+    # given an active contract with a milestone not yet funded
+    contract = active_contract()
+    m = contract.milestones.order_by("order")[0]
+    # when a party proposes a past due date, a date that is not a date, or an impossible amount
+    with pytest.raises(DomainError) as exc:
+        services.change_request_propose(
+            contract=contract, actor=contract.client, changes={"milestones": {str(m.pk): values}}
+        )
+    # then it is refused with a clear message and no request exists
+    assert message in exc.value.message
+    assert ChangeRequest.objects.count() == 0
+
+
 # --- milestones: funding, delivery, acceptance -----------------------------------------------------------------
 
 

@@ -141,6 +141,31 @@ def test_hourly_terms_state_rate_cap_and_tax_without_a_zero_total():
     assert "時間単価は消費税(10%)込みの額です" in text
     assert "源泉徴収税額" in text
     assert "合計 ¥0" not in text
+    # and the three dates art. 3 asks for are stated for every week, with the 60-day limit
+    for item in ("給付を受領する期日: 毎週日曜日", "検査を完了する期日", "報酬の支払期日", "60日以内"):
+        assert item in text
+    assert "Hataraku の手数料" in text
+
+
+def test_hourly_terms_page_says_what_the_agreed_text_says(client):
+    # given an hourly contract with withholding, seen as the worker before agreeing
+    from django.template.loader import render_to_string
+
+    data = _data(kind="hourly", milestones=[], hourly_rate=1_500, weekly_hour_cap=10)
+    # when the terms page body is rendered from the same snapshot
+    html = render_to_string(
+        "contracts/terms.html",
+        {"data": data, "terms": None, "contract": _FakeContract(), "is_latest": True},
+    )
+    # then the page names withholding, the fee and the weekly dates, as the stored text does
+    assert "源泉徴収税額(報酬の10.21%" in html
+    assert "給付を受領する期日: 毎週日曜日" in html
+    assert "Hataraku の手数料(受注者負担)" in html
+
+
+class _FakeContract:
+    pk = 1
+    title = "返品伝票の入力"
 
 
 def test_fee_breakdown_without_a_date_uses_the_platform_clock(frozen_clock, monkeypatch):

@@ -178,3 +178,41 @@ class TestDatesFollowTheLanguage:
         page = client.get(url).content.decode()
         assert "Tue, Dec 8, 2026" in page
         assert "2026年12月8日" not in page
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12", 12),
+        ("0", 0),
+        ("²", None),
+        ("١٢", None),
+        ("-1", None),
+        ("", None),
+        (None, None),
+        ("2147483647", 2147483647),
+        ("2147483648", None),
+        ("9" * 40, None),
+        ("1e3", None),
+    ],
+)
+def test_small_int_reads_only_ascii_digits_within_an_id(text, expected):
+    # given text from a URL / when read as a number / then only plain digits within a database id count
+    from hataraku.core.params import small_int
+
+    assert small_int(text) == expected
+
+
+def test_a_crafted_amount_in_the_url_opens_the_funding_page_without_it(client):
+    # given a client's escrow
+    from hataraku.payments.tests.factories import ClientFactory, open_escrow
+
+    owner = ClientFactory()
+    escrow = open_escrow(client=owner)
+    client.force_login(owner)
+    # when the page is opened with a superscript two or a run of digits as the amount
+    for amount in ("²", "9" * 40):
+        response = client.get(reverse("payments:funding_start", args=[escrow.pk]), {"amount": amount})
+        # then it opens (no error page) with the amount left empty
+        assert response.status_code == 200
+        assert 'value="' + amount not in response.content.decode()

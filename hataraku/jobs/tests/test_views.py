@@ -71,6 +71,11 @@ def test_client_writes_publishes_and_edits_a_job_through_the_pages(client):
         ({"deadline": "2026-11-01"}, "納期は今日以降"),
         ({"headcount": "0"}, "募集人数は1人以上"),
         ({"pay_type": "hourly", "budget_min": "", "budget_max": ""}, "時給の下限と上限"),
+        # digits typed by mistake never reach the database (which would overflow): a kind error instead
+        ({"budget_max": "9" * 25}, "100000000 以下"),
+        ({"estimated_hours": "9" * 25}, "10000 以下"),
+        ({"headcount": "9" * 25}, "募集人数は1000人まで"),
+        ({"min_block_minutes": "9" * 25}, "1440 以下"),
     ],
 )
 def test_bad_form_shows_japanese_error_and_saves_nothing(client, overrides, message):
@@ -190,6 +195,31 @@ def test_milestones_that_do_not_add_up_show_an_error(client):
         },
     )
     assert "一致しません" in response.content.decode()
+    assert Proposal.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("amount", "milestones", "message"),
+    [
+        ("9" * 25, "", "100000000 以下"),
+        ("15000", "前半 / 99999999999999999999 / 2026-12-10", "1行目の金額は、1円から1億円まで"),
+        ("15000", "前半 / -5 / 2026-12-10", "1行目の金額は、1円から1億円まで"),
+    ],
+)
+def test_impossible_proposal_amounts_get_a_japanese_error_and_save_nothing(
+    client, amount, milestones, message
+):
+    # given a worker on a job's proposal form
+    job = JobFactory()
+    client.force_login(UserFactory())
+    # when the amount is a mistyped run of digits (or a negative milestone)
+    response = client.post(
+        reverse("jobs:propose", args=[job.pk]),
+        {"amount": amount, "delivery_date": "2026-12-20", "message": "よろしく", "milestones": milestones},
+    )
+    # then the form answers with the error, and nothing is saved
+    assert response.status_code in (200, 400)
+    assert message in response.content.decode()
     assert Proposal.objects.count() == 0
 
 

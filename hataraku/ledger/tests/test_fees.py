@@ -66,31 +66,47 @@ def test_single_release_fee_and_tax_shown_separately(amount: int, fee: int, tax:
         [1] * 50 + [200_000],
     ],
 )
-def test_split_releases_cost_the_same_as_one(parts: list[int]) -> None:
+def test_split_releases_cost_the_same_fee_and_each_invoice_has_its_own_tax(parts: list[int]) -> None:
     # given a contract released in several parts that cross the tiers
     cumulative = 0
     fees = taxes = 0
     for part in parts:
         # when each part's marginal fee is computed
         b = project_fee(amount=part, cumulative_before=cumulative, schedule=SCHEDULE)
+        # then the tax on it is 10 % of that part's fee, rounded down (what its qualified invoice prints)
+        assert b.tax == b.fee * 10 // 100
         fees += b.fee
         taxes += b.tax
         cumulative += part
-    # then the totals equal the fee of one release of the whole amount
+    # and the fees add up to the fee of one release of the whole amount; the tax is never more than that
+    # release's tax and at most ¥1 less per extra release (each invoice rounds down once)
     whole = project_fee(amount=sum(parts), cumulative_before=0, schedule=SCHEDULE)
-    assert (fees, taxes) == (whole.fee, whole.tax)
+    assert fees == whole.fee
+    assert whole.tax - (len(parts) - 1) <= taxes <= whole.tax
+
+
+def test_a_tiny_release_after_a_rounded_one_carries_no_rounding_over() -> None:
+    # given a first release whose fee is ¥10,005 (tax ¥1,000.5 → ¥1,000)
+    first = project_fee(amount=50_025, cumulative_before=0, schedule=SCHEDULE)
+    assert (first.fee, first.tax) == (10_005, 1_000)
+    # when ¥25 more is released (fee ¥5)
+    second = project_fee(amount=25, cumulative_before=50_025, schedule=SCHEDULE)
+    # then its invoice shows fee ¥5 and tax ¥0 (10 % of ¥5 rounded down), not the ¥1 left over from before
+    assert (second.fee, second.tax) == (5, 0)
 
 
 @given(st.lists(st.integers(min_value=1, max_value=400_000), min_size=1, max_size=12))
 def test_split_releases_property(parts: list[int]) -> None:
-    # given any split / when released part by part / then fee and tax totals equal one release
+    # given any split / when released part by part / then the fees total one release's fee, and each tax is
+    # its own fee's 10 % rounded down, so the total tax is within ¥1 per release below one release's tax
     cumulative = fees = taxes = 0
     for part in parts:
         b = project_fee(amount=part, cumulative_before=cumulative, schedule=SCHEDULE)
-        assert b.fee >= 0 and b.tax >= 0
+        assert b.fee >= 0 and b.tax == b.fee * 10 // 100
         fees, taxes, cumulative = fees + b.fee, taxes + b.tax, cumulative + part
     whole = project_fee(amount=sum(parts), cumulative_before=0, schedule=SCHEDULE)
-    assert (fees, taxes) == (whole.fee, whole.tax)
+    assert fees == whole.fee
+    assert whole.tax - (len(parts) - 1) <= taxes <= whole.tax
 
 
 def test_task_fee_is_flat_twenty_percent_rounded_down() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 
 from hataraku.core import clock
 from hataraku.messaging.constants import EmailMode
@@ -60,6 +61,9 @@ def test_notify_creates_the_in_app_row_and_emails_on_commit(
     assert "応募が届きました" in mail.subject
     assert "内容を確認してください。" in mail.body
     assert mail.alternatives and mail.alternatives[0][1] == "text/html"
+    # and the link in it is absolute, so it opens from a mail app
+    assert f"{settings.HATARAKU_SITE_URL}/jobs/1/" in mail.body
+    assert settings.HATARAKU_SITE_URL.startswith("http")
     n.refresh_from_db()
     assert n.emailed_at == frozen_clock.now()
 

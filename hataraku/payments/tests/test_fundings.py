@@ -85,31 +85,61 @@ def test_staff_void_drops_the_pending_funding(client_user, staff):
 
 def _stripe_funding(client_user, amount=33_000):
     escrow = open_escrow(client=client_user)
-    client, http = client_with((200, fixture("payment_intent_created.json")))
+    created = fixture("checkout_session_created.json")
+    created["amount_total"] = created["amount_subtotal"] = amount
+    client, http = client_with((200, created))
     provider = StripeProvider(client, webhook_secret=SECRET)
     k = key()
     pf = provider.create_funding(escrow, amount, k, actor=client_user)
     return escrow, pf, http, k
 
 
-def test_stripe_create_sends_a_jpy_payment_intent_with_idempotency_key(client_user):
-    # when a client starts a card payment
+def _event(name, pf, **changes):
+    """A recorded event, pointed at this test's funding (database ids differ from run to run)."""
+    event = fixture(name)
+    obj = event["data"]["object"]
+    obj["metadata"] = {"escrow_id": str(pf.escrow_id), "funding_id": str(pf.funding_id)}
+    obj.update(changes)
+    return event
+
+
+def _post(client, event, *, secret=SECRET, signature=None):
+    payload = json.dumps(event).encode()
+    header = signature or signature_header(payload, secret, int(time.time()))
+    return client.post(
+        "/payments/stripe/webhook/",
+        data=payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=header,
+    )
+
+
+@override_settings(HATARAKU_SITE_URL="https://hataraku.example.jp")
+def test_stripe_create_opens_a_jpy_checkout_session_with_idempotency_key(client_user):
+    # when a client starts a card payment of ¥33,000
     escrow, pf, http, k = _stripe_funding(client_user)
     # then the SDK sent exactly this request
     (call,) = http.calls
     assert call["method"] == "POST"
-    assert call["url"].endswith("/v1/payment_intents")
+    assert call["url"].endswith("/v1/checkout/sessions")
     assert call["headers"]["Idempotency-Key"] == f"hataraku-funding-{k}"
     params = call["params"]
-    assert params["amount"] == ["33000"]  # JPY is zero-decimal: yen, not sen
-    assert params["currency"] == ["jpy"]
-    assert params["metadata[escrow_id]"] == [str(escrow.pk)]
+    assert params["mode"] == ["payment"] and params["locale"] == ["ja"]
+    assert params["line_items[0][price_data][unit_amount]"] == ["33000"]  # JPY is zero-decimal: yen
+    assert params["line_items[0][price_data][currency]"] == ["jpy"]
+    assert params["line_items[0][quantity]"] == ["1"]
     assert params["metadata[funding_id]"] == [str(pf.funding_id)]
-    assert params["automatic_payment_methods[enabled]"] == ["true"]
-    # and the recorded PaymentIntent id is kept; the funding waits for the webhook
-    assert pf.external_id == "pi_3QhAtaRaKu0001"
+    assert params["payment_intent_data[metadata][funding_id]"] == [str(pf.funding_id)]
+    assert params["payment_intent_data[metadata][escrow_id]"] == [str(escrow.pk)]
+    back = f"https://hataraku.example.jp/payments/fundings/{pf.pk}/"
+    assert params["success_url"] == [f"{back}?checkout=done"]
+    assert params["cancel_url"] == [f"{back}?checkout=cancelled"]
+    # and the session id and its page are kept; the funding waits for Stripe
+    assert pf.external_id == "cs_test_a1HaTaRaKu0001"
+    assert pf.action_url.startswith("https://checkout.stripe.com/")
     assert pf.funding.source == FundingSource.PROVIDER and pf.funding.provider == "stripe"
     assert pf.funding.status == FundingStatus.PENDING
+    assert escrow_held(escrow) == 0
 
 
 def test_stripe_error_records_nothing(client_user):
@@ -121,48 +151,78 @@ def test_stripe_error_records_nothing(client_user):
     assert not Funding.objects.exists() and not ProviderFunding.objects.exists()
 
 
-def test_stripe_confirm_reads_the_payment_intent(client_user, staff):
+def test_stripe_confirm_reads_the_checkout_session(client_user, staff):
+    # given a pending card funding
     escrow, pf, _http, _k = _stripe_funding(client_user)
-    client, http = client_with((200, fixture("payment_intent_succeeded.json")))
+    # when staff reconcile it and Stripe says the session is paid
+    client, http = client_with((200, fixture("checkout_session_paid.json")))
     StripeProvider(client, webhook_secret=SECRET).confirm(pf, actor=staff)
-    assert http.calls[0]["method"] == "GET" and http.calls[0]["url"].endswith(
-        "/v1/payment_intents/pi_3QhAtaRaKu0001"
-    )
+    # then the session was read and the money is held
+    assert http.calls[0]["method"] == "GET"
+    assert http.calls[0]["url"].endswith("/v1/checkout/sessions/cs_test_a1HaTaRaKu0001")
     assert escrow_held(escrow) == 33_000
+    # and a second reconciliation asks Stripe nothing and posts nothing more
+    pf.refresh_from_db()
+    again, http_again = client_with()
+    StripeProvider(again, webhook_secret=SECRET).confirm(pf, actor=staff)
+    assert http_again.calls == [] and escrow_held(escrow) == 33_000
 
 
-def _post_event(client, name, *, secret=SECRET, signature=None):
-    payload = json.dumps(fixture(name)).encode()
-    header = signature or signature_header(payload, secret, int(time.time()))
-    return client.post(
-        "/payments/stripe/webhook/",
-        data=payload,
-        content_type="application/json",
-        HTTP_STRIPE_SIGNATURE=header,
-    )
+def test_stripe_confirm_of_an_open_session_waits_and_of_an_expired_one_voids(client_user, staff):
+    escrow, pf, _http, _k = _stripe_funding(client_user)
+    still_open, _ = client_with((200, fixture("checkout_session_created.json")))
+    assert StripeProvider(still_open).confirm(pf, actor=staff).status == ProviderFundingStatus.PENDING
+    expired, _ = client_with((200, fixture("checkout_session_expired.json")))
+    assert StripeProvider(expired).confirm(pf, actor=staff).status == ProviderFundingStatus.VOIDED
+    assert escrow_held(escrow) == 0
+
+
+def test_stripe_confirm_never_posts_a_paid_session_of_another_amount(client_user, staff):
+    escrow, pf, _http, _k = _stripe_funding(client_user)
+    paid = fixture("checkout_session_paid.json")
+    paid["amount_total"] = 30_000
+    client, _ = client_with((200, paid))
+    assert StripeProvider(client).confirm(pf, actor=staff).status == ProviderFundingStatus.PENDING
+    assert escrow_held(escrow) == 0
 
 
 @override_settings(STRIPE_WEBHOOK_SECRET=SECRET)
-def test_webhook_succeeded_posts_once_even_when_replayed(client, client_user, frozen_clock):
+@pytest.mark.parametrize(
+    "name", ["event_checkout_session_completed.json", "event_payment_intent_succeeded.json"]
+)
+def test_webhook_paid_posts_once_even_when_replayed(client, client_user, frozen_clock, name):
     # given a pending card funding
     escrow, pf, _http, _k = _stripe_funding(client_user)
-    # when Stripe sends payment_intent.succeeded, then sends it again
-    first = _post_event(client, "event_payment_intent_succeeded.json")
-    second = _post_event(client, "event_payment_intent_succeeded.json")
-    # then both are answered 200 and the money is held once
-    assert first.status_code == 200 and second.status_code == 200
-    assert second.content == b"already processed"
+    event = _event(name, pf)
+    # when Stripe reports it paid (the session, or the PaymentIntent Checkout made), then sends it again
+    first = _post(client, event)
+    second = _post(client, event)
+    # then both are answered 200 and the money is held once, with one receipt
+    assert first.status_code == 200 and first.content == b"ok"
+    assert second.status_code == 200 and second.content == b"already processed"
     pf.refresh_from_db()
     assert pf.status == ProviderFundingStatus.SUCCEEDED
     assert escrow_held(escrow) == 33_000
-    assert ProcessedWebhookEvent.objects.filter(event_id="evt_1QhSucceeded").count() == 1
+    assert ProcessedWebhookEvent.objects.filter(event_id=event["id"]).count() == 1
     assert InvoiceDocument.objects.filter(kind=DocumentKind.RECEIPT).count() == 1
 
 
 @override_settings(STRIPE_WEBHOOK_SECRET=SECRET)
-def test_webhook_payment_failed_voids_the_funding(client, client_user):
+def test_session_completed_and_payment_intent_succeeded_together_post_once(client, client_user):
     escrow, pf, _http, _k = _stripe_funding(client_user)
-    response = _post_event(client, "event_payment_intent_payment_failed.json")
+    responses = [
+        _post(client, _event("event_checkout_session_completed.json", pf)),
+        _post(client, _event("event_payment_intent_succeeded.json", pf)),
+    ]
+    assert [r.status_code for r in responses] == [200, 200]
+    assert escrow_held(escrow) == 33_000
+    assert InvoiceDocument.objects.filter(kind=DocumentKind.RECEIPT).count() == 1
+
+
+@override_settings(STRIPE_WEBHOOK_SECRET=SECRET)
+def test_webhook_expired_session_voids_the_funding(client, client_user):
+    escrow, pf, _http, _k = _stripe_funding(client_user)
+    response = _post(client, _event("event_checkout_session_expired.json", pf))
     assert response.status_code == 200
     pf.refresh_from_db()
     assert pf.status == ProviderFundingStatus.VOIDED and pf.funding.status == FundingStatus.VOIDED
@@ -170,16 +230,54 @@ def test_webhook_payment_failed_voids_the_funding(client, client_user):
 
 
 @override_settings(STRIPE_WEBHOOK_SECRET=SECRET)
+def test_a_declined_card_leaves_the_funding_pending_for_another_try(client, client_user):
+    # given a pending card funding
+    escrow, pf, _http, _k = _stripe_funding(client_user)
+    # when Stripe reports one declined attempt on the session's PaymentIntent
+    response = _post(client, _event("event_payment_intent_payment_failed.json", pf))
+    # then nothing changes: the client may try another card on the same Checkout page
+    assert response.status_code == 200 and response.content == b"ignored"
+    pf.refresh_from_db()
+    assert pf.status == ProviderFundingStatus.PENDING and escrow_held(escrow) == 0
+
+
+@override_settings(STRIPE_WEBHOOK_SECRET=SECRET)
+def test_session_completed_but_unpaid_waits_for_the_async_payment(client, client_user):
+    # given a client who chose a delayed payment method (the session completes before the money arrives)
+    escrow, pf, _http, _k = _stripe_funding(client_user)
+    response = _post(client, _event("event_checkout_session_completed.json", pf, payment_status="unpaid"))
+    assert response.content == b"waiting"
+    pf.refresh_from_db()
+    assert pf.status == ProviderFundingStatus.PENDING and escrow_held(escrow) == 0
+    # when the async payment succeeds, then the money is held
+    later = _event("event_checkout_session_completed.json", pf)
+    later["id"], later["type"] = "evt_async_ok", "checkout.session.async_payment_succeeded"
+    assert _post(client, later).content == b"ok"
+    assert escrow_held(escrow) == 33_000
+
+
+@override_settings(STRIPE_WEBHOOK_SECRET=SECRET)
 def test_webhook_with_a_bad_signature_is_refused_and_posts_nothing(client, client_user):
     escrow, pf, _http, _k = _stripe_funding(client_user)
-    wrong_secret = _post_event(client, "event_payment_intent_succeeded.json", secret="whsec_wrong")
-    garbage = _post_event(client, "event_payment_intent_succeeded.json", signature="t=1,v1=deadbeef")
+    event = _event("event_checkout_session_completed.json", pf)
+    wrong_secret = _post(client, event, secret="whsec_wrong")
+    garbage = _post(client, event, signature="t=1,v1=deadbeef")
     missing = client.post("/payments/stripe/webhook/", data=b"{}", content_type="application/json")
     assert [wrong_secret.status_code, garbage.status_code, missing.status_code] == [400, 400, 400]
     pf.refresh_from_db()
     assert pf.status == ProviderFundingStatus.PENDING
     assert escrow_held(escrow) == 0
     assert not ProcessedWebhookEvent.objects.exists()
+
+
+@override_settings(STRIPE_WEBHOOK_SECRET=SECRET)
+def test_webhook_for_an_unknown_payment_is_answered_and_posts_nothing(client, client_user):
+    escrow, pf, _http, _k = _stripe_funding(client_user)
+    stranger = _event("event_checkout_session_completed.json", pf, id="cs_test_someone_else")
+    stranger["data"]["object"]["metadata"] = {}
+    response = _post(client, stranger)
+    assert response.status_code == 200 and response.content == b"unknown payment"
+    assert escrow_held(escrow) == 0
 
 
 def test_webhook_is_post_only(client):
@@ -194,21 +292,16 @@ def test_provider_is_chosen_by_configuration():
 
 
 @override_settings(STRIPE_WEBHOOK_SECRET=SECRET)
-def test_webhook_with_a_different_amount_posts_nothing(client, client_user):
+@pytest.mark.parametrize(
+    "name", ["event_checkout_session_completed.json", "event_payment_intent_succeeded.json"]
+)
+def test_webhook_with_a_different_amount_posts_nothing(client, client_user, name):
     # given a pending card funding of ¥33,000
     escrow, pf, _http, _k = _stripe_funding(client_user)
-    # when a correctly signed succeeded event reports a different amount
-    event = fixture("event_payment_intent_succeeded.json")
-    event["data"]["object"]["amount"] = 30_000
-    event["data"]["object"]["amount_received"] = 30_000
+    # when a correctly signed paid event reports a different amount
+    event = _event(name, pf, amount=30_000, amount_received=30_000, amount_total=30_000)
     event["id"] = "evt_wrong_amount"
-    payload = json.dumps(event).encode()
-    response = client.post(
-        "/payments/stripe/webhook/",
-        data=payload,
-        content_type="application/json",
-        HTTP_STRIPE_SIGNATURE=signature_header(payload, SECRET, int(time.time())),
-    )
+    response = _post(client, event)
     # then it is answered (so Stripe stops resending) but nothing is posted; staff reconcile from the log
     assert response.status_code == 200 and response.content == b"amount mismatch"
     pf.refresh_from_db()

@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.test import override_settings
 
-from hataraku.ledger.selectors import worker_balances
-from hataraku.payments import services
+from hataraku.ledger.selectors import escrow_held, worker_balances
+from hataraku.payments import providers, services
 from hataraku.payments.constants import PayoutStatus, ProviderFundingStatus
 from hataraku.payments.models import BankAccount, Payout, PayoutBatch, ProviderFunding
 
@@ -21,6 +22,7 @@ from .factories import (
     key,
     open_escrow,
 )
+from .stripe_fakes import client_with, fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -258,6 +260,64 @@ def test_client_funding_page_starts_a_bank_transfer(client, frozen_clock):
     pf = ProviderFunding.objects.get()
     assert pf.reference_code in response.content.decode()
     assert "次の口座にお振り込みください" in response.content.decode()
+
+
+@override_settings(
+    HATARAKU_PAYMENT_PROVIDER="stripe",
+    STRIPE_SECRET_KEY="sk_test_recorded",
+    HATARAKU_SITE_URL="https://h.example.jp",
+)
+def test_card_payment_goes_to_checkout_and_is_reconciled_on_return(client, frozen_clock, monkeypatch):
+    # given a client whose escrow is to be funded by card, and Stripe answering with recorded responses
+    owner = ClientFactory()
+    escrow = open_escrow(client=owner)
+    client.force_login(owner)
+    stripe_client, http = client_with(
+        (200, fixture("checkout_session_created.json")), (200, fixture("checkout_session_paid.json"))
+    )
+    monkeypatch.setattr(providers, "make_stripe_client", lambda _key: stripe_client)
+    # when they choose the card for ¥33,000
+    response = client.post(
+        f"/payments/escrows/{escrow.pk}/fund/",
+        {"provider": "stripe", "amount": "33000", "idempotency_key": key()},
+        follow=True,
+    )
+    # then the page links to Stripe's own payment page, and nothing is held yet
+    pf = ProviderFunding.objects.get()
+    page = response.content.decode()
+    assert f'href="{pf.action_url}"' in page and pf.action_url.startswith("https://checkout.stripe.com/")
+    assert "カード番号は Hataraku には送られず" in page
+    assert escrow_held(escrow) == 0
+    # when they come back from a paid Checkout, before any webhook
+    back = client.get(f"/payments/fundings/{pf.pk}/?checkout=done").content.decode()
+    # then Stripe was asked, the money is held, and the page says so
+    assert http.calls[-1]["url"].endswith(f"/v1/checkout/sessions/{pf.external_id}")
+    assert escrow_held(escrow) == 33_000
+    assert "入金を確認しました" in back
+    # and reloading asks Stripe nothing more
+    client.get(f"/payments/fundings/{pf.pk}/?checkout=done")
+    assert len(http.calls) == 2
+
+
+@override_settings(HATARAKU_PAYMENT_PROVIDER="stripe", STRIPE_SECRET_KEY="sk_test_recorded")
+def test_coming_back_while_stripe_is_unreachable_keeps_the_funding_pending(client, frozen_clock, monkeypatch):
+    # given a pending card funding
+    owner = ClientFactory()
+    escrow = open_escrow(client=owner)
+    client.force_login(owner)
+    error = {"error": {"type": "api_error", "message": "temporarily unavailable"}}
+    stripe_client, _http = client_with((200, fixture("checkout_session_created.json")), (500, error))
+    monkeypatch.setattr(providers, "make_stripe_client", lambda _key: stripe_client)
+    pf = services.funding_start(
+        client=owner, escrow=escrow, amount=33_000, provider="stripe", idempotency_key=key()
+    )
+    # when they come back and Stripe fails to answer
+    response = client.get(f"/payments/fundings/{pf.pk}/?checkout=done")
+    # then the page still opens, says the result is being checked, and nothing moved
+    assert response.status_code == 200
+    assert "お支払いの結果を確認しています" in response.content.decode()
+    pf.refresh_from_db()
+    assert pf.status == ProviderFundingStatus.PENDING and escrow_held(escrow) == 0
 
 
 def test_pdf_downloads_are_pdfs(client, world):
