@@ -45,6 +45,7 @@ PERSONAS = [
             "contracts:staff_dispute",
             "jobs:staff_verification",
             "profiles:staff_sensitive",
+            "contracts:staff_late_payments",
         },
     ),
 ]

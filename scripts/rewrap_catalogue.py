@@ -14,7 +14,11 @@ with PO.open("rb") as handle:
     catalogue = read_po(handle)
 with PO.open("wb") as handle:
     write_po(handle, catalogue, width=110)
-todo = [m for m in catalogue if m.id and (m.fuzzy or not m.string)]
+todo = [
+    m
+    for m in catalogue
+    if m.id and (m.fuzzy or not (all(m.string) if isinstance(m.string, tuple) else m.string))
+]
 for message in todo:
     print(f"untranslated: {message.id!r} ({', '.join(f'{f}:{n}' for f, n in message.locations)})")
 sys.exit(1 if todo else 0)

@@ -15,6 +15,10 @@ PAYMENT_CYCLE_DAYS = 3
 # Freelance Act art. 4: payment no later than 60 days after the work is received. The day of receipt
 # counts as day 1 (初日算入, as in the 下請法 運用基準), so the latest payment date is receipt + 59 days.
 PAYMENT_LIMIT_DAYS = 60
+# A billed hourly week whose money has not arrived: the client is reminded this many days after approval,
+# then again every PAYMENT_REMINDER_EVERY_DAYS, and staff see it in their queue of late payments.
+PAYMENT_REMINDER_AFTER_DAYS = 3
+PAYMENT_REMINDER_EVERY_DAYS = 7
 # A client answers a request for accommodation (Freelance Act art. 13) within this many days.
 ACCOMMODATION_ANSWER_DAYS = 3
 MAX_MILESTONES = 20

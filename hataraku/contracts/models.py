@@ -3,6 +3,7 @@ escrow, deliveries, hourly weeks, accommodation requests and disputes. Workflows
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from hataraku.core.models import TimeStampedModel
 
 from .constants import (
     ACCEPTANCE_DAYS,
+    PAYMENT_LIMIT_DAYS,
     AccommodationKind,
     AccommodationReason,
     AccommodationStatus,
@@ -217,12 +219,23 @@ class HourlyWeek(TimeStampedModel):
     reviewed_at = models.DateTimeField(_("確認日時"), null=True, blank=True)
     # Billed is not yet paid when the client's bank transfer is still on its way.
     released_at = models.DateTimeField(_("支払日時"), null=True, blank=True)
+    payment_reminded_at = models.DateTimeField(_("支払いの催促を送った日時"), null=True, blank=True)
 
     class Meta:
         ordering = ["contract", "-week_start"]
         verbose_name = _("週の稼働")
         verbose_name_plural = _("週の稼働")
         constraints = [models.UniqueConstraint(fields=["contract", "week_start"], name="week_unique")]
+
+    @property
+    def received_on(self) -> dt.date:
+        """The day the week's work counts as received: its Sunday (the terms say so)."""
+        return self.week_start + dt.timedelta(days=6)
+
+    @property
+    def payment_limit(self) -> dt.date:
+        """The last day the Freelance Act allows for paying this week (60 days, the receipt day is day 1)."""
+        return self.received_on + dt.timedelta(days=PAYMENT_LIMIT_DAYS - 1)
 
 
 class TimeEntry(TimeStampedModel):

@@ -10,8 +10,8 @@ from django.http import Http404
 
 from hataraku.core import clock
 
-from .constants import AccommodationStatus, ContractStatus, DisputeStatus
-from .models import AccommodationRequest, Contract, Dispute, Milestone
+from .constants import AccommodationStatus, ContractStatus, DisputeStatus, WeekStatus
+from .models import AccommodationRequest, Contract, Dispute, HourlyWeek, Milestone
 
 
 def contracts_for(user: Any) -> QuerySet[Contract]:
@@ -69,6 +69,21 @@ def disputes_open() -> QuerySet[Dispute]:
         Dispute.objects.filter(status=DisputeStatus.OPEN)
         .select_related("contract__client", "contract__worker", "milestone", "week", "opened_by")
         .order_by("created_at", "id")
+    )
+
+
+def weeks_payment_late() -> QuerySet[HourlyWeek]:
+    """Hourly weeks the client approved (or the platform approved for them) whose money has not arrived:
+    the terms promised payment on approval, so each is late. Oldest Freelance Act limit first."""
+    return (
+        HourlyWeek.objects.filter(
+            status__in=[WeekStatus.BILLED, WeekStatus.RESOLVED],
+            released_at__isnull=True,
+            escrow__isnull=False,
+            billed_amount__gt=0,
+        )
+        .select_related("contract__client", "contract__worker")
+        .order_by("week_start", "id")
     )
 
 

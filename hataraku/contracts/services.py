@@ -35,6 +35,8 @@ from .constants import (
     MAX_MILESTONES,
     MAX_RETURNS,
     MILESTONE_TRANSITIONS,
+    PAYMENT_REMINDER_AFTER_DAYS,
+    PAYMENT_REMINDER_EVERY_DAYS,
     WEEK_TRANSITIONS,
     AccommodationKind,
     AccommodationReason,
@@ -1238,6 +1240,70 @@ def weeks_sync_release() -> int:
         if week_sync_release(week=w):
             moved += 1
     return moved
+
+
+def weeks_payment_reminders_due() -> int:
+    """Remind clients of billed hourly weeks whose bank transfer has not arrived: first
+    PAYMENT_REMINDER_AFTER_DAYS after approval, then every PAYMENT_REMINDER_EVERY_DAYS, naming the Freelance
+    Act limit. The worker is told once, at the first reminder, that we are following it up."""
+    from .selectors import weeks_payment_late
+
+    now = clock.now()
+    sent = 0
+    for candidate in weeks_payment_late():
+        with transaction.atomic():
+            w = HourlyWeek.objects.select_for_update().select_related("contract").get(pk=candidate.pk)
+            if w.released_at is not None or w.reviewed_at is None:
+                continue
+            first = w.payment_reminded_at is None
+            since = w.reviewed_at if first else w.payment_reminded_at
+            wait = PAYMENT_REMINDER_AFTER_DAYS if first else PAYMENT_REMINDER_EVERY_DAYS
+            if since is None or now < since + dt.timedelta(days=wait):
+                continue
+            contract = w.contract
+            w.payment_reminded_at = now
+            w.save(update_fields=["payment_reminded_at"])
+            audit_record(
+                actor=None,
+                action="week.payment_reminder",
+                target=w,
+                data={"amount": w.billed_amount, "limit": w.payment_limit.isoformat()},
+            )
+            _notify(
+                user=contract.client,
+                kind="week_payment_reminder",
+                title=_("報酬のお振り込みをお願いします"),
+                body=_(
+                    "「%(title)s」の%(week)sからの週の報酬 %(amount)s円のお振り込みが、まだ確認できていません。"
+                    "フリーランス法により、%(limit)sまでにお支払いいただく必要があります。"
+                    "振込先と受付番号は契約のページにあります。"
+                )
+                % {
+                    "title": contract.title,
+                    "week": w.week_start.isoformat(),
+                    "amount": f"{w.billed_amount:,}",
+                    "limit": w.payment_limit.isoformat(),
+                },
+                url=_contract_url(contract),
+            )
+            if first:
+                _notify(
+                    user=contract.worker,
+                    kind="week_payment_late",
+                    title=_("お支払いが遅れています。運営が確認しています"),
+                    body=_(
+                        "「%(title)s」の%(week)sからの週の報酬は、依頼者からの入金を待っています。"
+                        "依頼者にお知らせし、運営も期限(%(limit)s)まで確認を続けます。"
+                    )
+                    % {
+                        "title": contract.title,
+                        "week": w.week_start.isoformat(),
+                        "limit": w.payment_limit.isoformat(),
+                    },
+                    url=_contract_url(contract),
+                )
+            sent += 1
+    return sent
 
 
 # --- accommodations (Freelance Act art. 13) -----------------------------------------------------------------

@@ -21,6 +21,8 @@ def run_periodic() -> dict[str, int]:
         # and hourly weeks left unanswered for the acceptance period after they ended are approved and billed.
         "auto_accepted": services.milestone_auto_accept_due(),
         "weeks_auto_approved": services.weeks_auto_approve_due(),
+        # Approved weeks whose money has not come: the client is reminded, the worker told, staff see them.
+        "payment_reminders": services.weeks_payment_reminders_due(),
     }
 
 

@@ -46,4 +46,5 @@ urlpatterns = [
     path("staff/disputes/", views.staff_disputes, name="staff_disputes"),
     path("staff/disputes/<int:dispute_id>/", views.staff_dispute, name="staff_dispute"),
     path("staff/accommodations/", views.staff_accommodations, name="staff_accommodations"),
+    path("staff/late-payments/", views.staff_late_payments, name="staff_late_payments"),
 ]

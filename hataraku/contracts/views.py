@@ -557,3 +557,13 @@ def staff_dispute(request: HttpRequest, dispute_id: int) -> HttpResponse:
 def staff_accommodations(request: HttpRequest) -> HttpResponse:
     items = list(selectors.accommodations_overdue()[:200])
     return render(request, "contracts/staff_accommodations.html", {"items": items})
+
+
+@role_required("staff")
+def staff_late_payments(request: HttpRequest) -> HttpResponse:
+    today = clock.today()
+    items = [
+        {"week": w, "days_left": (w.payment_limit - today).days, "days_over": (today - w.payment_limit).days}
+        for w in selectors.weeks_payment_late()[:200]
+    ]
+    return render(request, "contracts/staff_late_payments.html", {"items": items})

@@ -343,3 +343,51 @@ def test_an_outsider_cannot_cancel_an_offer():
         services.contract_cancel_offer(contract=contract, actor=UserFactory())
     contract.refresh_from_db()
     assert contract.status == ContractStatus.OFFERED
+
+
+def test_an_approved_week_whose_money_is_late_is_chased_and_shown_to_staff(
+    frozen_clock, client, django_capture_on_commit_callbacks
+):
+    from hataraku.messaging.models import Notification
+
+    def tick() -> int:
+        with django_capture_on_commit_callbacks(execute=True):
+            return int(run_periodic()["payment_reminders"])
+
+    # given a week of 90 minutes approved on Monday 12-07, the client's transfer not yet arrived
+    contract = _hourly(minutes=90)
+    week = HourlyWeek.objects.get(contract=contract)
+    _at(frozen_clock, dt.date(2026, 12, 7), hour=10)
+    services.week_approve(week=week, actor=contract.client, idempotency_key=key())
+    reminders = Notification.objects.filter(user=contract.client, kind="week_payment_reminder")
+    # when the tick runs before three days have passed, then nobody is chased yet
+    _at(frozen_clock, dt.date(2026, 12, 10), hour=9)
+    assert tick() == 0 and not reminders.exists()
+    # when three days have passed, then the client is reminded once, naming the Freelance Act limit
+    # (received on Sunday 12-06, day 60 is 2027-02-03), and the worker hears it is being followed up
+    _at(frozen_clock, dt.date(2026, 12, 10), hour=11)
+    assert tick() == 1
+    assert reminders.count() == 1 and "2027-02-03" in reminders.get().body
+    assert Notification.objects.filter(user=contract.worker, kind="week_payment_late").count() == 1
+    # and the next ticks that week send nothing more; a week later the client is reminded again, the worker not
+    _at(frozen_clock, dt.date(2026, 12, 16), hour=11)
+    assert tick() == 0
+    _at(frozen_clock, dt.date(2026, 12, 17), hour=11)
+    assert tick() == 1
+    assert reminders.count() == 2
+    assert Notification.objects.filter(user=contract.worker, kind="week_payment_late").count() == 1
+    # and staff see the week with the days left to the limit
+    client.force_login(StaffFactory())
+    page = client.get("/contracts/staff/late-payments/").content.decode()
+    assert contract.title in page and "あと48日" in page
+    # when the money arrives and the worker is paid, then the chasing stops and the queue is empty
+    _pay_week(week)
+    _at(frozen_clock, dt.date(2026, 12, 30), hour=11)
+    assert tick() == 0
+    assert "入金が遅れている週はありません" in client.get("/contracts/staff/late-payments/").content.decode()
+
+
+def test_only_staff_see_the_late_payments(client):
+    for user in (UserFactory(), ClientFactory()):
+        client.force_login(user)
+        assert client.get("/contracts/staff/late-payments/").status_code == 404

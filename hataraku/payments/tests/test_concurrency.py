@@ -86,16 +86,21 @@ def test_paid_and_failed_at_once_settle_exactly_one_way():
     assert payout.hold.status == {"paid": "settled", "failed": "failed"}[payout.status]
 
 
-def test_the_same_webhook_delivered_twice_at_once_posts_once():
+def _card_funding() -> tuple[Any, Any]:
     from .factories import ClientFactory, open_escrow
     from .stripe_fakes import client_with
 
     client: Any = ClientFactory()
     escrow = open_escrow(client=client)
-    sdk, _http = client_with((200, fixture("payment_intent_created.json")))
-    provider = StripeProvider(sdk, webhook_secret="whsec_race")
-    provider.create_funding(escrow, 33_000, key(), actor=client)
-    payload = json.dumps(fixture("event_payment_intent_succeeded.json")).encode()
+    sdk, _http = client_with((200, fixture("checkout_session_created.json")))
+    pf = StripeProvider(sdk, webhook_secret="whsec_race").create_funding(escrow, 33_000, key(), actor=client)
+    return escrow, pf
+
+
+def _delivery(name: str, pf: Any) -> Any:
+    event = fixture(name)
+    event["data"]["object"]["metadata"] = {"escrow_id": str(pf.escrow_id), "funding_id": str(pf.funding_id)}
+    payload = json.dumps(event).encode()
     header = signature_header(payload, "whsec_race", int(time.time()))
 
     def deliver() -> Any:
@@ -107,6 +112,25 @@ def test_the_same_webhook_delivered_twice_at_once_posts_once():
         )
         return StripeProvider(webhook_secret="whsec_race").handle_webhook(request).status_code
 
+    return deliver
+
+
+def test_the_same_webhook_delivered_twice_at_once_posts_once():
+    # given a pending card funding / when Stripe delivers the same event twice at the same moment
+    escrow, pf = _card_funding()
+    deliver = _delivery("event_checkout_session_completed.json", pf)
+    # then both are answered, the money is held once, and the event is recorded once
     assert _race(deliver, deliver) == [200, 200]
     assert escrow_held(escrow) == 33_000
     assert ProcessedWebhookEvent.objects.count() == 1
+
+
+def test_session_paid_and_payment_intent_succeeded_at_once_post_once():
+    # given a pending card funding / when the session's and its PaymentIntent's events arrive together
+    escrow, pf = _card_funding()
+    session = _delivery("event_checkout_session_completed.json", pf)
+    intent = _delivery("event_payment_intent_succeeded.json", pf)
+    # then both are answered and the escrow holds the amount once (the funding row lock orders them)
+    assert _race(session, intent) == [200, 200]
+    assert escrow_held(escrow) == 33_000
+    assert ProcessedWebhookEvent.objects.count() == 2
