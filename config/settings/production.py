@@ -14,6 +14,9 @@ if not os.environ.get("SECRET_KEY"):
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")
 if not os.environ.get("HATARAKU_FIELD_KEY"):
     raise ImproperlyConfigured("HATARAKU_FIELD_KEY must be set in production.")
+# Links in e-mails and the page Stripe Checkout returns to are absolute: never let them point at localhost.
+if not os.environ.get("HATARAKU_SITE_URL", "").startswith("https://"):
+    raise ImproperlyConfigured("HATARAKU_SITE_URL must be set to the public https:// address in production.")
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

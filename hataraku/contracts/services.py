@@ -468,7 +468,9 @@ def _clean_changes(contract: Contract, changes: dict[str, Any]) -> dict[str, Any
             try:
                 due = dt.date.fromisoformat(str(values["due_date"]))
             except ValueError as exc:
-                raise DomainError(_("新しい納期を日付(例: 2026-12-20)で入力してください。")) from exc
+                raise DomainError(
+                    _("新しい納期を日付(例: 2026-12-20)で入力してください。"), field="due_date"
+                ) from exc
             if due < clock.today():
                 # A past date would make the new terms' inspection and payment dates past too.
                 raise DomainError(_("新しい納期は今日以降の日付にしてください。"), field="due_date")
@@ -1242,25 +1244,37 @@ def weeks_sync_release() -> int:
     return moved
 
 
+def _reminder_due_at(week: HourlyWeek) -> dt.datetime | None:
+    """When the next reminder about an unpaid billed week may go out."""
+    if week.payment_reminded_at is not None:
+        return week.payment_reminded_at + dt.timedelta(days=PAYMENT_REMINDER_EVERY_DAYS)
+    if week.reviewed_at is not None:
+        return week.reviewed_at + dt.timedelta(days=PAYMENT_REMINDER_AFTER_DAYS)
+    return None
+
+
 def weeks_payment_reminders_due() -> int:
     """Remind clients of billed hourly weeks whose bank transfer has not arrived: first
     PAYMENT_REMINDER_AFTER_DAYS after approval, then every PAYMENT_REMINDER_EVERY_DAYS, naming the Freelance
-    Act limit. The worker is told once, at the first reminder, that we are following it up."""
+    Act limit (and saying so plainly once it has passed). The worker is told once, at the first reminder,
+    that we are following it up. Only weeks that are due are locked, contract first as everywhere else."""
+    from django.utils.formats import date_format
+
     from .selectors import weeks_payment_late
 
     now = clock.now()
     sent = 0
     for candidate in weeks_payment_late():
+        due = _reminder_due_at(candidate)
+        if due is None or now < due:
+            continue
         with transaction.atomic():
-            w = HourlyWeek.objects.select_for_update().select_related("contract").get(pk=candidate.pk)
-            if w.released_at is not None or w.reviewed_at is None:
+            contract = Contract.objects.select_for_update().get(pk=candidate.contract_id)
+            w = HourlyWeek.objects.select_for_update().get(pk=candidate.pk)
+            due = _reminder_due_at(w)
+            if w.released_at is not None or due is None or now < due:
                 continue
             first = w.payment_reminded_at is None
-            since = w.reviewed_at if first else w.payment_reminded_at
-            wait = PAYMENT_REMINDER_AFTER_DAYS if first else PAYMENT_REMINDER_EVERY_DAYS
-            if since is None or now < since + dt.timedelta(days=wait):
-                continue
-            contract = w.contract
             w.payment_reminded_at = now
             w.save(update_fields=["payment_reminded_at"])
             audit_record(
@@ -1269,21 +1283,28 @@ def weeks_payment_reminders_due() -> int:
                 target=w,
                 data={"amount": w.billed_amount, "limit": w.payment_limit.isoformat()},
             )
-            _notify(
-                user=contract.client,
-                kind="week_payment_reminder",
-                title=_("報酬のお振り込みをお願いします"),
-                body=_(
+            words = {
+                "title": contract.title,
+                "week": date_format(w.week_start, "DATE_FORMAT"),
+                "amount": f"{w.billed_amount:,}",
+                "limit": date_format(w.payment_limit, "DATE_FORMAT"),
+            }
+            if clock.today() > w.payment_limit:
+                body = _(
+                    "「%(title)s」の%(week)sからの週の報酬 %(amount)s円のお振り込みが、フリーランス法の支払期限"
+                    "(%(limit)s)を過ぎても確認できていません。至急お支払いください。運営スタッフからもご連絡します。"
+                )
+            else:
+                body = _(
                     "「%(title)s」の%(week)sからの週の報酬 %(amount)s円のお振り込みが、まだ確認できていません。"
                     "フリーランス法により、%(limit)sまでにお支払いいただく必要があります。"
                     "振込先と受付番号は契約のページにあります。"
                 )
-                % {
-                    "title": contract.title,
-                    "week": w.week_start.isoformat(),
-                    "amount": f"{w.billed_amount:,}",
-                    "limit": w.payment_limit.isoformat(),
-                },
+            _notify(
+                user=contract.client,
+                kind="week_payment_reminder",
+                title=_("報酬のお振り込みをお願いします"),
+                body=body % words,
                 url=_contract_url(contract),
             )
             if first:
@@ -1295,11 +1316,7 @@ def weeks_payment_reminders_due() -> int:
                         "「%(title)s」の%(week)sからの週の報酬は、依頼者からの入金を待っています。"
                         "依頼者にお知らせし、運営も期限(%(limit)s)まで確認を続けます。"
                     )
-                    % {
-                        "title": contract.title,
-                        "week": w.week_start.isoformat(),
-                        "limit": w.payment_limit.isoformat(),
-                    },
+                    % words,
                     url=_contract_url(contract),
                 )
             sent += 1

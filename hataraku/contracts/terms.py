@@ -131,6 +131,21 @@ def build_terms_data(
             "(その間に確認がない場合は承認されたものとします)。"
             f"報酬の支払期日: 承認された日(作業時間の受領日から{PAYMENT_LIMIT_DAYS}日以内)。"
         )
+        if withholding:
+            data["hourly_withholding_rule"] = (
+                "発注者は源泉徴収義務者のため、週ごとの報酬から源泉徴収税額"
+                "(報酬の10.21%、100万円を超える部分は20.42%)を差し引いて支払い、納付します。"
+            )
+        data["fee_rule"] = (
+            "Hataraku の手数料(受注者負担)は、この契約でそれまでに支払われた額に応じて週ごとの報酬から"
+            "差し引きます(10万円までの部分は20%、20万円までの部分は10%、それを超える部分は5%。別に消費税10%)。"
+        )
+    else:
+        data["fee_rule"] = (
+            "Hataraku の手数料と受注者の残高に入る額は、マイルストーンを順に支払った場合の額です。"
+            "手数料の消費税は支払いごとに1円未満を切り捨てるため、支払いの順番や分け方によって"
+            "1回につき1円まで変わることがあります。"
+        )
     return data
 
 
@@ -180,10 +195,6 @@ def render_terms_text(data: dict[str, Any]) -> str:
             lines.append(
                 "  源泉徴収税額(報酬の10.21%、100万円を超える部分は20.42%)を差し引いてお支払いします。"
             )
-        lines.append(
-            "  Hataraku の手数料(受注者負担)は、この契約でそれまでに支払われた額に応じて週ごとの報酬から"
-            "差し引きます(10万円までの部分は20%、20万円までの部分は10%、それを超える部分は5%。別に消費税10%)。"
-        )
     elif data["withholding"]:
         lines.append(
             f"  源泉徴収税額 {_yen(total['withholding'])}(税込の報酬額に対して計算)を差し引いてお支払いします。"
@@ -193,6 +204,9 @@ def render_terms_text(data: dict[str, Any]) -> str:
             f"  Hataraku の手数料(受注者負担・税込){_yen(total['platform_fee'])} を差し引き、"
             f"受注者の残高に入る額は {_yen(total['net_payment'])} です。"
         )
+    if data.get("fee_rule"):
+        # Only in terms written since the rule was added, so older versions keep their exact text.
+        lines.append(f"  {data['fee_rule']}")
     for m in data["milestones"]:
         fee = m["fee"]
         lines += [

@@ -56,8 +56,10 @@ def format_yen(amount: Yen) -> str:
 #
 # Every rate and every date it applies from lives here. A release's fee is *marginal*: the fee on the
 # contract's cumulative released amount after the release, minus the fee on the amount before it, so a
-# contract paid in three parts costs exactly what it would cost paid at once. Each tier's fee is rounded
-# down to the yen (切り捨て) before the tiers are added; the consumption tax on a fee is rounded down too.
+# contract paid in three parts pays exactly the fee it would pay at once. Each tier's fee is rounded down to
+# the yen (切り捨て) before the tiers are added. The consumption tax is 10 % of each release's fee, rounded
+# down once per release (its own qualified invoice), so the total tax may differ from one payment's by up
+# to ¥1 per release, depending on the order and the split; the written terms say so.
 # A release's fee is computed with the schedule in force on its day (Japan time).
 
 

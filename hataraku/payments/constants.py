@@ -64,6 +64,8 @@ STRIPE_EVENTS_SUCCEEDED = frozenset(
     {"checkout.session.completed", "checkout.session.async_payment_succeeded", "payment_intent.succeeded"}
 )
 STRIPE_EVENTS_FAILED = frozenset({"checkout.session.expired", "checkout.session.async_payment_failed"})
+# Ends only a funding that is itself this PaymentIntent (one started before Checkout).
+STRIPE_EVENT_INTENT_CANCELED = "payment_intent.canceled"
 
 # Years a payment record (支払調書) can be asked for; outside them the API answers 422, the CSV 404.
 PAYMENT_RECORD_YEAR_MIN = 2000

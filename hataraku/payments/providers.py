@@ -31,7 +31,13 @@ from hataraku.ledger import services as ledger
 from hataraku.ledger.constants import FundingSource
 from hataraku.ledger.models import Escrow
 
-from .constants import STRIPE_EVENTS_FAILED, STRIPE_EVENTS_SUCCEEDED, Provider, ProviderFundingStatus
+from .constants import (
+    STRIPE_EVENT_INTENT_CANCELED,
+    STRIPE_EVENTS_FAILED,
+    STRIPE_EVENTS_SUCCEEDED,
+    Provider,
+    ProviderFundingStatus,
+)
 from .models import ProcessedWebhookEvent, ProviderFunding
 
 logger = logging.getLogger(__name__)
@@ -171,6 +177,14 @@ class StripeProvider(PaymentProvider):
 
         if provider_funding.status != ProviderFundingStatus.PENDING or not provider_funding.external_id:
             return provider_funding
+        if provider_funding.external_id.startswith("pi_"):
+            # A funding started as a bare PaymentIntent, before Checkout: read the intent itself.
+            intent = self.client.v1.payment_intents.retrieve(provider_funding.external_id)
+            if intent.status == "succeeded" and _amount_matches(intent, provider_funding):
+                return funding_confirm(provider_funding=provider_funding, actor=actor)
+            if intent.status == "canceled":
+                return funding_cancel(provider_funding=provider_funding, actor=actor)
+            return provider_funding
         session = self.client.v1.checkout.sessions.retrieve(provider_funding.external_id)
         if session.payment_status == "paid" and _amount_matches(session, provider_funding):
             return funding_confirm(provider_funding=provider_funding, actor=actor)
@@ -196,9 +210,19 @@ class StripeProvider(PaymentProvider):
             except IntegrityError:
                 return HttpResponse("already processed")
             succeeded = event.type in STRIPE_EVENTS_SUCCEEDED
+            obj = event.data.object.to_dict()
+            if event.type == STRIPE_EVENT_INTENT_CANCELED:
+                # Only a funding that *is* this PaymentIntent (started before Checkout) ends with it; inside
+                # Checkout the session decides.
+                pf = ProviderFunding.objects.filter(
+                    provider=self.name, external_id=obj.get("id") or "-"
+                ).first()
+                if pf is not None and pf.status == ProviderFundingStatus.PENDING:
+                    funding_cancel(provider_funding=pf, actor=None)
+                    return HttpResponse("ok")
+                return HttpResponse("ignored")
             if not succeeded and event.type not in STRIPE_EVENTS_FAILED:
                 return HttpResponse("ignored")
-            obj = event.data.object.to_dict()
             if event.type == "checkout.session.completed" and obj.get("payment_status") != "paid":
                 # A delayed method (e.g. konbini): the async_payment_* event will follow.
                 return HttpResponse("waiting")

@@ -364,10 +364,10 @@ def test_an_approved_week_whose_money_is_late_is_chased_and_shown_to_staff(
     _at(frozen_clock, dt.date(2026, 12, 10), hour=9)
     assert tick() == 0 and not reminders.exists()
     # when three days have passed, then the client is reminded once, naming the Freelance Act limit
-    # (received on Sunday 12-06, day 60 is 2027-02-03), and the worker hears it is being followed up
+    # (received on Sunday 12-06, day 60 is 3 February 2027), and the worker hears it is being followed up
     _at(frozen_clock, dt.date(2026, 12, 10), hour=11)
     assert tick() == 1
-    assert reminders.count() == 1 and "2027-02-03" in reminders.get().body
+    assert reminders.count() == 1 and "2027年2月3日までに" in reminders.get().body
     assert Notification.objects.filter(user=contract.worker, kind="week_payment_late").count() == 1
     # and the next ticks that week send nothing more; a week later the client is reminded again, the worker not
     _at(frozen_clock, dt.date(2026, 12, 16), hour=11)
@@ -380,9 +380,13 @@ def test_an_approved_week_whose_money_is_late_is_chased_and_shown_to_staff(
     client.force_login(StaffFactory())
     page = client.get("/contracts/staff/late-payments/").content.decode()
     assert contract.title in page and "あと48日" in page
+    # when the limit has passed and the money still has not come, then the reminder says so plainly
+    _at(frozen_clock, dt.date(2027, 2, 4), hour=11)
+    assert tick() == 1
+    assert "支払期限(2027年2月3日)を過ぎても" in reminders.order_by("-id")[0].body
     # when the money arrives and the worker is paid, then the chasing stops and the queue is empty
     _pay_week(week)
-    _at(frozen_clock, dt.date(2026, 12, 30), hour=11)
+    _at(frozen_clock, dt.date(2027, 2, 20), hour=11)
     assert tick() == 0
     assert "入金が遅れている週はありません" in client.get("/contracts/staff/late-payments/").content.decode()
 

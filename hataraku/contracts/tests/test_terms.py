@@ -161,6 +161,13 @@ def test_hourly_terms_page_says_what_the_agreed_text_says(client):
     assert "源泉徴収税額(報酬の10.21%" in html
     assert "給付を受領する期日: 毎週日曜日" in html
     assert "Hataraku の手数料(受注者負担)" in html
+    # and a version written before these rules existed shows none of them (its stored text has none)
+    older = {k: v for k, v in data.items() if k not in ("hourly_withholding_rule", "fee_rule")}
+    html = render_to_string(
+        "contracts/terms.html",
+        {"data": older, "terms": None, "contract": _FakeContract(), "is_latest": True},
+    )
+    assert "源泉徴収税額(報酬の10.21%" not in html and "Hataraku の手数料(受注者負担)" not in html
 
 
 class _FakeContract:

@@ -66,3 +66,51 @@ def test_terms_net_payment_equals_what_the_worker_receives(frozen_clock, withhol
         assert settlement.fee + settlement.fee_tax == item["fee"]["platform_fee"]
     total = data["total"]
     assert total["net_payment"] == sum(m["fee"]["net_payment"] for m in data["milestones"])
+
+
+def test_releasing_out_of_order_moves_the_net_by_at_most_a_yen_per_release_as_the_terms_say(frozen_clock):
+    # given terms for milestones of ¥1,005 and ¥100,000 (in this order the fee tax rounds to ¥2,009)
+    today = frozen_clock.now().date()
+    amounts = [1_005, 100_000]
+    data = terms.build_terms_data(
+        contract_title="校正",
+        description="",
+        client_name="株式会社ひだまり出版",
+        worker_name="中村 さくら",
+        commissioned_on=today,
+        kind="fixed",
+        acceptance_days=7,
+        withholding=False,
+        milestones=[
+            {"order": i, "title": f"M{i}", "amount": a, "due_date": today + dt.timedelta(days=7 * i)}
+            for i, a in enumerate(amounts, start=1)
+        ],
+    )
+    assert "1回につき1円まで変わることがあります" in terms.render_terms_text(data)
+    client, worker = ClientFactory(), UserFactory()
+    # when the client accepts the second milestone first
+    received = 0
+    for item in reversed(data["milestones"]):
+        escrow = ledger.escrow_open(
+            client=client,
+            worker=worker,
+            reference=f"milestone:{item['order']}",
+            fee_group="contract:out-of-order",
+            fee_plan=FeePlan.PROJECT_TIERED,
+            withholding=False,
+            actor=client,
+            idempotency_key=key("open"),
+        )
+        fund(escrow, item["fee"]["amount"])
+        settlement = ledger.escrow_release(
+            escrow=escrow,
+            amount=item["fee"]["amount"],
+            worker=worker,
+            actor=client,
+            idempotency_key=key("rel"),
+        )
+        # then each release's tax is 10 % of its own fee, rounded down (what its invoice prints)
+        assert settlement.fee_tax == settlement.fee * 10 // 100
+        received += settlement.worker_net
+    # and the worker's total differs from the terms by no more than ¥1 per release, as the terms warn
+    assert abs(received - data["total"]["net_payment"]) <= len(amounts) - 1

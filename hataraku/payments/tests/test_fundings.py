@@ -307,3 +307,38 @@ def test_webhook_with_a_different_amount_posts_nothing(client, client_user, name
     pf.refresh_from_db()
     assert pf.status == ProviderFundingStatus.PENDING
     assert escrow_held(escrow) == 0
+
+
+def _legacy(pf):
+    """A card funding started as a bare PaymentIntent, before fundings went through Checkout."""
+    ProviderFunding.objects.filter(pk=pf.pk).update(external_id="pi_3QhAtaRaKu0001", action_url="")
+    pf.refresh_from_db()
+    return pf
+
+
+def test_a_funding_started_before_checkout_is_reconciled_from_its_payment_intent(client_user, staff):
+    escrow, pf, _http, _k = _stripe_funding(client_user)
+    pf = _legacy(pf)
+    intent = fixture("event_payment_intent_succeeded.json")["data"]["object"]
+    client, http = client_with((200, intent))
+    StripeProvider(client, webhook_secret=SECRET).confirm(pf, actor=staff)
+    assert http.calls[0]["url"].endswith("/v1/payment_intents/pi_3QhAtaRaKu0001")
+    assert escrow_held(escrow) == 33_000
+
+
+@override_settings(STRIPE_WEBHOOK_SECRET=SECRET)
+def test_a_canceled_payment_intent_voids_only_the_funding_that_is_that_intent(client, client_user):
+    # given a Checkout funding and a funding started as a bare PaymentIntent
+    _escrow, checkout_pf, _http, _k = _stripe_funding(client_user)
+    event = _event("event_payment_intent_payment_failed.json", checkout_pf, status="canceled")
+    event["id"], event["type"] = "evt_canceled", "payment_intent.canceled"
+    # when the PaymentIntent is canceled while the funding is a Checkout session, then nothing changes
+    assert _post(client, event).content == b"ignored"
+    checkout_pf.refresh_from_db()
+    assert checkout_pf.status == ProviderFundingStatus.PENDING
+    # when the funding is that PaymentIntent, then it is voided
+    legacy = _legacy(checkout_pf)
+    event["id"] = "evt_canceled_2"
+    assert _post(client, event).content == b"ok"
+    legacy.refresh_from_db()
+    assert legacy.status == ProviderFundingStatus.VOIDED
