@@ -12,6 +12,9 @@ PO = Path(__file__).resolve().parent.parent / "locale" / "en" / "LC_MESSAGES" / 
 
 with PO.open("rb") as handle:
     catalogue = read_po(handle)
+for message in catalogue:
+    # "| msgid …" notes are what gettext's fuzzy matching left behind; they say nothing once translated.
+    message.user_comments = [c for c in message.user_comments if not c.startswith("| msgid")]
 with PO.open("wb") as handle:
     write_po(handle, catalogue, width=110)
 todo = [

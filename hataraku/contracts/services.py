@@ -604,24 +604,38 @@ def _escrow_is_funded(escrow: Any, amount: int) -> bool:
     return bool(escrow is not None and escrow_held(escrow) >= amount)
 
 
-def _request_bank_transfer(*, contract: Contract, escrow: Any, amount: int, idempotency_key: str) -> None:
-    """Ask the client for a bank transfer through the payments app: it gets a reference code (受付番号)
-    for the client and appears in the staff's queue; confirming it there posts the ledger funding, and
-    the contract pages pick that up when next opened (`contract_sync_funding`)."""
+def _request_bank_transfer(
+    *, contract: Contract, escrow: Any, amount: int, idempotency_key: str, provider: str | None = None
+) -> None:
+    """Ask the client for the money through the payments app: by bank transfer (default) it gets a
+    reference code (受付番号) for the client and appears in the staff's queue; by card it opens a Stripe
+    Checkout page. Either way the ledger funding is posted when the money is ours, and the contract pages
+    pick that up when next opened (`contract_sync_funding`)."""
     from hataraku.payments import services as payments
     from hataraku.payments.constants import Provider
+    from hataraku.payments.providers import enabled_providers
 
+    chosen = provider or Provider.BANK_TRANSFER
+    if chosen not in enabled_providers():
+        raise DomainError(
+            _("この支払い方法は使えません。銀行振込をお選びください。"), code="unknown_provider"
+        )
     payments.funding_start(
         client=contract.client,
         escrow=escrow,
         amount=amount,
-        provider=Provider.BANK_TRANSFER,
+        provider=chosen,
         idempotency_key=idempotency_key,
     )
 
 
 def milestone_fund(
-    *, milestone: Milestone, actor: Any, idempotency_key: str, source: str | None = None
+    *,
+    milestone: Milestone,
+    actor: Any,
+    idempotency_key: str,
+    source: str | None = None,
+    provider: str | None = None,
 ) -> Milestone:
     """The client puts the milestone's amount into escrow. Opens the escrow (once) and asks for the
     funding; the milestone becomes `funded` only when the money is actually held (a bank transfer stays
@@ -657,6 +671,7 @@ def milestone_fund(
                 escrow=escrow,
                 amount=locked.amount,
                 idempotency_key=f"{idempotency_key}:fund",
+                provider=provider,
             )
         else:
             ledger.escrow_fund(

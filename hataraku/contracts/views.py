@@ -20,6 +20,7 @@ from hataraku.core.errors import DomainError
 from hataraku.core.forms import add_domain_error
 from hataraku.core.params import small_int
 from hataraku.core.permissions import role_required
+from hataraku.payments.providers import enabled_providers
 
 from . import selectors, services
 from .constants import (
@@ -100,6 +101,7 @@ def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
         "WStatus": WeekStatus,
         "AStatus": AccommodationStatus,
         "fund_key": f"fund-{uuid.uuid4().hex}",
+        "card_enabled": is_client and "stripe" in enabled_providers(),
         "can_request_accommodation": not is_client
         and contract.status in (ContractStatus.AGREED, ContractStatus.ACTIVE),
         "transfers": _waiting_transfers(milestones, weeks) if is_client else {},
@@ -109,6 +111,17 @@ def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
         and any(m.status == MilestoneStatus.FUNDED for m in milestones),
     }
     return render(request, "contracts/contract_detail.html", ctx)
+
+
+def _card_funding_waiting(milestone: Milestone) -> Any:
+    from hataraku.payments.constants import Provider, ProviderFundingStatus
+    from hataraku.payments.models import ProviderFunding
+
+    if not milestone.escrow_id:
+        return None
+    return ProviderFunding.objects.filter(
+        escrow_id=milestone.escrow_id, provider=Provider.STRIPE, status=ProviderFundingStatus.PENDING
+    ).first()
 
 
 def _waiting_transfers(milestones: Sequence[Milestone], weeks: Sequence[HourlyWeek]) -> dict[int, Any]:
@@ -259,13 +272,18 @@ def change_answer(request: HttpRequest, contract_id: int, change_id: int) -> Htt
 @require_POST
 def milestone_fund(request: HttpRequest, contract_id: int, milestone_id: int) -> HttpResponse:
     milestone = selectors.access_milestone(request.user, contract_id, milestone_id)
+    provider = request.POST.get("provider") or None
     try:
         services.milestone_fund(
-            milestone=milestone, actor=request.user, idempotency_key=_key(request, "fund")
+            milestone=milestone, actor=request.user, idempotency_key=_key(request, "fund"), provider=provider
         )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
+        card = _card_funding_waiting(milestone)
+        if card is not None:
+            # Paying by card: straight to the page that leads to Stripe Checkout.
+            return redirect("payments:funding_detail", pk=card.pk)
         if milestone.status == MilestoneStatus.FUNDED:
             messages.success(request, _("仮払いが済みました。ワーカーが作業を始められます。"))
         else:

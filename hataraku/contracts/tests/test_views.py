@@ -8,6 +8,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -444,6 +445,62 @@ def test_bank_transfer_funding_links_the_client_to_the_transfer_details_and_not_
     assert "作業を始められます" not in worker_html
     # and the transfer is in the staff's queue, where it can be confirmed
     assert pf.reference_code in _html(client, StaffFactory(), reverse("payments:staff_transfer_queue"))
+
+
+@override_settings(HATARAKU_PAYMENT_PROVIDER="stripe", STRIPE_SECRET_KEY="sk_test_recorded")
+def test_a_milestone_paid_by_card_goes_to_checkout_and_is_funded_when_stripe_says_paid(client, monkeypatch):
+    from hataraku.payments import providers
+    from hataraku.payments.models import ProviderFunding
+    from hataraku.payments.tests.stripe_fakes import client_with, fixture
+
+    # given an active contract, card payment switched on, and Stripe answering with recorded responses
+    contract = active_contract(milestones=2)
+    m = contract.milestones.get(order=1)
+    created = fixture("checkout_session_created.json")
+    paid = fixture("checkout_session_paid.json")
+    created["amount_total"] = paid["amount_total"] = m.amount
+    stripe_client, http = client_with((200, created), (200, paid))
+    monkeypatch.setattr(providers, "make_stripe_client", lambda _key: stripe_client)
+    url = reverse("contracts:detail", args=[contract.pk])
+    # when the client opens the contract, both ways of paying are offered for the milestone
+    page = _html(client, contract.client, url)
+    assert "1を銀行振込で仮払いする" in page and "1をカードで仮払いする" in page
+    # when the client chooses the card
+    response = client.post(
+        reverse("contracts:milestone_fund", args=[contract.pk, m.pk]),
+        {"idempotency_key": key("fund"), "provider": "stripe"},
+    )
+    # then they land on the page leading to Stripe Checkout for exactly the milestone's amount
+    pf = ProviderFunding.objects.get(escrow__isnull=False)
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "payments:funding_detail", args=[pf.pk]
+    )
+    assert (pf.provider, pf.amount) == ("stripe", m.amount)
+    assert http.calls[0]["params"]["line_items[0][price_data][unit_amount]"] == [str(m.amount)]
+    # and the worker is not told to start yet
+    m.refresh_from_db()
+    assert m.status == MilestoneStatus.PENDING
+    # when the client comes back from a paid Checkout, then the milestone is funded
+    client.get(reverse("payments:funding_detail", args=[pf.pk]) + "?checkout=done")
+    _html(client, contract.client, url)
+    m.refresh_from_db()
+    assert m.status == MilestoneStatus.FUNDED
+
+
+def test_a_provider_that_is_not_switched_on_is_refused(client):
+    from hataraku.payments.models import ProviderFunding
+
+    # given card payment is off (the default) / when a crafted form asks for it
+    contract = active_contract(milestones=1)
+    m = contract.milestones.get(order=1)
+    client.force_login(contract.client)
+    client.post(
+        reverse("contracts:milestone_fund", args=[contract.pk, m.pk]),
+        {"idempotency_key": key("fund"), "provider": "stripe"},
+    )
+    # then nothing is started and the milestone waits as before
+    m.refresh_from_db()
+    assert m.escrow_id is None and not ProviderFunding.objects.exists()
 
 
 def test_confirmed_transfer_shows_funded_to_the_worker_at_once(client):

@@ -59,12 +59,23 @@ class Command(BaseCommand):
             "--access-logfile",
             "-",
         ]
+        # `kill` (SIGTERM) stops everything too, not only Ctrl+C: leaving the worker and the tick running
+        # after the server is gone would keep sending e-mail from a platform nobody can open.
+        signal.signal(signal.SIGTERM, _stop)
         try:
             subprocess.call(gunicorn, env=env)
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, _Stopped):
             pass
         finally:
             for proc in helpers:
                 proc.send_signal(signal.SIGTERM)
             for proc in helpers:
                 proc.wait(timeout=10)
+
+
+class _Stopped(Exception):
+    """Raised by the SIGTERM handler so that `subprocess.call` stops gunicorn and `finally` stops the rest."""
+
+
+def _stop(signum: int, frame: Any) -> None:
+    raise _Stopped
