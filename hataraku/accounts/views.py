@@ -45,7 +45,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                     user=user, actor=user, **settings_form.cleaned_data
                 )
             except DomainError as exc:
-                settings_form.add_error(exc.field, exc.message)
+                add_domain_error(settings_form, exc)
             else:
                 messages.success(request, _("アカウント設定を保存しました。"))
                 response = redirect("accounts:settings")

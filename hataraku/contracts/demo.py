@@ -344,7 +344,3 @@ def _load_dispute(first: Milestone, client: Any, worker: Any) -> None:
             milestone=first,
             reason="2回目のやり直しは、依頼にない文字の大きさの変更でした。契約の範囲について間に入ってください。",
         )
-
-
-def contracts_of_demo() -> list[Contract]:
-    return list(Contract.objects.filter(offer_key__startswith="demo-contract-"))

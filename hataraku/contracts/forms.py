@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hataraku.core.money import YEN_INPUT_MAX
 
-from .constants import DELIVERY_MAX_FILES, AccommodationKind, AccommodationReason
+from .constants import DELIVERY_MAX_FILES, AccommodationKind
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -93,9 +93,6 @@ class AccommodationForm(forms.Form):
         self.fields["milestone"].choices = [("", _("選ばない"))] + [  # type: ignore[attr-defined]
             (m.pk, f"{m.order}. {m.title}({m.due_date:%Y-%m-%d})") for m in milestones
         ]
-
-
-REASON_CHOICES = AccommodationReason.choices
 
 
 class AnswerForm(forms.Form):

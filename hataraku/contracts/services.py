@@ -83,7 +83,7 @@ def _notify(*, user: Any, kind: str, title: str, body: str, url: str = "") -> No
 
 
 def _contract_url(contract: Contract) -> str:
-    return reverse("contracts:detail", args=[contract.pk])
+    return contract.get_absolute_url()
 
 
 def _is_party(contract: Contract, user: Any) -> bool:
@@ -94,16 +94,20 @@ def _other_party(contract: Contract, user: Any) -> Any:
     return contract.worker if user.pk == contract.client_id else contract.client
 
 
-def _require_client(contract: Contract, actor: Any) -> None:
+def _require_party(contract: Contract, actor: Any) -> None:
+    """Anyone but the two parties is told the contract does not exist (404, never 403)."""
     if not _is_party(contract, actor):
         raise NotFound(_("契約が見つかりません。"))
+
+
+def _require_client(contract: Contract, actor: Any) -> None:
+    _require_party(contract, actor)
     if actor.pk != contract.client_id:
         raise PermissionDenied(_("この操作はクライアントだけができます。"))
 
 
 def _require_worker(contract: Contract, actor: Any) -> None:
-    if not _is_party(contract, actor):
-        raise NotFound(_("契約が見つかりません。"))
+    _require_party(contract, actor)
     if actor.pk != contract.worker_id:
         raise PermissionDenied(_("この操作はワーカーだけができます。"))
 
@@ -351,8 +355,7 @@ def contract_agree(*, contract: Contract, actor: Any, terms_version: int) -> Con
     the contract becomes agreed and then active."""
     with transaction.atomic():
         locked = Contract.objects.select_for_update().get(pk=contract.pk)
-        if not _is_party(locked, actor):
-            raise NotFound(_("契約が見つかりません。"))
+        _require_party(locked, actor)
         if locked.status != ContractStatus.OFFERED:
             raise InvalidTransition(_("この契約はすでに合意済みか、取り消されています。"))
         current = locked.current_terms()
@@ -409,8 +412,7 @@ def contract_cancel_offer(*, contract: Contract, actor: Any) -> Contract:
     client's shortlist, so the client can offer again or decline it with a kind message."""
     with transaction.atomic():
         locked = Contract.objects.select_for_update().get(pk=contract.pk)
-        if not _is_party(locked, actor):
-            raise NotFound(_("契約が見つかりません。"))
+        _require_party(locked, actor)
         if locked.status != ContractStatus.OFFERED:
             raise InvalidTransition(
                 _(
@@ -496,8 +498,7 @@ def change_request_propose(
     """Propose new terms. The proposer consents by proposing; nothing changes until the other side accepts."""
     with transaction.atomic():
         locked = Contract.objects.select_for_update().get(pk=contract.pk)
-        if not _is_party(locked, actor):
-            raise NotFound(_("契約が見つかりません。"))
+        _require_party(locked, actor)
         if locked.status not in (ContractStatus.AGREED, ContractStatus.ACTIVE):
             raise InvalidTransition(_("合意済みで進行中の契約だけ、条件の変更を申し出られます。"))
         if locked.change_requests.filter(status=ChangeRequestStatus.PENDING).exists():
@@ -551,8 +552,7 @@ def change_request_answer(*, change_request: ChangeRequest, actor: Any, accept: 
     with transaction.atomic():
         contract = Contract.objects.select_for_update().get(pk=change_request.contract_id)
         cr = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
-        if not _is_party(contract, actor):
-            raise NotFound(_("契約が見つかりません。"))
+        _require_party(contract, actor)
         if actor.pk == cr.proposed_by_id:
             raise PermissionDenied(_("変更を申し出た側は承諾できません。相手の同意が必要です。"))
         if cr.status != ChangeRequestStatus.PENDING:
@@ -869,8 +869,7 @@ def contract_complete(*, contract: Contract, actor: Any) -> Contract:
     Fixed contracts complete by themselves when their last milestone is finished."""
     with transaction.atomic():
         locked = Contract.objects.select_for_update().get(pk=contract.pk)
-        if not _is_party(locked, actor):
-            raise NotFound(_("契約が見つかりません。"))
+        _require_party(locked, actor)
         if locked.kind != ContractKind.HOURLY:
             raise InvalidTransition(
                 _("固定報酬の契約は、すべてのマイルストーンの支払いが済むと自動で完了します。")
@@ -1032,7 +1031,7 @@ def milestone_return(*, milestone: Milestone, actor: Any, reason: str) -> Milest
 def milestone_auto_accept_due() -> int:
     """Accept every delivery whose acceptance period has passed without an answer, and pay it. Safe to run
     any number of times (each milestone is accepted once; a second run finds nothing to do). Run by the
-    `contracts_auto_accept` task / `manage.py contracts_auto_accept`."""
+    minute tick through `tasks.run_periodic` (also `manage.py contracts_periodic`)."""
     now = clock.now()
     accepted = 0
     candidates = Milestone.objects.filter(
@@ -1074,7 +1073,7 @@ def time_entry_add(
         week = HourlyWeek.objects.select_for_update().get(pk=week.pk)
         if week.status != WeekStatus.OPEN:
             raise InvalidTransition(_("この週はすでに確認済みのため、記録を追加できません。"))
-        used = sum(week.entries.values_list("minutes", flat=True))
+        used = _logged_minutes(week)
         cap = (locked.weekly_hour_cap or 0) * 60
         if used + minutes > cap:
             raise DomainError(
@@ -1093,6 +1092,42 @@ def time_entry_add(
 def week_amount(*, minutes: int, hourly_rate: int) -> int:
     """Minutes × rate / 60, rounded down to the yen."""
     return (minutes * hourly_rate) // 60
+
+
+def _logged_minutes(week: HourlyWeek) -> int:
+    return sum(week.entries.values_list("minutes", flat=True))
+
+
+def _week_bill_and_close(
+    *,
+    week: HourlyWeek,
+    contract: Contract,
+    minutes: int,
+    amount: int,
+    target: str,
+    actor: Any,
+    idempotency_key: str,
+) -> None:
+    """Bill the week (`_week_bill`) and move it to `target` (billed, or resolved by a dispute) with what was
+    billed. Inside the caller's atomic, the week locked."""
+    _week_bill(
+        week=week,
+        contract=contract,
+        minutes=minutes,
+        amount=amount,
+        actor=actor,
+        idempotency_key=idempotency_key,
+    )
+    week_transition(
+        week=week,
+        target=target,
+        actor=actor,
+        reviewed_at=clock.now(),
+        billed_minutes=week.billed_minutes,
+        billed_amount=week.billed_amount,
+        escrow=week.escrow,
+        released_at=week.released_at,
+    )
 
 
 def _week_bill(
@@ -1148,24 +1183,15 @@ def week_approve(*, week: HourlyWeek, actor: Any, idempotency_key: str, auto: bo
             raise DomainError(_("週が終わってから確認できます(月曜日から日曜日まで)。"))
         if auto and week_auto_approve_on(locked, contract) > clock.today():
             raise DomainError(_("この週はまだ確認の期間中です。"))
-        minutes = sum(locked.entries.values_list("minutes", flat=True))
-        _week_bill(
+        minutes = _logged_minutes(locked)
+        _week_bill_and_close(
             week=locked,
             contract=contract,
             minutes=minutes,
             amount=week_amount(minutes=minutes, hourly_rate=contract.hourly_rate or 0),
-            actor=actor,
-            idempotency_key=idempotency_key,
-        )
-        week_transition(
-            week=locked,
             target=WeekStatus.BILLED,
             actor=actor,
-            reviewed_at=clock.now(),
-            billed_minutes=locked.billed_minutes,
-            billed_amount=locked.billed_amount,
-            escrow=locked.escrow,
-            released_at=locked.released_at,
+            idempotency_key=idempotency_key,
         )
         _notify(
             user=contract.worker,
@@ -1469,8 +1495,7 @@ def dispute_open(
         raise DomainError(_("マイルストーンか週のどちらかを選んでください。"))
     with transaction.atomic():
         locked = Contract.objects.select_for_update().get(pk=contract.pk)
-        if not _is_party(locked, actor):
-            raise NotFound(_("契約が見つかりません。"))
+        _require_party(locked, actor)
         if milestone is not None:
             m = Milestone.objects.select_for_update().get(pk=milestone.pk)
             if m.contract_id != locked.pk:
@@ -1551,10 +1576,7 @@ def dispute_decide(
         else:
             assert locked.week_id is not None  # the table constraint: a milestone or a week
             w = HourlyWeek.objects.select_for_update().get(pk=locked.week_id)
-            full = week_amount(
-                minutes=sum(w.entries.values_list("minutes", flat=True)),
-                hourly_rate=contract.hourly_rate or 0,
-            )
+            full = week_amount(minutes=_logged_minutes(w), hourly_rate=contract.hourly_rate or 0)
             if worker_amount > full:
                 raise DomainError(
                     _("ワーカーへの支払額は記録された時間の金額(%(amount)s円)以下にしてください。")
@@ -1563,23 +1585,14 @@ def dispute_decide(
                 )
             client_amount = 0
             minutes = (worker_amount * 60) // (contract.hourly_rate or 1)
-            _week_bill(
+            _week_bill_and_close(
                 week=w,
                 contract=contract,
                 minutes=minutes,
                 amount=worker_amount,
-                actor=actor,
-                idempotency_key=idempotency_key,
-            )
-            week_transition(
-                week=w,
                 target=WeekStatus.RESOLVED,
                 actor=actor,
-                reviewed_at=clock.now(),
-                billed_minutes=w.billed_minutes,
-                billed_amount=w.billed_amount,
-                escrow=w.escrow,
-                released_at=w.released_at,
+                idempotency_key=idempotency_key,
             )
         locked.status = DisputeStatus.DECIDED
         locked.decided_by = actor

@@ -29,8 +29,3 @@ def run_periodic() -> dict[str, int]:
 @task()
 def contracts_periodic() -> dict[str, int]:
     return run_periodic()
-
-
-@task()
-def milestone_auto_accept_due_task() -> int:
-    return services.milestone_auto_accept_due()

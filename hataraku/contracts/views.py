@@ -74,8 +74,9 @@ def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
     contract = selectors.access_contract(request.user, contract_id)
     is_client = request.user.pk == contract.client_id
     services.contract_sync_funding(contract=contract)
-    milestones = list(contract.milestones.select_related("escrow").order_by("order"))
+    milestones = list(contract.milestones.order_by("order"))
     terms = contract.current_terms()
+    change_requests = list(contract.change_requests.select_related("proposed_by").order_by("-created_at"))
     weeks = list(
         contract.weeks.annotate(total_minutes=Sum("entries__minutes"))
         .prefetch_related(Prefetch("entries", queryset=TimeEntry.objects.order_by("work_date", "id")))
@@ -89,13 +90,11 @@ def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
         "terms": terms,
         "my_agreed": contract.agreed_by_client_at if is_client else contract.agreed_by_worker_at,
         "other_agreed": contract.agreed_by_worker_at if is_client else contract.agreed_by_client_at,
-        "change_requests": list(
-            contract.change_requests.select_related("proposed_by").order_by("-created_at")
-        ),
-        "pending_change": contract.change_requests.filter(status=ChangeRequestStatus.PENDING).first(),
+        "change_requests": change_requests,
+        # At most one change request is pending at a time (services.change_request_propose).
+        "pending_change": next((c for c in change_requests if c.status == ChangeRequestStatus.PENDING), None),
         "accommodations": list(contract.accommodations.select_related("milestone").order_by("-created_at")),
         "weeks": weeks,
-        "today": clock.today(),
         "Status": ContractStatus,
         "MStatus": MilestoneStatus,
         "WStatus": WeekStatus,
@@ -113,20 +112,9 @@ def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
     return render(request, "contracts/contract_detail.html", ctx)
 
 
-def _card_funding_waiting(milestone: Milestone) -> Any:
-    from hataraku.payments.constants import Provider, ProviderFundingStatus
-    from hataraku.payments.models import ProviderFunding
-
-    if not milestone.escrow_id:
-        return None
-    return ProviderFunding.objects.filter(
-        escrow_id=milestone.escrow_id, provider=Provider.STRIPE, status=ProviderFundingStatus.PENDING
-    ).first()
-
-
 def _waiting_transfers(milestones: Sequence[Milestone], weeks: Sequence[HourlyWeek]) -> dict[int, Any]:
-    """Escrow id → the client's bank transfer still waiting for the money (with its 受付番号), so the
-    contract page can send the client to the transfer details."""
+    """Escrow id → the client's funding still waiting for the money (a bank transfer with its 受付番号, or a
+    card payment on Stripe Checkout), so the contract page can send the client on to it."""
     escrow_ids = [m.escrow_id for m in milestones if m.status == MilestoneStatus.PENDING and m.escrow_id]
     escrow_ids += [w.escrow_id for w in weeks if w.escrow_id and not w.released_at]
     if not escrow_ids:
@@ -280,10 +268,10 @@ def milestone_fund(request: HttpRequest, contract_id: int, milestone_id: int) ->
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        card = _card_funding_waiting(milestone)
-        if card is not None:
+        waiting = _waiting_transfers([milestone], []).get(milestone.escrow_id or 0)
+        if waiting is not None and waiting.provider == "stripe":
             # Paying by card: straight to the page that leads to Stripe Checkout.
-            return redirect("payments:funding_detail", pk=card.pk)
+            return redirect("payments:funding_detail", pk=waiting.pk)
         if milestone.status == MilestoneStatus.FUNDED:
             messages.success(request, _("仮払いが済みました。ワーカーが作業を始められます。"))
         else:

@@ -6,10 +6,8 @@ can set time (auto-acceptance after 7 days, quiet hours, session expiry) without
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import threading
-from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -49,13 +47,3 @@ def advance(delta: dt.timedelta) -> dt.datetime:
     moment = now() + delta
     set_time(moment)
     return moment
-
-
-@contextlib.contextmanager
-def frozen_at(moment: dt.datetime) -> Iterator[None]:
-    previous = _global_override[0]
-    set_time(moment)
-    try:
-        yield
-    finally:
-        _global_override[0] = previous

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, Decimal
 
 Yen = int
 
@@ -40,10 +40,6 @@ def included_consumption_tax(total: Yen) -> Yen:
     if not isinstance(total, int) or isinstance(total, bool):
         raise TypeError("yen amounts are integers")
     return total * 10 // 110
-
-
-def round_half_up(value: Decimal) -> Yen:
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def format_yen(amount: Yen) -> str:

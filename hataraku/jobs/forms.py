@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hataraku.core import clock
 from hataraku.core.money import YEN_INPUT_MAX
+from hataraku.profiles.forms import split_tags
 
 from .constants import DEFAULT_DECLINE_MESSAGE, MAX_PROPOSAL_MILESTONES, MeetingStyle, PayType
 from .models import Category, Job
@@ -16,10 +17,6 @@ from .services import JobInput, MeetingInput, MilestoneInput, job_input_errors, 
 
 DATE = forms.DateInput(attrs={"type": "date"})
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-
-def _split_skills(value: str) -> list[str]:
-    return [s.strip() for s in re.split(r"[,、,\n]", value or "") if s.strip()]
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
@@ -129,7 +126,7 @@ class JobForm(forms.Form):
             title=d["title"],
             description_md=d["description_md"],
             category=d["category"],
-            skills=_split_skills(d.get("skills", "")),
+            skills=split_tags(d.get("skills", "")),
             pay_type=d["pay_type"],
             budget_min=d.get("budget_min"),
             budget_max=d.get("budget_max"),

@@ -510,8 +510,7 @@ def proposal_mark_accepted(*, proposal: Proposal, actor: Any) -> Proposal:
     with transaction.atomic():
         accepted = proposal_transition(proposal=proposal, actor=actor, to=ProposalStatus.ACCEPTED)
         job = Job.objects.select_for_update().get(pk=proposal.job_id)
-        filled = Proposal.objects.filter(job=job, status=ProposalStatus.ACCEPTED).count()
-        if filled >= job.headcount and can_transition(JOB_TRANSITIONS, job.status, JobStatus.CLOSED):
+        if job_is_full(job) and can_transition(JOB_TRANSITIONS, job.status, JobStatus.CLOSED):
             job.status = JobStatus.CLOSED
             job.closed_at = clock.now()
             job.save(update_fields=["status", "closed_at"])

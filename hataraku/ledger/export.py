@@ -7,14 +7,14 @@ that day), so loading the file proves our derived balances."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterator
 from typing import TextIO
 
-from django.db.models import Min, Sum
+from django.db.models import Min
 
 from hataraku.core import clock
 
+from . import selectors
 from .models import Account, JournalEntry, Posting
 
 
@@ -57,9 +57,7 @@ def beancount_lines() -> Iterator[str]:
     if last_day is None:
         return
     check_day = last_day + dt.timedelta(days=1)
-    totals: dict[str, int] = defaultdict(int)
-    for row in Posting.objects.values("account__code").annotate(total=Sum("amount")):
-        totals[row["account__code"]] = int(row["total"])
+    totals = selectors.trial_balance()
     for account in accounts:
         yield f"{check_day.isoformat()} balance {account.code}  {totals.get(account.code, 0)} JPY"
 

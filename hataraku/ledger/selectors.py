@@ -158,26 +158,17 @@ def payables_by_worker() -> list[WorkerPayable]:
     by_worker: dict[int, dict[str, int]] = {}
     for row in rows:
         by_worker.setdefault(row["account__owner_id"], {})[row["account__kind"]] = -int(row["total"] or 0)
-    from django.contrib.auth import get_user_model
-
-    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=by_worker)}
+    users = users_by_id(list(by_worker))
     result = [
         WorkerPayable(
             worker_id=pk,
-            worker_name=_display_name(users[pk]),
+            worker_name=users[pk].name_for_display,
             available=totals.get(AccountKind.WORKER_PAYABLE, 0),
             in_transit=totals.get(AccountKind.WORKER_IN_TRANSIT, 0),
         )
         for pk, totals in by_worker.items()
     ]
     return sorted((r for r in result if r.available or r.in_transit), key=lambda r: r.worker_id)
-
-
-def _display_name(user: Any) -> str:
-    name = getattr(user, "name_for_display", None)
-    if callable(name):
-        return str(name())
-    return str(name or getattr(user, "display_name", "") or user.pk)
 
 
 def _live_settlements() -> QuerySet[Settlement]:

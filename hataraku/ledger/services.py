@@ -126,12 +126,14 @@ def _resolve(result: dict[str, Any]) -> Any:
     return model._default_manager.get(pk=result["pk"])
 
 
+@transaction.atomic
 def _idempotent(*, scope: str, key: str, params: dict[str, Any], body: Callable[[IdempotencyKey], M]) -> M:
-    """Run `body` once per (scope, key). Must be called inside the service's atomic block.
+    """Run `body` once per (scope, key), in one transaction (a savepoint inside a caller's): every service
+    that moves money ends with `return _idempotent(...)`, so the key, the locks and the postings commit or
+    roll back together.
 
     The key row is inserted before any lock is taken, in a savepoint: a concurrent request with the same
     key waits on the unique index until the first commits, then sees its result."""
-    _require_atomic()
     if not isinstance(key, str) or not key.strip():
         raise DomainError("処理の識別キーがありません。", code="idempotency_key_missing")
     fingerprint = _fingerprint(scope, params)
@@ -384,8 +386,7 @@ def escrow_open(
         audit_record(actor=actor, action="ledger.escrow_open", target=escrow, data=params)
         return escrow
 
-    with transaction.atomic():
-        return _idempotent(scope="escrow_open", key=idempotency_key, params=params, body=body)
+    return _idempotent(scope="escrow_open", key=idempotency_key, params=params, body=body)
 
 
 def escrow_fund(
@@ -420,8 +421,7 @@ def escrow_fund(
         audit_record(actor=actor, action="ledger.escrow_fund", target=funding, data=params)
         return funding
 
-    with transaction.atomic():
-        return _idempotent(scope="escrow_fund", key=idempotency_key, params=params, body=body)
+    return _idempotent(scope="escrow_fund", key=idempotency_key, params=params, body=body)
 
 
 def _lock_funding(funding: Funding, target: str) -> Funding:
@@ -460,8 +460,7 @@ def funding_post(*, funding: Funding, actor: Any, idempotency_key: str) -> Fundi
         audit_record(actor=actor, action="ledger.funding_post", target=locked, data={"entry": entry.pk})
         return locked
 
-    with transaction.atomic():
-        return _idempotent(scope="funding_post", key=idempotency_key, params=params, body=body)
+    return _idempotent(scope="funding_post", key=idempotency_key, params=params, body=body)
 
 
 def funding_void(*, funding: Funding, actor: Any, idempotency_key: str) -> Funding:
@@ -477,8 +476,7 @@ def funding_void(*, funding: Funding, actor: Any, idempotency_key: str) -> Fundi
         audit_record(actor=actor, action="ledger.funding_void", target=locked)
         return locked
 
-    with transaction.atomic():
-        return _idempotent(scope="funding_void", key=idempotency_key, params=params, body=body)
+    return _idempotent(scope="funding_void", key=idempotency_key, params=params, body=body)
 
 
 def _worker_lines(escrow: Escrow, worker: Any, amount: int) -> tuple[list[Line], dict[str, int]]:
@@ -594,8 +592,7 @@ def escrow_release(
             actor=actor,
         )
 
-    with transaction.atomic():
-        return _idempotent(scope="escrow_release", key=idempotency_key, params=params, body=body)
+    return _idempotent(scope="escrow_release", key=idempotency_key, params=params, body=body)
 
 
 def escrow_refund(*, escrow: Escrow, amount: int, actor: Any, idempotency_key: str) -> Settlement:
@@ -615,8 +612,7 @@ def escrow_refund(*, escrow: Escrow, amount: int, actor: Any, idempotency_key: s
             actor=actor,
         )
 
-    with transaction.atomic():
-        return _idempotent(scope="escrow_refund", key=idempotency_key, params=params, body=body)
+    return _idempotent(scope="escrow_refund", key=idempotency_key, params=params, body=body)
 
 
 def escrow_split(
@@ -653,8 +649,7 @@ def escrow_split(
             actor=actor,
         )
 
-    with transaction.atomic():
-        return _idempotent(scope="escrow_split", key=idempotency_key, params=params, body=body)
+    return _idempotent(scope="escrow_split", key=idempotency_key, params=params, body=body)
 
 
 def client_money_out(
@@ -686,8 +681,7 @@ def client_money_out(
         audit_record(actor=actor, action="ledger.client_money_out", target=entry, data=params)
         return entry
 
-    with transaction.atomic():
-        return _idempotent(scope="client_money_out", key=idempotency_key, params=params, body=body)
+    return _idempotent(scope="client_money_out", key=idempotency_key, params=params, body=body)
 
 
 # --- payouts ---------------------------------------------------------------------------------------------
@@ -733,8 +727,7 @@ def payout_reserve(
         audit_record(actor=actor, action="ledger.payout_reserve", target=hold, data=params)
         return hold
 
-    with transaction.atomic():
-        return _idempotent(scope="payout_reserve", key=idempotency_key, params=params, body=body)
+    return _idempotent(scope="payout_reserve", key=idempotency_key, params=params, body=body)
 
 
 def _lock_hold(hold: PayoutHold, target: str) -> PayoutHold:
@@ -774,8 +767,7 @@ def payout_settle(*, hold: PayoutHold, actor: Any, idempotency_key: str) -> Payo
         audit_record(actor=actor, action="ledger.payout_settle", target=locked, data={"entry": entry.pk})
         return locked
 
-    with transaction.atomic():
-        return _idempotent(scope="payout_settle", key=idempotency_key, params=params, body=body)
+    return _idempotent(scope="payout_settle", key=idempotency_key, params=params, body=body)
 
 
 def payout_fail(*, hold: PayoutHold, actor: Any, idempotency_key: str) -> PayoutHold:
@@ -801,8 +793,7 @@ def payout_fail(*, hold: PayoutHold, actor: Any, idempotency_key: str) -> Payout
         audit_record(actor=actor, action="ledger.payout_fail", target=locked, data={"entry": entry.pk})
         return locked
 
-    with transaction.atomic():
-        return _idempotent(scope="payout_fail", key=idempotency_key, params=params, body=body)
+    return _idempotent(scope="payout_fail", key=idempotency_key, params=params, body=body)
 
 
 # --- corrections -----------------------------------------------------------------------------------------
@@ -837,5 +828,4 @@ def entry_reverse(*, entry: JournalEntry, actor: Any, idempotency_key: str, memo
         audit_record(actor=actor, action="ledger.entry_reverse", target=reversal, data={"entry": original.pk})
         return reversal
 
-    with transaction.atomic():
-        return _idempotent(scope="entry_reverse", key=idempotency_key, params=params, body=body)
+    return _idempotent(scope="entry_reverse", key=idempotency_key, params=params, body=body)

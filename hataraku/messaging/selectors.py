@@ -73,7 +73,7 @@ def access_thread(user: Any, thread_id: int) -> Thread:
     thread = Thread.objects.filter(pk=thread_id).first()
     if thread is None:
         raise Http404
-    if thread.participants.filter(pk=user.pk).exists():
+    if is_participant(user, thread):
         return thread
     if getattr(user, "is_staff", False):
         with transaction.atomic():

@@ -18,6 +18,7 @@ from .attachments import check_files
 from .constants import MAX_MESSAGE_LENGTH, EmailMode
 from .models import Attachment, Message, Notification, NotificationPreference, Thread, ThreadRead
 from .notifications import email_due_for, send_all_due
+from .selectors import is_participant
 
 
 def _enqueue_email(user_id: int, due: dt.datetime) -> None:
@@ -153,7 +154,7 @@ def message_send(*, thread: Thread, sender: Any, body: str, files: Sequence[Any]
     files already written are removed, so an error leaves nothing behind.
     """
     body = (body or "").strip()
-    if not thread.participants.filter(pk=sender.pk).exists():
+    if not is_participant(sender, thread):
         raise NotFound(_("このメッセージのやりとりは見つかりません。"))
     if not body and not files:
         raise DomainError(_("メッセージを入力するか、ファイルを添付してください。"), field="body")
@@ -210,7 +211,7 @@ def message_send(*, thread: Thread, sender: Any, body: str, files: Sequence[Any]
 
 def thread_mark_read(*, thread: Thread, user: Any) -> None:
     """Move the person's read marker to now. Not audited: a read marker is not a business event."""
-    if not thread.participants.filter(pk=user.pk).exists():
+    if not is_participant(user, thread):
         return
     with transaction.atomic():
         ThreadRead.objects.update_or_create(thread=thread, user=user, defaults={"last_read_at": clock.now()})

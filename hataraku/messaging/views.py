@@ -15,9 +15,8 @@ from hataraku.core.forms import add_domain_error
 from hataraku.core.permissions import role_required
 
 from . import selectors, services
-from .constants import DEFAULT_DIGEST_HOUR, EmailMode
 from .forms import MessageForm, NotificationPreferenceForm
-from .models import NotificationPreference
+from .notifications import preference_for
 
 PARTY_ROLES = ("worker", "client", "staff")
 
@@ -134,11 +133,8 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def notification_settings(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    pref = NotificationPreference.objects.filter(user=user).first()
-    initial = {
-        "email_mode": pref.email_mode if pref else EmailMode.IMMEDIATE,
-        "digest_hour": pref.digest_hour if pref else DEFAULT_DIGEST_HOUR,
-    }
+    email_mode, digest_hour = preference_for(user)
+    initial = {"email_mode": email_mode, "digest_hour": digest_hour}
     form = NotificationPreferenceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

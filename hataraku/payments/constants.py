@@ -37,7 +37,7 @@ PAYOUT_TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 def payout_can_move(current: str, target: str) -> bool:
-    return target in PAYOUT_TRANSITIONS.get(current, frozenset())
+    return ledger_constants.transition_allowed(PAYOUT_TRANSITIONS, current, target)
 
 
 class Provider(models.TextChoices):

@@ -180,13 +180,13 @@ class StripeProvider(PaymentProvider):
         if provider_funding.external_id.startswith("pi_"):
             # A funding started as a bare PaymentIntent, before Checkout: read the intent itself.
             intent = self.client.v1.payment_intents.retrieve(provider_funding.external_id)
-            if intent.status == "succeeded" and _amount_matches(intent, provider_funding):
+            if intent.status == "succeeded" and _amount_matches(intent.to_dict(), provider_funding):
                 return funding_confirm(provider_funding=provider_funding, actor=actor)
             if intent.status == "canceled":
                 return funding_cancel(provider_funding=provider_funding, actor=actor)
             return provider_funding
         session = self.client.v1.checkout.sessions.retrieve(provider_funding.external_id)
-        if session.payment_status == "paid" and _amount_matches(session, provider_funding):
+        if session.payment_status == "paid" and _amount_matches(session.to_dict(), provider_funding):
             return funding_confirm(provider_funding=provider_funding, actor=actor)
         if session.status == "expired":
             return funding_cancel(provider_funding=provider_funding, actor=actor)
@@ -264,17 +264,15 @@ class StripeProvider(PaymentProvider):
         return pf
 
 
-def _amount_of(obj: Any) -> Any:
-    """Yen paid by a Checkout Session or a PaymentIntent (API objects and plain dicts alike)."""
-    get = obj.get if isinstance(obj, dict) else lambda name: getattr(obj, name, None)
-    if get("object") == "checkout.session":
-        return get("amount_total")
-    return get("amount_received") or get("amount")
+def _amount_of(obj: dict[str, Any]) -> Any:
+    """Yen paid by a Checkout Session or a PaymentIntent (as a plain dict: `StripeObject.to_dict()`)."""
+    if obj.get("object") == "checkout.session":
+        return obj.get("amount_total")
+    return obj.get("amount_received") or obj.get("amount")
 
 
-def _amount_matches(obj: Any, pf: ProviderFunding) -> bool:
-    get = obj.get if isinstance(obj, dict) else lambda name: getattr(obj, name, None)
-    return bool(get("currency") == "jpy" and _amount_of(obj) == pf.funding.amount)
+def _amount_matches(obj: dict[str, Any], pf: ProviderFunding) -> bool:
+    return bool(obj.get("currency") == "jpy" and _amount_of(obj) == pf.funding.amount)
 
 
 def get_provider(name: str | None = None) -> PaymentProvider:

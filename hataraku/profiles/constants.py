@@ -44,6 +44,15 @@ class AccessibilityNeed(models.TextChoices):
     DEAF_HOH = "deaf_hoh", _("聞こえない・聞こえにくいです")
 
 
+# Each accessibility need and the WorkConditions flag that stores it.
+ACCESSIBILITY_FIELDS: dict[str, str] = {
+    AccessibilityNeed.SCREEN_READER: "uses_screen_reader",
+    AccessibilityNeed.KEYBOARD_ONLY: "keyboard_only",
+    AccessibilityNeed.LOW_VISION: "low_vision",
+    AccessibilityNeed.DEAF_HOH: "deaf_or_hard_of_hearing",
+}
+
+
 class ConsentStatus(models.TextChoices):
     GIVEN = "given", _("同意済み")
     WITHDRAWN = "withdrawn", _("撤回済み")

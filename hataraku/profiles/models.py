@@ -85,15 +85,9 @@ class WorkConditions(TimeStampedModel):
 
     @property
     def accessibility_needs(self) -> list[str]:
-        from .constants import AccessibilityNeed
+        from .constants import ACCESSIBILITY_FIELDS
 
-        flags = {
-            AccessibilityNeed.SCREEN_READER: self.uses_screen_reader,
-            AccessibilityNeed.KEYBOARD_ONLY: self.keyboard_only,
-            AccessibilityNeed.LOW_VISION: self.low_vision,
-            AccessibilityNeed.DEAF_HOH: self.deaf_or_hard_of_hearing,
-        }
-        return [str(need) for need, on in flags.items() if on]
+        return [str(need) for need, field in ACCESSIBILITY_FIELDS.items() if getattr(self, field)]
 
 
 class AvailabilityWindow(models.Model):

@@ -1,5 +1,5 @@
-"""Reads with rules. Other apps rely on these names: `quiet_hours_for`, `next_allowed_notification_time`,
-`availability_for`, `weekly_available_minutes`."""
+"""Reads with rules. Other apps rely on `next_allowed_notification_time` (messaging holds e-mail back with
+it); the rest serve this app's views."""
 
 from __future__ import annotations
 

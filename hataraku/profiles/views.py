@@ -22,7 +22,7 @@ from hataraku.core.permissions import role_required
 
 from . import selectors, services
 from .availability import summarise_week, week_grid
-from .constants import WEEKDAY_SHORT, AccessibilityNeed, SensitiveCategory
+from .constants import ACCESSIBILITY_FIELDS, WEEKDAY_SHORT, AccessibilityNeed, SensitiveCategory
 from .forms import (
     DateExceptionForm,
     PreferencesForm,
@@ -32,13 +32,6 @@ from .forms import (
     split_lines,
     split_tags,
 )
-
-_A11Y_FIELDS = {
-    AccessibilityNeed.SCREEN_READER: "uses_screen_reader",
-    AccessibilityNeed.KEYBOARD_ONLY: "keyboard_only",
-    AccessibilityNeed.LOW_VISION: "low_vision",
-    AccessibilityNeed.DEAF_HOH: "deaf_or_hard_of_hearing",
-}
 
 
 @role_required("worker")
@@ -87,8 +80,8 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _week_context(user: Any) -> dict[str, Any]:
-    windows = selectors.availability_for(user)
+def _week_context(user: Any, windows: Any = None) -> dict[str, Any]:
+    windows = selectors.availability_for(user) if windows is None else windows
     return {
         "windows": windows,
         "summary": summarise_week(windows),
@@ -112,6 +105,7 @@ def conditions(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     pending = False
     focus_row: int | None = None
+    saved = None  # the stored windows, read once on a GET and reused for the week grid
     if request.method == "POST":
         formset = WindowFormSet(request.POST, prefix="windows")
         remove = request.POST.get("remove")
@@ -145,7 +139,7 @@ def conditions(request: HttpRequest) -> HttpResponse:
         ] or [{}]
         formset = WindowFormSet(initial=initial, prefix="windows")
     context = {"formset": formset, "pending": pending, "nav": "conditions"}
-    context.update(_week_context(user))
+    context.update(_week_context(user, saved))
     return render(request, "profiles/conditions.html", context)
 
 
@@ -169,7 +163,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
                     quiet_start=data["quiet_start"],
                     quiet_end=data["quiet_end"],
                     show_accessibility_publicly=data["show_accessibility_publicly"],
-                    **{field: need in chosen for need, field in _A11Y_FIELDS.items()},
+                    **{field: need in chosen for need, field in ACCESSIBILITY_FIELDS.items()},
                 )
             except DomainError as exc:
                 add_domain_error(form, exc)
@@ -187,7 +181,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
                 "no_meetings": c.no_meetings if c else False,
                 "quiet_start": c.quiet_start if c else None,
                 "quiet_end": c.quiet_end if c else None,
-                "accessibility": [n for n, f in _A11Y_FIELDS.items() if c and getattr(c, f)],
+                "accessibility": c.accessibility_needs if c else [],
                 "show_accessibility_publicly": c.show_accessibility_publicly if c else False,
             }
         )
@@ -284,10 +278,9 @@ def sensitive_withdraw(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def public_profile(request: HttpRequest, user_id: int) -> HttpResponse:
     # Imported here: the jobs app owns identity verification and itself builds on profiles.
-    from hataraku.jobs.selectors import is_verified
+    from hataraku.jobs.selectors import verified_user_ids
 
     profile = selectors.access_public_profile(request.user, user_id)
-    worker = get_user_model().objects.get(pk=profile.user_id)
     return render(
         request,
         "profiles/public.html",
@@ -295,9 +288,10 @@ def public_profile(request: HttpRequest, user_id: int) -> HttpResponse:
             "p": profile,
             "a11y_labels": [AccessibilityNeed(n).label for n in profile.accessibility_needs],
             "is_self": request.user.pk == profile.user_id,
-            "verified": is_verified(worker),
+            "verified": profile.user_id in verified_user_ids([profile.user_id]),
             # A client who likes what they read can invite the worker straight away (スカウト).
-            "can_invite": bool(getattr(request.user, "is_client", False)) and request.user.pk != worker.pk,
+            "can_invite": bool(getattr(request.user, "is_client", False))
+            and request.user.pk != profile.user_id,
         },
     )
 

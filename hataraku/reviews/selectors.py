@@ -48,11 +48,6 @@ def release_date(contract: Any) -> dt.datetime | None:
     return completed + dt.timedelta(days=REVIEW_HIDDEN_DAYS) if completed else None
 
 
-def average_of(reviews: QuerySet[Review]) -> float | None:
-    values = [sum(r) / len(RATING_NAMES) for r in reviews.values_list(*RATING_NAMES)]
-    return round(sum(values) / len(values), 1) if values else None
-
-
 @dataclass(frozen=True)
 class ClientStats:
     completed_contracts: int

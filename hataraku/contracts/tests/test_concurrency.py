@@ -39,7 +39,7 @@ def _race(target, n: int = 2) -> list[str]:
     return results
 
 
-def test_accept_and_auto_accept_racing_pay_once():
+def test_two_accepts_racing_pay_once():
     # given a delivered milestone
     m = deliver(funded_milestone(amount=10_000))
     client = m.contract.client
