@@ -132,10 +132,29 @@ def axe() -> Any:
 
 
 @pytest.fixture
+def login_with_mfa() -> Any:
+    """`login_with_mfa(client, user)`: the test client logged in as after password and TOTP code, which
+    staff and municipal people need before any page answers them (see hataraku/accounts/tests/mfa.py)."""
+    from hataraku.accounts.tests.mfa import login_with_mfa as do
+
+    return do
+
+
+@pytest.fixture
 def login(page: Any) -> Any:
-    """Log a user in through the real log-in form."""
+    """Log a user in through the real log-in form. Staff and municipal people (who need a second factor)
+    get a TOTP authenticator if they have none, and the fixture types the code their app would show."""
 
     def do(email: str, password: str) -> None:
+        from django.contrib.auth import get_user_model
+
+        from hataraku.accounts.tests.mfa import ensure_totp, totp_code
+        from hataraku.core.permissions import needs_second_factor
+
+        user = get_user_model().objects.filter(email__iexact=email).first()
+        second_factor = user is not None and needs_second_factor(user)
+        if second_factor:
+            ensure_totp(user)
         page.goto(page.base_url + "/accounts/login/")
         page.get_by_label("メールアドレス").fill(email)
         # The label reads "パスワード 必須"; "パスワードをお忘れですか?" is a link, not a label.
@@ -144,6 +163,12 @@ def login(page: Any) -> Any:
         with page.expect_navigation():
             page.get_by_role("button", name="ログイン", exact=True).click()
         page.wait_for_load_state("load")
+        if second_factor and "/accounts/2fa/authenticate/" in page.url:
+            # A fresh, unused code each time: allauth refuses one already used in its 30-second window.
+            page.locator("input[name=code]").fill(totp_code(user))
+            with page.expect_navigation():
+                page.get_by_role("button", name="ログイン", exact=True).click()
+            page.wait_for_load_state("load")
 
     return do
 

@@ -1,9 +1,14 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from hataraku.core import views as core_views
 
 from .api import api
+
+# The Django admin has no log-in of its own: it sends people to allauth's, where the second factor is asked,
+# and SecondFactorMiddleware keeps every admin page shut to a staff session that has not used it.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),

@@ -10,7 +10,7 @@ import pytest
 
 from hataraku.accounts.tests.factories import PASSWORD
 from hataraku.contracts import services
-from hataraku.contracts.constants import AccommodationKind, AccommodationReason, MilestoneStatus
+from hataraku.contracts.constants import AccommodationKind, MilestoneStatus
 from hataraku.contracts.models import HourlyWeek, Milestone
 from hataraku.contracts.tests.factories import (
     StaffFactory,
@@ -130,7 +130,6 @@ def test_other_contract_pages(page, axe, login):
         contract=contract,
         actor=contract.worker,
         kind=AccommodationKind.PAUSE,
-        reason=AccommodationReason.HEALTH,
     )
     hourly = active_contract(hourly=True, worker=contract.worker, client=contract.client, amount=1_200)
     services.time_entry_add(
@@ -172,16 +171,77 @@ def test_other_contract_pages(page, axe, login):
     audit_page(page, axe, "staff dispute")
 
 
-def test_accommodation_in_two_clicks_by_keyboard(page, axe, login):
+def test_accommodation_with_a_preview_by_keyboard(page, axe, login):
     contract = active_contract()
     login(contract.worker.email, PASSWORD)
     page.goto(page.base_url + f"/contracts/{contract.pk}/")
-    # click 1: the request link; click 2: the reason button
+    # press 1: the request link; press 2: check what the client will see; press 3: send
     page.get_by_role("link", name="納期の延長・一時休止をお願いする").focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    page.get_by_role("button", name="介護のため、お願いする").focus()
+    page.get_by_role("button", name="クライアントに届く内容を確認する").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "延長の希望" in page.content()
+    audit_page(page, axe, "accommodation preview")
+    page.get_by_role("button", name="この内容で送る").focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "お願いを送りました" in page.content()
     audit_page(page, axe, "after accommodation")
+
+
+def test_hourly_week_submitted_corrected_and_approved(page, axe, login):
+    # given an hourly contract with two hours logged today
+    contract = active_contract(hourly=True, amount=1_200)
+    services.time_entry_add(
+        contract=contract, actor=contract.worker, work_date=clock.today(), minutes=120, memo="伝票の入力"
+    )
+    week = HourlyWeek.objects.get(contract=contract)
+    week_path = f"/contracts/{contract.pk}/weeks/{week.pk}/"
+    # when the worker opens the contract page, she sees until when she can log, and submits early by keyboard
+    login(contract.worker.email, PASSWORD)
+    page.goto(page.base_url + f"/contracts/{contract.pk}/")
+    assert "まで記録できます" in page.content()
+    audit_page(page, axe, "hourly contract with loggable weeks")
+    page.get_by_role("button", name="からの週を今すぐ提出する").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "提出しました" in page.content()
+    audit_page(page, axe, "submitted week (worker)")
+    # when the client asks for a correction on the week page, an empty note is refused kindly first
+    page.context.clear_cookies()
+    login(contract.client.email, PASSWORD)
+    page.goto(page.base_url + week_path)
+    assert "自動で承認されます" in page.content()
+    audit_page(page, axe, "submitted week (client)")
+    with page.expect_navigation():
+        page.get_by_role("button", name="修正を依頼する").click()
+    assert page.get_by_role("alert").count() >= 1
+    audit_page(page, axe, "correction request error")
+    page.get_by_label("直してほしいところ").fill("1時間半の約束でした")
+    with page.expect_navigation():
+        page.get_by_role("button", name="修正を依頼する").click()
+    # when the worker proposes 90 minutes instead of 120
+    page.context.clear_cookies()
+    login(contract.worker.email, PASSWORD)
+    page.goto(page.base_url + week_path)
+    audit_page(page, axe, "correction requested (worker)")
+    with page.expect_navigation():
+        page.get_by_role("link", name="作業時間の修正を申し出る").click()
+    audit_page(page, axe, "time correction form")
+    page.get_by_label("「伝票の入力」").fill("90")
+    page.get_by_label("修正の理由").fill("ご指摘のとおりでした")
+    with page.expect_navigation():
+        page.get_by_role("button", name="修正を申し出る").click()
+    # then the client accepts it and approves the week: 90 minutes are billed
+    page.context.clear_cookies()
+    login(contract.client.email, PASSWORD)
+    page.goto(page.base_url + week_path)
+    audit_page(page, axe, "pending correction (client)")
+    with page.expect_navigation():
+        page.get_by_role("button", name="修正を承諾する").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="の週を承認する").click()
+    week.refresh_from_db()
+    assert (week.status, week.billed_minutes) == ("billed", 90)

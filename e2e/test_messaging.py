@@ -99,3 +99,25 @@ def test_review_form_by_keyboard(page, axe, login, world):
     page.wait_for_load_state("load")
     assert page.get_by_text("評価を送りました。").is_visible()
     axe(page)
+
+
+def test_first_message_on_a_proposal_by_keyboard(page, axe, login, world):
+    # given a worker with a proposal nobody has written about yet (issue 7: opening it writes nothing)
+    from hataraku.messaging.models import Thread
+    from hataraku.messaging.tests.factories import ProposalFactory
+
+    proposal = ProposalFactory.create(worker=world["worker"])
+    login(world["worker"].email, PASSWORD)
+    page.goto(page.base_url + f"/messages/proposals/{proposal.pk}/")
+    axe(page)
+    assert not Thread.objects.filter(proposal=proposal).exists()
+    # when she writes the first message and sends it with the keyboard
+    page.get_by_label("メッセージ", exact=True).fill("納期について質問があります。")
+    page.get_by_role("button", name="送信する").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_load_state("load")
+    # then the thread exists, with her message in it
+    assert page.get_by_text("メッセージを送りました。").is_visible()
+    assert page.locator(".message-list li").last.inner_text().count("納期について質問があります。") == 1
+    assert Thread.objects.filter(proposal=proposal).count() == 1

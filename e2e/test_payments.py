@@ -47,7 +47,7 @@ def money() -> dict[str, Any]:
     )
     services.payout_request(worker=worker, amount=3_000, idempotency_key=key())
     escrow = open_escrow(client=client, worker=worker)
-    pf = services.funding_start(
+    pf = services.funding_request(
         client=client, escrow=escrow, amount=33_000, provider="bank_transfer", idempotency_key=key()
     )
     return {"worker": worker, "client": client, "staff": staff, "batch": batch, "escrow": escrow, "pf": pf}

@@ -50,7 +50,7 @@ def worker():
         user=user,
         quiet_start=dt.time(22),
         quiet_end=dt.time(7),
-        uses_screen_reader=True,
+        accessibility_needs=["screen_reader"],
         show_accessibility_publicly=True,
     )
     services.availability_replace(
@@ -129,6 +129,13 @@ def test_staff_sensitive_view(page, axe, login, worker):
     staff = StaffFactory.create()
     login(staff.email, PASSWORD)
     page.goto(page.base_url + f"/profile/staff/w/{worker.pk}/sensitive/")
+    # a GET shows only the purpose form
+    assert "子どもが2人" not in page.content()
+    audit_page(page, axe, "staff sensitive purpose form")
+    page.get_by_label("閲覧する目的").select_option("inquiry")
+    page.get_by_label("目的の説明(任意)").fill("問い合わせ #12")
+    with page.expect_navigation():
+        page.get_by_role("button", name="記録して表示する").click()
     assert "子どもが2人" in page.content()
     audit_page(page, axe, "staff sensitive view")
 

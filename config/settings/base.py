@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -33,6 +35,28 @@ SECRET_KEY = env("SECRET_KEY", "insecure-local-only-secret-key-change-me-in-prod
 # The key for 要配慮個人情報 columns. Deliberately separate from SECRET_KEY so that rotating one never
 # exposes or destroys the other. Comma-separated Fernet keys; the first encrypts, all decrypt.
 HATARAKU_FIELD_KEY = env("HATARAKU_FIELD_KEY", "")
+
+
+def field_keys(raw: str) -> list[str]:
+    """The Fernet keys listed in `raw` (comma-separated), each checked now rather than at the first
+    encrypted read. Refuses an empty list and any entry that is not a Fernet key, naming the entry by its
+    position only: a key must never reach a log."""
+    keys = [item.strip() for item in raw.split(",")]
+    if not any(keys):
+        raise ImproperlyConfigured(
+            "HATARAKU_FIELD_KEY is empty. Set it to one or more Fernet keys, comma-separated; make one with "
+            "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`."
+        )
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key.encode())
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"HATARAKU_FIELD_KEY: entry {position} of {len(keys)} is not a Fernet key (32 bytes, url-safe "
+                "base64, 44 characters). Every listed key must be one; an empty entry is not allowed either."
+            ) from None
+    return keys
+
 
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
@@ -73,6 +97,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Errors answered around the API's operations (unknown path, wrong method, 500) become JSON under /api/.
+    "config.api_errors.ApiErrorMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -82,6 +108,9 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "hataraku.core.middleware.SecurityHeadersMiddleware",
+    # Last, so that its redirects still carry the security headers: staff and municipal sessions must
+    # have used TOTP or a passkey before any page beyond the set-up answers them.
+    "hataraku.accounts.middleware.SecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -152,15 +181,25 @@ ACCOUNT_ADAPTER = "hataraku.accounts.adapters.AccountAdapter"
 # allauth builds its sign-up form on top of this class and calls its signup(request, user).
 ACCOUNT_SIGNUP_FORM_CLASS = "hataraku.accounts.forms.SignupForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Hataraku] "
-# Failed log-ins are limited per account *and* per IP, but the per-IP limit is generous: a municipal
-# training room or a family shares one address, and one person's typos must not lock the others out.
+# Failed log-ins are limited per account and, separately, per network address (see AccountAdapter):
+# - per account, strictly: the 6th failure within 5 minutes locks that account only, e-mails its owner,
+#   and a password reset lifts it at once;
+# - per address, generously: a training room of about 30 people behind one router, each mistyping up to
+#   five times, still logs in; past that the message says the network is the reason, not her account.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "30/m/ip,5/5m/key",
-    "login": "60/m/ip",
+    "login_failed": "5/5m/key",
+    "login_failed_ip": "150/15m/ip",
+    "login": "300/5m/ip",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
+# Behind a reverse proxy every request comes from the proxy's address, and the per-address limit would
+# lump the whole town together. Say how many proxies you run (their X-Forwarded-For entries are trusted,
+# counted from the right) or which header your proxy sets to the client's address; by default neither is
+# trusted, because a client can write any X-Forwarded-For it likes.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("ALLAUTH_TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("ALLAUTH_TRUSTED_CLIENT_IP_HEADER") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Hataraku"
@@ -256,7 +295,8 @@ FORM_RENDERER = "hataraku.core.forms.HatarakuFormRenderer"
 
 # --- product rules kept in one place -------------------------------------------------------------------
 HATARAKU_PRIVACY_POLICY_VERSION = "2026-11-01"
-HATARAKU_SENSITIVE_CONSENT_VERSION = "2026-11-01"
+# 2026-12-07: the consent also covers accommodation-request reasons and accessibility needs (issue 7).
+HATARAKU_SENSITIVE_CONSENT_VERSION = "2026-12-07"
 
 # --- payments (hataraku.payments) ----------------------------------------------------------------------
 # "bank_transfer" (embedded: the client transfers, staff confirm) or "stripe" (card on Stripe Checkout,

@@ -16,7 +16,8 @@ STORAGES = {
 ACCOUNT_RATE_LIMITS: dict[str, str | bool] = dict.fromkeys(  # type: ignore[no-redef]
     ["login", "signup", "confirm_email", "reset_password"], False
 )
-ACCOUNT_RATE_LIMITS["login_failed"] = "30/m/ip,5/5m/key"
+ACCOUNT_RATE_LIMITS["login_failed"] = "5/5m/key"
+ACCOUNT_RATE_LIMITS["login_failed_ip"] = "150/15m/ip"
 LANGUAGE_CODE = "ja"
 # The browser tests' live server serves static files straight from the apps (no collectstatic step).
 WHITENOISE_USE_FINDERS = True

@@ -6,15 +6,17 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from hataraku.core import limits
+
 from .constants import ClientKind
 
 
 class SignupForm(forms.Form):
     """Extra fields on allauth's sign-up form. allauth calls `signup()` after it has created the user."""
 
-    display_name = forms.CharField(
+    display_name = limits.LimitedCharField(
         label=_("表示名"),
-        max_length=80,
+        max_length=limits.DISPLAY_NAME,
         help_text=_("ほかの利用者に表示される名前です。本名でなくてもかまいません。"),
     )
     want_work = forms.BooleanField(label=_("仕事を受けたい(ワーカー)"), required=False, initial=True)
@@ -25,9 +27,9 @@ class SignupForm(forms.Form):
         required=False,
         help_text=_("「仕事を依頼したい」を選んだときに選んでください。"),
     )
-    company_name = forms.CharField(
+    company_name = limits.LimitedCharField(
         label=_("会社名・屋号"),
-        max_length=120,
+        max_length=limits.COMPANY_NAME,
         required=False,
         help_text=_("法人として依頼する場合に入力してください。"),
     )
@@ -59,9 +61,9 @@ class SignupForm(forms.Form):
 
 
 class AccountSettingsForm(forms.Form):
-    display_name = forms.CharField(
+    display_name = limits.LimitedCharField(
         label=_("表示名"),
-        max_length=80,
+        max_length=limits.DISPLAY_NAME,
         help_text=_("ほかの利用者に表示される名前です。本名でなくてもかまいません。"),
     )
     preferred_language = forms.ChoiceField(label=_("表示言語"), choices=settings.LANGUAGES)
@@ -73,9 +75,9 @@ class AddClientRoleForm(forms.Form):
         choices=ClientKind.choices,
         widget=forms.RadioSelect,
     )
-    company_name = forms.CharField(
+    company_name = limits.LimitedCharField(
         label=_("会社名・屋号"),
-        max_length=120,
+        max_length=limits.COMPANY_NAME,
         required=False,
         help_text=_("法人として依頼する場合に入力してください。"),
     )

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from hataraku.core import clock
+from hataraku.core import clock, limits
 from hataraku.core.audit import audit_record
 from hataraku.core.errors import DomainError
 from hataraku.core.models import AuditEvent
@@ -27,6 +27,7 @@ def account_update_settings(*, user: User, actor: Any, display_name: str, prefer
     display_name = display_name.strip()
     if not display_name:
         raise DomainError(_("表示名を入力してください。"), field="display_name")
+    limits.check_length(display_name, limit=limits.DISPLAY_NAME, field="display_name")
     languages = {code for code, _name in settings.LANGUAGES}
     if preferred_language not in languages:
         raise DomainError(_("選べる表示言語から選んでください。"), field="preferred_language")
@@ -59,6 +60,7 @@ def account_add_role(
             _("この役割は運営スタッフだけが設定できます。"), code="role_not_self_service", field="role"
         )
     company_name = company_name.strip()
+    limits.check_length(company_name, limit=limits.COMPANY_NAME, field="company_name")
     if role == Role.CLIENT:
         if client_kind not in ClientKind.values:
             raise DomainError(_("個人か法人かを選んでください。"), field="client_kind")

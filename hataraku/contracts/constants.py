@@ -3,8 +3,12 @@ contracts, milestones and hourly weeks as explicit transition tables."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from hataraku.profiles.constants import CareReason
 
 # --- policy, set here and nowhere else ----------------------------------------------------------------
 # A client who says nothing for this many days after a delivery has accepted it (検収期間). A silent
@@ -87,19 +91,47 @@ MILESTONE_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+# Hourly weeks (Monday to Sunday, Asia/Tokyo). Time is logged only for the current week and the one before
+# it, never before the day the contract became active: a week closes for logging at the end of the
+# following week (`hourly.logging_closes_on`) and is then submitted by the tick, unless the worker
+# submitted it earlier. The acceptance period runs from submission, so no week is approved before the
+# client could look at it, and none is left unpaid by a silent client.
+LOGGABLE_WEEKS = 2
+# After this many requests for a correction the client approves the week or asks staff to mediate, as with
+# milestone returns, so a worker is never kept correcting one week forever.
+MAX_WEEK_CORRECTIONS = 2
+
+
 class WeekStatus(models.TextChoices):
     OPEN = "open", _("記録中")
+    SUBMITTED = "submitted", _("提出済み(確認待ち)")
+    CORRECTION = "correction", _("修正の依頼あり")
     BILLED = "billed", _("承認・支払い済み")
     DISPUTED = "disputed", _("運営が仲介中")
     RESOLVED = "resolved", _("仲介で決定済み")
 
 
+# open → submitted (the worker, or the tick once logging closed) → billed (the client approves, or the tick
+# once the acceptance period after submission passed). The client may ask for a correction instead
+# (→ correction, which stops the clock until the worker resubmits). open → billed is only the ¥0 close of
+# an empty week when the contract ends. Minutes of a submitted week change only through a TimeCorrection
+# the client accepts.
 WEEK_TRANSITIONS: dict[str, frozenset[str]] = {
-    WeekStatus.OPEN: frozenset({WeekStatus.BILLED, WeekStatus.DISPUTED}),
+    WeekStatus.OPEN: frozenset({WeekStatus.SUBMITTED, WeekStatus.BILLED, WeekStatus.DISPUTED}),
+    WeekStatus.SUBMITTED: frozenset({WeekStatus.BILLED, WeekStatus.CORRECTION, WeekStatus.DISPUTED}),
+    WeekStatus.CORRECTION: frozenset({WeekStatus.SUBMITTED, WeekStatus.BILLED, WeekStatus.DISPUTED}),
     WeekStatus.BILLED: frozenset(),
     WeekStatus.DISPUTED: frozenset({WeekStatus.RESOLVED}),
     WeekStatus.RESOLVED: frozenset(),
 }
+
+
+class TimeCorrectionStatus(models.TextChoices):
+    PENDING = "pending", _("クライアントの回答待ち")
+    ACCEPTED = "accepted", _("承諾")
+    DECLINED = "declined", _("見送り")
+    # The week was approved (by the clock or staff) before the client answered: silence adds no time.
+    LAPSED = "lapsed", _("回答がないまま週が承認されたため反映なし")
 
 
 class ChangeRequestStatus(models.TextChoices):
@@ -113,11 +145,17 @@ class AccommodationKind(models.TextChoices):
     PAUSE = "pause", _("一時休止")
 
 
-class AccommodationReason(models.TextChoices):
-    CHILDCARE = "childcare", _("育児")
-    CAREGIVING = "caregiving", _("介護")
-    HEALTH = "health", _("体調・通院")
-    OTHER = "other", _("その他")
+# The words the client sees for a request: the kind alone, never a reason (contract page, notification,
+# e-mail, terms). The worker's preview shows exactly these.
+ACCOMMODATION_CLIENT_LABELS: dict[str, Any] = {
+    AccommodationKind.EXTENSION: _("延長の希望"),
+    AccommodationKind.PAUSE: _("一時停止の希望"),
+}
+
+
+# The reason of an accommodation request is optional and special-care information: its choices and its
+# storage (encrypted, under the worker's consent) belong to the profiles app.
+AccommodationReason = CareReason
 
 
 class AccommodationStatus(models.TextChoices):

@@ -6,7 +6,7 @@ which jobs that demo creates. Bank transfers are confirmed at once here (in prod
 except one left waiting in the staff's queue.
 
 Besides one contract in each state there are the cases people meet along the way: an hourly contract
-with a week of logged time waiting for the client's review, a delivery returned once with a reason, a
+with a submitted week of logged time waiting for the client's review (and this week still open), a delivery returned once with a reason, a
 caregiving extension request from 山本 健一 waiting for an answer, and a change of terms the client
 proposed that the worker has not answered yet."""
 
@@ -225,8 +225,12 @@ HOURLY_ENTRIES = [
 ]
 
 
+HOURLY_TODAY_MEMO = "121〜135枚目の入力(子どもが起きたので中断)"
+
+
 def _load_hourly(people: dict[str, Any]) -> None:
-    """An hourly contract with 田中 翔太 and last week's time logged, waiting for the client's review."""
+    """An hourly contract with 田中 翔太: last week's time submitted and waiting for the client's review,
+    and half an hour logged today in this week, still open."""
     client, worker = people["hidamari"], people["shota"]
     today = clock.today()
     job, _created = Job.objects.get_or_create(
@@ -274,6 +278,12 @@ def _load_hourly(people: dict[str, Any]) -> None:
     if TimeEntry.objects.filter(week__contract=contract).exists():
         return
     last_monday = services.week_start_for(today) - dt.timedelta(days=7)
+    # The story began before today: the contract became active the week before last, so last week's time
+    # can be logged (time is never logged before activation). The one field the demo sets by hand.
+    began = dt.datetime.combine(last_monday - dt.timedelta(days=7), dt.time(9), tzinfo=clock.TOKYO)
+    if contract.activated_at is None or contract.activated_at > began:
+        Contract.objects.filter(pk=contract.pk).update(activated_at=began)
+        contract.refresh_from_db()
     for offset, minutes, memo in HOURLY_ENTRIES:
         services.time_entry_add(
             contract=contract,
@@ -282,11 +292,18 @@ def _load_hourly(people: dict[str, Any]) -> None:
             minutes=minutes,
             memo=memo,
         )
+    # He hands last week in early; the client sees it waiting for review with its auto-approval date.
+    last_week = contract.weeks.get(week_start=last_monday)
+    services.week_submit(week=last_week, actor=worker)
+    # This week is still open: he sees until when he can log to it, and may submit it early.
+    services.time_entry_add(
+        contract=contract, actor=worker, work_date=today, minutes=30, memo=HOURLY_TODAY_MEMO
+    )
 
 
 def _load_accommodation(people: dict[str, Any]) -> None:
-    """山本 健一 asks to move his second milestone a week later for caregiving; the client has not
-    answered yet, so staff see it among the unanswered requests."""
+    """山本 健一 asks to move his second milestone a week later (his reason, caregiving, is stored encrypted
+    and not shown to the client); the client has not answered yet, so staff see it among the unanswered requests."""
     worker = people["kenichi"]
     contract = Contract.objects.get(offer_key="demo-contract-funded")
     if AccommodationRequest.objects.filter(contract=contract, requested_by=worker).exists():
@@ -296,9 +313,12 @@ def _load_accommodation(people: dict[str, Any]) -> None:
         contract=contract,
         actor=worker,
         kind=AccommodationKind.EXTENSION,
-        reason=AccommodationReason.CAREGIVING,
         milestone=second,
         requested_due_date=second.due_date + dt.timedelta(days=7),
+        # The reason is optional; he gives it, under his special-care consent, for staff to see if the
+        # client says no. The client sees only 「延長の希望」 and the dates.
+        reason=AccommodationReason.CAREGIVING,
+        consent_given=True,
     )
 
 

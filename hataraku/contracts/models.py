@@ -10,19 +10,21 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hataraku.core.clock import TOKYO
 from hataraku.core.models import TimeStampedModel
 
 from .constants import (
     ACCEPTANCE_DAYS,
+    ACCOMMODATION_CLIENT_LABELS,
     PAYMENT_LIMIT_DAYS,
     AccommodationKind,
-    AccommodationReason,
     AccommodationStatus,
     ChangeRequestStatus,
     ContractKind,
     ContractStatus,
     DisputeStatus,
     MilestoneStatus,
+    TimeCorrectionStatus,
     WeekStatus,
 )
 
@@ -66,6 +68,8 @@ class Contract(TimeStampedModel):
     commissioned_on = models.DateField(_("委託をした日"), null=True, blank=True)
     agreed_by_client_at = models.DateTimeField(_("クライアントの合意日時"), null=True, blank=True)
     agreed_by_worker_at = models.DateTimeField(_("ワーカーの合意日時"), null=True, blank=True)
+    # Set by the transition to active: the first day hourly time may be logged for.
+    activated_at = models.DateTimeField(_("開始日時"), null=True, blank=True)
     completed_at = models.DateTimeField(_("完了日時"), null=True, blank=True)
     offer_key = models.CharField(_("申し込みの重複防止キー"), max_length=100, unique=True)
 
@@ -214,6 +218,11 @@ class HourlyWeek(TimeStampedModel):
     escrow = models.ForeignKey(
         "ledger.Escrow", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # When the week was handed to the client (by the worker, or by the tick once logging closed): the
+    # day of receipt (Freelance Act art. 4) and the start of the acceptance period.
+    submitted_at = models.DateTimeField(_("提出日時"), null=True, blank=True, db_index=True)
+    correction_count = models.PositiveSmallIntegerField(_("修正の依頼回数"), default=0)
+    correction_note = models.TextField(_("修正の依頼の内容"), blank=True)
     billed_minutes = models.PositiveIntegerField(_("請求した分数"), default=0)
     billed_amount = models.PositiveBigIntegerField(_("請求額"), default=0)
     reviewed_at = models.DateTimeField(_("確認日時"), null=True, blank=True)
@@ -229,7 +238,11 @@ class HourlyWeek(TimeStampedModel):
 
     @property
     def received_on(self) -> dt.date:
-        """The day the week's work counts as received: its Sunday (the terms say so)."""
+        """The day the week's work counts as received: the day it was submitted (Tokyo date). A week
+        closed without a submission (an empty week when the contract ended, or one billed before weeks
+        were submitted) counts from its Sunday, as the terms of that time said."""
+        if self.submitted_at is not None:
+            return self.submitted_at.astimezone(TOKYO).date()
         return self.week_start + dt.timedelta(days=6)
 
     @property
@@ -253,9 +266,47 @@ class TimeEntry(TimeStampedModel):
         verbose_name_plural = _("作業時間の記録")
 
 
+class TimeCorrection(TimeStampedModel):
+    """The worker asks to change the minutes of a week already submitted (a forgotten hour, a typo, or
+    the answer to the client's request for a correction). Nothing changes until the client accepts: once a
+    week is submitted, its minutes are the client's to agree to. Small on purpose rather than a terms
+    ChangeRequest: the terms do not change, and one pending correction must not block a change of terms.
+
+    `changes`: {"entries": {"<entry id>": {"from": int, "to": int, "work_date": str, "memo": str}},
+    "add": [{"work_date": "YYYY-MM-DD", "minutes": int, "memo": str}]}; "to": 0 removes the entry. Kept
+    after it is applied, so what was changed stays readable."""
+
+    week = models.ForeignKey(HourlyWeek, on_delete=models.CASCADE, related_name="corrections")
+    proposed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("状態"), max_length=10, choices=TimeCorrectionStatus.choices, default=TimeCorrectionStatus.PENDING
+    )
+    changes = models.JSONField(_("修正の内容"))
+    reason = models.TextField(_("理由"))
+    minutes_before = models.PositiveIntegerField(_("修正前の分数"))
+    minutes_after = models.PositiveIntegerField(_("修正後の分数"))
+    responded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    responded_at = models.DateTimeField(_("回答日時"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("作業時間の修正の申し出")
+        verbose_name_plural = _("作業時間の修正の申し出")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["week"],
+                condition=models.Q(status="pending"),
+                name="time_correction_one_pending_per_week",
+            )
+        ]
+
+
 class AccommodationRequest(TimeStampedModel):
-    """Freelance Act art. 13 (育児介護等と業務の両立への配慮): the worker asks; no details are required beyond
-    a category, and the client must answer within ACCOMMODATION_ANSWER_DAYS."""
+    """Freelance Act art. 13 (育児介護等と業務の両立への配慮): the worker asks for more time or a pause; no
+    reason is required, and the client must answer within ACCOMMODATION_ANSWER_DAYS. The client sees only
+    the kind and the dates (`client_summary`). A reason, if the worker gives one, is special-care
+    information: it lives encrypted in profiles.SensitiveNote under her consent, and withdrawing the
+    consent deletes it (this link becomes empty; the request stays)."""
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="accommodations")
     milestone = models.ForeignKey(
@@ -263,8 +314,9 @@ class AccommodationRequest(TimeStampedModel):
     )
     requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("お願いの種類"), max_length=10, choices=AccommodationKind.choices)
-    reason = models.CharField(_("理由の区分"), max_length=12, choices=AccommodationReason.choices)
-    note = models.TextField(_("補足(任意)"), blank=True)
+    sensitive_reason = models.ForeignKey(
+        "profiles.SensitiveNote", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     requested_due_date = models.DateField(_("希望する納期"), null=True, blank=True)
     status = models.CharField(
         _("状態"), max_length=10, choices=AccommodationStatus.choices, default=AccommodationStatus.PENDING
@@ -279,6 +331,11 @@ class AccommodationRequest(TimeStampedModel):
         ordering = ["-created_at", "-id"]
         verbose_name = _("配慮の申し出")
         verbose_name_plural = _("配慮の申し出")
+
+    @property
+    def client_summary(self) -> str:
+        """All the client learns about the request besides its dates: that she asks for time or a pause."""
+        return str(ACCOMMODATION_CLIENT_LABELS[self.kind])
 
 
 class Dispute(TimeStampedModel):

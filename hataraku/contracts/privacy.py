@@ -1,9 +1,9 @@
 """Personal data of the contracts app, for download and account deletion.
 
 Contracts, terms, deliveries, time records and payment-related history are transaction records that tax
-law (法人税法・所得税法: 帳簿書類の保存 7年) requires us and the other party to keep, so erasure keeps them;
-it blanks only the free-text notes a worker added to accommodation requests, which may touch on health or
-family circumstances and are never needed to settle money."""
+law (法人税法・所得税法: 帳簿書類の保存 7年) requires us and the other party to keep, so erasure keeps them.
+The optional reason of an accommodation request is not here: it lives encrypted in the profiles app
+(SensitiveNote), which exports and erases it."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from .models import AccommodationRequest, Contract, TimeEntry
+from .models import AccommodationRequest, Contract, TimeCorrection, TimeEntry
 
 
 def export_user_data(user: Any) -> dict[str, Any]:
@@ -41,12 +41,27 @@ def export_user_data(user: Any) -> dict[str, Any]:
             {"日": e.work_date.isoformat(), "分": e.minutes, "メモ": e.memo}
             for e in TimeEntry.objects.filter(week__contract__worker=user)
         ],
+        "作業時間の修正の申し出": [
+            {
+                "週": c.week.week_start.isoformat(),
+                "理由": c.reason,
+                "修正前の分数": c.minutes_before,
+                "修正後の分数": c.minutes_after,
+                "状態": c.status,
+            }
+            for c in TimeCorrection.objects.filter(proposed_by=user).select_related("week")
+        ],
         "配慮のお願い": [
-            {"種類": a.kind, "理由の区分": a.reason, "補足": a.note, "状態": a.status}
+            {
+                "種類": a.kind,
+                "希望する納期": a.requested_due_date.isoformat() if a.requested_due_date else None,
+                "状態": a.status,
+            }
             for a in AccommodationRequest.objects.filter(requested_by=user)
         ],
     }
 
 
 def erase_user_data(user: Any) -> None:
-    AccommodationRequest.objects.filter(requested_by=user).exclude(note="").update(note="")
+    """Nothing to blank: every record here is kept by law, and the special-care part of an accommodation
+    request is erased by the profiles app (its link here is SET_NULL)."""

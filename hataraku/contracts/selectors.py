@@ -45,6 +45,20 @@ def access_milestone(user: Any, contract_id: Any, milestone_id: Any) -> Mileston
     return milestone
 
 
+def access_week(user: Any, contract_id: Any, week_id: Any) -> HourlyWeek:
+    """An hourly week of a contract `user` is a party to; 404 alike for missing and forbidden."""
+    contract = access_contract(user, contract_id)
+    try:
+        pk = int(week_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    week = contract.weeks.filter(pk=pk).first()
+    if week is None:
+        raise Http404
+    week.contract = contract
+    return week
+
+
 def is_completed(contract: Contract) -> bool:
     return contract.status == ContractStatus.COMPLETED
 

@@ -11,29 +11,38 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from hataraku.core import clock
+from hataraku.core import clock, limits
 from hataraku.core.audit import audit_record
+from hataraku.core.dates import check_date
 from hataraku.core.errors import Conflict, DomainError, InvalidTransition, NotFound, PermissionDenied
 from hataraku.core.money import YEN_INPUT_MAX
 from hataraku.core.uploads import content_matches, read_all
+from hataraku.profiles.constants import CONSENT_ACCOMMODATION
+from hataraku.profiles.selectors import consent_covers
+from hataraku.profiles.services import sensitive_note_add
 
+from . import hourly
 from . import terms as terms_lib
 from .constants import (
     ACCOMMODATION_ANSWER_DAYS,
+    ACCOMMODATION_CLIENT_LABELS,
     CONTRACT_TRANSITIONS,
     DELIVERY_ALLOWED_EXTENSIONS,
     DELIVERY_MAX_BYTES,
     DELIVERY_MAX_FILES,
     MAX_MILESTONES,
     MAX_RETURNS,
+    MAX_WEEK_CORRECTIONS,
     MILESTONE_TRANSITIONS,
     PAYMENT_REMINDER_AFTER_DAYS,
     PAYMENT_REMINDER_EVERY_DAYS,
@@ -46,9 +55,11 @@ from .constants import (
     ContractStatus,
     DisputeStatus,
     MilestoneStatus,
+    TimeCorrectionStatus,
     WeekStatus,
     transition_allowed,
 )
+from .hourly import week_start_for
 from .models import (
     AccommodationRequest,
     ChangeRequest,
@@ -59,10 +70,12 @@ from .models import (
     Dispute,
     HourlyWeek,
     Milestone,
+    TimeCorrection,
     TimeEntry,
 )
 
 logger = logging.getLogger(__name__)
+
 
 # Milestones whose escrow holds money the work is done against: a dispute can be opened on these.
 DISPUTABLE = frozenset({MilestoneStatus.FUNDED, MilestoneStatus.DELIVERED, MilestoneStatus.RETURNED})
@@ -117,11 +130,6 @@ def _require_staff(actor: Any) -> None:
         raise NotFound(_("見つかりません。"))
 
 
-def week_start_for(day: dt.date) -> dt.date:
-    """Weeks are Monday-based, on Japan's calendar (dates here are already Tokyo dates)."""
-    return day - dt.timedelta(days=day.weekday())
-
-
 # --- state transitions -------------------------------------------------------------------------------------
 
 
@@ -165,7 +173,12 @@ def contract_transition(
 ) -> Contract:
     """Move a contract along CONTRACT_TRANSITIONS. Locks the contract row; call inside the caller's atomic
     block (or alone: it opens its own)."""
-    fields: dict[str, Any] = {"completed_at": clock.now()} if target == ContractStatus.COMPLETED else {}
+    fields: dict[str, Any] = {}
+    if target == ContractStatus.COMPLETED:
+        fields["completed_at"] = clock.now()
+    elif target == ContractStatus.ACTIVE:
+        # Hourly time may be logged from this day on, never before (`hourly.work_date_error`).
+        fields["activated_at"] = clock.now()
     return _transition(
         row=contract,
         table=CONTRACT_TRANSITIONS,
@@ -194,7 +207,9 @@ def milestone_transition(
     )
 
 
-def week_transition(*, week: HourlyWeek, target: str, actor: Any, **fields: Any) -> HourlyWeek:
+def week_transition(
+    *, week: HourlyWeek, target: str, actor: Any, data: dict[str, Any] | None = None, **fields: Any
+) -> HourlyWeek:
     """Move an hourly week along WEEK_TRANSITIONS, setting `fields` with it. Locks the week row."""
     return _transition(
         row=week,
@@ -203,7 +218,7 @@ def week_transition(*, week: HourlyWeek, target: str, actor: Any, **fields: Any)
         actor=actor,
         action="hourly_week.transition",
         refusal=_("この週は「%(status)s」のため、この操作はできません。"),
-        data={"contract": week.contract_id},
+        data={"contract": week.contract_id, **(data or {})},
         fields=fields,
     )
 
@@ -285,6 +300,11 @@ def contract_offer(*, proposal: Any, actor: Any, idempotency_key: str) -> Contra
         proposal_milestones = (
             list(proposal.milestones.order_by("order")) if kind == ContractKind.FIXED else []
         )
+        # Proposals are checked by the date rule when sent; this stops older ones (year 9999) from
+        # overflowing the terms' payment-date arithmetic.
+        check_date(proposal.delivery_date, label=_("応募の納品予定日"), allow_past=True)
+        for pm in proposal_milestones:
+            check_date(pm.due_date, label=_("応募のマイルストーンの期日"), allow_past=True)
         if len(proposal_milestones) > MAX_MILESTONES:
             raise DomainError(_("マイルストーンは20個までです。"))
         contract = Contract.objects.create(
@@ -473,9 +493,8 @@ def _clean_changes(contract: Contract, changes: dict[str, Any]) -> dict[str, Any
                 raise DomainError(
                     _("新しい納期を日付(例: 2026-12-20)で入力してください。"), field="due_date"
                 ) from exc
-            if due < clock.today():
-                # A past date would make the new terms' inspection and payment dates past too.
-                raise DomainError(_("新しい納期は今日以降の日付にしてください。"), field="due_date")
+            # A past date would make the new terms' inspection and payment dates past too.
+            check_date(due, label=_("新しい納期"), field="due_date")
             entry["due_date"] = due.isoformat()
         if values.get("title"):
             entry["title"] = str(values["title"])[:200]
@@ -496,6 +515,7 @@ def change_request_propose(
     *, contract: Contract, actor: Any, changes: dict[str, Any], reason: str = ""
 ) -> ChangeRequest:
     """Propose new terms. The proposer consents by proposing; nothing changes until the other side accepts."""
+    limits.check_length(reason, limit=limits.CHANGE_REASON, field="reason")
     with transaction.atomic():
         locked = Contract.objects.select_for_update().get(pk=contract.pk)
         _require_party(locked, actor)
@@ -620,7 +640,7 @@ def _request_bank_transfer(
         raise DomainError(
             _("この支払い方法は使えません。銀行振込をお選びください。"), code="unknown_provider"
         )
-    payments.funding_start(
+    payments.funding_request(
         client=contract.client,
         escrow=escrow,
         amount=amount,
@@ -788,6 +808,7 @@ def milestone_deliver(
     """The worker delivers. Only against money already held in escrow: no unpaid work is ever delivered."""
     if not (message or "").strip():
         raise DomainError(_("納品のメッセージを入力してください。"), field="message")
+    limits.check_length(message, limit=limits.DELIVERY_MESSAGE, field="message")
     validate_delivery_files(files)
     with transaction.atomic():
         contract = Contract.objects.select_for_update().get(pk=milestone.contract_id)
@@ -864,8 +885,8 @@ def _maybe_complete(contract: Contract, actor: Any) -> None:
 def contract_complete(*, contract: Contract, actor: Any) -> Contract:
     """Either party ends an active hourly contract. Every hour logged must be settled first, so that
     ending never leaves a worker unpaid: refused while a week has logged time not yet approved (the
-    current week included — it can be approved once it ends), a week is disputed, or a billed week is
-    still waiting for the client's money. Open weeks without any time are closed at ¥0 along the way.
+    current week included — it can be approved once submitted), a week is disputed, or a billed week is
+    still waiting for the client's money. Unapproved weeks without any time are closed at ¥0 along the way.
     Fixed contracts complete by themselves when their last milestone is finished."""
     with transaction.atomic():
         locked = Contract.objects.select_for_update().get(pk=contract.pk)
@@ -894,8 +915,9 @@ def contract_complete(*, contract: Contract, actor: Any) -> Contract:
                     _("%(start)sからの週は運営が仲介中です。仲介の結果が出てから、契約を終了できます。")
                     % {"start": w.week_start}
                 )
-            if w.status == WeekStatus.OPEN and minutes.get(w.pk):
-                if w.week_start >= this_week:
+            unsettled = (WeekStatus.OPEN, WeekStatus.SUBMITTED, WeekStatus.CORRECTION)
+            if w.status in unsettled and minutes.get(w.pk):
+                if w.status == WeekStatus.OPEN and w.week_start >= this_week:
                     raise Conflict(
                         _(
                             "今週(%(start)sから)の作業時間がまだ支払われていません。"
@@ -906,11 +928,11 @@ def contract_complete(*, contract: Contract, actor: Any) -> Contract:
                 raise Conflict(
                     _(
                         "%(start)sからの週の作業時間がまだ承認されていません。"
-                        "承認と支払いが済んでから、契約を終了できます。"
+                        "提出・承認と支払いが済んでから、契約を終了できます。"
                     )
                     % {"start": w.week_start}
                 )
-            if w.status == WeekStatus.OPEN:
+            if w.status in unsettled:
                 empty_open.append(w)
             elif w.escrow_id and not w.released_at:
                 raise Conflict(
@@ -933,8 +955,10 @@ def milestone_accept(*, milestone: Milestone, actor: Any, auto: bool = False) ->
     """Acceptance (検収) and payment: delivered → accepted → released, in one transaction with the ledger's
     release, so there is never an accepted milestone without the money moving (or the reverse).
 
-    Locks contract → milestone before the ledger locks escrow → accounts. A second call finds the milestone
-    no longer `delivered` and raises; the release's idempotency key guards against a double payment too."""
+    Locks contract → milestone before the ledger locks escrow → accounts. A second acceptance by the client
+    (the same request sent twice) finds the milestone accepted and answers it, paying nothing more; the
+    release's idempotency key guards against a double payment too. The tick's automatic acceptance of a
+    milestone decided meanwhile raises, so it is not counted."""
     from hataraku.ledger import services as ledger
 
     with transaction.atomic():
@@ -944,6 +968,13 @@ def milestone_accept(*, milestone: Milestone, actor: Any, auto: bool = False) ->
         locked = Milestone.objects.select_for_update().get(pk=milestone.pk)
         if locked.status != MilestoneStatus.DELIVERED:
             if locked.status in (MilestoneStatus.ACCEPTED, MilestoneStatus.RELEASED):
+                if not auto and locked.accepted_at is not None:
+                    # The same acceptance again (a double click, a resent POST, two tabs): answer what
+                    # the first one did, and move nothing. A milestone paid by a dispute decision was
+                    # never accepted (no accepted_at): accepting it is another decision, refused below.
+                    milestone.status = locked.status
+                    milestone.accepted_at = locked.accepted_at
+                    return locked
                 raise InvalidTransition(
                     _("このマイルストーンはすでに検収済みです。"), code="already_accepted"
                 )
@@ -993,6 +1024,7 @@ def milestone_return(*, milestone: Milestone, actor: Any, reason: str) -> Milest
     accept or ask staff, so a worker is never stuck redoing work forever."""
     if not (reason or "").strip():
         raise DomainError(_("差し戻しの理由を入力してください。"), field="reason")
+    limits.check_length(reason.strip(), limit=limits.RETURN_REASON, field="reason")
     with transaction.atomic():
         contract = Contract.objects.select_for_update().get(pk=milestone.contract_id)
         _require_client(contract, actor)
@@ -1055,24 +1087,38 @@ def milestone_auto_accept_due() -> int:
 def time_entry_add(
     *, contract: Contract, actor: Any, work_date: dt.date, minutes: int, memo: str
 ) -> TimeEntry:
-    """Log time with a memo. Refused over the weekly cap: the cap is what the client agreed to pay for."""
+    """Log time with a memo, for a day from the contract's activation to today, in this week or the one
+    before it (`hourly.work_date_error`), into a week not yet submitted. Refused over the weekly cap: the
+    cap is what the client agreed to pay for. Older or submitted weeks change only through a
+    `time_correction_propose` the client accepts."""
     if minutes <= 0 or minutes > 24 * 60:
         raise DomainError(_("作業時間は1分以上、24時間以内で入力してください。"), field="minutes")
     if not (memo or "").strip():
         raise DomainError(_("作業メモを入力してください。"), field="memo")
-    if work_date > clock.today():
-        raise DomainError(_("未来の日付の作業は記録できません。"), field="work_date")
+    limits.check_length(memo, limit=limits.TIME_ENTRY_MEMO, field="memo")
     with transaction.atomic():
         locked = Contract.objects.select_for_update().get(pk=contract.pk)
         _require_worker(locked, actor)
         if locked.kind != ContractKind.HOURLY or locked.status != ContractStatus.ACTIVE:
             raise InvalidTransition(_("進行中の時間単価の契約だけ、作業時間を記録できます。"))
+        refusal = hourly.work_date_error(
+            work_date=work_date, activated_on=contract_activated_on(locked), today=clock.today()
+        )
+        if refusal:
+            raise DomainError(refusal, field="work_date", code="work_date_not_loggable")
         week, _created = HourlyWeek.objects.get_or_create(
             contract=locked, week_start=week_start_for(work_date)
         )
         week = HourlyWeek.objects.select_for_update().get(pk=week.pk)
         if week.status != WeekStatus.OPEN:
-            raise InvalidTransition(_("この週はすでに確認済みのため、記録を追加できません。"))
+            raise InvalidTransition(
+                _(
+                    "%(start)sからの週はすでに提出済みのため、記録を追加できません。"
+                    "直したいときは、その週の「作業時間の修正を申し出る」からクライアントに承諾をお願いしてください。"
+                )
+                % {"start": _date(week.week_start)},
+                code="week_submitted",
+            )
         used = _logged_minutes(week)
         cap = (locked.weekly_hour_cap or 0) * 60
         if used + minutes > cap:
@@ -1087,6 +1133,15 @@ def time_entry_add(
             actor=actor, action="time_entry.add", target=entry, data={"minutes": minutes, "week": week.pk}
         )
     return entry
+
+
+def contract_activated_on(contract: Contract) -> dt.date | None:
+    """The Tokyo date the contract became active: the first day time may be logged for."""
+    return hourly.local_date(contract.activated_at) if contract.activated_at else None
+
+
+def _date(day: dt.date) -> str:
+    return date_format(day, "DATE_FORMAT")
 
 
 def week_amount(*, minutes: int, hourly_rate: int) -> int:
@@ -1109,7 +1164,13 @@ def _week_bill_and_close(
     idempotency_key: str,
 ) -> None:
     """Bill the week (`_week_bill`) and move it to `target` (billed, or resolved by a dispute) with what was
-    billed. Inside the caller's atomic, the week locked."""
+    billed. Inside the caller's atomic, the week locked. A correction the client never answered lapses:
+    what is billed is what was submitted, never time added by silence."""
+    lapsed = TimeCorrection.objects.filter(week=week, status=TimeCorrectionStatus.PENDING).update(
+        status=TimeCorrectionStatus.LAPSED, updated_at=clock.now()
+    )
+    if lapsed:
+        audit_record(actor=actor, action="time_correction.lapse", target=week, data={"count": lapsed})
     _week_bill(
         week=week,
         contract=contract,
@@ -1166,23 +1227,358 @@ def _week_bill(
         week.released_at = clock.now()
 
 
-def week_approve(*, week: HourlyWeek, actor: Any, idempotency_key: str, auto: bool = False) -> HourlyWeek:
-    """The client approves a finished week: it is billed through escrow (open, fund, release).
+def _week_url(contract: Contract) -> str:
+    return _contract_url(contract) + "#c-weeks"
 
-    With `auto=True` (actor None) the platform approves a week the client left unanswered for the
-    acceptance period after it ended, as the written terms promise (`terms.hourly_payment_rule`). A week
-    without any logged time is closed at ¥0 with no escrow, the same as when the client approves it."""
+
+def week_submit(*, week: HourlyWeek, actor: Any) -> HourlyWeek:
+    """The worker hands a week to the client before logging closes (the tick does it at the end of the
+    following week otherwise). From now on the week takes no more time, and the acceptance period runs."""
+    with transaction.atomic():
+        contract = Contract.objects.select_for_update().get(pk=week.contract_id)
+        _require_worker(contract, actor)
+        if contract.status != ContractStatus.ACTIVE:
+            raise InvalidTransition(_("進行中の契約の週だけ提出できます。"))
+        locked = HourlyWeek.objects.select_for_update().get(pk=week.pk)
+        if locked.status == WeekStatus.OPEN and not locked.entries.exists():
+            raise DomainError(_("作業時間の記録がない週は提出できません。"), code="week_empty")
+        _week_mark_submitted(locked, contract, actor=actor)
+    week.status, week.submitted_at = locked.status, locked.submitted_at
+    return locked
+
+
+def _week_mark_submitted(week: HourlyWeek, contract: Contract, *, actor: Any) -> None:
+    """open → submitted, now: the day of receipt and the start of the acceptance period. Both parties
+    hear when the client must answer by. Inside the caller's atomic, contract and week locked."""
+    now = clock.now()
+    week_transition(
+        week=week,
+        target=WeekStatus.SUBMITTED,
+        actor=actor,
+        submitted_at=now,
+        data={"minutes": _logged_minutes(week), "auto": actor is None},
+    )
+    words = {
+        "start": _date(week.week_start),
+        "minutes": _logged_minutes(week),
+        "due": _date(hourly.local_date(week_auto_approve_at(week, contract) or now)),
+    }
+    _notify(
+        user=contract.client,
+        kind="week_submitted",
+        title=_("作業時間が提出されました。確認してください"),
+        body=_(
+            "%(start)sからの週: %(minutes)s分。%(due)sまでに承認するか、修正を依頼してください。"
+            "確認がない場合は、その日に自動で承認されます。"
+        )
+        % words,
+        url=_week_url(contract),
+    )
+    if actor is None:
+        _notify(
+            user=contract.worker,
+            kind="week_auto_submitted",
+            title=_("記録の期限が過ぎたため、作業時間を提出しました"),
+            body=_("%(start)sからの週: %(minutes)s分。クライアントの確認は%(due)sまでです。") % words,
+            url=_week_url(contract),
+        )
+
+
+def weeks_submit_due() -> int:
+    """Periodic: submit every open week whose logging closed (the end of the week after it), so that no
+    week waits unsubmitted and unpaid. Idempotent: a submitted week is no longer open."""
+    today = clock.today()
+    submitted = 0
+    candidates = HourlyWeek.objects.filter(
+        status=WeekStatus.OPEN,
+        contract__status=ContractStatus.ACTIVE,
+        contract__kind=ContractKind.HOURLY,
+        week_start__lt=hourly.oldest_open_week(today),
+    ).values_list("pk", "contract_id")
+    for week_id, contract_id in candidates:
+        with transaction.atomic():
+            contract = Contract.objects.select_for_update().get(pk=contract_id)
+            w = HourlyWeek.objects.select_for_update().get(pk=week_id)
+            if w.status != WeekStatus.OPEN or hourly.logging_closes_on(w.week_start) >= today:
+                continue
+            _week_mark_submitted(w, contract, actor=None)
+        submitted += 1
+    return submitted
+
+
+def week_request_correction(*, week: HourlyWeek, actor: Any, note: str) -> HourlyWeek:
+    """The client asks the worker to correct a submitted week, saying what looks wrong. The clock stops
+    (the client has looked and answered) until the worker resubmits, with a correction or as it is. At
+    most MAX_WEEK_CORRECTIONS times: then the client approves or asks staff to mediate."""
+    if not (note or "").strip():
+        raise DomainError(_("どこを直してほしいかを入力してください。"), field="note")
+    limits.check_length(note.strip(), limit=limits.RETURN_REASON, field="note")
+    with transaction.atomic():
+        contract = Contract.objects.select_for_update().get(pk=week.contract_id)
+        _require_client(contract, actor)
+        locked = HourlyWeek.objects.select_for_update().get(pk=week.pk)
+        if locked.status == WeekStatus.SUBMITTED and locked.correction_count >= MAX_WEEK_CORRECTIONS:
+            raise DomainError(
+                _("修正の依頼は1つの週につき2回までです。承認するか、運営に仲介を依頼してください。"),
+                code="too_many_corrections",
+            )
+        week_transition(
+            week=locked,
+            target=WeekStatus.CORRECTION,
+            actor=actor,
+            correction_note=note.strip(),
+            correction_count=locked.correction_count + 1,
+        )
+        _notify(
+            user=contract.worker,
+            kind="week_correction_requested",
+            title=_("作業時間の修正の依頼が届きました"),
+            body=_("%(start)sからの週: %(note)s")
+            % {"start": _date(locked.week_start), "note": note.strip()[:200]},
+            url=_week_url(contract),
+        )
+    week.status = locked.status
+    return locked
+
+
+def week_resubmit(*, week: HourlyWeek, actor: Any) -> HourlyWeek:
+    """The worker answers a request for a correction by handing the week back as it is (a correction, if
+    any, is proposed with `time_correction_propose`, which resubmits too). The acceptance period starts
+    again: the client gets the whole period to look at it once more."""
+    with transaction.atomic():
+        contract = Contract.objects.select_for_update().get(pk=week.contract_id)
+        _require_worker(contract, actor)
+        locked = HourlyWeek.objects.select_for_update().get(pk=week.pk)
+        if locked.status != WeekStatus.CORRECTION:
+            raise InvalidTransition(_("修正の依頼があった週だけ、もう一度提出できます。"))
+        _week_mark_resubmitted(locked, contract, actor)
+    week.status, week.submitted_at = locked.status, locked.submitted_at
+    return locked
+
+
+def _week_mark_resubmitted(week: HourlyWeek, contract: Contract, actor: Any) -> None:
+    week_transition(week=week, target=WeekStatus.SUBMITTED, actor=actor, submitted_at=clock.now())
+    _notify(
+        user=contract.client,
+        kind="week_resubmitted",
+        title=_("作業時間がもう一度提出されました"),
+        body=_("%(start)sからの週: %(due)sまでに確認してください。")
+        % {
+            "start": _date(week.week_start),
+            "due": _date(hourly.local_date(week_auto_approve_at(week, contract) or clock.now())),
+        },
+        url=_week_url(contract),
+    )
+
+
+def _clean_time_changes(
+    week: HourlyWeek, contract: Contract, *, entries: dict[int, int], add: list[dict[str, Any]]
+) -> tuple[dict[str, Any], int, int]:
+    """Check a proposed correction against the week as it is: entry id → new minutes (0 removes it), and
+    new entries inside the week, from activation to today. Returns (changes, minutes before, after)."""
+    current = {e.pk: e for e in week.entries.all()}
+    before = sum(e.minutes for e in current.values())
+    changed: dict[str, Any] = {}
+    after = before
+    for entry_id, minutes in entries.items():
+        entry = current.get(int(entry_id))
+        if entry is None:
+            raise DomainError(_("修正する記録が見つかりません。"))
+        if not 0 <= int(minutes) <= 24 * 60:
+            raise DomainError(_("作業時間は0分から24時間までで入力してください。"), field="minutes")
+        if int(minutes) != entry.minutes:
+            changed[str(entry.pk)] = {
+                "from": entry.minutes,
+                "to": int(minutes),
+                "work_date": entry.work_date.isoformat(),
+                "memo": entry.memo,
+            }
+            after += int(minutes) - entry.minutes
+    added = []
+    week_end = week.week_start + dt.timedelta(days=6)
+    for item in add:
+        day, minutes, memo = item["work_date"], int(item["minutes"]), str(item.get("memo") or "").strip()
+        limits.check_length(memo, limit=limits.TIME_ENTRY_MEMO, field="add_memo")
+        if not week.week_start <= day <= week_end:
+            raise DomainError(
+                _("追加する作業日は、この週(%(start)sから%(end)sまで)の日付にしてください。")
+                % {"start": _date(week.week_start), "end": _date(week_end)},
+                field="work_date",
+            )
+        # The week itself may be older than last week: that is what a correction is for. The other
+        # rules of logging still hold.
+        activated_on = contract_activated_on(contract)
+        if day > clock.today() or activated_on is None or day < activated_on:
+            refusal = hourly.work_date_error(work_date=day, activated_on=activated_on, today=clock.today())
+            raise DomainError(refusal or _("この日付の作業は追加できません。"), field="work_date")
+        if not 1 <= minutes <= 24 * 60:
+            raise DomainError(_("作業時間は1分以上、24時間以内で入力してください。"), field="minutes")
+        if not memo:
+            raise DomainError(_("追加する作業のメモを入力してください。"), field="memo")
+        added.append({"work_date": day.isoformat(), "minutes": minutes, "memo": memo[:500]})
+        after += minutes
+    if not changed and not added:
+        raise DomainError(_("修正する内容を入力してください(時間を変えるか、作業を追加してください)。"))
+    cap = (contract.weekly_hour_cap or 0) * 60
+    if after > cap:
+        raise DomainError(
+            _("修正後の合計が週の上限(%(cap)s時間)を超えます。") % {"cap": contract.weekly_hour_cap},
+            field="minutes",
+            code="over_cap",
+        )
+    return {"entries": changed, "add": added}, before, after
+
+
+def time_correction_propose(
+    *,
+    week: HourlyWeek,
+    actor: Any,
+    reason: str,
+    entries: dict[int, int] | None = None,
+    add: list[dict[str, Any]] | None = None,
+) -> TimeCorrection:
+    """The worker asks to change the minutes of a submitted week: a forgotten hour, a typo, or what the
+    client asked to correct. Nothing changes until the client accepts (`time_correction_answer`). Answering
+    a request for a correction this way hands the week back at once (the acceptance period starts again).
+    An unanswered correction never adds time by silence: if the week is approved first, it lapses."""
+    if not (reason or "").strip():
+        raise DomainError(_("修正の理由を入力してください。"), field="reason")
+    limits.check_length(reason, limit=limits.CHANGE_REASON, field="reason")
+    with transaction.atomic():
+        contract = Contract.objects.select_for_update().get(pk=week.contract_id)
+        _require_worker(contract, actor)
+        locked = HourlyWeek.objects.select_for_update().get(pk=week.pk)
+        if locked.status not in (WeekStatus.SUBMITTED, WeekStatus.CORRECTION):
+            raise InvalidTransition(
+                _("提出済みで、まだ承認されていない週だけ修正を申し出られます。")
+                if locked.status == WeekStatus.OPEN
+                else _(
+                    "この週は「%(status)s」のため、修正を申し出られません。"
+                    "支払い済みの時間について相談したいときは、相手へのメッセージか運営への仲介の依頼をお使いください。"
+                )
+                % {"status": locked.get_status_display()},
+                code="week_not_correctable",
+            )
+        if locked.corrections.filter(status=TimeCorrectionStatus.PENDING).exists():
+            raise Conflict(
+                _("この週には回答待ちの修正の申し出があります。クライアントの回答をお待ちください。")
+            )
+        changes, before, after = _clean_time_changes(locked, contract, entries=entries or {}, add=add or [])
+        correction = TimeCorrection.objects.create(
+            week=locked,
+            proposed_by=actor,
+            changes=changes,
+            reason=reason.strip(),
+            minutes_before=before,
+            minutes_after=after,
+        )
+        audit_record(
+            actor=actor,
+            action="time_correction.propose",
+            target=correction,
+            data={"week": locked.pk, "before": before, "after": after, "changes": changes},
+        )
+        if locked.status == WeekStatus.CORRECTION:
+            _week_mark_resubmitted(locked, contract, actor)
+        _notify(
+            user=contract.client,
+            kind="time_correction_proposed",
+            title=_("作業時間の修正の申し出が届きました"),
+            body=_("%(start)sからの週: %(before)s分 → %(after)s分。承諾するか見送るかを選んでください。")
+            % {"start": _date(locked.week_start), "before": before, "after": after},
+            url=_week_url(contract),
+        )
+    return correction
+
+
+def time_correction_answer(*, correction: TimeCorrection, actor: Any, accept: bool) -> TimeCorrection:
+    """The client accepts (the entries change as proposed) or declines (nothing changes). Checked again
+    against the week as it is now, so a week approved meanwhile is never changed."""
+    with transaction.atomic():
+        week = HourlyWeek.objects.get(pk=correction.week_id)
+        contract = Contract.objects.select_for_update().get(pk=week.contract_id)
+        _require_client(contract, actor)
+        locked_week = HourlyWeek.objects.select_for_update().get(pk=week.pk)
+        locked = TimeCorrection.objects.select_for_update().get(pk=correction.pk)
+        if locked.status != TimeCorrectionStatus.PENDING:
+            raise InvalidTransition(_("この修正の申し出にはすでに回答済みです。"), code="already_answered")
+        if accept and locked_week.status not in (WeekStatus.SUBMITTED, WeekStatus.CORRECTION):
+            raise InvalidTransition(_("この週はすでに承認か仲介に進んだため、修正は反映できません。"))
+        if accept:
+            _apply_time_changes(locked_week, locked.changes)
+        locked.status = TimeCorrectionStatus.ACCEPTED if accept else TimeCorrectionStatus.DECLINED
+        locked.responded_by = actor
+        locked.responded_at = clock.now()
+        locked.save(update_fields=["status", "responded_by", "responded_at", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="time_correction.answer",
+            target=locked,
+            data={"accepted": accept, "week": locked_week.pk, "minutes": _logged_minutes(locked_week)},
+        )
+        _notify(
+            user=contract.worker,
+            kind="time_correction_answered",
+            title=_("作業時間の修正が承諾されました") if accept else _("作業時間の修正は見送られました"),
+            body=_("%(start)sからの週") % {"start": _date(locked_week.week_start)},
+            url=_week_url(contract),
+        )
+    correction.status = locked.status
+    return locked
+
+
+def _apply_time_changes(week: HourlyWeek, changes: dict[str, Any]) -> None:
+    for entry_id, change in (changes.get("entries") or {}).items():
+        entry = TimeEntry.objects.select_for_update().get(pk=int(entry_id), week=week)
+        if change["to"] == 0:
+            entry.delete()
+        else:
+            entry.minutes = change["to"]
+            entry.save(update_fields=["minutes", "updated_at"])
+    for item in changes.get("add") or []:
+        TimeEntry.objects.create(
+            week=week,
+            work_date=dt.date.fromisoformat(item["work_date"]),
+            minutes=item["minutes"],
+            memo=item["memo"],
+        )
+
+
+def week_approve(*, week: HourlyWeek, actor: Any, idempotency_key: str, auto: bool = False) -> HourlyWeek:
+    """The client approves a submitted week (also one she asked to correct, if she is content after all):
+    it is billed through escrow (open, fund, release). A correction still waiting for her answer must be
+    answered first, so she never approves minutes she has not seen.
+
+    With `auto=True` (actor None) the platform approves a submitted week the client left unanswered for the
+    acceptance period after submission, as the written terms promise (`terms.hourly_payment_rule`); a
+    pending correction then lapses (silence adds no time). A week without any logged time is closed at ¥0
+    with no escrow, the same as when the client approves it."""
     with transaction.atomic():
         contract = Contract.objects.select_for_update().get(pk=week.contract_id)
         if not auto:
             _require_client(contract, actor)
         locked = HourlyWeek.objects.select_for_update().get(pk=week.pk)
-        if locked.status != WeekStatus.OPEN:
-            raise InvalidTransition(_("この週はすでに確認済みです。"))
-        if locked.week_start + dt.timedelta(days=7) > clock.today():
-            raise DomainError(_("週が終わってから確認できます(月曜日から日曜日まで)。"))
-        if auto and week_auto_approve_on(locked, contract) > clock.today():
+        if locked.status == WeekStatus.OPEN:
+            raise InvalidTransition(
+                _(
+                    "この週はまだ提出されていません。ワーカーが提出するか、"
+                    "%(closes)sの記録の締め切りのあとに自動で提出されてから承認できます。"
+                )
+                % {"closes": _date(hourly.logging_closes_on(locked.week_start))},
+                code="week_not_submitted",
+            )
+        allowed = (WeekStatus.SUBMITTED,) if auto else (WeekStatus.SUBMITTED, WeekStatus.CORRECTION)
+        if locked.status not in allowed:
+            raise InvalidTransition(_("この週はすでに確認済みです。"), code="already_reviewed")
+        due = week_auto_approve_at(locked, contract)
+        if auto and (due is None or due > clock.now()):
             raise DomainError(_("この週はまだ確認の期間中です。"))
+        pending = locked.corrections.filter(status=TimeCorrectionStatus.PENDING).exists()
+        if pending and not auto:
+            raise Conflict(
+                _("この週には作業時間の修正の申し出があります。先に承諾するか見送るかを選んでください。"),
+                code="correction_pending",
+            )
         minutes = _logged_minutes(locked)
         _week_bill_and_close(
             week=locked,
@@ -1199,7 +1595,8 @@ def week_approve(*, week: HourlyWeek, actor: Any, idempotency_key: str, auto: bo
             title=_("作業時間が承認されました"),
             body=_("%(start)s からの週: %(minutes)s分")
             % {"start": locked.week_start, "minutes": locked.billed_minutes}
-            + (_("(確認の期間が過ぎたため自動で承認しました)") if auto else ""),
+            + (_("(確認の期間が過ぎたため自動で承認しました)") if auto else "")
+            + (_("。回答のなかった修正の申し出は反映していません") if pending else ""),
             url=_contract_url(contract),
         )
         if auto:
@@ -1215,30 +1612,35 @@ def week_approve(*, week: HourlyWeek, actor: Any, idempotency_key: str, auto: bo
     return locked
 
 
-def week_auto_approve_on(week: HourlyWeek, contract: Contract) -> dt.date:
-    """The day an unanswered week counts as approved: the week (Monday to Sunday) has ended and the
-    contract's acceptance period has passed after it."""
-    return week.week_start + dt.timedelta(days=7 + contract.acceptance_days)
+def week_auto_approve_at(week: HourlyWeek, contract: Contract) -> dt.datetime | None:
+    """When an unanswered submitted week counts as approved: the contract's acceptance period after it
+    was submitted. None while it is not submitted (still open, or the client asked for a correction)."""
+    if week.status != WeekStatus.SUBMITTED or week.submitted_at is None:
+        return None
+    return hourly.auto_approve_at(submitted_at=week.submitted_at, acceptance_days=contract.acceptance_days)
 
 
 def weeks_auto_approve_due() -> int:
-    """Periodic: approve every open week of an active hourly contract whose acceptance period has passed
-    since the week ended, and bill it. A silent client never leaves an hourly worker unpaid. Idempotent:
-    the key is fixed per week, and a second run finds the week no longer open."""
-    today = clock.today()
+    """Periodic: approve every submitted week of an active hourly contract whose acceptance period has
+    passed since submission, and bill it. A silent client never leaves an hourly worker unpaid, and no
+    week is approved before the client had the whole period to look at it. Idempotent: the key is fixed
+    per week, and a second run finds the week no longer submitted."""
+    now = clock.now()
     approved = 0
     candidates = HourlyWeek.objects.filter(
-        status=WeekStatus.OPEN,
+        status=WeekStatus.SUBMITTED,
+        submitted_at__isnull=False,
         contract__status=ContractStatus.ACTIVE,
         contract__kind=ContractKind.HOURLY,
     ).select_related("contract")
     for w in candidates:
-        if week_auto_approve_on(w, w.contract) > today:
+        due = week_auto_approve_at(w, w.contract)
+        if due is None or due > now:
             continue
         try:
             week_approve(week=w, actor=None, idempotency_key=f"week:{w.pk}:auto-approve", auto=True)
         except DomainError:
-            # Approved or disputed in the meantime: nothing to do for this one.
+            # Approved, sent back for a correction or disputed in the meantime: nothing to do for this one.
             continue
         approved += 1
     return approved
@@ -1299,8 +1701,6 @@ def weeks_payment_reminders_due() -> int:
     PAYMENT_REMINDER_AFTER_DAYS after approval, then every PAYMENT_REMINDER_EVERY_DAYS, naming the Freelance
     Act limit (and saying so plainly once it has passed). The worker is told once, at the first reminder,
     that we are following it up. Only weeks that are due are locked, contract first as everywhere else."""
-    from django.utils.formats import date_format
-
     from .selectors import weeks_payment_late
 
     now = clock.now()
@@ -1367,62 +1767,139 @@ def weeks_payment_reminders_due() -> int:
 # --- accommodations (Freelance Act art. 13) -----------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class AccommodationPreview:
+    """Exactly what the client will see of a request: on the contract page, in the notification and its
+    e-mail. No reason, ever — the worker's preview page renders this same object."""
+
+    label: str
+    milestone_title: str
+    previous_due_date: dt.date | None
+    requested_due_date: dt.date | None
+    notification_title: str
+    notification_body: str
+
+
+def accommodation_preview(
+    *,
+    contract: Contract,
+    actor: Any,
+    kind: str,
+    milestone: Milestone | None = None,
+    requested_due_date: dt.date | None = None,
+    reason: str = "",
+    note: str = "",
+    consent_given: bool = False,
+) -> AccommodationPreview:
+    """Check a request as accommodation_request will, without storing anything, and say what the client
+    will see. Raises the same DomainErrors, so the worker corrects the form before the preview."""
+    if kind not in AccommodationKind.values:
+        raise DomainError(_("お願いの種類を選んでください。"), field="kind")
+    if reason and reason not in AccommodationReason.values:
+        raise DomainError(_("理由の区分は一覧から選んでください(選ばなくても送れます)。"), field="reason")
+    limits.check_length(note.strip(), limit=limits.ACCOMMODATION_NOTE, field="note")
+    _require_worker(contract, actor)
+    if contract.status not in (ContractStatus.AGREED, ContractStatus.ACTIVE):
+        raise InvalidTransition(_("進行中の契約でのみ、お願いできます。"))
+    previous_due = None
+    if milestone is not None:
+        if milestone.contract_id != contract.pk:
+            raise NotFound(_("マイルストーンが見つかりません。"))
+        previous_due = milestone.due_date
+        if kind == AccommodationKind.EXTENSION and (
+            requested_due_date is None or requested_due_date <= milestone.due_date
+        ):
+            raise DomainError(
+                _("希望する納期は、今の納期(%(due)s)より後の日付にしてください。")
+                % {"due": date_format(milestone.due_date, "DATE_FORMAT")},
+                field="requested_due_date",
+            )
+    elif kind == AccommodationKind.EXTENSION:
+        raise DomainError(_("延長するマイルストーンを選んでください。"), field="milestone")
+    if requested_due_date is not None:
+        check_date(requested_due_date, label=_("希望する納期"), field="requested_due_date")
+    if (reason or note.strip()) and not consent_given and not consent_covers(actor, CONSENT_ACCOMMODATION):
+        raise DomainError(
+            _(
+                "理由を添えるには、要配慮個人情報として保存することへの同意が必要です。"
+                "同意のチェックを入れるか、理由を空にして送ってください(理由がなくても送れます)。"
+            ),
+            field="consent",
+        )
+    label = str(ACCOMMODATION_CLIENT_LABELS[AccommodationKind(kind)])
+    if milestone is not None and requested_due_date is not None and previous_due is not None:
+        dates = _("「%(m)s」の納期 %(f)s → %(t)s") % {
+            "m": milestone.title,
+            "f": date_format(previous_due, "MONTH_DAY_FORMAT"),
+            "t": date_format(requested_due_date, "MONTH_DAY_FORMAT"),
+        }
+    elif milestone is not None:
+        dates = _("「%(m)s」") % {"m": milestone.title}
+    else:
+        dates = _("契約全体")
+    return AccommodationPreview(
+        label=label,
+        milestone_title=milestone.title if milestone else "",
+        previous_due_date=previous_due,
+        requested_due_date=requested_due_date if milestone is not None else None,
+        notification_title=_("ワーカーから配慮のお願いが届きました"),
+        notification_body=_("「%(title)s」: %(label)s(%(dates)s)。%(days)s日以内に回答してください。")
+        % {"title": contract.title, "label": label, "dates": dates, "days": ACCOMMODATION_ANSWER_DAYS},
+    )
+
+
 def accommodation_request(
     *,
     contract: Contract,
     actor: Any,
     kind: str,
-    reason: str,
     milestone: Milestone | None = None,
     requested_due_date: dt.date | None = None,
+    reason: str = "",
     note: str = "",
+    consent_given: bool = False,
 ) -> AccommodationRequest:
-    """The worker asks for an extension or a pause. Only a category is asked for, never the details of
-    someone's childcare, caregiving or health."""
-    if kind not in AccommodationKind.values:
-        raise DomainError(_("お願いの種類を選んでください。"), field="kind")
-    if reason not in AccommodationReason.values:
-        raise DomainError(_("理由の区分を選んでください。"), field="reason")
+    """The worker asks for an extension or a pause. No reason is needed; the client learns only the kind
+    and the dates (accommodation_preview). A reason, if given, is stored encrypted in the profiles app
+    under her special-care consent (given now with `consent_given`, or earlier)."""
     with transaction.atomic():
         locked = Contract.objects.select_for_update().get(pk=contract.pk)
-        _require_worker(locked, actor)
-        if locked.status not in (ContractStatus.AGREED, ContractStatus.ACTIVE):
-            raise InvalidTransition(_("進行中の契約でのみ、お願いできます。"))
-        previous_due = None
-        if milestone is not None:
-            if milestone.contract_id != locked.pk:
-                raise NotFound(_("マイルストーンが見つかりません。"))
-            previous_due = milestone.due_date
-            if kind == AccommodationKind.EXTENSION and (
-                requested_due_date is None or requested_due_date <= milestone.due_date
-            ):
-                raise DomainError(
-                    _("希望する納期は、今の納期(%(due)s)より後の日付にしてください。")
-                    % {"due": milestone.due_date},
-                    field="requested_due_date",
-                )
-        elif kind == AccommodationKind.EXTENSION:
-            raise DomainError(_("延長するマイルストーンを選んでください。"), field="milestone")
+        preview = accommodation_preview(
+            contract=locked,
+            actor=actor,
+            kind=kind,
+            milestone=milestone,
+            requested_due_date=requested_due_date,
+            reason=reason,
+            note=note,
+            consent_given=consent_given,
+        )
         request = AccommodationRequest.objects.create(
             contract=locked,
             milestone=milestone,
             requested_by=actor,
             kind=kind,
-            reason=reason,
-            note=note.strip(),
-            requested_due_date=requested_due_date,
-            previous_due_date=previous_due,
+            requested_due_date=preview.requested_due_date,
+            previous_due_date=preview.previous_due_date,
             answer_due_at=clock.now() + dt.timedelta(days=ACCOMMODATION_ANSWER_DAYS),
         )
-        # The reason category (childcare, caregiving, health) is special-care information: it goes to the
-        # client who must answer, never into the audit log that staff browse.
+        if reason or note.strip():
+            request.sensitive_reason = sensitive_note_add(
+                user=actor,
+                subject=f"accommodation:{request.pk}",
+                category=reason,
+                note=note,
+                consent_category=CONSENT_ACCOMMODATION,
+                consent_given=consent_given,
+            )
+            request.save(update_fields=["sensitive_reason", "updated_at"])
+        # Neither the reason nor even whether one was given goes into the audit log or to the client.
         audit_record(actor=actor, action="accommodation.request", target=request, data={"kind": kind})
         _notify(
             user=locked.client,
             kind="accommodation_requested",
-            title=_("ワーカーから配慮のお願いが届きました"),
-            body=_("「%(title)s」: %(kind)s。%(days)s日以内に回答してください。")
-            % {"title": locked.title, "kind": request.get_kind_display(), "days": ACCOMMODATION_ANSWER_DAYS},
+            title=preview.notification_title,
+            body=preview.notification_body,
             url=_contract_url(locked),
         )
     return request
@@ -1441,6 +1918,10 @@ def accommodation_answer(
             raise InvalidTransition(_("このお願いにはすでに回答済みです。"))
         if not accept and not (message or "").strip():
             raise DomainError(_("お断りする場合は、理由や代わりの案を書いてください。"), field="message")
+        limits.check_length((message or "").strip(), limit=limits.ACCOMMODATION_ANSWER, field="message")
+        if accept and locked.requested_due_date:
+            # Requests stored before the date rule could name year 9999; refuse kindly, never overflow.
+            check_date(locked.requested_due_date, label=_("希望する納期"), allow_past=True)
         now = clock.now()
         locked.status = AccommodationStatus.ACCEPTED if accept else AccommodationStatus.DECLINED
         locked.answered_by = actor
@@ -1491,6 +1972,7 @@ def dispute_open(
     """Either side asks staff to mediate a milestone (with money in escrow) or an open hourly week."""
     if not (reason or "").strip():
         raise DomainError(_("仲介をお願いする理由を入力してください。"), field="reason")
+    limits.check_length(reason, limit=limits.DISPUTE_REASON, field="reason")
     if (milestone is None) == (week is None):
         raise DomainError(_("マイルストーンか週のどちらかを選んでください。"))
     with transaction.atomic():
@@ -1543,11 +2025,17 @@ def dispute_decide(
     _require_staff(actor)
     if not (note or "").strip():
         raise DomainError(_("決定の理由を入力してください。"), field="note")
+    limits.check_length(note, limit=limits.DISPUTE_DECISION_NOTE, field="note")
     with transaction.atomic():
         contract = Contract.objects.select_for_update().get(pk=dispute.contract_id)
         locked = Dispute.objects.select_for_update().get(pk=dispute.pk)
         if locked.status != DisputeStatus.OPEN:
-            raise InvalidTransition(_("この紛争はすでに決定済みです。"))
+            if locked.worker_amount == worker_amount and locked.decision_note == note.strip():
+                # The same decision sent again (a double click, a resent POST): answer the first result,
+                # split nothing twice. Another decision on a decided dispute is refused.
+                dispute.status = locked.status
+                return locked
+            raise InvalidTransition(_("この紛争はすでに決定済みです。"), code="already_decided")
         if worker_amount < 0:
             raise DomainError(_("金額は0円以上にしてください。"), field="worker_amount")
         if locked.milestone_id:

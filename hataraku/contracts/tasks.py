@@ -17,9 +17,11 @@ def run_periodic() -> dict[str, int]:
         # Funding first, so a milestone whose bank transfer arrived is funded before anything else looks.
         "milestones_funded": services.milestones_sync_funding(),
         "weeks_released": services.weeks_sync_release(),
-        # A silent client never leaves a worker unpaid: deliveries past the acceptance period are accepted,
-        # and hourly weeks left unanswered for the acceptance period after they ended are approved and billed.
+        # A silent client never leaves a worker unpaid: deliveries past the acceptance period are accepted;
+        # hourly weeks whose logging closed (the end of the following week) are submitted, and submitted
+        # weeks left unanswered for the acceptance period after submission are approved and billed.
         "auto_accepted": services.milestone_auto_accept_due(),
+        "weeks_submitted": services.weeks_submit_due(),
         "weeks_auto_approved": services.weeks_auto_approve_due(),
         # Approved weeks whose money has not come: the client is reminded, the worker told, staff see them.
         "payment_reminders": services.weeks_payment_reminders_due(),

@@ -125,10 +125,15 @@ def build_terms_data(
     if kind == "hourly":
         data["hourly_rate"] = hourly_rate
         data["weekly_hour_cap"] = weekly_hour_cap
+        # Receipt is the week's submission (contracts/hourly.py). Versions written under the earlier
+        # Sunday rule keep their own text: each version stores what its parties agreed to.
         data["hourly_payment_rule"] = (
-            "給付を受領する期日: 毎週日曜日(月曜日から日曜日までの作業時間の記録を、その週の終わりに受け取ります)。"
-            f"検査を完了する期日: 週が終わった翌日から{acceptance_days}日以内に委託者が確認します"
-            "(その間に確認がない場合は承認されたものとします)。"
+            "給付を受領する期日: 作業時間の記録を提出した日。受注者は月曜日から日曜日までの週ごとに、"
+            "翌週の日曜日までに提出します(提出がない場合は、その翌日に自動で提出されます)。"
+            "作業時間は契約が始まった日から、その週と前の週の分だけ記録できます。"
+            f"検査を完了する期日: 提出から{acceptance_days}日以内に委託者が確認します"
+            "(その間に承認も修正の依頼もない場合は承認されたものとします)。"
+            "提出した週の作業時間は、委託者が承諾した場合に限り修正します。"
             f"報酬の支払期日: 承認された日(作業時間の受領日から{PAYMENT_LIMIT_DAYS}日以内)。"
         )
         if withholding:

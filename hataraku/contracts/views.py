@@ -22,16 +22,18 @@ from hataraku.core.params import small_int
 from hataraku.core.permissions import role_required
 from hataraku.payments.providers import enabled_providers
 
-from . import selectors, services
+from . import hourly, selectors, services
 from .constants import (
     ACCOMMODATION_ANSWER_DAYS,
     MAX_RETURNS,
+    MAX_WEEK_CORRECTIONS,
     AccommodationKind,
     AccommodationReason,
     AccommodationStatus,
     ChangeRequestStatus,
     ContractStatus,
     MilestoneStatus,
+    TimeCorrectionStatus,
     WeekStatus,
 )
 from .forms import (
@@ -42,7 +44,9 @@ from .forms import (
     DisputeDecisionForm,
     DisputeForm,
     ReturnForm,
+    TimeCorrectionForm,
     TimeEntryForm,
+    WeekCorrectionRequestForm,
 )
 from .models import (
     AccommodationRequest,
@@ -51,6 +55,7 @@ from .models import (
     DeliveryFile,
     HourlyWeek,
     Milestone,
+    TimeCorrection,
     TimeEntry,
 )
 from .pdf import render_terms_pdf
@@ -95,6 +100,10 @@ def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
         "pending_change": next((c for c in change_requests if c.status == ChangeRequestStatus.PENDING), None),
         "accommodations": list(contract.accommodations.select_related("milestone").order_by("-created_at")),
         "weeks": weeks,
+        # The worker sees which weeks she can still log to and when each closes; both see when each
+        # submitted week counts as approved.
+        "loggable": _loggable_weeks(contract, weeks) if not is_client else [],
+        "auto_approve": {w.pk: services.week_auto_approve_at(w, contract) for w in weeks},
         "Status": ContractStatus,
         "MStatus": MilestoneStatus,
         "WStatus": WeekStatus,
@@ -399,42 +408,57 @@ def accommodation_new(request: HttpRequest, contract_id: int) -> HttpResponse:
         ).order_by("order")
     )
     first = milestones[0] if milestones else None
-    # Sensible defaults (the next milestone, one more week) so that asking is two clicks: open this page,
-    # press the button for the reason.
+    # Sensible defaults (the next milestone, one more week) so that asking takes three presses: open this
+    # page, "確認する", "送る".
     initial = {
         "kind": AccommodationKind.EXTENSION,
         "milestone": first.pk if first else "",
         "requested_due_date": (first.due_date + dt.timedelta(days=7)) if first else None,
     }
     form = AccommodationForm(request.POST or None, initial=initial, milestones=milestones)
-    if request.method == "POST" and form.is_valid():
-        reason = request.POST.get("reason", "")
-        mid = form.cleaned_data.get("milestone")
-        milestone = next((m for m in milestones if m.pk == mid), None)
+    # POST "preview" (the default) → the page showing exactly what the client will see; POST "send" from
+    # that page stores and notifies; POST "edit" goes back to the form with what was typed. No JavaScript.
+    action = request.POST.get("action", "preview")
+    if request.method == "POST" and action != "edit" and form.is_valid():
+        data = form.cleaned_data
+        mid = data.get("milestone")
+        fields = {
+            "contract": contract,
+            "actor": request.user,
+            "kind": data["kind"],
+            "milestone": next((m for m in milestones if m.pk == mid), None),
+            "requested_due_date": data.get("requested_due_date"),
+            "reason": data.get("reason") or "",
+            "note": data.get("note") or "",
+            "consent_given": bool(data.get("consent")),
+        }
         try:
-            services.accommodation_request(
-                contract=contract,
-                actor=request.user,
-                kind=form.cleaned_data["kind"],
-                reason=reason,
-                milestone=milestone,
-                requested_due_date=form.cleaned_data.get("requested_due_date"),
-                note=form.cleaned_data.get("note") or "",
-            )
+            if action == "send":
+                services.accommodation_request(**fields)
+            else:
+                preview = services.accommodation_preview(**fields)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(
+            if action == "send":
+                messages.success(
+                    request,
+                    _("お願いを送りました。クライアントは%(days)s日以内に回答します。")
+                    % {"days": ACCOMMODATION_ANSWER_DAYS},
+                )
+                return redirect("contracts:detail", contract.pk)
+            return render(
                 request,
-                _("お願いを送りました。クライアントは%(days)s日以内に回答します。")
-                % {"days": ACCOMMODATION_ANSWER_DAYS},
+                "contracts/accommodation_preview.html",
+                {
+                    "contract": contract,
+                    "form": form,
+                    "preview": preview,
+                    "reason_label": AccommodationReason(data["reason"]).label if data.get("reason") else "",
+                    "note": fields["note"],
+                },
             )
-            return redirect("contracts:detail", contract.pk)
-    return render(
-        request,
-        "contracts/accommodation_form.html",
-        {"contract": contract, "form": form, "reasons": AccommodationReason.choices},
-    )
+    return render(request, "contracts/accommodation_form.html", {"contract": contract, "form": form})
 
 
 @role_required(*PARTIES)
@@ -456,12 +480,38 @@ def accommodation_answer(request: HttpRequest, contract_id: int, request_id: int
     return redirect("contracts:detail", contract.pk)
 
 
+def _loggable_weeks(contract: Any, weeks: Sequence[HourlyWeek]) -> list[dict[str, Any]]:
+    """The weeks the worker can still log time to (this week and last week, from activation), with the
+    day each closes for logging and whether it is still open to her."""
+    if not contract.is_hourly or contract.status != ContractStatus.ACTIVE:
+        return []
+    by_start = {w.week_start: w for w in weeks}
+    rows = []
+    for start in hourly.loggable_weeks(
+        activated_on=services.contract_activated_on(contract), today=clock.today()
+    ):
+        week = by_start.get(start)
+        rows.append(
+            {
+                "start": start,
+                "closes_on": hourly.logging_closes_on(start),
+                "week": week,
+                "open": week is None or week.status == WeekStatus.OPEN,
+            }
+        )
+    return rows
+
+
 @role_required(*PARTIES)
 def time_entries(request: HttpRequest, contract_id: int) -> HttpResponse:
     contract = selectors.access_contract(request.user, contract_id)
     if request.user.pk != contract.worker_id or not contract.is_hourly:
         raise Http404
-    form = TimeEntryForm(request.POST or None, initial={"work_date": clock.today()})
+    form = TimeEntryForm(
+        request.POST or None,
+        initial={"work_date": clock.today()},
+        activated_on=services.contract_activated_on(contract),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.time_entry_add(contract=contract, actor=request.user, **form.cleaned_data)
@@ -470,21 +520,161 @@ def time_entries(request: HttpRequest, contract_id: int) -> HttpResponse:
         else:
             messages.success(request, _("作業時間を記録しました。"))
             return redirect("contracts:detail", contract.pk)
-    return render(request, "contracts/time_form.html", {"contract": contract, "form": form})
+    weeks = list(contract.weeks.all())
+    return render(
+        request,
+        "contracts/time_form.html",
+        {"contract": contract, "form": form, "loggable": _loggable_weeks(contract, weeks)},
+    )
+
+
+def _week_page(
+    request: HttpRequest, week: HourlyWeek, *, correction_form: WeekCorrectionRequestForm | None = None
+) -> HttpResponse:
+    contract = week.contract
+    is_client = request.user.pk == contract.client_id
+    entries = list(week.entries.order_by("work_date", "id"))
+    corrections = list(week.corrections.select_related("proposed_by").order_by("-created_at", "-id"))
+    pending = next((c for c in corrections if c.status == TimeCorrectionStatus.PENDING), None)
+    reviewable = week.status in (WeekStatus.SUBMITTED, WeekStatus.CORRECTION)
+    return render(
+        request,
+        "contracts/week.html",
+        {
+            "contract": contract,
+            "week": week,
+            "week_end": week.week_start + dt.timedelta(days=6),
+            "entries": entries,
+            "total_minutes": sum(e.minutes for e in entries),
+            "corrections": corrections,
+            "pending_correction": pending,
+            "is_client": is_client,
+            "is_worker": not is_client,
+            "closes_on": hourly.logging_closes_on(week.week_start),
+            "auto_approve_at": services.week_auto_approve_at(week, contract),
+            "can_submit": not is_client
+            and contract.status == ContractStatus.ACTIVE
+            and week.status == WeekStatus.OPEN
+            and bool(entries),
+            "can_approve": is_client and reviewable and pending is None,
+            "can_request_correction": is_client
+            and week.status == WeekStatus.SUBMITTED
+            and pending is None
+            and week.correction_count < MAX_WEEK_CORRECTIONS,
+            "can_correct": not is_client and reviewable and pending is None,
+            "can_resubmit": not is_client and week.status == WeekStatus.CORRECTION,
+            "can_dispute": week.status in (WeekStatus.OPEN, WeekStatus.SUBMITTED, WeekStatus.CORRECTION),
+            "correction_form": correction_form or WeekCorrectionRequestForm(),
+            "approve_key": f"week-{uuid.uuid4().hex}",
+            "WStatus": WeekStatus,
+        },
+    )
+
+
+@role_required(*PARTIES)
+def week_page(request: HttpRequest, contract_id: int, week_id: int) -> HttpResponse:
+    week = selectors.access_week(request.user, contract_id, week_id)
+    return _week_page(request, week)
+
+
+@role_required(*PARTIES)
+@require_POST
+def week_submit(request: HttpRequest, contract_id: int, week_id: int) -> HttpResponse:
+    week = selectors.access_week(request.user, contract_id, week_id)
+    try:
+        services.week_submit(week=week, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("提出しました。クライアントの確認をお待ちください。"))
+    return redirect("contracts:week", contract_id, week.pk)
+
+
+@role_required(*PARTIES)
+@require_POST
+def week_resubmit(request: HttpRequest, contract_id: int, week_id: int) -> HttpResponse:
+    week = selectors.access_week(request.user, contract_id, week_id)
+    try:
+        services.week_resubmit(week=week, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("この内容のまま、もう一度提出しました。"))
+    return redirect("contracts:week", contract_id, week.pk)
 
 
 @role_required(*PARTIES)
 @require_POST
 def week_approve(request: HttpRequest, contract_id: int, week_id: int) -> HttpResponse:
-    contract = selectors.access_contract(request.user, contract_id)
-    week = get_object_or_404(HourlyWeek, contract=contract, pk=week_id)
+    week = selectors.access_week(request.user, contract_id, week_id)
     try:
         services.week_approve(week=week, actor=request.user, idempotency_key=_key(request, "week"))
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("作業時間を承認しました。"))
-    return redirect("contracts:detail", contract.pk)
+    return redirect("contracts:detail", contract_id)
+
+
+@role_required(*PARTIES)
+@require_POST
+def week_request_correction(request: HttpRequest, contract_id: int, week_id: int) -> HttpResponse:
+    week = selectors.access_week(request.user, contract_id, week_id)
+    form = WeekCorrectionRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.week_request_correction(week=week, actor=request.user, note=form.cleaned_data["note"])
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("修正を依頼しました。ワーカーが直して提出し直すまでお待ちください。"))
+            return redirect("contracts:week", contract_id, week.pk)
+    return _week_page(request, week, correction_form=form)
+
+
+@role_required(*PARTIES)
+def time_correction_new(request: HttpRequest, contract_id: int, week_id: int) -> HttpResponse:
+    week = selectors.access_week(request.user, contract_id, week_id)
+    if request.user.pk != week.contract.worker_id:
+        raise Http404
+    entries = list(week.entries.order_by("work_date", "id"))
+    form = TimeCorrectionForm(request.POST or None, entries=entries)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.time_correction_propose(
+                week=week,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                entries=form.entry_minutes(),
+                add=form.additions(),
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("修正を申し出ました。クライアントが承諾すると、記録が変わります。"))
+            return redirect("contracts:week", contract_id, week.pk)
+    return render(
+        request,
+        "contracts/time_correction_form.html",
+        {"contract": week.contract, "week": week, "form": form},
+    )
+
+
+@role_required(*PARTIES)
+@require_POST
+def time_correction_answer(
+    request: HttpRequest, contract_id: int, week_id: int, correction_id: int
+) -> HttpResponse:
+    week = selectors.access_week(request.user, contract_id, week_id)
+    correction = get_object_or_404(TimeCorrection, week=week, pk=correction_id)
+    accept = request.POST.get("answer") == "accept"
+    try:
+        services.time_correction_answer(correction=correction, actor=request.user, accept=accept)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("修正を承諾しました。") if accept else _("修正を見送りました。"))
+    return redirect("contracts:week", contract_id, week.pk)
 
 
 @role_required(*PARTIES)

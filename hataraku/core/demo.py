@@ -2,7 +2,9 @@
 nothing the second time. Each app that has demo data adds a `demo.py` with `load(people)`; `APP_LOADERS`
 lists them in the order they depend on each other.
 
-The passwords are for a local demo only and are printed by `hataraku demo --accounts`.
+The passwords are for a local demo only and are printed by `hataraku demo --accounts`. Staff and municipal
+personas also get a TOTP authenticator (a second factor is required for those roles); its base32 secret is
+made at random on this machine when the demo loads and printed beside the password as `totp_secret`.
 """
 
 from __future__ import annotations
@@ -12,8 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.mfa.utils import decrypt
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import DatabaseError, transaction
+
+from hataraku.core.permissions import needs_second_factor
 
 DEMO_PASSWORD = "hataraku-demo-2026"
 
@@ -111,8 +118,24 @@ def ensure_people() -> dict[str, Any]:
         EmailAddress.objects.get_or_create(
             user=user, email=p.email, defaults={"verified": True, "primary": True}
         )
+        if needs_second_factor(user) and not _totp_of(user):
+            TOTP.activate(user, generate_totp_secret())
         people[p.key] = user
     return people
+
+
+def _totp_of(user: Any) -> Authenticator | None:
+    return Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).first()
+
+
+def totp_secret(email: str) -> str:
+    """The demo account's TOTP secret (base32), or "" if it has none or the demo is not loaded yet."""
+    try:
+        user = get_user_model().objects.filter(email=email).first()
+        authenticator = _totp_of(user) if user is not None else None
+    except DatabaseError:
+        return ""
+    return decrypt(authenticator.data["secret"]) if authenticator is not None else ""
 
 
 @transaction.atomic
@@ -137,6 +160,7 @@ def accounts_table() -> list[dict[str, str]]:
             "role": p.role,
             "email": p.email,
             "password": DEMO_PASSWORD,
+            "totp_secret": totp_secret(p.email),
         }
         for p in PERSONAS
     ]

@@ -7,8 +7,6 @@ encrypts, every key decrypts. Without the key, the column holds only opaque toke
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 from functools import lru_cache
 from typing import Any
@@ -21,18 +19,13 @@ from django.db import models
 _PREFIX = "fernet:"
 
 
-def _derive_local_key() -> bytes:
-    # Local runs without HATARAKU_FIELD_KEY still encrypt, with a key derived from the data directory
-    # path and a fixed label, never from SECRET_KEY. Production refuses to start without a real key.
-    material = f"hataraku-local-field-key:{settings.DATA_DIR}".encode()
-    return base64.urlsafe_b64encode(hashlib.sha256(material).digest())
-
-
 @lru_cache(maxsize=4)
 def _fernet(raw_keys: str) -> MultiFernet:
+    # No fallback here: the key derived for local runs lives in config/settings/local.py only, and
+    # production checks every key at start-up (config/settings/production.py).
     keys = [k.strip() for k in raw_keys.split(",") if k.strip()]
     if not keys:
-        keys = [_derive_local_key().decode()]
+        raise ImproperlyConfigured("HATARAKU_FIELD_KEY is not set.")
     try:
         return MultiFernet([Fernet(k.encode()) for k in keys])
     except ValueError as exc:

@@ -15,7 +15,8 @@ logger = logging.getLogger(__name__)
 
 JOBS = [
     # A silent client never leaves a worker unpaid: milestone fundings synced, billed weeks released once
-    # their money arrived, deliveries auto-accepted and unanswered hourly weeks auto-approved and billed.
+    # their money arrived, deliveries auto-accepted, hourly weeks submitted once logging closed and
+    # submitted weeks left unanswered for the acceptance period auto-approved and billed.
     "hataraku.contracts.tasks.run_periodic",
     # E-mail held back by quiet hours or waiting for the daily digest.
     "hataraku.messaging.services.notifications_send_due",

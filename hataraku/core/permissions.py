@@ -20,8 +20,22 @@ ROLE_FLAGS = {
 }
 
 
+# Roles that reach other people's special-care data, identity documents or money: a password alone is not
+# enough for them (issue 7). Superusers count too, whatever their flags say.
+SECOND_FACTOR_ROLES = ("staff", "municipal")
+
+
 def has_role(user: Any, role: str) -> bool:
     return bool(user is not None and user.is_authenticated and getattr(user, ROLE_FLAGS[role], False))
+
+
+def needs_second_factor(user: Any) -> bool:
+    """True for a person whose session must have used TOTP or a passkey before any page answers them."""
+    if user is None or not user.is_authenticated:
+        return False
+    return bool(getattr(user, "is_superuser", False)) or any(
+        has_role(user, role) for role in SECOND_FACTOR_ROLES
+    )
 
 
 def role_required(*roles: str) -> Callable[[F], F]:

@@ -1,3 +1,8 @@
+"""What staff may see of jobs in the Django admin. A published job's text is public anyway; what people
+write to each other (cover letters, decline messages, invitations) and identity documents are not shown
+here (issue 7): they stay between the people concerned, and documents are reviewed only in the audited
+staff view."""
+
 from django.contrib import admin
 
 from .models import (
@@ -46,6 +51,7 @@ class ProposalMilestoneInline(admin.TabularInline):
 class ProposalAdmin(admin.ModelAdmin):
     list_display = ("job", "worker", "amount", "status")
     list_filter = ("status",)
+    exclude = ("message", "decline_message")
     raw_id_fields = ("job", "worker")
     inlines = [ProposalMilestoneInline]
 
@@ -53,13 +59,15 @@ class ProposalAdmin(admin.ModelAdmin):
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
     list_display = ("job", "worker", "created_at")
+    exclude = ("message",)
     raw_id_fields = ("job", "worker")
 
 
 @admin.register(IdentityVerification)
 class IdentityVerificationAdmin(admin.ModelAdmin):
-    # The document itself is reviewed only through the audited staff view, never here.
+    # The document itself is reviewed only through the audited staff view, never here; the reason given to
+    # the person may describe the document, so it stays there too.
     list_display = ("user", "status", "created_at", "reviewed_at")
     list_filter = ("status",)
-    exclude = ("document",)
+    exclude = ("document", "reason")
     raw_id_fields = ("user", "reviewed_by")

@@ -7,16 +7,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hataraku.core import clock
+from hataraku.core import clock, dates, limits
 from hataraku.core.money import YEN_INPUT_MAX
 from hataraku.profiles.forms import split_tags
 
 from .constants import DEFAULT_DECLINE_MESSAGE, MAX_PROPOSAL_MILESTONES, MeetingStyle, PayType
 from .models import Category, Job
 from .services import JobInput, MeetingInput, MilestoneInput, job_input_errors, proposal_input_errors
-
-DATE = forms.DateInput(attrs={"type": "date"})
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
@@ -25,17 +22,21 @@ class CategoryChoiceField(forms.ModelChoiceField):
 
 
 class JobForm(forms.Form):
-    title = forms.CharField(label=_("タイトル"), max_length=120)
-    description_md = forms.CharField(
+    title = limits.LimitedCharField(label=_("タイトル"), max_length=limits.JOB_TITLE)
+    description_md = limits.LimitedCharField(
         label=_("仕事の内容"),
+        max_length=limits.JOB_DESCRIPTION,
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_("Markdownで書けます(見出しは「## 」、箇条書きは「- 」)。"),
     )
     category = CategoryChoiceField(
         label=_("カテゴリ"), queryset=Category.objects.filter(parent__isnull=False).select_related("parent")
     )
-    skills = forms.CharField(
-        label=_("求めるスキル"), required=False, help_text=_("読点(、)かカンマで区切って入力してください。")
+    skills = limits.LimitedCharField(
+        label=_("求めるスキル"),
+        required=False,
+        max_length=limits.JOB_SKILLS,
+        help_text=_("読点(、)かカンマで区切って入力してください。"),
     )
     pay_type = forms.ChoiceField(label=_("報酬の形式"), choices=PayType.choices, widget=forms.RadioSelect)
     budget_min = forms.IntegerField(
@@ -62,7 +63,7 @@ class JobForm(forms.Form):
         label=_("週の上限時間(時間単価)"), required=False, min_value=1, max_value=60
     )
     estimated_hours = forms.IntegerField(label=_("作業時間の目安(時間)"), min_value=0, max_value=10_000)
-    deadline = forms.DateField(label=_("納期"), widget=DATE)
+    deadline = dates.DateField(label=_("納期"))
     headcount = forms.IntegerField(
         label=_("募集人数"),
         initial=1,
@@ -73,16 +74,16 @@ class JobForm(forms.Form):
             "max_value": _("募集人数は1000人までにしてください。"),
         },
     )
-    proposal_deadline = forms.DateField(label=_("応募締切"), widget=DATE)
+    proposal_deadline = dates.DateField(label=_("応募締切"))
     meeting_style = forms.ChoiceField(
         label=_("打ち合わせ"),
         choices=MeetingStyle.choices,
         widget=forms.RadioSelect,
         initial=MeetingStyle.NONE,
     )
-    meeting_1 = forms.DateTimeField(label=_("通話の日時(1)"), required=False, widget=DATETIME)
-    meeting_2 = forms.DateTimeField(label=_("通話の日時(2)"), required=False, widget=DATETIME)
-    meeting_3 = forms.DateTimeField(label=_("通話の日時(3)"), required=False, widget=DATETIME)
+    meeting_1 = dates.DateTimeField(label=_("通話の日時(1)"), required=False)
+    meeting_2 = dates.DateTimeField(label=_("通話の日時(2)"), required=False)
+    meeting_3 = dates.DateTimeField(label=_("通話の日時(3)"), required=False)
     meeting_minutes = forms.IntegerField(
         label=_("通話1回の長さ(分)"), required=False, initial=30, min_value=5, max_value=240
     )
@@ -94,9 +95,10 @@ class JobForm(forms.Form):
         label=_("連続して必要な最短の作業時間(分)"), initial=30, min_value=0, max_value=24 * 60
     )
     beginner_welcome = forms.BooleanField(label=_("初心者歓迎"), required=False)
-    accessibility_notes = forms.CharField(
+    accessibility_notes = limits.LimitedCharField(
         label=_("アクセシビリティについて"),
         required=False,
+        max_length=limits.JOB_ACCESSIBILITY_NOTES,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("例: 資料は画面読み上げで読めるテキスト形式で渡します。"),
     )
@@ -157,7 +159,7 @@ class JobForm(forms.Form):
 
 
 class JobFilterForm(forms.Form):
-    q = forms.CharField(label=_("キーワード"), required=False)
+    q = limits.LimitedCharField(label=_("キーワード"), required=False, max_length=limits.JOB_SEARCH)
     category = forms.ChoiceField(label=_("カテゴリ"), required=False)
     pay_type = forms.ChoiceField(
         label=_("報酬の形式"), required=False, choices=[("", _("すべて")), *PayType.choices]
@@ -186,11 +188,16 @@ class ProposalForm(forms.Form):
             "消費税込みの金額です。ここから源泉徴収税(該当する場合)と Hataraku の手数料が差し引かれます。"
         ),
     )
-    delivery_date = forms.DateField(label=_("納品予定日"), widget=DATE)
-    message = forms.CharField(label=_("クライアントへのメッセージ"), widget=forms.Textarea(attrs={"rows": 6}))
-    milestones = forms.CharField(
+    delivery_date = dates.DateField(label=_("納品予定日"))
+    message = limits.LimitedCharField(
+        label=_("クライアントへのメッセージ"),
+        max_length=limits.PROPOSAL_MESSAGE,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    milestones = limits.LimitedCharField(
         label=_("マイルストーン(任意)"),
         required=False,
+        max_length=limits.PROPOSAL_MILESTONES,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
             "1行に1つ、「内容 / 金額 / 期日」の形で書いてください(例: 前半の入力 / 5000 / 2026-12-20)。"
@@ -224,7 +231,7 @@ class ProposalForm(forms.Form):
                 raise forms.ValidationError(
                     _("%(n)d行目の金額は、1円から1億円までの数字で入力してください。") % {"n": n}
                 )
-            result.append(MilestoneInput(title=title[:120], amount=amount, due_date=due))
+            result.append(MilestoneInput(title=title, amount=amount, due_date=due))
         if len(result) > MAX_PROPOSAL_MILESTONES:
             raise forms.ValidationError(_("マイルストーンは20個までにしてください。"))
         return result
@@ -245,8 +252,9 @@ class ProposalForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
-    message = forms.CharField(
+    message = limits.LimitedCharField(
         label=_("お断りのメッセージ"),
+        max_length=limits.DECLINE_MESSAGE,
         widget=forms.Textarea(attrs={"rows": 6}),
         initial=DEFAULT_DECLINE_MESSAGE,
         help_text=_("ていねいな文面を用意しました。必要に応じて書き換えてください。"),
@@ -261,8 +269,11 @@ class InvitationForm(forms.Form):
         max_value=2_147_483_647,
         help_text=_("ワーカーの公開プロフィールに表示されている番号です。"),
     )
-    message = forms.CharField(
-        label=_("メッセージ(任意)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    message = limits.LimitedCharField(
+        label=_("メッセージ(任意)"),
+        required=False,
+        max_length=limits.INVITATION_MESSAGE,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
     def __init__(self, *args: Any, jobs: Any, **kwargs: Any) -> None:
@@ -286,8 +297,9 @@ class VerificationReviewForm(forms.Form):
         choices=[("approve", _("承認する")), ("reject", _("承認しない"))],
         widget=forms.RadioSelect,
     )
-    reason = forms.CharField(
+    reason = limits.LimitedCharField(
         label=_("理由(承認しない場合は必須・ご本人に伝わります)"),
         required=False,
+        max_length=limits.VERIFICATION_REASON,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -7,6 +7,10 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from hataraku.core.money import format_yen
 
 from . import integrations
 from .constants import JobStatus, MeetingStyle, PayType, VerificationStatus
@@ -140,6 +144,30 @@ def client_jobs(client: Any) -> QuerySet[Job]:
 
 def proposals_for_job(job: Job) -> QuerySet[Proposal]:
     return job.proposals.select_related("worker").prefetch_related("milestones").order_by("created_at", "id")
+
+
+# A proposal asking more than this many times the top of the job's budget is pointed out to the client.
+FAR_OVER_BUDGET = 2
+
+
+def proposal_flags(proposal: Proposal) -> list[str]:
+    """What the client should notice before choosing, in plain words (never colour alone): an amount more
+    than twice the top of the job's budget (or hourly rate), and a delivery after the job's deadline. The
+    worker may still propose these; the client decides."""
+    job = proposal.job
+    flags: list[str] = []
+    top = job.hourly_rate_max if job.pay_type == PayType.HOURLY else job.budget_max
+    if top and proposal.amount > FAR_OVER_BUDGET * top:
+        if job.pay_type == PayType.HOURLY:
+            flags.append(_("時給の上限(%(top)s)の2倍を超える金額です。") % {"top": format_yen(top)})
+        else:
+            flags.append(_("予算の上限(%(top)s)の2倍を超える金額です。") % {"top": format_yen(top)})
+    if proposal.delivery_date and job.deadline and proposal.delivery_date > job.deadline:
+        flags.append(
+            _("仕事の納期(%(deadline)s)より後の納品予定です。")
+            % {"deadline": date_format(job.deadline, "MONTH_DAY_FORMAT")}
+        )
+    return flags
 
 
 def worker_proposals(worker: Any) -> QuerySet[Proposal]:

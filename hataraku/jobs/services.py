@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from hataraku.core import clock
+from hataraku.core import clock, limits
 from hataraku.core.audit import audit_record
+from hataraku.core.dates import date_error, datetime_error
 from hataraku.core.errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from hataraku.core.uploads import sniff_type
 
@@ -114,11 +115,11 @@ def job_input_errors(data: JobInput) -> list[tuple[str, str]]:
     """Every rule a job's terms must meet, as (field, Japanese message) pairs. Forms show them all at once;
     the services refuse to save while any remain."""
     errors: list[tuple[str, str]] = []
-    today = clock.today()
     if not (data.title or "").strip():
         errors.append(("title", _("タイトルを入力してください。")))
     if not (data.description_md or "").strip():
         errors.append(("description_md", _("仕事の内容を入力してください。")))
+    errors.extend(_text_errors(data))
     if len(data.skills) > MAX_SKILLS:
         errors.append(("skills", _("スキルは%(n)d個までにしてください。") % {"n": MAX_SKILLS}))
     if data.pay_type == PayType.FIXED:
@@ -141,20 +142,43 @@ def job_input_errors(data: JobInput) -> list[tuple[str, str]]:
         errors.append(("estimated_hours", _("作業時間の目安は1時間以上で入力してください。")))
     if data.headcount is None or data.headcount < 1:
         errors.append(("headcount", _("募集人数は1人以上にしてください。")))
-    if data.proposal_deadline < today:
-        errors.append(("proposal_deadline", _("応募締切は今日以降の日付にしてください。")))
-    if data.deadline < today:
-        errors.append(("deadline", _("納期は今日以降の日付にしてください。")))
+    proposal_deadline_error = date_error(data.proposal_deadline, label=_("応募締切"))
+    if proposal_deadline_error:
+        errors.append(("proposal_deadline", proposal_deadline_error))
+    deadline_error = date_error(data.deadline, label=_("納期"))
+    if deadline_error:
+        errors.append(("deadline", deadline_error))
     elif data.deadline < data.proposal_deadline:
         errors.append(("deadline", _("納期は応募締切より後の日付にしてください。")))
     if data.meeting_style == MeetingStyle.SCHEDULED_CALLS and not data.meetings:
         errors.append(
             ("meeting_1", _("「日時を決めた通話あり」を選んだ場合は、通話の日時を入力してください。"))
         )
+    for i, meeting in enumerate(data.meetings, start=1):
+        meeting_error = datetime_error(meeting.starts_at, label=_("通話の日時(%(n)d)") % {"n": i})
+        if meeting_error:
+            errors.append((f"meeting_{i}", meeting_error))
     if data.min_block_minutes is None or not 5 <= data.min_block_minutes <= 480:
         errors.append(
             ("min_block_minutes", _("連続して必要な作業時間は5分から480分の間で入力してください。"))
         )
+    return errors
+
+
+def _text_errors(data: JobInput) -> list[tuple[str, str]]:
+    """The length caps (hataraku.core.limits): the description is parsed as Markdown on every view."""
+    errors = [
+        (name, message)
+        for name, value, limit in (
+            ("title", data.title, limits.JOB_TITLE),
+            ("description_md", data.description_md, limits.JOB_DESCRIPTION),
+            ("accessibility_notes", data.accessibility_notes, limits.JOB_ACCESSIBILITY_NOTES),
+            ("skills", "、".join(data.skills), limits.JOB_SKILLS),
+        )
+        if (message := limits.length_error(value, limit=limit))
+    ]
+    if skills_message := limits.skills_error(data.skills):
+        errors.append(("skills", skills_message))
     return errors
 
 
@@ -281,14 +305,26 @@ def proposal_input_errors(
     milestones: list[MilestoneInput],
 ) -> list[tuple[str, str]]:
     errors: list[tuple[str, str]] = []
-    today = clock.today()
     if amount is None or amount < 1:
         errors.append(("amount", _("金額は1円以上で入力してください。")))
-    if delivery_date is None or delivery_date < today:
-        errors.append(("delivery_date", _("納品予定日は今日以降の日付にしてください。")))
+    delivery_error = date_error(delivery_date, label=_("納品予定日")) if delivery_date else None
+    if delivery_date is None:
+        errors.append(("delivery_date", _("納品予定日を入力してください。")))
+    elif delivery_error:
+        errors.append(("delivery_date", delivery_error))
     if not (message or "").strip():
         errors.append(("message", _("クライアントへのメッセージを入力してください。")))
+    elif message_error := limits.length_error(message, limit=limits.PROPOSAL_MESSAGE):
+        errors.append(("message", message_error))
     if milestones:
+        if any(limits.text_length(m.title) > limits.MILESTONE_TITLE for m in milestones):
+            errors.append(
+                (
+                    "milestones",
+                    _("マイルストーンの内容は%(max)s文字以内にしてください。")
+                    % {"max": limits.MILESTONE_TITLE},
+                )
+            )
         if job.pay_type == PayType.HOURLY:
             errors.append(("milestones", _("時間単価の仕事では、マイルストーンは設定できません。")))
         if len(milestones) > MAX_PROPOSAL_MILESTONES:
@@ -300,8 +336,9 @@ def proposal_input_errors(
             )
         if any(m.amount < 1 for m in milestones):
             errors.append(("milestones", _("マイルストーンの金額は1円以上にしてください。")))
-        if any(m.due_date < today for m in milestones):
-            errors.append(("milestones", _("マイルストーンの期日は今日以降の日付にしてください。")))
+        due_errors = [date_error(m.due_date, label=_("マイルストーンの期日")) for m in milestones]
+        if any(due_errors):
+            errors.append(("milestones", next(e for e in due_errors if e)))
         total = sum(m.amount for m in milestones)
         if amount is not None and total != amount:
             errors.append(
@@ -414,6 +451,7 @@ def proposal_transition(*, proposal: Proposal, actor: Any, to: str, message: str
                 _("この応募は「%(current)s」のため、「%(target)s」にはできません。")
                 % {"current": ProposalStatus(locked.status).label, "target": ProposalStatus(to).label}
             )
+        limits.check_length(message, limit=limits.DECLINE_MESSAGE, field="message")
         previous = locked.status
         locked.status = to
         if to == ProposalStatus.DECLINED:
@@ -539,6 +577,7 @@ def job_is_full(job: Job) -> bool:
 
 def invitation_send(*, job: Job, client: Any, worker: Any, message: str = "") -> Invitation:
     """スカウト: ask a worker to apply. One invitation per worker per job."""
+    limits.check_length(message, limit=limits.INVITATION_MESSAGE, field="message")
     with transaction.atomic():
         locked = Job.objects.select_for_update().get(pk=job.pk)
         if locked.client_id != client.pk:
@@ -617,6 +656,7 @@ def verification_review(
     target = VerificationStatus.APPROVED if approve else VerificationStatus.REJECTED
     if not approve and not (reason or "").strip():
         raise DomainError(_("確認できなかった理由を入力してください。ご本人に伝わります。"), field="reason")
+    limits.check_length(reason, limit=limits.VERIFICATION_REASON, field="reason")
     with transaction.atomic():
         locked = (
             IdentityVerification.objects.select_for_update().select_related("user").get(pk=verification.pk)

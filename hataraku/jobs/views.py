@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hataraku.accounts.permissions import recent_mfa_required
 from hataraku.core.errors import DomainError, NotFound
 from hataraku.core.forms import add_domain_error
 from hataraku.core.params import small_int
@@ -400,6 +401,7 @@ def staff_verification_review(request: HttpRequest, verification_id: int) -> Htt
 
 
 @role_required("staff")
+@recent_mfa_required
 def staff_verification_document(request: HttpRequest, verification_id: int) -> FileResponse:
     item = selectors.access_verification_for_staff(request.user, verification_id)
     try:

@@ -29,6 +29,9 @@ class AccountKind(models.TextChoices):
     WORKER_PAYABLE = "worker_payable", _("ワーカーへの未払金")
     WORKER_IN_TRANSIT = "worker_in_transit", _("振込手続き中")
     CLIENT_REFUNDABLE = "client_refundable", _("クライアント返金可能残高")
+    # Part of a client's refundable balance set aside for a funding she asked to pay from it, until the
+    # funding is posted (→ escrow) or voided (→ back to refundable). Like a payout's in-transit account.
+    CLIENT_RESERVED = "client_reserved", _("仮払いに充てる予定の返金可能残高")
     FEE_INCOME = "fee_income", _("システム利用料収入")
     TRANSFER_FEE_INCOME = "transfer_fee_income", _("振込手数料収入")
     CONSUMPTION_TAX_PAYABLE = "consumption_tax_payable", _("仮受消費税")
@@ -44,6 +47,7 @@ NON_NEGATIVE_KINDS = frozenset(
         AccountKind.WORKER_PAYABLE,
         AccountKind.WORKER_IN_TRANSIT,
         AccountKind.CLIENT_REFUNDABLE,
+        AccountKind.CLIENT_RESERVED,
     }
 )
 
@@ -54,6 +58,7 @@ KIND_TYPE: dict[str, str] = {
     AccountKind.WORKER_PAYABLE: AccountType.LIABILITY,
     AccountKind.WORKER_IN_TRANSIT: AccountType.LIABILITY,
     AccountKind.CLIENT_REFUNDABLE: AccountType.LIABILITY,
+    AccountKind.CLIENT_RESERVED: AccountType.LIABILITY,
     AccountKind.FEE_INCOME: AccountType.INCOME,
     AccountKind.TRANSFER_FEE_INCOME: AccountType.INCOME,
     AccountKind.CONSUMPTION_TAX_PAYABLE: AccountType.LIABILITY,
@@ -107,6 +112,8 @@ class SettlementKind(models.TextChoices):
 
 class EntryKind(models.TextChoices):
     FUNDING = "funding", _("仮払い入金")
+    FUNDING_RESERVE = "funding_reserve", _("返金可能残高からの仮払いの予約")
+    FUNDING_UNRESERVE = "funding_unreserve", _("仮払いの予約の取り消し")
     RELEASE = "release", _("支払い")
     REFUND = "refund", _("返金")
     SPLIT = "split", _("分割")

@@ -253,6 +253,16 @@ class Funding(models.Model):
         on_delete=models.PROTECT,
         related_name="funding",
     )
+    # A funding paid from the client's refundable balance sets that money aside when it is created
+    # (refundable → reserved), so posting it later cannot fail for a balance spent in the meantime.
+    reserve_entry = models.OneToOneField(
+        JournalEntry,
+        verbose_name=_("残高を取り置いた仕訳"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="funding_reserved",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -179,6 +179,7 @@ _OWNER_CODES: dict[str, str] = {
     AccountKind.WORKER_PAYABLE: "Liabilities:Payable:Worker:U{pk}",
     AccountKind.WORKER_IN_TRANSIT: "Liabilities:InTransit:Worker:U{pk}",
     AccountKind.CLIENT_REFUNDABLE: "Liabilities:Refundable:Client:U{pk}",
+    AccountKind.CLIENT_RESERVED: "Liabilities:Reserved:Client:U{pk}",
 }
 _PROVIDER_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,30}$")
 
@@ -237,6 +238,7 @@ _SHORTFALL_MESSAGES: dict[str, str] = {
     AccountKind.WORKER_PAYABLE: "出金できる残高({balance})を超えています。",
     AccountKind.WORKER_IN_TRANSIT: "振込手続き中の金額({balance})を超えています。",
     AccountKind.CLIENT_REFUNDABLE: "返金可能残高({balance})を超えています。",
+    AccountKind.CLIENT_RESERVED: "仮払いのために取り置いた残高({balance})を超えています。",
 }
 
 
@@ -398,10 +400,13 @@ def escrow_fund(
     idempotency_key: str,
     provider: str = "",
 ) -> Funding:
-    """Record a client's payment into `escrow` as a **pending** funding (no postings yet): awaiting the
-    bank transfer, or the provider's confirmation. `source` is a `FundingSource`; `provider` (e.g.
-    "stripe") is required for `FundingSource.PROVIDER` and names its clearing account. Post it with
-    `funding_post` once the money is ours, or drop it with `funding_void`."""
+    """Record a client's payment into `escrow` as a **pending** funding: awaiting the bank transfer, or the
+    provider's confirmation (no postings yet), or — from the client's refundable balance — with that money
+    set aside at once (refundable → reserved, `EntryKind.FUNDING_RESERVE`), so that posting it later
+    cannot fail and two fundings can never count on the same yen; refused when the balance is short.
+    `source` is a `FundingSource`; `provider` (e.g. "stripe") is required for `FundingSource.PROVIDER`
+    and names its clearing account. Post it with `funding_post` once the money is ours, or drop it with
+    `funding_void`. Locks escrow → accounts."""
     _check_amount(amount)
     if source not in FundingSource.values:
         raise DomainError("入金方法が正しくありません。", code="invalid_source")
@@ -411,12 +416,25 @@ def escrow_fund(
 
     def body(idem: IdempotencyKey) -> Funding:
         locked = _lock_escrow(escrow)
+        reserve = None
+        if source == FundingSource.CLIENT_BALANCE:
+            reserve = _post_entry(
+                kind=EntryKind.FUNDING_RESERVE,
+                lines=[
+                    (owner_account(AccountKind.CLIENT_REFUNDABLE, locked.client), amount),
+                    (owner_account(AccountKind.CLIENT_RESERVED, locked.client), -amount),
+                ],
+                memo=f"仮払いのために残高を取り置き {locked.reference}",
+                idem=idem,
+                escrow=locked,
+            )
         funding = Funding.objects.create(
             escrow=locked,
             amount=amount,
             source=source,
             provider=provider if source == FundingSource.PROVIDER else "",
             created_at=clock.now(),
+            reserve_entry=reserve,
         )
         audit_record(actor=actor, action="ledger.escrow_fund", target=funding, data=params)
         return funding
@@ -446,6 +464,10 @@ def funding_post(*, funding: Funding, actor: Any, idempotency_key: str) -> Fundi
         locked = _lock_funding(funding, FundingStatus.POSTED)
         escrow = locked.escrow
         source = _source_account(locked.source, locked.provider, escrow.client)
+        if locked.reserve_entry_id is not None:
+            # The money was set aside when the funding was made; it comes from there. (A balance
+            # funding made before reservations existed still comes straight from the refundable account.)
+            source = owner_account(AccountKind.CLIENT_RESERVED, escrow.client)
         entry = _post_entry(
             kind=EntryKind.FUNDING,
             lines=[(source, locked.amount), (escrow.held_account, -locked.amount)],
@@ -464,12 +486,25 @@ def funding_post(*, funding: Funding, actor: Any, idempotency_key: str) -> Fundi
 
 
 def funding_void(*, funding: Funding, actor: Any, idempotency_key: str) -> Funding:
-    """Drop a pending funding that will never arrive (transfer not made, card declined). No postings.
-    Only a pending funding can be voided; a posted one is returned with `escrow_refund`."""
+    """Drop a pending funding that will never arrive (transfer not made, card declined): no postings, except
+    that money set aside from the client's refundable balance goes back to it. Only a pending funding can
+    be voided; a posted one is returned with `escrow_refund`."""
     params = {"funding": funding.pk}
 
     def body(idem: IdempotencyKey) -> Funding:
         locked = _lock_funding(funding, FundingStatus.VOIDED)
+        if locked.reserve_entry_id is not None:
+            client = locked.escrow.client
+            _post_entry(
+                kind=EntryKind.FUNDING_UNRESERVE,
+                lines=[
+                    (owner_account(AccountKind.CLIENT_RESERVED, client), locked.amount),
+                    (owner_account(AccountKind.CLIENT_REFUNDABLE, client), -locked.amount),
+                ],
+                memo=f"仮払いの取り置きを残高に戻しました {locked.escrow.reference}",
+                idem=idem,
+                escrow=locked.escrow,
+            )
         locked.status = FundingStatus.VOIDED
         locked.decided_at = clock.now()
         locked.save(update_fields=["status", "decided_at"])

@@ -1,8 +1,11 @@
+"""Message bodies, attachments and notification texts are private between the people concerned: the
+Django admin shows who wrote to whom and when, never what (issue 7)."""
+
 from __future__ import annotations
 
 from django.contrib import admin
 
-from .models import Attachment, Message, Notification, NotificationPreference, Thread, ThreadRead
+from .models import Message, Notification, NotificationPreference, Thread, ThreadRead
 
 
 @admin.register(Notification)
@@ -10,6 +13,7 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ("user", "kind", "title", "created_at", "read_at", "email_due_at", "emailed_at")
     list_filter = ("kind",)
     search_fields = ("user__email", "title")
+    exclude = ("body",)
     raw_id_fields = ("user",)
     date_hierarchy = "created_at"
 
@@ -20,18 +24,11 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
     raw_id_fields = ("user",)
 
 
-class AttachmentInline(admin.TabularInline):
-    model = Attachment
-    extra = 0
-    fields = ("original_name", "content_type", "size")
-    readonly_fields = fields
-
-
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):
     list_display = ("thread", "sender", "created_at")
+    exclude = ("body",)
     raw_id_fields = ("thread", "sender")
-    inlines = [AttachmentInline]
 
 
 @admin.register(Thread)

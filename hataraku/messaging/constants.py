@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hataraku.core import limits
+
 
 class EmailMode(models.TextChoices):
     IMMEDIATE = "immediate", _("すぐに送る")
@@ -29,4 +31,4 @@ ALLOWED_EXTENSIONS: dict[str, str] = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 ATTACHMENT_PREFIX = "private/messages"
-MAX_MESSAGE_LENGTH = 10_000
+MAX_MESSAGE_LENGTH = limits.MESSAGE_BODY

@@ -5,7 +5,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .constants import MAX_ATTACHMENTS_PER_MESSAGE, MAX_MESSAGE_LENGTH, EmailMode
+from hataraku.core import limits
+
+from .constants import MAX_ATTACHMENTS_PER_MESSAGE, EmailMode
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -26,10 +28,10 @@ class MultipleFileField(forms.FileField):
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(
+    body = limits.LimitedCharField(
         label=_("メッセージ"),
         required=False,
-        max_length=MAX_MESSAGE_LENGTH,
+        max_length=limits.MESSAGE_BODY,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     attachments = MultipleFileField(

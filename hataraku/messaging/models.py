@@ -113,7 +113,8 @@ class Message(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.sender}: {self.body[:30]}"
+        # No words of the body: this label appears in the Django admin and its change log (issue 7).
+        return f"{self.sender} #{self.pk}"
 
 
 def attachment_upload_to(instance: Attachment, filename: str) -> str:

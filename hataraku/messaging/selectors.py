@@ -19,6 +19,15 @@ def _last_read(user: Any, thread_ref: str) -> Subquery:
     )
 
 
+def thread_about(*, proposal: Any = None, contract: Any = None) -> Thread | None:
+    """The conversation about this proposal or contract, if anyone has started it (a read: never creates)."""
+    if proposal is not None:
+        return Thread.objects.filter(proposal=proposal).first()
+    if contract is not None:
+        return Thread.objects.filter(contract=contract).first()
+    return None
+
+
 def threads_for(user: Any) -> QuerySet[Thread]:
     """The person's threads, newest activity first, each with `unread` (messages from others since the
     person last opened it) and the participants prefetched."""

@@ -10,12 +10,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from hataraku.core import clock
+from hataraku.core import clock, limits
 from hataraku.core.audit import audit_record
 from hataraku.core.errors import DomainError, NotFound
 
 from .attachments import check_files
-from .constants import MAX_MESSAGE_LENGTH, EmailMode
+from .constants import EmailMode
 from .models import Attachment, Message, Notification, NotificationPreference, Thread, ThreadRead
 from .notifications import email_due_for, send_all_due
 from .selectors import is_participant
@@ -147,6 +147,20 @@ def thread_for_contract(contract: Any) -> Thread:
     )
 
 
+def proposal_thread_start(*, proposal: Any, sender: Any, body: str, files: Sequence[Any] = ()) -> Message:
+    """Start the conversation about a proposal with its first message (or add to it, if the other side
+    started it meanwhile). The thread is made in the same transaction as the message, so opening the page
+    writes nothing and a refused message leaves no empty thread behind."""
+    with transaction.atomic():
+        return message_send(thread=thread_for_proposal(proposal), sender=sender, body=body, files=files)
+
+
+def contract_thread_start(*, contract: Any, sender: Any, body: str, files: Sequence[Any] = ()) -> Message:
+    """The same for a contract's conversation."""
+    with transaction.atomic():
+        return message_send(thread=thread_for_contract(contract), sender=sender, body=body, files=files)
+
+
 def message_send(*, thread: Thread, sender: Any, body: str, files: Sequence[Any] = ()) -> Message:
     """Send a message (and up to five files) in a thread the sender takes part in, and notify the others.
 
@@ -158,12 +172,7 @@ def message_send(*, thread: Thread, sender: Any, body: str, files: Sequence[Any]
         raise NotFound(_("このメッセージのやりとりは見つかりません。"))
     if not body and not files:
         raise DomainError(_("メッセージを入力するか、ファイルを添付してください。"), field="body")
-    if len(body) > MAX_MESSAGE_LENGTH:
-        raise DomainError(
-            _("メッセージは%(max)s文字以内にしてください(いま%(count)s文字です)。")
-            % {"max": f"{MAX_MESSAGE_LENGTH:,}", "count": f"{len(body):,}"},
-            field="body",
-        )
+    limits.check_length(body, limit=limits.MESSAGE_BODY, field="body")
     checked = check_files(files)
     now = clock.now()
     saved: list[Attachment] = []

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -82,20 +85,74 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
     return response
 
 
+def _open_or_start(
+    request: HttpRequest,
+    *,
+    thread: Any,
+    start: Callable[..., Any],
+    subject: str,
+    other: Any,
+    back_url: str,
+    back_label: str,
+) -> HttpResponse:
+    """Open the conversation if it exists; otherwise show the first-message form. Only the POST of that
+    form creates the thread, together with its first message: opening a page never writes."""
+    if thread is not None and request.method == "GET":
+        return redirect("messaging:thread", thread_id=thread.pk)
+    form = MessageForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = start(
+                sender=request.user,
+                body=form.cleaned_data["body"],
+                files=request.FILES.getlist("attachments"),
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("メッセージを送りました。"))
+            return redirect("messaging:thread", thread_id=message.thread_id)
+    return render(
+        request,
+        "messaging/thread_start.html",
+        {"subject": subject, "other": other, "form": form, "back_url": back_url, "back_label": back_label},
+        status=400 if form.errors else 200,
+    )
+
+
 @role_required("worker", "client")
+@require_http_methods(["GET", "POST"])
 def proposal_thread(request: HttpRequest, proposal_id: int) -> HttpResponse:
     from hataraku.jobs.selectors import access_proposal
 
     proposal = access_proposal(request.user, proposal_id)
-    return redirect("messaging:thread", thread_id=services.thread_for_proposal(proposal).pk)
+    job = proposal.job
+    return _open_or_start(
+        request,
+        thread=selectors.thread_about(proposal=proposal),
+        start=partial(services.proposal_thread_start, proposal=proposal),
+        subject=_("応募: %(title)s") % {"title": job.title},
+        other=proposal.worker if request.user.pk == job.client_id else job.client,
+        back_url=reverse("jobs:proposal_detail", args=[proposal.pk]),
+        back_label=_("応募のページへ戻る"),
+    )
 
 
 @role_required("worker", "client")
+@require_http_methods(["GET", "POST"])
 def contract_thread(request: HttpRequest, contract_id: int) -> HttpResponse:
     from hataraku.contracts.selectors import access_contract
 
     contract = access_contract(request.user, contract_id)
-    return redirect("messaging:thread", thread_id=services.thread_for_contract(contract).pk)
+    return _open_or_start(
+        request,
+        thread=selectors.thread_about(contract=contract),
+        start=partial(services.contract_thread_start, contract=contract),
+        subject=_("契約: %(title)s") % {"title": contract.title},
+        other=contract.worker if request.user.pk == contract.client_id else contract.client,
+        back_url=reverse("contracts:detail", args=[contract.pk]),
+        back_label=_("契約のページへ戻る"),
+    )
 
 
 @login_required

@@ -7,6 +7,7 @@ operation can answer is declared in `response={...}` so that the OpenAPI schema 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
@@ -26,8 +27,8 @@ from .schemas import BalancesOut, ErrorOut, PaymentRecordOut, PaymentRecordsOut,
 
 router = Router(auth=django_auth, tags=["money"])
 
-# The payouts table keeps 100 characters of the key (services._require_key); a longer key would be
-# cut silently and could match another request, so the API refuses it instead.
+# The key is stored with its sender (services.scoped_key) in a 100-character column, a longer one by its
+# hash; the API still refuses more than 100 characters, so its documented limit stays what it was.
 IDEMPOTENCY_KEY_MAX = 100
 # Visible ASCII only: no blank key, and no NUL or control character (PostgreSQL refuses NUL in text).
 IDEMPOTENCY_KEY_PATTERN = r"^[!-~]+$"
@@ -42,6 +43,11 @@ def _worker(request: HttpRequest) -> Any:
     return request.user
 
 
+def _utc(moment: dt.datetime) -> dt.datetime:
+    # One spelling of each moment (UTC), so a replay's body is the first answer's, byte for byte.
+    return moment.astimezone(dt.UTC)
+
+
 def _payout_out(payout: Payout) -> PayoutOut:
     return PayoutOut(
         id=payout.pk,
@@ -50,8 +56,8 @@ def _payout_out(payout: Payout) -> PayoutOut:
         net_amount=payout.net_amount,
         status=PayoutStatus(payout.status),
         status_label=str(payout.get_status_display()),
-        requested_at=payout.created_at,
-        paid_at=payout.decided_at if payout.status == PayoutStatus.PAID else None,
+        requested_at=_utc(payout.created_at),
+        paid_at=_utc(payout.decided_at) if payout.status == PayoutStatus.PAID and payout.decided_at else None,
     )
 
 
@@ -81,8 +87,7 @@ def payout_list(request: HttpRequest) -> list[PayoutOut]:
 @router.post(
     "/payouts",
     response={
-        200: PayoutOut,  # the same Idempotency-Key again: the first payout, nothing new
-        201: PayoutOut,
+        201: PayoutOut,  # also for the same Idempotency-Key again: the first payout, nothing new
         400: ErrorOut,  # Idempotency-Key missing, blank, too long or not visible ASCII
         **ANONYMOUS,
         403: ErrorOut,  # CSRF token missing or wrong
@@ -99,14 +104,18 @@ def payout_create(
         alias="Idempotency-Key",
         max_length=IDEMPOTENCY_KEY_MAX,
         pattern=IDEMPOTENCY_KEY_PATTERN,
-        description="One key per payout request (e.g. a UUID). Sending it again returns the first payout.",
+        description=(
+            "One key per payout request (e.g. a UUID), yours alone: another person's key never meets yours. "
+            "Sending it again answers what the first request answered (201 and the first payout)."
+        ),
     ),
 ) -> Status[Any]:
-    worker = _worker(request)
-    key = idempotency_key
-    replay = selectors.payout_by_key(worker, key) is not None
-    payout = services.payout_request(worker=worker, amount=body.amount, idempotency_key=key)
-    return Status(200 if replay else 201, _payout_out(payout))
+    payout = services.payout_request(
+        worker=_worker(request), amount=body.amount, idempotency_key=idempotency_key
+    )
+    # A replay answers exactly what the first request answered (201 and the same payout), whether it
+    # comes a minute later or at the same moment: the client cannot tell which copy arrived first.
+    return Status(201, _payout_out(payout))
 
 
 @router.get(

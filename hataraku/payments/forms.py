@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hataraku.core import clock
+from hataraku.core import clock, dates, limits
 from hataraku.core.money import YEN_INPUT_MAX
 
 from . import validators
@@ -38,25 +38,29 @@ def _required(message: Any) -> dict[str, Any]:
 
 
 class BankAccountForm(forms.Form):
-    bank_code = forms.CharField(
+    bank_code = limits.LimitedCharField(
         label=_("銀行コード(4桁)"),
+        max_length=limits.BANK_DIGITS,
         help_text=_("通帳やキャッシュカードに書かれている4桁の数字です。例: 0143"),
         widget=_digits_widget(6),
         error_messages=_required(_("銀行コードは4桁の数字で入力してください。")),
     )
-    bank_name = forms.CharField(
+    bank_name = limits.LimitedCharField(
         label=_("銀行名"),
+        max_length=limits.BANK_NAME,
         help_text=_("例: 八十二銀行"),
         error_messages=_required(_("銀行名を入力してください。")),
     )
-    branch_code = forms.CharField(
+    branch_code = limits.LimitedCharField(
         label=_("支店コード(3桁)"),
+        max_length=limits.BANK_DIGITS,
         help_text=_("例: 001"),
         widget=_digits_widget(5),
         error_messages=_required(_("支店コードは3桁の数字で入力してください。")),
     )
-    branch_name = forms.CharField(
+    branch_name = limits.LimitedCharField(
         label=_("支店名"),
+        max_length=limits.BANK_NAME,
         help_text=_("例: 本店営業部"),
         error_messages=_required(_("支店名を入力してください。")),
     )
@@ -69,14 +73,16 @@ class BankAccountForm(forms.Form):
             "invalid_choice": _("預金種目を「普通」「当座」「貯蓄」から選んでください。"),
         },
     )
-    account_number = forms.CharField(
+    account_number = limits.LimitedCharField(
         label=_("口座番号(7桁)"),
+        max_length=limits.BANK_DIGITS,
         help_text=_("7桁に満たない番号は、前に0を付けて7桁にして登録します(例: 12345 → 0012345)。"),
         widget=_digits_widget(9),
         error_messages=_required(_("口座番号は7桁までの数字で入力してください。")),
     )
-    holder_name = forms.CharField(
+    holder_name = limits.LimitedCharField(
         label=_("口座名義(全角カタカナ)"),
+        max_length=limits.ACCOUNT_HOLDER,
         help_text=_("通帳と同じ名義をカタカナで入力してください。姓と名の間は空白です。例: ナカムラ サクラ"),
         error_messages=_required(_("口座名義を全角カタカナで入力してください。")),
     )
@@ -115,19 +121,12 @@ class PayoutRequestForm(IdempotentForm):
 
 
 class FundingStartForm(IdempotentForm):
+    """How to pay what an escrow asks for. The amount is not the client's to choose: it is the one the
+    page showed (a hidden field), and the service refuses it if the ask has changed since."""
+
     provider = forms.ChoiceField(label=_("お支払い方法"), widget=forms.RadioSelect)
-    amount = forms.IntegerField(
-        label=_("仮払いする金額(円)"),
-        min_value=1,
-        max_value=YEN_INPUT_MAX,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1, "step": 1}),
-        error_messages={
-            "required": _("金額を入力してください。"),
-            "invalid": _("金額は半角の数字で入力してください。"),
-            "min_value": _("金額は1円以上にしてください。"),
-            "max_value": _("金額は1億円以下にしてください。"),
-        },
-    )
+    # Read in clean(): an error on a hidden field would be shown with Django's English "(Hidden field …)".
+    amount = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, providers: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -138,11 +137,23 @@ class FundingStartForm(IdempotentForm):
         field.error_messages["invalid_choice"] = _("お支払い方法を選び直してください。")
         self.initial.setdefault("provider", providers[0])
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        raw = str(cleaned.get("amount") or "").strip()
+        if raw.isascii() and raw.isdigit() and len(raw) <= 12 and 0 < int(raw) <= YEN_INPUT_MAX:
+            cleaned["amount"] = int(raw)
+        else:
+            cleaned["amount"] = None
+            self.add_error(
+                None,
+                _("お支払いいただく金額が確かめられませんでした。ページを開き直してからお進みください。"),
+            )
+        return cleaned
+
 
 class BatchCreateForm(IdempotentForm):
-    transfer_date = forms.DateField(
+    transfer_date = dates.DateField(
         label=_("振込日"),
-        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={
             "required": _("振込日を入力してください。"),
             "invalid": _("振込日は日付で入力してください。"),
@@ -155,7 +166,9 @@ class BatchCreateForm(IdempotentForm):
 
 
 class PayoutDecisionForm(IdempotentForm):
-    reason = forms.CharField(label=_("理由(振込できなかったとき)"), max_length=200, required=False)
+    reason = limits.LimitedCharField(
+        label=_("理由(振込できなかったとき)"), max_length=limits.PAYOUT_FAILURE_REASON, required=False
+    )
 
 
 class PaymentRecordYearForm(forms.Form):

@@ -114,11 +114,6 @@ def requested_payouts() -> QuerySet[Payout]:
     return Payout.objects.filter(status=PayoutStatus.REQUESTED, batch__isnull=True).select_related("worker")
 
 
-def payout_by_key(worker: Any, key: str) -> Payout | None:
-    """The worker's payout already asked for with this idempotency key, if any."""
-    return Payout.objects.filter(worker=worker, idempotency_key=key).first()
-
-
 def payment_record_years(client: Any) -> list[int]:
     """Calendar years (Japan time) in which `client` paid any worker, newest first."""
     from hataraku.core import clock

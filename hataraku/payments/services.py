@@ -8,16 +8,21 @@ accounts); provider funding → (ledger: escrow → funding → accounts); docum
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
-from hataraku.core import clock, money
+from hataraku.core import clock, limits, money
 from hataraku.core.audit import audit_record
+from hataraku.core.dates import check_date
 from hataraku.core.errors import Conflict, DomainError, InvalidTransition, NotFound
 from hataraku.core.money import format_yen
 from hataraku.ledger import services as ledger
@@ -52,7 +57,7 @@ def _require_key(idempotency_key: str) -> str:
         raise DomainError(
             "処理の識別キーがありません。ページを開き直してからお試しください。", code="key_missing"
         )
-    return idempotency_key.strip()[:100]
+    return idempotency_key.strip()
 
 
 # --- bank accounts ---------------------------------------------------------------------------------------
@@ -113,34 +118,54 @@ def _available(worker: Any) -> int:
     return int(worker_balances(worker).available)
 
 
+def scoped_key(owner: Any, idempotency_key: str) -> str:
+    """The stored form of an idempotency key a person sent: prefixed with who sent it, so that two people
+    who happen to send the same key never meet each other's request (or its result). Internal keys made
+    from an object's id (a milestone's release key) are not scoped: any caller must find the same one.
+    Fits the 100-character key columns: a long key is replaced by its SHA-256."""
+    key = _require_key(idempotency_key)
+    # The platform itself (actor None: the tick, a webhook) is one more sender of its own.
+    prefix = f"u{owner.pk}" if getattr(owner, "pk", None) is not None else "system"
+    scoped = f"{prefix}:{key}"
+    if len(scoped) > 100:
+        scoped = f"{prefix}:sha256:{hashlib.sha256(key.encode()).hexdigest()}"
+    return scoped
+
+
 def payout_request(*, worker: Any, amount: int, idempotency_key: str) -> Payout:
     """A worker asks to withdraw `amount` (the transfer fee included) to their active bank account.
-    The ledger reserves the amount at once, so it cannot be spent twice."""
-    key = _require_key(idempotency_key)
-    existing = Payout.objects.filter(idempotency_key=key).first()
-    if existing is not None:
-        if existing.worker_id != worker.pk or existing.amount != amount:
-            raise Conflict("この申請はすでに受け付けています。ページを開き直してからお試しください。")
-        return existing
+    The ledger reserves the amount at once, so it cannot be spent twice. The same key again (a double
+    click, a retry, ten copies at once) returns the first payout and changes nothing.
+
+    Locks the worker's row first (then the ledger's hold → accounts): requests of one worker run one
+    after another, so a replay always finds the first payout committed instead of racing it and being
+    refused for the balance the first has just reserved."""
+    key = scoped_key(worker, idempotency_key)
     if not isinstance(amount, int) or isinstance(amount, bool):
         raise DomainError("出金額は円単位の数字で入力してください。", code="invalid_amount", field="amount")
-    if amount < PAYOUT_MINIMUM:
-        raise DomainError(
-            f"出金は{format_yen(PAYOUT_MINIMUM)}からお申し込みいただけます。",
-            code="payout_too_small",
-            field="amount",
-        )
-    account = BankAccount.objects.filter(worker=worker, is_active=True).first()
-    if account is None:
-        raise DomainError("出金の前に、振込先の口座を登録してください。", code="no_bank_account")
-    available = _available(worker)
-    if amount > available:
-        raise DomainError(
-            f"出金できる残高({format_yen(available)})を超えています。{format_yen(available)}以下で入力してください。",
-            code="insufficient_balance",
-            field="amount",
-        )
     with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=worker.pk).first()
+        existing = Payout.objects.filter(idempotency_key=key).first()
+        if existing is not None:
+            if existing.amount != amount:
+                raise Conflict("この申請はすでに受け付けています。ページを開き直してからお試しください。")
+            return existing
+        if amount < PAYOUT_MINIMUM:
+            raise DomainError(
+                f"出金は{format_yen(PAYOUT_MINIMUM)}からお申し込みいただけます。",
+                code="payout_too_small",
+                field="amount",
+            )
+        account = BankAccount.objects.filter(worker=worker, is_active=True).first()
+        if account is None:
+            raise DomainError("出金の前に、振込先の口座を登録してください。", code="no_bank_account")
+        available = _available(worker)
+        if amount > available:
+            raise DomainError(
+                f"出金できる残高({format_yen(available)})を超えています。{format_yen(available)}以下で入力してください。",
+                code="insufficient_balance",
+                field="amount",
+            )
         hold = ledger.payout_reserve(
             worker=worker,
             amount=amount,
@@ -148,25 +173,20 @@ def payout_request(*, worker: Any, amount: int, idempotency_key: str) -> Payout:
             actor=worker,
             idempotency_key=f"payments.payout:{key}",
         )
-        try:
-            with transaction.atomic():
-                payout = Payout.objects.create(
-                    worker=worker,
-                    hold=hold,
-                    amount=amount,
-                    transfer_fee=hold.transfer_fee,
-                    idempotency_key=key,
-                    bank_code=account.bank_code,
-                    bank_name=account.bank_name,
-                    branch_code=account.branch_code,
-                    branch_name=account.branch_name,
-                    account_type=account.account_type,
-                    account_number=account.account_number,
-                    holder_name=account.holder_name,
-                )
-        except IntegrityError:
-            # The same key raced us and won; the ledger gave both calls the same hold.
-            return Payout.objects.get(idempotency_key=key)
+        payout = Payout.objects.create(
+            worker=worker,
+            hold=hold,
+            amount=amount,
+            transfer_fee=hold.transfer_fee,
+            idempotency_key=key,
+            bank_code=account.bank_code,
+            bank_name=account.bank_name,
+            branch_code=account.branch_code,
+            branch_name=account.branch_name,
+            account_type=account.account_type,
+            account_number=account.account_number,
+            holder_name=account.holder_name,
+        )
         PayoutStatusChange.objects.create(
             payout=payout,
             from_status="",
@@ -201,14 +221,13 @@ def _move(payout: Payout, target: str, *, actor: Any, idempotency_key: str | Non
 
 def payout_batch_create(*, actor: Any, transfer_date: Any, idempotency_key: str) -> PayoutBatch:
     """Staff gather every requested payout into one batch (one Zengin file)."""
-    key = _require_key(idempotency_key)
+    key = scoped_key(actor, idempotency_key)
     existing = PayoutBatch.objects.filter(idempotency_key=key).first()
     if existing is not None:
         return existing
     if not getattr(actor, "is_staff", False):
         raise NotFound("見つかりません。")
-    if transfer_date < clock.today():
-        raise DomainError("振込日は今日以降の日付にしてください。", code="past_date", field="transfer_date")
+    check_date(transfer_date, label=_("振込日"), field="transfer_date")
     with transaction.atomic():
         payouts = list(
             Payout.objects.select_for_update()
@@ -248,7 +267,7 @@ def _replayed(payout: Payout, key: str, target: str) -> bool:
 
 def payout_mark_paid(*, payout: Payout, actor: Any, idempotency_key: str) -> Payout:
     """The bank confirmed the transfer. Settles the ledger hold."""
-    key = _require_key(idempotency_key)
+    key = scoped_key(actor, idempotency_key)
     if _replayed(payout, key, PayoutStatus.PAID):
         return Payout.objects.get(pk=payout.pk)
     with transaction.atomic():
@@ -268,7 +287,9 @@ def payout_mark_paid(*, payout: Payout, actor: Any, idempotency_key: str) -> Pay
 def payout_mark_failed(*, payout: Payout, actor: Any, idempotency_key: str, reason: str = "") -> Payout:
     """The bank returned the transfer. The whole amount, fee included, goes back to the worker's
     available balance through the ledger."""
-    key = _require_key(idempotency_key)
+    key = scoped_key(actor, idempotency_key)
+    # Shown to the worker and kept with the payout: refused when too long, never cut short silently.
+    limits.check_length((reason or "").strip(), limit=limits.PAYOUT_FAILURE_REASON, field="reason")
     if _replayed(payout, key, PayoutStatus.FAILED):
         return Payout.objects.get(pk=payout.pk)
     with transaction.atomic():
@@ -278,7 +299,7 @@ def payout_mark_failed(*, payout: Payout, actor: Any, idempotency_key: str, reas
             hold=locked.hold, actor=actor, idempotency_key=f"payments.payout_failed:{locked.pk}"
         )
         locked.decided_at = clock.now()
-        locked.failure_reason = (reason or "").strip()[:200]
+        locked.failure_reason = (reason or "").strip()
         locked.save(update_fields=["status", "decided_at", "failure_reason"])
         audit_record(
             actor=actor,
@@ -359,23 +380,132 @@ def provider_funding_set_external(
     return provider_funding
 
 
-def funding_start(
-    *, client: Any, escrow: Escrow, amount: int, provider: str, idempotency_key: str
+@dataclass(frozen=True)
+class FundingAsk:
+    """What an escrow's owner asks its client to pay now: the exact amount, and what it is for (shown on
+    the funding page, e.g. 「マイルストーン1「デザイン案」」)."""
+
+    amount: int
+    label: str
+
+
+FundingAsker = Callable[[Escrow], "FundingAsk | None"]
+_ASKERS: dict[str, FundingAsker] = {}
+
+
+def funding_asker_register(kind: str, asker: FundingAsker) -> None:
+    """The app that owns escrows whose reference starts with `kind:` ("milestone:12") says what each one
+    asks for. Called from that app's `AppConfig.ready`; payments does not import the owners."""
+    _ASKERS[kind] = asker
+
+
+def funding_ask(escrow: Escrow) -> FundingAsk | None:
+    """What `escrow` asks its client to pay now, or None when it asks nothing (funded, released, refunded,
+    cancelled, not billed yet, or no owner that asks through the funding page)."""
+    kind = escrow.reference.partition(":")[0]
+    asker = _ASKERS.get(kind)
+    return asker(escrow) if asker is not None else None
+
+
+def _funding_create(
+    *,
+    client: Any,
+    escrow: Escrow,
+    amount: int | None,
+    provider: str,
+    key: str,
+    ask: Callable[[Escrow], int | None],
 ) -> ProviderFunding:
-    """A client starts paying `amount` into `escrow` with `provider`."""
+    """Lock the escrow, replay a known key, refuse a second pending funding, ask `ask` for the amount the
+    escrow wants now (`amount`, when given, must be it), then start the payment for exactly that amount.
+    Lock order: escrow → (ledger: escrow → funding → accounts)."""
     from .providers import get_provider
 
-    key = _require_key(idempotency_key)
-    existing = ProviderFunding.objects.filter(idempotency_key=key).first()
-    if existing is not None:
-        if existing.escrow_id != escrow.pk or existing.amount != amount:
-            raise Conflict("この手続きはすでに受け付けています。ページを開き直してからお試しください。")
-        return existing
-    if escrow.client_id != client.pk:
-        raise NotFound("見つかりません。")
+    with transaction.atomic():
+        locked = Escrow.objects.select_for_update(of=("self",)).get(pk=escrow.pk)
+        if locked.client_id != client.pk:
+            raise NotFound("見つかりません。")
+        existing = ProviderFunding.objects.filter(idempotency_key=key).first()
+        if existing is not None:
+            if existing.escrow_id != locked.pk or amount not in (None, existing.amount):
+                raise Conflict("この手続きはすでに受け付けています。ページを開き直してからお試しください。")
+            return existing
+        if Funding.objects.filter(escrow=locked, status=FundingStatus.PENDING).exists():
+            raise DomainError(
+                _(
+                    "この仮払いには、入金をお待ちしている手続きがすでにあります。その手続きでお支払いいただくか、"
+                    "取り消されてからもう一度お試しください。"
+                ),
+                code="funding_pending",
+            )
+        asked = ask(locked)
+        if asked is None:
+            raise DomainError(
+                _(
+                    "この仮払いには、いまお支払いいただく金額はありません。"
+                    "完了した仮払いや、まだ請求されていない仮払いにはお金を預けられません。"
+                ),
+                code="funding_not_asked",
+            )
+        if amount is not None and amount != asked:
+            raise DomainError(
+                _(
+                    "お支払いいただく金額は%(amount)sです。金額が変わった可能性があります。"
+                    "ページを開き直して、金額を確かめてからお進みください。"
+                )
+                % {"amount": format_yen(asked)},
+                code="funding_amount_mismatch",
+                field="amount",
+            )
+        return get_provider(provider).create_funding(locked, asked, key, actor=client)
+
+
+def funding_request(
+    *, client: Any, escrow: Escrow, amount: int, provider: str, idempotency_key: str
+) -> ProviderFunding:
+    """The owner of `escrow` (a contract billing a milestone or an hourly week) asks its client for exactly
+    `amount`, paid with `provider`. Inside the owner's transaction, which holds its own locks (contract →
+    milestone or week) before this one locks the escrow. Refused while another funding of this escrow
+    is pending."""
+    _check_yen(amount)
+    return _funding_create(
+        client=client,
+        escrow=escrow,
+        amount=amount,
+        provider=provider,
+        key=scoped_key(client, idempotency_key),
+        ask=lambda _escrow: amount,
+    )
+
+
+def funding_start(
+    *, client: Any, escrow: Escrow, provider: str, idempotency_key: str, amount: int | None = None
+) -> ProviderFunding:
+    """A client pays, from the funding page, what `escrow` asks for now (`funding_ask`): after a bank
+    transfer was voided, or to pay by card instead. Never a free amount: `amount`, when given, is the
+    amount the page showed, and must still be what the escrow asks (it may have changed since). Refuses
+    an escrow that asks nothing (finished, refunded, not billed) with a kind error; another client's
+    escrow is `NotFound`."""
+    if amount is not None:
+        _check_yen(amount)
+
+    def asked(locked: Escrow) -> int | None:
+        ask = funding_ask(locked)
+        return None if ask is None else ask.amount
+
+    return _funding_create(
+        client=client,
+        escrow=escrow,
+        amount=amount,
+        provider=provider,
+        key=scoped_key(client, idempotency_key),
+        ask=asked,
+    )
+
+
+def _check_yen(amount: Any) -> None:
     if not isinstance(amount, int) or isinstance(amount, bool) or amount < 1:
         raise DomainError("金額は1円以上の数字で入力してください。", code="invalid_amount", field="amount")
-    return get_provider(provider).create_funding(escrow, amount, key, actor=client)
 
 
 def funding_confirm(*, provider_funding: ProviderFunding, actor: Any) -> ProviderFunding:

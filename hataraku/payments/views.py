@@ -14,10 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from hataraku.accounts.permissions import recent_mfa_required
 from hataraku.core import clock
 from hataraku.core.errors import DomainError, NotFound
-from hataraku.core.money import YEN_INPUT_MAX
-from hataraku.core.params import small_int
 from hataraku.core.permissions import role_required
 from hataraku.ledger.selectors import payment_records, users_by_id, worker_balances
 
@@ -152,14 +151,15 @@ def invoice_pdf(request: HttpRequest, settlement_id: int) -> HttpResponse:
 @role_required("client")
 @require_http_methods(["GET", "POST"])
 def funding_start(request: HttpRequest, escrow_id: int) -> HttpResponse:
+    """Pay what the escrow asks for now (its owner says how much: `services.funding_ask`). The client
+    chooses only how to pay; an escrow that asks nothing shows why, with no form."""
     escrow = _get(selectors.access_client_escrow, request.user, escrow_id)
-    providers = enabled_providers()
-    initial: dict[str, Any] = {}
-    amount = small_int(request.GET.get("amount"), limit=YEN_INPUT_MAX)
-    if amount is not None:
-        initial["amount"] = amount
+    ask = services.funding_ask(escrow)
+    data = request.POST.copy() if request.method == "POST" else None
     form = FundingStartForm(
-        request.POST if request.method == "POST" else None, providers=providers, initial=initial
+        data,
+        providers=enabled_providers(),
+        initial={"amount": ask.amount if ask is not None else ""},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -171,12 +171,18 @@ def funding_start(request: HttpRequest, escrow_id: int) -> HttpResponse:
                 idempotency_key=form.cleaned_data["idempotency_key"],
             )
         except DomainError as exc:
-            form.add_error("amount" if exc.field == "amount" else None, exc.message)
+            form.add_error(None, exc.message)
+            if data is not None and ask is not None:
+                # Shown again, the form confirms the amount asked now, not the one that was refused.
+                data["amount"] = str(ask.amount)
         else:
             return redirect("payments:funding_detail", pk=pf.pk)
     pending = escrow.provider_fundings.filter(client=request.user).order_by("-created_at", "-id")
+    waiting = any(pf.status == ProviderFundingStatus.PENDING for pf in pending)
     return render(
-        request, "payments/funding_start.html", {"form": form, "escrow": escrow, "pending": pending}
+        request,
+        "payments/funding_start.html",
+        {"form": form, "escrow": escrow, "ask": ask, "waiting": waiting, "pending": pending},
     )
 
 
@@ -285,6 +291,7 @@ def staff_transfer_queue(request: HttpRequest) -> HttpResponse:
 
 
 @role_required("staff")
+@recent_mfa_required
 @require_POST
 def staff_transfer_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     pf = _get(selectors.access_waiting_bank_transfer, request.user, pk)
@@ -352,7 +359,11 @@ def staff_batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required("staff")
+@require_POST
+@recent_mfa_required
 def staff_batch_zengin(request: HttpRequest, pk: int) -> HttpResponse:
+    """The payout file, answered to a POST from the batch page: producing it marks the batch downloaded
+    (and writes an audit row), so it is a change, never a side effect of opening a link."""
     batch = _get(selectors.access_batch, request.user, pk)
     sender = sender_settings()
     try:

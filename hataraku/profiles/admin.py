@@ -4,7 +4,6 @@ from django.contrib import admin
 
 from .models import (
     AvailabilityWindow,
-    DateException,
     WorkConditions,
     WorkerProfile,
 )
@@ -20,6 +19,8 @@ class WorkerProfileAdmin(admin.ModelAdmin):
 @admin.register(WorkConditions)
 class WorkConditionsAdmin(admin.ModelAdmin):
     list_display = ("user", "max_hours_per_week", "min_block_minutes", "updated_at")
+    # Accessibility needs are special-care information, decrypted only for the person herself.
+    exclude = ("accessibility_needs",)
     raw_id_fields = ("user",)
 
 
@@ -29,12 +30,7 @@ class AvailabilityWindowAdmin(admin.ModelAdmin):
     raw_id_fields = ("user",)
 
 
-@admin.register(DateException)
-class DateExceptionAdmin(admin.ModelAdmin):
-    list_display = ("user", "date", "kind")
-    raw_id_fields = ("user",)
-
-
-# SensitiveConsent and SensitiveReasons are deliberately not in the admin: even "this person has
-# consented to storing a health reason" is special-care information. Staff read reasons only through the
-# audited staff view (profiles:staff_sensitive), where every read writes an audit row.
+# DateException (its note, e.g. 「デイサービスがお休みの日」, is for the person alone), SensitiveConsent,
+# SensitiveReasons and SensitiveNote are deliberately not in the admin: even "this person has consented to
+# storing a health reason" is special-care information. Staff read reasons only through the audited staff
+# view (profiles:staff_sensitive: a POST stating a purpose, which writes an audit row).

@@ -44,13 +44,29 @@ class AccessibilityNeed(models.TextChoices):
     DEAF_HOH = "deaf_hoh", _("聞こえない・聞こえにくいです")
 
 
-# Each accessibility need and the WorkConditions flag that stores it.
-ACCESSIBILITY_FIELDS: dict[str, str] = {
-    AccessibilityNeed.SCREEN_READER: "uses_screen_reader",
-    AccessibilityNeed.KEYBOARD_ONLY: "keyboard_only",
-    AccessibilityNeed.LOW_VISION: "low_vision",
-    AccessibilityNeed.DEAF_HOH: "deaf_or_hard_of_hearing",
-}
+# What one special-care consent can cover, besides the SensitiveCategory reasons themselves. The consent
+# text on the 配慮が必要な理由 page names each of them.
+CONSENT_ACCESSIBILITY = "accessibility"  # WorkConditions.accessibility_needs
+CONSENT_ACCOMMODATION = "accommodation"  # SensitiveNote: the optional reason of an accommodation request
+
+
+class CareReason(models.TextChoices):
+    """The optional reason category of an accommodation request (contracts.AccommodationReason). Even
+    "has a health reason" is special-care information: stored only encrypted, in a SensitiveNote."""
+
+    CHILDCARE = "childcare", _("育児")
+    CAREGIVING = "caregiving", _("介護")
+    HEALTH = "health", _("体調・通院")
+    OTHER = "other", _("その他")
+
+
+class StaffReadPurpose(models.TextChoices):
+    """Why a staff member opens someone's special-care information; stored in the audit row."""
+
+    ACCOMMODATION = "accommodation", _("納期の延長・一時休止のお願いへの対応")
+    DISPUTE = "dispute", _("紛争の仲介")
+    INQUIRY = "inquiry", _("本人からの問い合わせへの対応")
+    DISCLOSURE = "disclosure", _("本人からの開示・削除の請求への対応")
 
 
 class ConsentStatus(models.TextChoices):

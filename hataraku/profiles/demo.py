@@ -9,7 +9,7 @@ from hataraku.core import clock
 
 from . import services
 from .availability import Window
-from .constants import ExceptionKind, SensitiveCategory
+from .constants import AccessibilityNeed, ExceptionKind, SensitiveCategory
 from .models import AvailabilityWindow, DateException, SensitiveReasons, WorkConditions, WorkerProfile
 
 
@@ -64,9 +64,10 @@ _PROFILES: dict[str, dict[str, Any]] = {
         "conditions": {
             "max_hours_per_week": 30,
             "min_block_minutes": 60,
-            "uses_screen_reader": True,
-            "keyboard_only": True,
+            "accessibility_needs": [AccessibilityNeed.SCREEN_READER, AccessibilityNeed.KEYBOARD_ONLY],
             "show_accessibility_publicly": True,
+            # She ticked the special-care consent box beside her accessibility needs.
+            "consent_given": True,
         },
         "windows": _week([0, 1, 2, 3, 4], ("09:30", "12:00"), ("13:00", "17:00")),
         "quiet": None,
@@ -107,10 +108,7 @@ def load(people: dict[str, Any]) -> None:
                 "accepts_voice": False,
                 "accepts_video": False,
                 "no_meetings": False,
-                "uses_screen_reader": False,
-                "keyboard_only": False,
-                "low_vision": False,
-                "deaf_or_hard_of_hearing": False,
+                "accessibility_needs": [],
                 "show_accessibility_publicly": False,
                 **spec["conditions"],
             }

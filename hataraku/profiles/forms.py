@@ -9,11 +9,19 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from hataraku.core import dates, limits
 from hataraku.core.prefectures import CHOICES as PREFECTURE_CHOICES
 from hataraku.core.validators import normalise_invoice_number, validate_invoice_number
 
 from .availability import Window, week_errors, window_errors
-from .constants import MAX_HOURS_PER_WEEK, AccessibilityNeed, ExceptionKind, SensitiveCategory, Weekday
+from .constants import (
+    MAX_HOURS_PER_WEEK,
+    AccessibilityNeed,
+    ExceptionKind,
+    SensitiveCategory,
+    StaffReadPurpose,
+    Weekday,
+)
 
 _SPLIT_TAGS = re.compile(r"[,、,\n]+")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -28,9 +36,9 @@ def split_lines(value: str) -> list[str]:
 
 
 class ProfileForm(forms.Form):
-    display_name = forms.CharField(
+    display_name = limits.LimitedCharField(
         label=_("表示名"),
-        max_length=80,
+        max_length=limits.DISPLAY_NAME,
         help_text=_("ほかの利用者に表示される名前です。本名でなくてもかまいません。"),
         error_messages={"required": _("表示名を入力してください。")},
     )
@@ -40,23 +48,29 @@ class ProfileForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": _("都道府県の選び方が正しくありません。一覧から選んでください。")},
     )
-    municipality = forms.CharField(label=_("市区町村"), max_length=80, required=False)
-    skills = forms.CharField(
+    municipality = limits.LimitedCharField(
+        label=_("市区町村"), max_length=limits.MUNICIPALITY, required=False
+    )
+    skills = limits.LimitedCharField(
         label=_("スキル"),
         required=False,
-        max_length=1000,
+        max_length=limits.PROFILE_SKILLS,
         help_text=_("読点(、)かカンマで区切ってください。例: データ入力、ライティング、Excel"),
     )
-    bio = forms.CharField(label=_("自己紹介"), required=False, max_length=2000, widget=forms.Textarea)
-    portfolio_links = forms.CharField(
+    bio = limits.LimitedCharField(
+        label=_("自己紹介"), required=False, max_length=limits.BIO, widget=forms.Textarea
+    )
+    portfolio_links = limits.LimitedCharField(
         label=_("ポートフォリオのURL"),
         required=False,
+        max_length=limits.PORTFOLIO_LINKS,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("1行に1つずつ、https:// から始まるURLを入力してください。"),
     )
-    qualifications = forms.CharField(
+    qualifications = limits.LimitedCharField(
         label=_("資格・検定"),
         required=False,
+        max_length=limits.QUALIFICATIONS,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("1行に1つずつ入力してください。例: 日商簿記2級"),
     )
@@ -120,11 +134,24 @@ class PreferencesForm(forms.Form):
         required=False,
         choices=AccessibilityNeed.choices,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("当てはまるものを選んでください。仕事の紹介や依頼者とのやりとりに役立てます。"),
+        help_text=_(
+            "当てはまるものを選んでください。暗号化して保存し、あなたに合う仕事を探すためだけに使います。"
+            "依頼者や運営スタッフには見せません。"
+        ),
         error_messages={"invalid_choice": _("アクセシビリティの項目は一覧から選んでください。")},
     )
     show_accessibility_publicly = forms.BooleanField(
-        label=_("アクセシビリティの情報を公開プロフィールに表示する"), required=False
+        label=_("アクセシビリティの情報を公開プロフィールに表示する"),
+        required=False,
+        help_text=_(
+            "オンにすると、あなたの公開プロフィールを開いた人(ログインしている依頼者やワーカー)に、"
+            "上で選んだ項目が表示されます。初めはオフです。いつでもオフに戻せます。"
+        ),
+    )
+    consent = forms.BooleanField(
+        label=_("アクセシビリティの情報を、要配慮個人情報として保存することに同意します"),
+        required=False,
+        help_text=_("項目を選ぶときに必要です。同意はいつでも「配慮が必要な理由」のページで撤回できます。"),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -218,9 +245,8 @@ WindowFormSet = forms.formset_factory(
 
 
 class DateExceptionForm(forms.Form):
-    date = forms.DateField(
+    date = dates.DateField(
         label=_("日付"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
             "required": _("日付を入力してください。"),
             "invalid": _("日付を「2026-12-24」のように入力してください。"),
@@ -236,7 +262,13 @@ class DateExceptionForm(forms.Form):
             "invalid_choice": _("種類を一覧から選んでください。"),
         },
     )
-    note = forms.CharField(label=_("メモ(任意)"), required=False, max_length=200)
+    note = forms.CharField(
+        label=_("メモ(任意)"),
+        required=False,
+        max_length=200,
+        help_text=_("暗号化して保存し、あなただけが見られます。200文字まで。"),
+        error_messages={"max_length": _("メモは200文字以内にしてください。")},
+    )
 
 
 class SensitiveReasonsForm(forms.Form):
@@ -247,14 +279,34 @@ class SensitiveReasonsForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": _("理由は一覧から選んでください。")},
     )
-    note = forms.CharField(
+    note = limits.LimitedCharField(
         label=_("補足(任意)"),
         required=False,
-        max_length=1000,
+        max_length=limits.SENSITIVE_NOTE,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("運営スタッフに知っておいてほしいことがあれば書いてください。"),
     )
     consent = forms.BooleanField(
         label=_("上の説明を読み、この情報を保存することに同意します"),
         required=False,
+    )
+
+
+class StaffRevealForm(forms.Form):
+    """Staff say why before special-care information is shown; the purpose goes into the audit row."""
+
+    purpose = forms.ChoiceField(
+        label=_("閲覧する目的"),
+        choices=[("", _("目的を選ぶ")), *StaffReadPurpose.choices],
+        error_messages={
+            "required": _("閲覧する目的を選んでください。"),
+            "invalid_choice": _("閲覧する目的を一覧から選んでください。"),
+        },
+    )
+    detail = forms.CharField(
+        label=_("目的の説明(任意)"),
+        required=False,
+        max_length=200,
+        help_text=_("問い合わせ番号や契約名など、あとで記録を見た人にわかるように書いてください。"),
+        error_messages={"max_length": _("目的の説明は200文字以内にしてください。")},
     )

@@ -58,10 +58,10 @@ class WorkConditions(TimeStampedModel):
     no_meetings = models.BooleanField(_("打ち合わせ(会議)なし"), default=False)
     quiet_start = models.TimeField(_("通知を控える時間(開始)"), null=True, blank=True)
     quiet_end = models.TimeField(_("通知を控える時間(終了)"), null=True, blank=True)
-    uses_screen_reader = models.BooleanField(_("画面読み上げ"), default=False)
-    keyboard_only = models.BooleanField(_("キーボードのみ"), default=False)
-    low_vision = models.BooleanField(_("弱視・ロービジョン"), default=False)
-    deaf_or_hard_of_hearing = models.BooleanField(_("聞こえない・聞こえにくい"), default=False)
+    # Accessibility needs (AccessibilityNeed values) can reveal a disability, which is special-care
+    # information: stored encrypted, only with the person's special-care consent, and decrypted only for
+    # her own pages, her own job ranking and — if she herself chose it — her public profile.
+    accessibility_needs: Any = EncryptedJSONField(_("アクセシビリティ"), default=list, blank=True)
     show_accessibility_publicly = models.BooleanField(
         _("アクセシビリティの情報を公開プロフィールに表示する"), default=False
     )
@@ -83,11 +83,8 @@ class WorkConditions(TimeStampedModel):
     def text_only(self) -> bool:
         return not (self.accepts_voice or self.accepts_video)
 
-    @property
-    def accessibility_needs(self) -> list[str]:
-        from .constants import ACCESSIBILITY_FIELDS
-
-        return [str(need) for need, field in ACCESSIBILITY_FIELDS.items() if getattr(self, field)]
+    def has_need(self, need: str) -> bool:
+        return need in (self.accessibility_needs or [])
 
 
 class AvailabilityWindow(models.Model):
@@ -127,7 +124,8 @@ class DateException(models.Model):
     )
     date = models.DateField(_("日付"))
     kind = models.CharField(_("種類"), max_length=20, choices=ExceptionKind.choices)
-    note = models.CharField(_("メモ"), max_length=200, blank=True)
+    # A note such as 「デイサービスがお休みの日」 tells about family or health: encrypted, read only by her.
+    note = EncryptedTextField(_("メモ"), blank=True)
 
     class Meta:
         ordering = ["date"]
@@ -186,3 +184,28 @@ class SensitiveReasons(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user}"
+
+
+class SensitiveNote(TimeStampedModel):
+    """A special-care reason the person attached to something in another app — today the optional reason
+    of an accommodation request (contracts.AccommodationRequest.sensitive_reason). It lives here, beside
+    the other special-care data, so that one consent covers it, one withdrawal erases it, and staff read it
+    only through the audited view. `subject` names what it belongs to (e.g. "accommodation:12") and is
+    not sensitive; `category` and `note` are encrypted."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Null only for reasons written before consent was asked (migrated from plain text, issue 7).
+    consent = models.ForeignKey(
+        SensitiveConsent, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject = models.CharField(_("対象"), max_length=60)
+    category = EncryptedTextField(_("理由の区分"), blank=True)
+    note = EncryptedTextField(_("補足"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("配慮のお願いの理由")
+        verbose_name_plural = _("配慮のお願いの理由")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.subject}"

@@ -12,6 +12,7 @@ from .models import (
     AvailabilityWindow,
     DateException,
     SensitiveConsent,
+    SensitiveNote,
     SensitiveReasons,
     WorkConditions,
     WorkerProfile,
@@ -50,7 +51,7 @@ def export_user_data(user: Any) -> dict[str, Any]:
             "no_meetings": conditions.no_meetings,
             "quiet_start": _iso(conditions.quiet_start),
             "quiet_end": _iso(conditions.quiet_end),
-            "accessibility_needs": conditions.accessibility_needs,
+            "accessibility_needs": list(conditions.accessibility_needs or []),
             "show_accessibility_publicly": conditions.show_accessibility_publicly,
         },
         "availability_windows": [
@@ -79,6 +80,10 @@ def export_user_data(user: Any) -> dict[str, Any]:
             }
             for c in SensitiveConsent.objects.filter(user=user).order_by("given_at")
         ],
+        "accommodation_reasons": [
+            {"subject": n.subject, "category": n.category, "note": n.note, "created_at": _iso(n.created_at)}
+            for n in SensitiveNote.objects.filter(user=user).order_by("created_at", "id")
+        ],
     }
 
 
@@ -87,6 +92,7 @@ def erase_user_data(user: Any) -> None:
     account gone they would only keep personal data (the categories) without a purpose."""
     with transaction.atomic():
         SensitiveReasons.objects.filter(user=user).delete()
+        SensitiveNote.objects.filter(user=user).delete()
         SensitiveConsent.objects.filter(user=user).delete()
         AvailabilityWindow.objects.filter(user=user).delete()
         DateException.objects.filter(user=user).delete()

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -14,10 +15,12 @@ from django.utils.translation import gettext as _
 from hataraku.core import clock
 
 from .availability import total_minutes
+from .constants import CareReason, ConsentStatus
 from .models import (
     AvailabilityWindow,
     DateException,
     SensitiveConsent,
+    SensitiveNote,
     SensitiveReasons,
     WorkConditions,
     WorkerProfile,
@@ -166,8 +169,13 @@ def access_public_profile(viewer: Any, worker_id: int) -> PublicProfile:
     if worker is None:
         raise Http404
     profile = profile_for(worker)
-    conditions = conditions_for(worker)
-    show_a11y = bool(conditions and conditions.show_accessibility_publicly)
+    # Accessibility needs are decrypted here only when she herself chose to show them.
+    show_a11y = WorkConditions.objects.filter(user=worker, show_accessibility_publicly=True).exists()
+    needs = (
+        WorkConditions.objects.filter(user=worker).values_list("accessibility_needs", flat=True).first()
+        if show_a11y
+        else None
+    )
     return PublicProfile(
         user_id=worker.pk,
         display_name=worker.name_for_display,
@@ -177,7 +185,7 @@ def access_public_profile(viewer: Any, worker_id: int) -> PublicProfile:
         portfolio_links=list(profile.portfolio_links) if profile else [],
         qualifications=list(profile.qualifications) if profile else [],
         invoice_registered=bool(profile and profile.invoice_registered),
-        accessibility_needs=conditions.accessibility_needs if (conditions and show_a11y) else [],
+        accessibility_needs=list(needs or []),
     )
 
 
@@ -191,4 +199,31 @@ def active_consent(user: Any) -> SensitiveConsent | None:
 
     return (
         SensitiveConsent.objects.filter(user=user, status=ConsentStatus.GIVEN).order_by("-given_at").first()
+    )
+
+
+def sensitive_note_label(category: str) -> str:
+    """The words for a stored reason category; an empty category (only a note) reads as a dash."""
+    if category in CareReason.values:
+        return str(CareReason(category).label)
+    return "—"
+
+
+def own_sensitive_notes(user: Any) -> list[SensitiveNote]:
+    """The reasons the person gave with accommodation requests, decrypted for her own page."""
+    return list(SensitiveNote.objects.filter(user=user).order_by("-created_at", "-id"))
+
+
+def consent_covers(user: Any, category: str) -> bool:
+    """Whether the person's latest active special-care consent, at the current policy version, covers
+    `category` — the same test services.sensitive_consent_cover makes before storing."""
+    latest = (
+        SensitiveConsent.objects.filter(user=user, status=ConsentStatus.GIVEN)
+        .order_by("-given_at", "-id")
+        .first()
+    )
+    return (
+        latest is not None
+        and latest.policy_version == settings.HATARAKU_SENSITIVE_CONSENT_VERSION
+        and category in (latest.categories or [])
     )

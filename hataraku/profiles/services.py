@@ -5,32 +5,39 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from hataraku.core import clock
+from hataraku.core import clock, limits
 from hataraku.core.audit import audit_record
+from hataraku.core.dates import check_date
 from hataraku.core.errors import DomainError, InvalidTransition, NotFound
 from hataraku.core.prefectures import BY_CODE
 from hataraku.core.validators import normalise_invoice_number, validate_invoice_number
 
 from .availability import Window, week_errors, window_errors
 from .constants import (
+    CONSENT_ACCESSIBILITY,
     MAX_HOURS_PER_WEEK,
+    AccessibilityNeed,
     ConsentStatus,
     ExceptionKind,
     SensitiveCategory,
+    StaffReadPurpose,
     consent_can_move,
 )
 from .models import (
     AvailabilityWindow,
     DateException,
     SensitiveConsent,
+    SensitiveNote,
     SensitiveReasons,
     WorkConditions,
     WorkerProfile,
@@ -73,6 +80,17 @@ def profile_update(
     display_name = display_name.strip()
     if not display_name:
         raise DomainError(_("表示名を入力してください。"), field="display_name")
+    for field, value, limit in (
+        ("display_name", display_name, limits.DISPLAY_NAME),
+        ("municipality", municipality.strip(), limits.MUNICIPALITY),
+        ("bio", bio.strip(), limits.BIO),
+        ("skills", "、".join(skills), limits.PROFILE_SKILLS),
+        ("portfolio_links", "\n".join(portfolio_links), limits.PORTFOLIO_LINKS),
+        ("qualifications", "\n".join(qualifications), limits.QUALIFICATIONS),
+    ):
+        limits.check_length(value, limit=limit, field=field)
+    if skills_message := limits.skills_error(skills):
+        raise DomainError(skills_message, field="skills", code="too_long")
     if prefecture and prefecture not in BY_CODE:
         raise DomainError(
             _("都道府県の選び方が正しくありません。一覧から選んでください。"), field="prefecture"
@@ -123,13 +141,17 @@ def conditions_update(
     no_meetings: bool,
     quiet_start: dt.time | None,
     quiet_end: dt.time | None,
-    uses_screen_reader: bool,
-    keyboard_only: bool,
-    low_vision: bool,
-    deaf_or_hard_of_hearing: bool,
+    accessibility_needs: Sequence[str],
     show_accessibility_publicly: bool,
+    consent_given: bool = False,
 ) -> WorkConditions:
+    """Accessibility needs are special-care information: stored only under the person's special-care
+    consent (given here with `consent_given`, or earlier), encrypted, and never shown to anyone but her
+    unless she turns on `show_accessibility_publicly` herself."""
     _require_worker(user)
+    needs = sorted(set(accessibility_needs))
+    if any(n not in AccessibilityNeed.values for n in needs):
+        raise DomainError(_("アクセシビリティの項目は一覧から選んでください。"), field="accessibility")
     if max_hours_per_week is not None and not 0 <= max_hours_per_week <= MAX_HOURS_PER_WEEK:
         raise DomainError(
             _("1週間の上限は0〜168時間の範囲で入力してください(1週間は168時間です)。"),
@@ -148,6 +170,12 @@ def conditions_update(
         raise DomainError(_("通知を控える時間の開始と終了が同じです。"), field="quiet_end")
     with transaction.atomic():
         conditions, _created = WorkConditions.objects.select_for_update().get_or_create(user=user)
+        if needs:
+            # Also when unchanged: needs migrated from before consent was asked are kept only once she
+            # consents (the page shows the consent box until then).
+            sensitive_consent_cover(
+                user=user, categories=[CONSENT_ACCESSIBILITY], consent_given=consent_given
+            )
         conditions.max_hours_per_week = max_hours_per_week
         conditions.min_block_minutes = min_block_minutes
         conditions.accepts_voice = accepts_voice
@@ -155,11 +183,9 @@ def conditions_update(
         conditions.no_meetings = no_meetings
         conditions.quiet_start = quiet_start
         conditions.quiet_end = quiet_end
-        conditions.uses_screen_reader = uses_screen_reader
-        conditions.keyboard_only = keyboard_only
-        conditions.low_vision = low_vision
-        conditions.deaf_or_hard_of_hearing = deaf_or_hard_of_hearing
-        conditions.show_accessibility_publicly = show_accessibility_publicly
+        conditions.accessibility_needs = needs
+        # Nothing to show means nothing is shown; the choice is asked again when needs come back.
+        conditions.show_accessibility_publicly = bool(needs) and show_accessibility_publicly
         conditions.save()
         audit_record(actor=user, action="profiles.conditions_update", target=conditions)
     return conditions
@@ -193,8 +219,8 @@ def date_exception_add(*, user: Any, date: dt.date, kind: str, note: str = "") -
     _require_worker(user)
     if kind not in ExceptionKind.values:
         raise DomainError(_("種類を一覧から選んでください。"), field="kind")
-    if date < clock.today():
-        raise DomainError(_("過ぎた日付は登録できません。今日以降の日付を選んでください。"), field="date")
+    check_date(date, label=_("日付"), field="date")
+    limits.check_length(note.strip(), limit=limits.DATE_EXCEPTION_NOTE, field="note")
     with transaction.atomic():
         if DateException.objects.filter(user=user, date=date).exists():
             raise DomainError(
@@ -240,26 +266,9 @@ def sensitive_reasons_save(
     if any(c not in SensitiveCategory.values for c in chosen):
         raise DomainError(_("理由は一覧から選んでください。"), field="categories")
     note = note.strip()
-    if len(note) > 1000:
-        raise DomainError(_("補足は1000文字以内にしてください。"), field="note")
-    version = settings.HATARAKU_SENSITIVE_CONSENT_VERSION
+    limits.check_length(note, limit=limits.SENSITIVE_NOTE, field="note")
     with transaction.atomic():
-        consent = (
-            SensitiveConsent.objects.select_for_update()
-            .filter(user=user, status=ConsentStatus.GIVEN)
-            .order_by("-given_at", "-id")
-            .first()
-        )
-        if consent is None or consent.policy_version != version or not set(chosen) <= set(consent.categories):
-            consent = SensitiveConsent(user=user, given_at=clock.now(), policy_version=version)
-            consent.categories = chosen
-            consent.save()
-            audit_record(
-                actor=user,
-                action="profiles.sensitive_consent_give",
-                target=consent,
-                data={"policy_version": version},
-            )
+        consent = sensitive_consent_cover(user=user, categories=chosen, consent_given=True)
         reasons = SensitiveReasons.objects.filter(user=user).first() or SensitiveReasons(user=user)
         reasons.consent = consent
         reasons.categories = chosen
@@ -269,8 +278,63 @@ def sensitive_reasons_save(
     return reasons
 
 
+def sensitive_consent_cover(*, user: Any, categories: Sequence[str], consent_given: bool) -> SensitiveConsent:
+    """The person's active consent that covers `categories`, giving a new one when she ticks the consent
+    box now. Call inside the transaction that stores the special-care data, so the data never exists
+    without a consent naming it. A new consent row names everything the latest one covered plus the new
+    categories, so one withdrawal still erases everything."""
+    version = settings.HATARAKU_SENSITIVE_CONSENT_VERSION
+    latest = (
+        SensitiveConsent.objects.select_for_update()
+        .filter(user=user, status=ConsentStatus.GIVEN)
+        .order_by("-given_at", "-id")
+        .first()
+    )
+    if latest is not None and latest.policy_version == version and set(categories) <= set(latest.categories):
+        return latest
+    if not consent_given:
+        raise DomainError(
+            _(
+                "この内容を保存するには、要配慮個人情報の扱いについての説明を読み、「同意する」にチェックを入れてください。何も保存していません。"
+            ),
+            field="consent",
+        )
+    covered = set(latest.categories) if latest is not None and latest.policy_version == version else set()
+    consent = SensitiveConsent(user=user, given_at=clock.now(), policy_version=version)
+    consent.categories = sorted(covered | set(categories))
+    consent.save()
+    audit_record(
+        actor=user, action="profiles.sensitive_consent_give", target=consent, data={"policy_version": version}
+    )
+    return consent
+
+
+def sensitive_note_add(
+    *, user: Any, subject: str, category: str, note: str, consent_category: str, consent_given: bool
+) -> SensitiveNote:
+    """Store a special-care reason another app attaches to one of its rows (see SensitiveNote). Runs
+    inside the caller's transaction; the caller keeps only the returned row's id."""
+    _require_worker(user)
+    note = note.strip()
+    limits.check_length(note, limit=limits.SENSITIVE_NOTE, field="note")
+    with transaction.atomic():
+        consent = sensitive_consent_cover(
+            user=user, categories=[consent_category], consent_given=consent_given
+        )
+        record = SensitiveNote(user=user, consent=consent, subject=subject)
+        record.category = category
+        record.note = note
+        record.save()
+        audit_record(
+            actor=user, action="profiles.sensitive_note_add", target=record, data={"subject": subject}
+        )
+    return record
+
+
 def sensitive_consent_withdraw(*, user: Any) -> int:
-    """Withdraw every active consent and delete the reasons. Returns how many consents were withdrawn."""
+    """Withdraw every active consent and erase everything it covered: the reasons, the reasons attached to
+    accommodation requests (their requests stay, without a reason), and the accessibility needs. Returns
+    how many consents were withdrawn."""
     with transaction.atomic():
         consents = list(
             SensitiveConsent.objects.select_for_update().filter(user=user, status=ConsentStatus.GIVEN)
@@ -278,6 +342,14 @@ def sensitive_consent_withdraw(*, user: Any) -> int:
         if not consents:
             raise DomainError(_("撤回できる同意はありません。"), code="nothing_to_withdraw")
         deleted, _detail = SensitiveReasons.objects.filter(user=user).delete()
+        # AccommodationRequest.sensitive_reason is SET_NULL: the request itself stays for the contract.
+        notes_deleted, _detail = SensitiveNote.objects.filter(user=user).delete()
+        for conditions in WorkConditions.objects.select_for_update().filter(user=user):
+            conditions.accessibility_needs = []
+            conditions.show_accessibility_publicly = False
+            conditions.save(
+                update_fields=["accessibility_needs", "show_accessibility_publicly", "updated_at"]
+            )
         moment = clock.now()
         for consent in consents:
             if not consent_can_move(consent.status, ConsentStatus.WITHDRAWN):
@@ -292,26 +364,46 @@ def sensitive_consent_withdraw(*, user: Any) -> int:
             actor=user,
             action="profiles.sensitive_withdraw",
             target=user,
-            data={"consents": len(consents), "reasons_deleted": bool(deleted)},
+            data={
+                "consents": len(consents),
+                "reasons_deleted": bool(deleted),
+                "notes_deleted": notes_deleted,
+            },
         )
     return len(consents)
 
 
-def sensitive_reasons_staff_read(*, staff: Any, worker_id: int, purpose: str = "") -> SensitiveReasons | None:
-    """The only way staff read someone's reasons. Every read, even of nothing, leaves an audit row."""
-    from django.contrib.auth import get_user_model
+@dataclass(frozen=True)
+class StaffReading:
+    """What the audited staff view shows: the reasons and the reasons given with accommodation requests.
+    Accessibility needs and date-exception notes are not in it: they are only for the person herself."""
 
+    reasons: SensitiveReasons | None
+    notes: list[SensitiveNote]
+
+
+def sensitive_reasons_staff_read(
+    *, staff: Any, worker_id: int, purpose: str, detail: str = ""
+) -> StaffReading:
+    """The only way staff read someone's special-care information. Called from a POST that states why;
+    every read, even of nothing, leaves an audit row with the purpose (never the content)."""
     if not getattr(staff, "is_staff", False):
         raise NotFound(_("見つかりませんでした。"))
+    if purpose not in StaffReadPurpose.values:
+        raise DomainError(_("閲覧する目的を一覧から選んでください。"), field="purpose")
+    detail = detail.strip()
+    if len(detail) > 200:
+        raise DomainError(_("目的の説明は200文字以内にしてください。"), field="detail")
     worker = get_user_model().objects.filter(pk=worker_id, is_worker=True).first()
     if worker is None:
         raise NotFound(_("見つかりませんでした。"))
     with transaction.atomic():
-        reasons = SensitiveReasons.objects.filter(user=worker).first()
+        reasons = SensitiveReasons.objects.select_related("consent").filter(user=worker).first()
+        notes = list(SensitiveNote.objects.filter(user=worker).order_by("-created_at", "-id"))
         audit_record(
             actor=staff,
             action="profiles.sensitive_read",
             target=worker,
-            data={"found": reasons is not None, "purpose": purpose[:200]},
+            data={"found": reasons is not None or bool(notes), "purpose": purpose, "detail": detail},
         )
-    return reasons
+    return StaffReading(reasons=reasons, notes=notes)

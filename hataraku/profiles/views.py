@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from hataraku.accounts.permissions import recent_mfa_required
 from hataraku.core import clock
 from hataraku.core.errors import DomainError, NotFound
 from hataraku.core.forms import add_domain_error
@@ -22,12 +23,13 @@ from hataraku.core.permissions import role_required
 
 from . import selectors, services
 from .availability import summarise_week, week_grid
-from .constants import ACCESSIBILITY_FIELDS, WEEKDAY_SHORT, AccessibilityNeed, SensitiveCategory
+from .constants import CONSENT_ACCESSIBILITY, WEEKDAY_SHORT, AccessibilityNeed, SensitiveCategory
 from .forms import (
     DateExceptionForm,
     PreferencesForm,
     ProfileForm,
     SensitiveReasonsForm,
+    StaffRevealForm,
     WindowFormSet,
     split_lines,
     split_tags,
@@ -151,7 +153,6 @@ def preferences(request: HttpRequest) -> HttpResponse:
         form = PreferencesForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            chosen = set(data["accessibility"])
             try:
                 services.conditions_update(
                     user=user,
@@ -162,8 +163,9 @@ def preferences(request: HttpRequest) -> HttpResponse:
                     no_meetings=data["no_meetings"],
                     quiet_start=data["quiet_start"],
                     quiet_end=data["quiet_end"],
+                    accessibility_needs=data["accessibility"],
                     show_accessibility_publicly=data["show_accessibility_publicly"],
-                    **{field: need in chosen for need, field in ACCESSIBILITY_FIELDS.items()},
+                    consent_given=data["consent"],
                 )
             except DomainError as exc:
                 add_domain_error(form, exc)
@@ -181,11 +183,19 @@ def preferences(request: HttpRequest) -> HttpResponse:
                 "no_meetings": c.no_meetings if c else False,
                 "quiet_start": c.quiet_start if c else None,
                 "quiet_end": c.quiet_end if c else None,
-                "accessibility": c.accessibility_needs if c else [],
+                "accessibility": list(c.accessibility_needs or []) if c else [],
                 "show_accessibility_publicly": c.show_accessibility_publicly if c else False,
             }
         )
-    return render(request, "profiles/preferences.html", {"form": form, "nav": "preferences"})
+    return render(
+        request,
+        "profiles/preferences.html",
+        {
+            "form": form,
+            "nav": "preferences",
+            "accessibility_consent": selectors.consent_covers(user, CONSENT_ACCESSIBILITY),
+        },
+    )
 
 
 @role_required("worker")
@@ -255,6 +265,9 @@ def sensitive(request: HttpRequest) -> HttpResponse:
             "form": form,
             "own": own,
             "own_labels": [SensitiveCategory(c).label for c in own.categories] if own else [],
+            "own_notes": [
+                (n, selectors.sensitive_note_label(n.category)) for n in selectors.own_sensitive_notes(user)
+            ],
             "consent": selectors.active_consent(user),
             "version": settings.HATARAKU_SENSITIVE_CONSENT_VERSION,
             "nav": "sensitive",
@@ -297,21 +310,45 @@ def public_profile(request: HttpRequest, user_id: int) -> HttpResponse:
 
 
 @role_required("staff")
-@require_http_methods(["GET"])
+@recent_mfa_required
+@require_http_methods(["GET", "POST"])
 def staff_sensitive(request: HttpRequest, user_id: int) -> HttpResponse:
-    """The one place staff can read a worker's reasons; each visit is audited."""
-    try:
-        reasons = services.sensitive_reasons_staff_read(staff=request.user, worker_id=user_id)
-    except NotFound as exc:
-        raise Http404 from exc
-    worker = get_user_model().objects.get(pk=user_id)
-    return render(
+    """The one place staff read a worker's special-care information. A GET shows only the purpose form;
+    the POST that states a purpose writes the audit row and answers with the data in that same response
+    (no redirect, so no GET ever reads or writes)."""
+    worker = get_user_model().objects.filter(pk=user_id, is_worker=True).first()
+    if worker is None:
+        raise Http404
+    form = StaffRevealForm(request.POST if request.method == "POST" else None)
+    reading = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            reading = services.sensitive_reasons_staff_read(
+                staff=request.user,
+                worker_id=user_id,
+                purpose=form.cleaned_data["purpose"],
+                detail=form.cleaned_data["detail"],
+            )
+        except NotFound as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            add_domain_error(form, exc)
+    reasons = reading.reasons if reading else None
+    response = render(
         request,
         "profiles/staff_sensitive.html",
         {
             "worker": worker,
+            "form": form,
+            "reading": reading,
             "reasons": reasons,
             "labels": [SensitiveCategory(c).label for c in reasons.categories] if reasons else [],
+            "notes": [(n, selectors.sensitive_note_label(n.category)) for n in reading.notes]
+            if reading
+            else [],
             "audit_url": reverse("core:audit_log") + "?action=profiles.sensitive_read",
         },
     )
+    # Special-care data must not linger in a shared browser's cache or history.
+    response["Cache-Control"] = "no-store"
+    return response

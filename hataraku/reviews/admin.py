@@ -1,3 +1,5 @@
+"""Scores and dates only: the comment is shown to the people the review is for, not here (issue 7)."""
+
 from __future__ import annotations
 
 from django.contrib import admin
@@ -18,5 +20,6 @@ class ReviewAdmin(admin.ModelAdmin):
         "partnership",
         "submitted_at",
     )
+    exclude = ("comment",)
     raw_id_fields = ("contract", "reviewer", "reviewee")
     search_fields = ("reviewer__email", "reviewee__email", "contract__title")

@@ -3,10 +3,12 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from hataraku.core import limits
+
 # Reviews stay hidden until both sides have written theirs, or this many days after completion, so that
 # neither side writes in fear of (or in answer to) the other's review.
 REVIEW_HIDDEN_DAYS = 14
-MAX_COMMENT_LENGTH = 2000
+MAX_COMMENT_LENGTH = limits.REVIEW_COMMENT
 
 RATING_FIELDS: tuple[tuple[str, StrOrPromise], ...] = (
     ("skill", _("スキル")),

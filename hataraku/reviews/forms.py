@@ -5,16 +5,18 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .constants import MAX_COMMENT_LENGTH, RATING_CHOICES, RATING_FIELDS
+from hataraku.core import limits
+
+from .constants import RATING_CHOICES, RATING_FIELDS
 
 
 class ReviewForm(forms.Form):
     """Five 1–5 radio groups (each a fieldset with a legend) and a comment."""
 
-    comment = forms.CharField(
+    comment = limits.LimitedCharField(
         label=_("コメント(任意)"),
         required=False,
-        max_length=MAX_COMMENT_LENGTH,
+        max_length=limits.REVIEW_COMMENT,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("相手に伝えたいことを、事実にもとづいて書いてください。"),
     )

@@ -8,11 +8,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from hataraku.core import clock
+from hataraku.core import clock, limits
 from hataraku.core.audit import audit_record
 from hataraku.core.errors import Conflict, DomainError, InvalidTransition, NotFound
 
-from .constants import MAX_COMMENT_LENGTH, RATING_FIELDS
+from .constants import RATING_FIELDS
 from .models import Review
 
 
@@ -44,11 +44,7 @@ def review_submit(
         if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5:
             raise DomainError(_("「%(label)s」を1から5で選んでください。") % {"label": label}, field=name)
     comment = (comment or "").strip()
-    if len(comment) > MAX_COMMENT_LENGTH:
-        raise DomainError(
-            _("コメントは%(max)s文字以内にしてください。") % {"max": f"{MAX_COMMENT_LENGTH:,}"},
-            field="comment",
-        )
+    limits.check_length(comment, limit=limits.REVIEW_COMMENT, field="comment")
     with transaction.atomic():
         # Lock the contract so that two tabs cannot both pass the "not yet reviewed" check.
         locked = Contract.objects.select_for_update().get(pk=contract.pk)

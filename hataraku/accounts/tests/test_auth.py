@@ -191,7 +191,7 @@ class TestLoginThrottling:
         # then even the right password is refused for A, with a clear Japanese message
         refused = log_in(client, a.email, PASSWORD)
         assert refused.status_code == 200
-        assert "一時的にログインを止めています" in refused.content.decode()
+        assert "このアカウントへのログインを" in refused.content.decode()
         assert logged_in_user_id(client) is None
 
         # and B, from the same address, logs in normally

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
+import time
 from io import StringIO
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from hataraku.accounts.models import User
+from hataraku.core import demo
 from hataraku.core.demo import DEMO_PASSWORD, PERSONAS
 from hataraku.core.models import AuditEvent
 
@@ -70,3 +76,34 @@ def test_demo_accounts_json_is_valid_and_complete():
     assert {row["email"] for row in rows} == {p.email for p in PERSONAS}
     assert {row["role"] for row in rows} == {"worker", "client", "municipal", "staff"}
     assert all(row["password"] == DEMO_PASSWORD for row in rows)
+
+
+def test_demo_staff_and_municipal_accounts_come_with_a_totp_secret(client):
+    # given the demo people, loaded twice (loading is idempotent)
+    demo.ensure_people()
+    demo.ensure_people()
+    # when the accounts are printed as JSON
+    out = StringIO()
+    call_command("hataraku_demo", "--accounts", "--json", stdout=out)
+    rows = {row["email"]: row for row in json.loads(out.getvalue())}
+    # then staff and municipal accounts have a base32 TOTP secret (one device each), the others none
+    for row in rows.values():
+        if row["role"] in ("staff", "municipal"):
+            assert re.fullmatch(r"[A-Z2-7]{32}", row["totp_secret"]), row["email"]
+        else:
+            assert row["totp_secret"] == "", row["email"]
+    staff_row = rows["staff@demo.hataraku.jp"]
+    assert Authenticator.objects.filter(user__email=staff_row["email"], type="totp").count() == 1
+    # and the printed secret logs the demo staff account in with the password and the app's code
+    login = client.post(reverse("account_login"), {"login": staff_row["email"], "password": DEMO_PASSWORD})
+    assert login["Location"] == reverse("mfa_authenticate")
+    code = format_hotp_value(hotp_value(staff_row["totp_secret"], int(time.time()) // 30))
+    assert client.post(reverse("mfa_authenticate"), {"code": code}).status_code == 302
+    assert client.get("/staff/audit/").status_code == 200
+
+
+def test_demo_accounts_table_has_a_totp_secret_column():
+    demo.ensure_people()
+    out = StringIO()
+    call_command("hataraku_demo", "--accounts", stdout=out)
+    assert "totp_secret" in out.getvalue().splitlines()[0]

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hataraku.accounts.models import User
+from hataraku.accounts.tests.mfa import login_as
 from hataraku.core.models import AuditEvent
 
 from .factories import PASSWORD, ClientFactory, MunicipalFactory, StaffFactory, UserFactory
@@ -30,7 +31,7 @@ class TestSettingsPage:
     def test_shows_roles_and_offers_the_missing_self_service_role(self, client):
         # given a worker
         user = UserFactory()
-        client.force_login(user)
+        login_as(client, user)
 
         # when they open the settings page
         html = client.get(reverse("accounts:settings")).content.decode()
@@ -43,7 +44,7 @@ class TestSettingsPage:
 
     def test_add_client_role(self, client):
         user = UserFactory()
-        client.force_login(user)
+        login_as(client, user)
         response = client.post(
             reverse("accounts:settings"),
             {"action": "add_client", "client-client_kind": "individual", "client-company_name": ""},
@@ -54,7 +55,7 @@ class TestSettingsPage:
 
     def test_add_company_client_without_name_shows_error_and_saves_nothing(self, client):
         user = UserFactory()
-        client.force_login(user)
+        login_as(client, user)
         response = client.post(
             reverse("accounts:settings"), {"action": "add_client", "client-client_kind": "company"}
         )
@@ -67,14 +68,14 @@ class TestSettingsPage:
 
     def test_add_worker_role(self, client):
         user = ClientFactory()
-        client.force_login(user)
+        login_as(client, user)
         client.post(reverse("accounts:settings"), {"action": "add_worker"})
         user.refresh_from_db()
         assert user.is_worker
 
     def test_edit_name_and_language_switches_language(self, client):
         user = UserFactory()
-        client.force_login(user)
+        login_as(client, user)
         response = client.post(
             reverse("accounts:settings"),
             {"action": "settings", "settings-display_name": "さくら", "settings-preferred_language": "en"},
@@ -86,7 +87,7 @@ class TestSettingsPage:
 
     def test_blank_name_is_refused(self, client):
         user = UserFactory(display_name="元の名前")
-        client.force_login(user)
+        login_as(client, user)
         response = client.post(
             reverse("accounts:settings"),
             {"action": "settings", "settings-display_name": "", "settings-preferred_language": "ja"},
@@ -103,7 +104,7 @@ class TestDataDownload:
         me = UserFactory(email="me@example.jp", display_name="わたし")
         TOTP.activate(me, secret := generate_totp_secret())
         other = UserFactory(email="other@example.jp", display_name="ほかの人")
-        client.force_login(me)
+        login_as(client, me)
 
         # when I download my data
         response = client.get(reverse("accounts:data_download"))
@@ -134,7 +135,7 @@ class TestDataDownload:
 class TestDeleteAccount:
     def test_wrong_password_changes_nothing(self, client):
         user = UserFactory()
-        client.force_login(user)
+        login_as(client, user)
         response = client.post(reverse("accounts:delete"), {"password": "wrong", "understood": "on"})
         assert response.status_code == 200
         assert "パスワードが正しくありません" in response.content.decode()
@@ -143,7 +144,7 @@ class TestDeleteAccount:
 
     def test_without_the_check_changes_nothing(self, client):
         user = UserFactory()
-        client.force_login(user)
+        login_as(client, user)
         response = client.post(reverse("accounts:delete"), {"password": PASSWORD})
         assert "確認のチェックを入れてください" in response.content.decode()
         user.refresh_from_db()
@@ -152,7 +153,7 @@ class TestDeleteAccount:
     def test_delete_logs_out_and_blocks_log_in(self, client):
         # given a logged-in person
         user = UserFactory(email="leaving@example.jp")
-        client.force_login(user)
+        login_as(client, user)
 
         # when they confirm with their password and the checkbox
         response = client.post(reverse("accounts:delete"), {"password": PASSWORD, "understood": "on"})
@@ -176,7 +177,7 @@ class TestDeleteAccount:
         phone = Client()
         phone.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
         assert phone.get(reverse("core:dashboard")).status_code == 200
-        client.force_login(user)
+        login_as(client, user)
 
         # when they delete the account from the first
         client.post(reverse("accounts:delete"), {"password": PASSWORD, "understood": "on"})
@@ -189,7 +190,7 @@ class TestSessionExtend:
     def test_post_moves_the_expiry(self, client, settings):
         # given a logged-in person whose session is about to end
         user = UserFactory()
-        client.force_login(user)
+        login_as(client, user)
         key = client.session.session_key
         soon = timezone.now() + dt.timedelta(seconds=60)
         Session.objects.filter(session_key=key).update(expire_date=soon)
@@ -230,7 +231,7 @@ class TestDashboard:
         ],
     )
     def test_cards_follow_roles(self, client, factory, shown, hidden):
-        client.force_login(factory())
+        login_as(client, factory())
         html = client.get(reverse("core:dashboard")).content.decode()
         for card in shown:
             assert f'id="{card}"' in html
@@ -238,7 +239,7 @@ class TestDashboard:
             assert f'id="{card}"' not in html
 
     def test_worker_and_client_see_both(self, client):
-        client.force_login(UserFactory(is_client=True, client_kind="individual"))
+        login_as(client, UserFactory(is_client=True, client_kind="individual"))
         html = client.get(reverse("core:dashboard")).content.decode()
         assert 'id="dash-worker"' in html and 'id="dash-client"' in html
         # and the menu leads to both money pages: earnings as a worker, funding as a client
@@ -247,7 +248,7 @@ class TestDashboard:
 
     def test_mfa_nudge_until_enabled(self, client):
         user = UserFactory()
-        client.force_login(user)
+        login_as(client, user)
         assert "2段階認証を設定する(おすすめ)" in client.get(reverse("core:dashboard")).content.decode()
         TOTP.activate(user, generate_totp_secret())
         assert "2段階認証(設定済み)" in client.get(reverse("core:dashboard")).content.decode()
@@ -255,14 +256,14 @@ class TestDashboard:
 
 class TestAuditLog:
     def test_staff_sees_it(self, client):
-        client.force_login(StaffFactory())
+        login_as(client, StaffFactory())
         response = client.get(reverse("core:audit_log"))
         assert response.status_code == 200
         assert "<h1>監査ログ</h1>" in response.content.decode()
 
     @pytest.mark.parametrize("factory", [UserFactory, ClientFactory, MunicipalFactory])
     def test_others_do_not(self, client, factory):
-        client.force_login(factory())
+        login_as(client, factory())
         response = client.get(reverse("core:audit_log"))
         assert response.status_code == 404
 
@@ -277,7 +278,7 @@ def test_audit_log_queries_do_not_grow_with_rows(client, django_assert_num_queri
     from hataraku.core.audit import audit_record
 
     staff = StaffFactory()
-    client.force_login(staff)
+    login_as(client, staff)
     client.get(reverse("core:audit_log"))  # warm the session
 
     def add_events(n: int) -> None:

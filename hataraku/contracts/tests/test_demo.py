@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from hataraku.contracts import demo
+from hataraku.contracts import demo, services
 from hataraku.contracts.constants import (
     MAX_RETURNS,
     AccommodationKind,
@@ -93,27 +93,33 @@ def test_demo_has_the_cases_met_along_the_way():
     people = ensure_people()
     demo.load(people)
 
-    # then an hourly contract has one week of logged time, waiting for the client's review
+    # then an hourly contract has last week's time submitted, waiting for the client's review, and this
+    # week still open with today's half hour; every entry lies after the contract became active
     hourly = Contract.objects.get(kind=ContractKind.HOURLY)
     assert hourly.status == ContractStatus.ACTIVE and hourly.worker == people["shota"]
-    week = HourlyWeek.objects.get(contract=hourly)
-    assert week.status == WeekStatus.OPEN
-    entries = list(TimeEntry.objects.filter(week=week))
+    last_week, this_week = HourlyWeek.objects.filter(contract=hourly).order_by("week_start")
+    assert last_week.status == WeekStatus.SUBMITTED and last_week.submitted_at is not None
+    assert this_week.status == WeekStatus.OPEN
+    entries = list(TimeEntry.objects.filter(week=last_week))
     assert len(entries) == len(demo.HOURLY_ENTRIES) and all(e.memo for e in entries)
     assert sum(e.minutes for e in entries) <= (hourly.weekly_hour_cap or 0) * 60
+    assert hourly.activated_at is not None
+    assert all(
+        e.work_date >= services.contract_activated_on(hourly)  # type: ignore[operator]
+        for e in TimeEntry.objects.filter(week__contract=hourly)
+    )
 
     # and a milestone was returned once, with the reason on its delivery
     returned = Milestone.objects.get(status=MilestoneStatus.RETURNED)
     assert returned.return_count == 1
     assert Delivery.objects.get(milestone=returned).return_reason.startswith("3ページ目の見出し")
 
-    # and 山本 健一 asked for a caregiving extension the client has not answered yet
+    # and 山本 健一 asked for an extension the client has not answered yet; his caregiving reason is kept
+    # encrypted in his special-care notes, not on the request
     request = AccommodationRequest.objects.get(requested_by=people["kenichi"])
-    assert (request.kind, request.reason, request.status) == (
-        AccommodationKind.EXTENSION,
-        AccommodationReason.CAREGIVING,
-        AccommodationStatus.PENDING,
-    )
+    assert (request.kind, request.status) == (AccommodationKind.EXTENSION, AccommodationStatus.PENDING)
+    assert request.sensitive_reason is not None
+    assert request.sensitive_reason.category == AccommodationReason.CAREGIVING
     assert request.requested_due_date > request.milestone.due_date  # type: ignore[union-attr,operator]
 
     # and the client proposed a change of terms that 中村 さくら has not answered; nothing changed yet

@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 
+from hataraku.accounts.tests.mfa import login_as
 from hataraku.contracts import selectors, services
 from hataraku.contracts.constants import ChangeRequestStatus, ContractStatus, MilestoneStatus, WeekStatus
 from hataraku.contracts.models import ChangeRequest, Contract, HourlyWeek
@@ -71,20 +72,23 @@ def _transitions_to(contract: Contract, status: str) -> int:
 
 
 def test_unanswered_week_is_approved_after_the_acceptance_period_and_billed_once(frozen_clock):
-    # given 90 minutes at ¥1,200/h in the week of Monday 11-30, acceptance period 7 days:
-    # the week ends on Sunday 12-06, so it counts as approved on 11-30 + 7 + 7 = 12-14
+    # given 90 minutes at ¥1,200/h in the week of Monday 11-30, acceptance period 7 days, and the worker
+    # never submits: logging closes at the end of Sunday 12-13, the tick submits it on Monday 12-14
     contract = _hourly(minutes=90)
     week = HourlyWeek.objects.get(contract=contract)
-    assert services.week_auto_approve_on(week, contract) == dt.date(2026, 12, 14)
-    # when the task runs late on day N−1 (12-13)
-    _at(frozen_clock, dt.date(2026, 12, 13), hour=23, minute=59)
+    _at(frozen_clock, dt.date(2026, 12, 14), hour=0, minute=1)
+    assert run_periodic()["weeks_submitted"] == 1
+    week.refresh_from_db()
+    assert services.week_auto_approve_at(week, contract) == frozen_clock.now() + dt.timedelta(days=7)
+    # when the task runs a minute before the acceptance period after submission ends (12-21 00:00)
+    _at(frozen_clock, dt.date(2026, 12, 21), hour=0, minute=0)
     assert services.weeks_auto_approve_due() == 0
     # then nothing happened
     week.refresh_from_db()
-    assert week.status == WeekStatus.OPEN
+    assert week.status == WeekStatus.SUBMITTED
     assert week.escrow_id is None
-    # when it runs on day N (12-14), and the periodic job runs right after it
-    _at(frozen_clock, dt.date(2026, 12, 14))
+    # when it runs once the period has passed, and the periodic job runs right after it
+    _at(frozen_clock, dt.date(2026, 12, 21), hour=0, minute=1)
     assert services.weeks_auto_approve_due() == 1
     assert run_periodic()["weeks_auto_approved"] == 0
     # then the week is approved by the platform and billed exactly once for ¥1,800
@@ -96,7 +100,9 @@ def test_unanswered_week_is_approved_after_the_acceptance_period_and_billed_once
     assert Escrow.objects.filter(reference=f"week:{week.pk}").count() == 1
     assert ProviderFunding.objects.filter(escrow=week.escrow).count() == 1
     assert Funding.objects.filter(escrow=week.escrow).count() == 1
-    approval = AuditEvent.objects.get(action="hourly_week.transition", target_id=str(week.pk))
+    approval = AuditEvent.objects.get(
+        action="hourly_week.transition", target_id=str(week.pk), data__to=WeekStatus.BILLED
+    )
     assert approval.actor_id is None
     # and once the client's transfer arrives, the worker is paid
     _pay_week(week)
@@ -108,8 +114,10 @@ def test_a_week_without_time_is_closed_without_money(frozen_clock):
     # given an open week with no time logged (decision: it is closed at ¥0, never billed)
     contract = _hourly(minutes=0)
     week = HourlyWeek.objects.create(contract=contract, week_start=WEEK_START)
-    # when the acceptance period after it has passed and the task runs
+    # when its logging closed, the tick submitted it and the acceptance period after that passed
     _at(frozen_clock, dt.date(2026, 12, 14))
+    assert services.weeks_submit_due() == 1
+    _at(frozen_clock, dt.date(2026, 12, 21))
     assert services.weeks_auto_approve_due() == 1
     # then it is closed with nothing billed and no escrow opened
     week.refresh_from_db()
@@ -143,8 +151,9 @@ def test_hourly_contract_ends_once_every_logged_hour_is_paid(frozen_clock):
     with pytest.raises(Conflict) as exc:
         services.contract_complete(contract=contract, actor=contract.worker)
     assert "今週" in exc.value.message and "まだ支払われていません" in exc.value.message
-    # when the week has ended but is not approved yet
+    # when the week has ended and was submitted, but is not approved yet
     _at(frozen_clock, dt.date(2026, 12, 7), hour=10)
+    services.week_submit(week=week, actor=contract.worker)
     with pytest.raises(Conflict) as exc:
         services.contract_complete(contract=contract, actor=contract.worker)
     assert "まだ承認されていません" in exc.value.message
@@ -354,9 +363,12 @@ def test_an_approved_week_whose_money_is_late_is_chased_and_shown_to_staff(
         with django_capture_on_commit_callbacks(execute=True):
             return int(run_periodic()["payment_reminders"])
 
-    # given a week of 90 minutes approved on Monday 12-07, the client's transfer not yet arrived
+    # given a week of 90 minutes submitted on Sunday 12-06 and approved on Monday 12-07, the client's
+    # transfer not yet arrived
     contract = _hourly(minutes=90)
     week = HourlyWeek.objects.get(contract=contract)
+    _at(frozen_clock, dt.date(2026, 12, 6), hour=21)
+    services.week_submit(week=week, actor=contract.worker)
     _at(frozen_clock, dt.date(2026, 12, 7), hour=10)
     services.week_approve(week=week, actor=contract.client, idempotency_key=key())
     reminders = Notification.objects.filter(user=contract.client, kind="week_payment_reminder")
@@ -364,7 +376,8 @@ def test_an_approved_week_whose_money_is_late_is_chased_and_shown_to_staff(
     _at(frozen_clock, dt.date(2026, 12, 10), hour=9)
     assert tick() == 0 and not reminders.exists()
     # when three days have passed, then the client is reminded once, naming the Freelance Act limit
-    # (received on Sunday 12-06, day 60 is 3 February 2027), and the worker hears it is being followed up
+    # (received when submitted on Sunday 12-06, day 60 is 3 February 2027), and the worker hears it is being
+    # followed up
     _at(frozen_clock, dt.date(2026, 12, 10), hour=11)
     assert tick() == 1
     assert reminders.count() == 1 and "2027年2月3日までに" in reminders.get().body
@@ -377,7 +390,7 @@ def test_an_approved_week_whose_money_is_late_is_chased_and_shown_to_staff(
     assert reminders.count() == 2
     assert Notification.objects.filter(user=contract.worker, kind="week_payment_late").count() == 1
     # and staff see the week with the days left to the limit
-    client.force_login(StaffFactory())
+    login_as(client, StaffFactory())
     page = client.get("/contracts/staff/late-payments/").content.decode()
     assert contract.title in page and "あと48日" in page
     # when the limit has passed and the money still has not come, then the reminder says so plainly
@@ -393,5 +406,5 @@ def test_an_approved_week_whose_money_is_late_is_chased_and_shown_to_staff(
 
 def test_only_staff_see_the_late_payments(client):
     for user in (UserFactory(), ClientFactory()):
-        client.force_login(user)
+        login_as(client, user)
         assert client.get("/contracts/staff/late-payments/").status_code == 404

@@ -391,16 +391,15 @@ def test_accept_releases_to_the_worker_and_completes_the_contract():
     assert selectors.is_completed(contract)
 
 
-def test_accepting_twice_is_an_error_and_pays_once():
+def test_accepting_twice_answers_the_first_acceptance_and_pays_once():
     # given an accepted milestone
     m = deliver(funded_milestone())
     services.milestone_accept(milestone=m, actor=m.contract.client)
     before = _money(m.contract)
-    # when the client accepts again
-    with pytest.raises(InvalidTransition) as exc:
-        services.milestone_accept(milestone=m, actor=m.contract.client)
-    # then a Japanese error and no second release
-    assert "すでに検収済み" in exc.value.message
+    # when the client accepts again (the same request sent twice)
+    again = services.milestone_accept(milestone=m, actor=m.contract.client)
+    # then it answers the accepted milestone, with no second release
+    assert again.status == MilestoneStatus.RELEASED
     assert _money(m.contract) == before
     assert Settlement.objects.filter(escrow=m.escrow).count() == 1
 
@@ -523,7 +522,7 @@ def test_time_over_the_weekly_cap_is_refused(frozen_clock):
     # when the worker logs 31 more minutes the same week (Monday-based)
     with pytest.raises(DomainError) as exc:
         services.time_entry_add(
-            contract=contract, actor=contract.worker, work_date=dt.date(2026, 11, 30), minutes=31, memo="入力"
+            contract=contract, actor=contract.worker, work_date=today, minutes=31, memo="入力"
         )
     # then it is refused and only the first entry exists
     assert "週の上限" in exc.value.message
@@ -542,11 +541,13 @@ def test_week_approval_bills_through_escrow(frozen_clock):
         memo="データ入力",
     )
     week = HourlyWeek.objects.get()
-    # when the client approves before the week ends, it is refused
-    with pytest.raises(DomainError):
+    # when the client approves before the week is submitted, it is refused
+    with pytest.raises(DomainError) as exc:
         services.week_approve(week=week, actor=contract.client, idempotency_key=key())
-    # when the week has ended and the client approves
-    frozen_clock.advance(dt.timedelta(days=6))
+    assert exc.value.code == "week_not_submitted"
+    # when the worker has submitted it at the end of the week and the client approves
+    frozen_clock.advance(dt.timedelta(days=5))
+    services.week_submit(week=week, actor=contract.worker)
     services.week_approve(week=week, actor=contract.client, idempotency_key=key())
     week.refresh_from_db()
     # then the week is billed for ¥1,800 and paid once the transfer arrives
@@ -569,7 +570,7 @@ def test_week_approval_bills_through_escrow(frozen_clock):
 
 
 def test_extension_accepted_moves_due_date_and_terms(frozen_clock):
-    # given a worker who asks for a week more for childcare
+    # given a worker who asks for a week more, giving no reason (none is needed)
     contract = active_contract()
     m = contract.milestones.get()
     new_due = m.due_date + dt.timedelta(days=7)
@@ -577,7 +578,6 @@ def test_extension_accepted_moves_due_date_and_terms(frozen_clock):
         contract=contract,
         actor=contract.worker,
         kind=AccommodationKind.EXTENSION,
-        reason=AccommodationReason.CHILDCARE,
         milestone=m,
         requested_due_date=new_due,
     )
@@ -603,7 +603,6 @@ def test_declining_needs_a_message_and_keeps_the_due_date():
         contract=contract,
         actor=contract.worker,
         kind=AccommodationKind.PAUSE,
-        reason=AccommodationReason.HEALTH,
         milestone=m,
     )
     with pytest.raises(DomainError):
@@ -623,7 +622,6 @@ def test_unanswered_requests_show_to_staff_after_the_answer_time(frozen_clock):
         contract=contract,
         actor=contract.worker,
         kind=AccommodationKind.PAUSE,
-        reason=AccommodationReason.CAREGIVING,
     )
     frozen_clock.advance(dt.timedelta(days=2, hours=23))
     assert selectors.accommodations_overdue().count() == 0
@@ -638,7 +636,6 @@ def test_client_cannot_ask_for_accommodation():
             contract=contract,
             actor=contract.client,
             kind=AccommodationKind.PAUSE,
-            reason=AccommodationReason.OTHER,
         )
     assert AccommodationRequest.objects.count() == 0
 
@@ -709,8 +706,9 @@ def test_week_dispute_resolves_by_billing_the_decided_amount(frozen_clock):
 
 def test_privacy_export_and_erase():
     from hataraku.contracts import privacy
+    from hataraku.profiles import privacy as profile_privacy
 
-    # given a worker with a contract and an accommodation request with a note
+    # given a worker with a contract and an accommodation request with a reason and a note
     contract = active_contract()
     services.accommodation_request(
         contract=contract,
@@ -718,14 +716,19 @@ def test_privacy_export_and_erase():
         kind=AccommodationKind.PAUSE,
         reason=AccommodationReason.HEALTH,
         note="通院のため",
+        consent_given=True,
     )
-    # when the data is exported, then the contract and the note are there
+    # when the data is exported, then the contract and the request are there, and the reason is in her
+    # profiles export (where special-care data lives)
     data = privacy.export_user_data(contract.worker)
     assert data["契約"][0]["立場"] == "ワーカー"
-    assert data["配慮のお願い"][0]["補足"] == "通院のため"
-    # when erased, then the note is blank but the contract (a transaction record) stays
+    assert data["配慮のお願い"][0]["種類"] == AccommodationKind.PAUSE
+    reasons = profile_privacy.export_user_data(contract.worker)["accommodation_reasons"]
+    assert [(r["category"], r["note"]) for r in reasons] == [("health", "通院のため")]
+    # when erased, then the reason is gone but the request and the contract (transaction records) stay
     privacy.erase_user_data(contract.worker)
-    assert AccommodationRequest.objects.get().note == ""
+    profile_privacy.erase_user_data(contract.worker)
+    assert AccommodationRequest.objects.get().sensitive_reason is None
     assert Contract.objects.filter(pk=contract.pk).exists()
 
 

@@ -142,7 +142,12 @@ def test_hourly_terms_state_rate_cap_and_tax_without_a_zero_total():
     assert "源泉徴収税額" in text
     assert "合計 ¥0" not in text
     # and the three dates art. 3 asks for are stated for every week, with the 60-day limit
-    for item in ("給付を受領する期日: 毎週日曜日", "検査を完了する期日", "報酬の支払期日", "60日以内"):
+    for item in (
+        "給付を受領する期日: 作業時間の記録を提出した日",
+        "提出から7日以内",
+        "報酬の支払期日",
+        "60日以内",
+    ):
         assert item in text
     assert "Hataraku の手数料" in text
 
@@ -159,7 +164,7 @@ def test_hourly_terms_page_says_what_the_agreed_text_says(client):
     )
     # then the page names withholding, the fee and the weekly dates, as the stored text does
     assert "源泉徴収税額(報酬の10.21%" in html
-    assert "給付を受領する期日: 毎週日曜日" in html
+    assert "給付を受領する期日: 作業時間の記録を提出した日" in html
     assert "Hataraku の手数料(受注者負担)" in html
     # and a version written before these rules existed shows none of them (its stored text has none)
     older = {k: v for k, v in data.items() if k not in ("hourly_withholding_rule", "fee_rule")}

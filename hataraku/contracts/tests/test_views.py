@@ -12,10 +12,10 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from hataraku.accounts.tests.mfa import login_as
 from hataraku.contracts import services
 from hataraku.contracts.constants import (
     AccommodationKind,
-    AccommodationReason,
     ContractStatus,
     MilestoneStatus,
 )
@@ -53,7 +53,6 @@ def world(settings, tmp_path):
         contract=fixed,
         actor=fixed.worker,
         kind=AccommodationKind.PAUSE,
-        reason=AccommodationReason.CHILDCARE,
     )
     hourly = active_contract(hourly=True, worker=fixed.worker, client=fixed.client, amount=1_200)
     services.time_entry_add(
@@ -106,6 +105,8 @@ def _urls(w):
         (reverse("contracts:accommodation_new", args=[c]), worker_only),
         (reverse("contracts:time", args=[h]), worker_only),
         (reverse("contracts:time", args=[c]), {}),  # not an hourly contract
+        (reverse("contracts:week", args=[h, w["week"].pk]), parties),
+        (reverse("contracts:time_correction_new", args=[h, w["week"].pk]), worker_only),
         (reverse("contracts:dispute_new", args=[c]) + f"?milestone={m}", parties),
         (reverse("contracts:staff_disputes"), {"staff": 200}),
         (reverse("contracts:staff_dispute", args=[w["dispute"].pk]), {"staff": 200}),
@@ -129,6 +130,10 @@ def _post_urls(w):
         reverse("contracts:accommodation_answer", args=[c, acc]),
         reverse("contracts:time", args=[h]),
         reverse("contracts:week_approve", args=[h, w["week"].pk]),
+        reverse("contracts:week_submit", args=[h, w["week"].pk]),
+        reverse("contracts:week_resubmit", args=[h, w["week"].pk]),
+        reverse("contracts:week_request_correction", args=[h, w["week"].pk]),
+        reverse("contracts:time_correction_new", args=[h, w["week"].pk]),
         reverse("contracts:dispute_new", args=[c]) + f"?milestone={m}",
         # a real, pending change request: an outsider's "accept" would change the terms if it got through
         reverse("contracts:change_answer", args=[c, w["change"].pk]),
@@ -152,7 +157,14 @@ POST_DATA = {
 
 
 def _snapshot(w):
-    from hataraku.contracts.models import ChangeRequest, Contract, Dispute, Milestone, TimeEntry
+    from hataraku.contracts.models import (
+        ChangeRequest,
+        Contract,
+        Dispute,
+        Milestone,
+        TimeCorrection,
+        TimeEntry,
+    )
 
     contracts = [w["fixed"].pk, w["hourly"].pk]
     return {
@@ -163,8 +175,13 @@ def _snapshot(w):
             )
         ),
         "accommodations": sorted(AccommodationRequest.objects.values_list("pk", "status")),
-        "weeks": sorted(HourlyWeek.objects.values_list("pk", "status", "billed_minutes")),
+        "weeks": sorted(
+            HourlyWeek.objects.values_list(
+                "pk", "status", "billed_minutes", "submitted_at", "correction_count"
+            )
+        ),
         "time_entries": TimeEntry.objects.count(),
+        "time_corrections": TimeCorrection.objects.count(),
         "changes": sorted(ChangeRequest.objects.values_list("pk", "status")),
         "disputes": sorted(Dispute.objects.values_list("pk", "status")),
         "deliveries": Delivery.objects.count(),
@@ -176,7 +193,7 @@ def _snapshot(w):
 def test_access_matrix_get(client, world, role):
     # given a user of `role`
     if role != "anonymous":
-        client.force_login(world["people"][role])
+        login_as(client, world["people"][role])
     for url, allowed in _urls(world):
         # when they open each URL
         response = client.get(url)
@@ -191,7 +208,7 @@ def test_access_matrix_get(client, world, role):
 @pytest.mark.parametrize("role", ["other_worker", "other_client", "municipal", "staff"])
 def test_outsiders_cannot_post_anything(client, world, role):
     # given someone who is not a party
-    client.force_login(world["people"][role])
+    login_as(client, world["people"][role])
     before = _snapshot(world)
     # when they post to every action
     for url in _post_urls(world):
@@ -292,35 +309,40 @@ def test_deliver_and_accept_through_http(client, settings, tmp_path):
     client.post(reverse("contracts:milestone_accept", args=[contract.pk, m.pk]))
     m.refresh_from_db()
     assert m.status == MilestoneStatus.RELEASED
-    # a second press is a message, not a second payment
+    # a second press answers like the first (the same request sent twice), not a second payment
     response = client.post(reverse("contracts:milestone_accept", args=[contract.pk, m.pk]), follow=True)
-    assert "すでに検収済み" in response.content.decode()
+    assert "検収しました" in response.content.decode()
+    assert "すでに検収済み" not in response.content.decode()
     assert Settlement.objects.filter(escrow=m.escrow).count() == 1
 
 
-def test_accommodation_in_two_clicks(client):
+def test_accommodation_in_three_presses_with_a_preview(client):
     # given a worker on the contract page
     contract = active_contract()
     client.force_login(contract.worker)
     detail = client.get(reverse("contracts:detail", args=[contract.pk])).content.decode()
     url = reverse("contracts:accommodation_new", args=[contract.pk])
-    assert url in detail  # click 1
-    # when they press one reason button on the prefilled form (click 2)
+    assert url in detail  # press 1
     form_page = client.get(url)
     initial = form_page.context["form"].initial
-    response = client.post(
-        url,
-        {
-            "kind": initial["kind"],
-            "milestone": initial["milestone"],
-            "requested_due_date": initial["requested_due_date"].isoformat(),
-            "reason": "caregiving",
-        },
-    )
-    # then the request is recorded
+    fields = {
+        "kind": initial["kind"],
+        "milestone": initial["milestone"],
+        "requested_due_date": initial["requested_due_date"].isoformat(),
+    }
+    # when they press 確認 on the prefilled form, giving no reason (press 2)
+    preview = client.post(url, {**fields, "action": "preview"})
+    # then the preview shows what the client will see, and nothing is stored yet
+    html = preview.content.decode()
+    assert preview.status_code == 200 and "延長の希望" in html
+    assert preview.context["preview"].notification_body in html
+    assert AccommodationRequest.objects.count() == 0
+    # when they press 送る (press 3)
+    response = client.post(url, {**fields, "action": "send"})
+    # then the request is recorded, with no reason and no consent asked for
     assert response.status_code == 302
     req = AccommodationRequest.objects.get()
-    assert req.reason == "caregiving" and req.kind == "extension"
+    assert req.kind == "extension" and req.sensitive_reason is None
 
 
 def test_contract_list_query_count_does_not_grow(client):
@@ -344,7 +366,7 @@ def test_staff_decides_a_dispute_through_the_page(client):
     dispute = services.dispute_open(
         contract=m.contract, actor=m.contract.worker, reason="返事がない", milestone=m
     )
-    client.force_login(StaffFactory())
+    login_as(client, StaffFactory())
     url = reverse("contracts:staff_dispute", args=[dispute.pk])
     response = client.post(
         url, {"worker_amount": 10_000, "note": "納品は契約どおり", "idempotency_key": key()}
@@ -358,7 +380,7 @@ def test_staff_decides_a_dispute_through_the_page(client):
 
 
 def _html(client, user, url: str) -> str:
-    client.force_login(user)
+    login_as(client, user)
     response = client.get(url)
     assert response.status_code == 200
     return response.content.decode()
@@ -513,7 +535,7 @@ def test_confirmed_transfer_shows_funded_to_the_worker_at_once(client):
     services.milestone_fund(milestone=m, actor=contract.client, idempotency_key=key("fund"))
     pf = ProviderFunding.objects.get(escrow=Milestone.objects.get(pk=m.pk).escrow)
     # when staff confirm the transfer in their queue (no periodic task runs afterwards)
-    client.force_login(StaffFactory())
+    login_as(client, StaffFactory())
     client.post(reverse("payments:staff_transfer_confirm", args=[pf.pk]))
     # then the worker opening the contract page sees the milestone funded and may start
     html = _html(client, contract.worker, reverse("contracts:detail", args=[contract.pk]))
@@ -553,6 +575,7 @@ def test_approved_hourly_week_waits_for_the_transfer_then_pays_the_worker_at_onc
     )
     frozen_clock.advance(dt.timedelta(days=6))
     week = HourlyWeek.objects.get()
+    services.week_submit(week=week, actor=contract.worker)
     services.week_approve(week=week, actor=contract.client, idempotency_key=key())
     week.refresh_from_db()
     pf = ProviderFunding.objects.get(escrow=week.escrow)
@@ -563,7 +586,7 @@ def test_approved_hourly_week_waits_for_the_transfer_then_pays_the_worker_at_onc
     worker_html = _html(client, contract.worker, url)
     assert "入金の確認待ち" in worker_html and details not in worker_html
     # when staff confirm the transfer, then the worker's next look at the page pays the week
-    client.force_login(StaffFactory())
+    login_as(client, StaffFactory())
     client.post(reverse("payments:staff_transfer_confirm", args=[pf.pk]))
     assert "入金の確認待ち" not in _html(client, contract.worker, url)
     week.refresh_from_db()
@@ -580,7 +603,7 @@ def test_after_staff_void_a_transfer_the_client_is_offered_to_pay_again(client):
     services.milestone_fund(milestone=m, actor=contract.client, idempotency_key=key("fund"))
     m = Milestone.objects.get(pk=m.pk)
     pf = ProviderFunding.objects.get(escrow=m.escrow)
-    client.force_login(StaffFactory())
+    login_as(client, StaffFactory())
     client.post(reverse("payments:staff_transfer_void", args=[pf.pk]))
     # when the client opens the contract page
     html = _html(client, contract.client, reverse("contracts:detail", args=[contract.pk]))

@@ -6,7 +6,15 @@ from django import template
 
 from hataraku.core.money import format_yen
 
+from .. import selectors
+
 register = template.Library()
+
+
+@register.simple_tag
+def proposal_flags(proposal: Any) -> list[str]:
+    """`{% proposal_flags p as flags %}`: what the client should notice about this proposal."""
+    return selectors.proposal_flags(proposal)
 
 
 @register.filter

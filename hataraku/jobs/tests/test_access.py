@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from hataraku.accounts.tests.mfa import login_as
 from hataraku.jobs import services
 from hataraku.jobs.constants import JobStatus
 
@@ -148,7 +149,7 @@ def test_get_matrix(client, world, role, name, url, expected):
     # given a person in `role`
     user = world["users"][role]
     if user is not None:
-        client.force_login(user)
+        login_as(client, user)
     # when they open the page
     response = client.get(url(world))
     # then the status is the one the matrix expects
@@ -160,7 +161,7 @@ def test_get_matrix(client, world, role, name, url, expected):
 @pytest.mark.parametrize("role", ("other_client", "worker", "municipal", "staff"))
 @pytest.mark.parametrize(("name", "url", "data"), POST_MATRIX, ids=[row[0] for row in POST_MATRIX])
 def test_post_by_strangers_is_404_and_changes_nothing(client, world, role, name, url, data):
-    client.force_login(world["users"][role])
+    login_as(client, world["users"][role])
     response = client.post(url(world), data)
     assert response.status_code == 404, f"{name} as {role}"
     world["draft"].refresh_from_db()

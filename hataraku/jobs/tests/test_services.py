@@ -12,7 +12,6 @@ from hataraku.core.models import AuditEvent
 from hataraku.jobs import integrations, services
 from hataraku.jobs.constants import JobStatus, MeetingStyle, PayType, ProposalStatus
 from hataraku.jobs.models import Invitation, Job, JobMeeting, JobRevision, Proposal, ProposalMilestone
-from hataraku.jobs.rendering import render_markdown
 from hataraku.jobs.services import JobInput, MeetingInput, MilestoneInput
 
 from .factories import (
@@ -142,17 +141,6 @@ def test_hourly_job_drops_budget_fields():
     )
     assert job.budget_min is None and job.budget_max is None
     assert job.weekly_hour_cap == 10
-
-
-def test_markdown_is_rendered_and_sanitised():
-    html = render_markdown(
-        "# 見出し\n**太字**<script>alert(1)</script><img src=x onerror=alert(1)>[a](javascript:alert(1))"
-    )
-    assert "<strong>太字</strong>" in html
-    assert "<h2>見出し</h2>" in html
-    assert "<script" not in html
-    assert "onerror" not in html
-    assert "javascript:" not in html
 
 
 def test_job_moves_draft_published_closed_and_reopens():

@@ -5,6 +5,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from hataraku.accounts.tests.mfa import login_as
 from hataraku.core.errors import DomainError, InvalidTransition, NotFound
 from hataraku.core.models import AuditEvent
 from hataraku.jobs import services
@@ -107,7 +108,7 @@ def test_staff_stream_the_document_and_the_look_is_audited(client):
     # given a pending document and a staff member
     v = services.verification_submit(user=UserFactory(), document=upload(JPEG))
     staff = StaffFactory()
-    client.force_login(staff)
+    login_as(client, staff)
     # when staff open it
     response = client.get(reverse("jobs:staff_verification_document", args=[v.pk]))
     # then the bytes stream back, never cached, and the read is in the audit log
@@ -122,7 +123,7 @@ def test_the_owner_and_other_people_cannot_stream_the_document(client):
     user = UserFactory()
     v = services.verification_submit(user=user, document=upload())
     for person in (user, ClientFactory()):
-        client.force_login(person)
+        login_as(client, person)
         assert client.get(reverse("jobs:staff_verification_document", args=[v.pk])).status_code == 404
     assert not AuditEvent.objects.filter(action="verification.document_view").exists()
 
@@ -137,7 +138,7 @@ def test_upload_through_the_page_then_staff_approve_through_the_queue(
     assert response.status_code == 302
     v = IdentityVerification.objects.get(user=worker)
     # when staff see the queue and approve
-    client.force_login(StaffFactory())
+    login_as(client, StaffFactory())
     queue = client.get(reverse("jobs:staff_verifications"))
     assert worker.display_name in queue.content.decode()
     with django_capture_on_commit_callbacks(execute=True):

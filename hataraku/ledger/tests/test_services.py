@@ -132,14 +132,17 @@ def test_funding_from_the_client_balance_needs_enough_balance() -> None:
     first = funded_escrow(3_000)
     services.escrow_refund(escrow=first, amount=3_000, actor=None, idempotency_key=key())
     second = open_escrow(client=first.client)
-    # when they fund ¥5,000 from that balance / then it is refused kindly and nothing moves
-    funding = services.escrow_fund(
-        escrow=second, amount=5_000, source=FundingSource.CLIENT_BALANCE, actor=None, idempotency_key=key()
-    )
+    # when they fund ¥5,000 from that balance / then it is refused kindly, at once, and nothing moves
     with pytest.raises(DomainError, match="返金可能残高"):
-        services.funding_post(funding=funding, actor=None, idempotency_key=key())
-    funding.refresh_from_db()
-    assert funding.status == FundingStatus.PENDING
+        services.escrow_fund(
+            escrow=second,
+            amount=5_000,
+            source=FundingSource.CLIENT_BALANCE,
+            actor=None,
+            idempotency_key=key(),
+        )
+    assert not Funding.objects.filter(escrow=second).exists()
+    assert selectors.client_balances(first.client).refundable == 3_000
     # when they fund ¥3,000 / then it moves from their balance into the escrow
     ok = services.escrow_fund(
         escrow=second, amount=3_000, source=FundingSource.CLIENT_BALANCE, actor=None, idempotency_key=key()

@@ -41,6 +41,7 @@ from hypothesis.stateful import (
     Bundle,
     RuleBasedStateMachine,
     invariant,
+    multiple,
     precondition,
     rule,
     run_state_machine_as_test,
@@ -137,13 +138,23 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(
         target=fundings, escrow=escrows, amount=amounts, source=st.sampled_from(["bank", "stripe", "balance"])
     )
-    def fund(self, escrow: Escrow, amount: int, source: str) -> Funding:
+    def fund(self, escrow: Escrow, amount: int, source: str) -> Any:
         kwargs: dict[str, Any] = {"source": FundingSource.BANK_TRANSFER}
         if source == "stripe":
             kwargs = {"source": FundingSource.PROVIDER, "provider": "stripe"}
         elif source == "balance":
             kwargs = {"source": FundingSource.CLIENT_BALANCE}
-        return self._call("fund", services.escrow_fund, escrow=escrow, amount=amount, **kwargs)  # type: ignore[no-any-return]
+        try:
+            funding = self._call("fund", services.escrow_fund, escrow=escrow, amount=amount, **kwargs)
+        except DomainError as exc:
+            # only a funding from the balance can be refused, and only for more than the balance holds
+            assert exc.code == "insufficient_balance" and source == "balance"
+            assert amount > self.refundable[escrow.client_id]
+            return multiple()
+        if source == "balance":
+            # set aside at once: two fundings can never count on the same yen
+            self.refundable[escrow.client_id] -= amount
+        return funding
 
     @rule(target=fundings, escrow=escrows, amount=amounts)
     def fund_and_post(self, escrow: Escrow, amount: int) -> Funding:
@@ -161,12 +172,8 @@ class LedgerMachine(RuleBasedStateMachine):
         except InvalidTransition:
             assert funding.status != FundingStatus.PENDING
             return
-        except DomainError as exc:
-            assert exc.code == "insufficient_balance" and funding.source == FundingSource.CLIENT_BALANCE
-            return
+        # a pending funding always posts: money from the balance was set aside when it was made
         self.expected_held[funding.escrow_id] += funding.amount
-        if funding.source == FundingSource.CLIENT_BALANCE:
-            self.refundable[funding.escrow.client_id] -= funding.amount
 
     @rule(funding=fundings)
     def void(self, funding: Funding) -> None:
@@ -175,6 +182,9 @@ class LedgerMachine(RuleBasedStateMachine):
             self._call("void", services.funding_void, funding=funding)
         except InvalidTransition:
             assert funding.status != FundingStatus.PENDING
+            return
+        if funding.source == FundingSource.CLIENT_BALANCE:
+            self.refundable[funding.escrow.client_id] += funding.amount
 
     def _settle(self, name: str, fn: Any, escrow: Escrow, total: int, **kwargs: Any) -> None:
         held = self.expected_held[escrow.pk]
@@ -347,6 +357,7 @@ class LedgerMachine(RuleBasedStateMachine):
             + totals[AccountKind.WORKER_PAYABLE]
             + totals[AccountKind.WORKER_IN_TRANSIT]
             + totals[AccountKind.CLIENT_REFUNDABLE]
+            + totals[AccountKind.CLIENT_RESERVED]
             + totals[AccountKind.CONSUMPTION_TAX_PAYABLE]
             + totals[AccountKind.WITHHOLDING_PAYABLE]
             + totals[AccountKind.FEE_INCOME]

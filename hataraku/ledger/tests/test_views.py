@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from hataraku.accounts.tests.mfa import login_as
 from hataraku.ledger import services
 from hataraku.ledger.constants import FundingSource
 
@@ -39,7 +40,7 @@ def people() -> dict[str, Any]:
 def test_access_matrix(route: str, role: str, people: dict[str, Any], client: Client) -> None:
     # given a person in `role`
     if role != "anonymous":
-        client.force_login(people[role])
+        login_as(client, people[role])
     # when they open the page
     response = client.get(reverse(route))
     # then: their own page, a log-in redirect for the anonymous, 404 for every other role
@@ -66,7 +67,7 @@ def test_earnings_shows_only_the_workers_own_money(
     # given a release of ¥100,000 to the worker (fee 20,000, tax 2,000, withholding 10,210)
     _money(people)
     # when the worker opens their earnings
-    client.force_login(people["worker"])
+    login_as(client, people["worker"])
     html = client.get(reverse("ledger:earnings")).content.decode()
     # then the chart and the table show the same numbers, and the payment record is there
     assert "¥67,790" in html  # available
@@ -76,7 +77,7 @@ def test_earnings_shows_only_the_workers_own_money(
     assert "¥10,210" in html
     assert "株式会社テスト" in html
     # when another worker opens theirs / then none of it shows
-    client.force_login(people["other_worker"])
+    login_as(client, people["other_worker"])
     other = client.get(reverse("ledger:earnings")).content.decode()
     assert "¥67,790" not in other and "milestone:" not in other
 
@@ -86,7 +87,7 @@ def test_funding_lists_the_clients_escrows_and_fundings(people: dict[str, Any], 
     _money(people)
     ClientFactory()  # someone else, who must not appear
     # when they open the funding page
-    client.force_login(people["client"])
+    login_as(client, people["client"])
     html = client.get(reverse("ledger:funding")).content.decode()
     # then both amounts and the pending state show
     assert "¥20,000" in html and "¥5,000" in html and "入金待ち" in html
@@ -96,7 +97,7 @@ def test_staff_overview_balances(people: dict[str, Any], client: Client) -> None
     # given some money moved
     _money(people)
     # when staff open the overview
-    client.force_login(people["staff"])
+    login_as(client, people["staff"])
     response = client.get(reverse("ledger:staff"))
     # then debits equal credits and the withholding payable shows
     assert response.context["total_debit"] == response.context["total_credit"] > 0
@@ -109,7 +110,7 @@ def test_list_pages_do_not_grow_queries_with_rows(
 ) -> None:
     # given one escrow, and the query count of the page
     _money(people)
-    client.force_login(people[role])
+    login_as(client, people[role])
     client.get(reverse(route))
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -72,7 +72,7 @@ def first_source(doc):
 
 def test_receipt_for_a_client_funding(client_user, staff, frozen_clock):
     escrow = open_escrow(client=client_user)
-    pf = services.funding_start(
+    pf = services.funding_request(
         client=client_user, escrow=escrow, amount=11_000, provider="bank_transfer", idempotency_key=key()
     )
     services.funding_confirm(provider_funding=pf, actor=staff)

@@ -27,7 +27,7 @@ def test_bank_transfer_start_records_a_pending_funding_with_a_reference(client_u
     # given a client's escrow
     escrow = open_escrow(client=client_user)
     # when they choose bank transfer for ¥33,000
-    pf = services.funding_start(
+    pf = services.funding_request(
         client=client_user, escrow=escrow, amount=33_000, provider="bank_transfer", idempotency_key=key()
     )
     # then a pending ledger funding exists, nothing is held yet, and a 7-digit reference is shown
@@ -39,7 +39,7 @@ def test_bank_transfer_start_records_a_pending_funding_with_a_reference(client_u
 def test_only_the_escrows_client_can_fund_it(client_user):
     escrow = open_escrow(client=client_user)
     with pytest.raises(NotFound):
-        services.funding_start(
+        services.funding_request(
             client=ClientFactory(),
             escrow=escrow,
             amount=1_000,
@@ -51,7 +51,7 @@ def test_only_the_escrows_client_can_fund_it(client_user):
 
 def test_staff_confirm_posts_the_funding_and_issues_one_receipt(client_user, staff, frozen_clock):
     escrow = open_escrow(client=client_user)
-    pf = services.funding_start(
+    pf = services.funding_request(
         client=client_user, escrow=escrow, amount=33_000, provider="bank_transfer", idempotency_key=key()
     )
     # when staff confirm (twice: a double click)
@@ -69,7 +69,7 @@ def test_staff_confirm_posts_the_funding_and_issues_one_receipt(client_user, sta
 
 def test_staff_void_drops_the_pending_funding(client_user, staff):
     escrow = open_escrow(client=client_user)
-    pf = services.funding_start(
+    pf = services.funding_request(
         client=client_user, escrow=escrow, amount=5_000, provider="bank_transfer", idempotency_key=key()
     )
     services.funding_cancel(provider_funding=pf, actor=staff)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from hataraku.accounts.tests.mfa import login_as
 from hataraku.core.money import withholding_tax
 from hataraku.ledger import services as ledger
 from hataraku.ledger.constants import FeePlan, FundingSource
@@ -27,7 +28,7 @@ def _csv_url(year: int) -> str:
 def _as(user: Any) -> Client:
     browser = Client()
     if user is not None:
-        browser.force_login(user)
+        login_as(browser, user)
     return browser
 
 

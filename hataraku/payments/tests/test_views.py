@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
+from hataraku.accounts.tests.mfa import login_as
 from hataraku.ledger.selectors import escrow_held, worker_balances
 from hataraku.payments import providers, services
 from hataraku.payments.constants import PayoutStatus, ProviderFundingStatus
@@ -45,7 +46,7 @@ def world(frozen_clock) -> World:
         actor=staff, transfer_date=dt.date(2026, 12, 4), idempotency_key=key()
     )
     escrow = open_escrow(client=client, worker=worker)
-    pf = services.funding_start(
+    pf = services.funding_request(
         client=client, escrow=escrow, amount=20_000, provider="bank_transfer", idempotency_key=key()
     )
     posted = settlement.escrow.fundings.get()
@@ -71,14 +72,14 @@ def world(frozen_clock) -> World:
         "staff_transfer_queue": "/payments/staff/transfers/",
         "staff_batches": "/payments/staff/batches/",
         "staff_batch_detail": f"/payments/staff/batches/{batch.pk}/",
-        "staff_batch_zengin": f"/payments/staff/batches/{batch.pk}/zengin/",
     }
     return World(people, urls)
 
 
 WORKER_OWN = {"bank_account", "payout_list", "payout_request", "invoice_list"}
 CLIENT_OWN = {"funding_start", "funding_detail", "receipt_list", "receipt_pdf"}
-STAFF_ONLY = {"staff_transfer_queue", "staff_batches", "staff_batch_detail", "staff_batch_zengin"}
+# The payout file is a POST (it marks the batch downloaded): see test_zengin_download.py.
+STAFF_ONLY = {"staff_transfer_queue", "staff_batches", "staff_batch_detail"}
 ALLOWED = {
     "worker": WORKER_OWN | {"invoice_pdf"},
     # another worker has the worker pages (their own, empty) but never this worker's invoice
@@ -99,7 +100,7 @@ def test_access_matrix(client, world, role, route):
     # given a person in `role`
     user = world.people[role]
     if user is not None:
-        client.force_login(user)
+        login_as(client, user)
     # when they open the route
     response = client.get(world.urls[route])
     # then: anonymous → log in; allowed → 200; anyone else → 404 (same as missing)
@@ -113,7 +114,7 @@ def test_access_matrix(client, world, role, route):
 
 @pytest.mark.parametrize("role", ["worker", "client", "municipal"])
 def test_staff_posts_are_404_for_others(client, world, role):
-    client.force_login(world.people[role])
+    login_as(client, world.people[role])
     pf = ProviderFunding.objects.get()
     payout = Payout.objects.get()
     for url in [
@@ -129,9 +130,9 @@ def test_staff_posts_are_404_for_others(client, world, role):
 
 
 def test_missing_objects_are_404(client, world):
-    client.force_login(world.people["staff"])
+    login_as(client, world.people["staff"])
     assert client.get("/payments/staff/batches/9999/").status_code == 404
-    client.force_login(world.people["client"])
+    login_as(client, world.people["client"])
     assert client.get("/payments/fundings/9999/").status_code == 404
     assert client.get("/payments/escrows/9999/fund/").status_code == 404
 
@@ -199,7 +200,7 @@ def test_payout_without_bank_account_says_so(client, frozen_clock):
 
 def test_staff_confirm_and_void_from_the_queue(client, world):
     staff = world.people["staff"]
-    client.force_login(staff)
+    login_as(client, staff)
     pf = ProviderFunding.objects.get()
     assert pf.reference_code in client.get("/payments/staff/transfers/").content.decode()
     assert client.post(f"/payments/staff/transfers/{pf.pk}/confirm/").status_code == 302
@@ -212,10 +213,10 @@ def test_staff_confirm_and_void_from_the_queue(client, world):
 def test_staff_batch_flow_download_and_mark(client, world):
     staff = world.people["staff"]
     worker = world.people["worker"]
-    client.force_login(staff)
+    login_as(client, staff)
     batch = PayoutBatch.objects.get()
     payout = Payout.objects.get()
-    zengin = client.get(f"/payments/staff/batches/{batch.pk}/zengin/")
+    zengin = client.post(f"/payments/staff/batches/{batch.pk}/zengin/")
     assert zengin.status_code == 200 and zengin["Content-Type"].startswith("text/plain")
     records = zengin.content[:-2].split(b"\r\n")
     assert [len(r) for r in records] == [120, 120, 120, 120]
@@ -238,7 +239,7 @@ def test_staff_batch_create_from_the_page(client, frozen_clock):
     BankAccountFactory(worker=worker)
     give_balance(worker, 30_000)
     services.payout_request(worker=worker, amount=3_000, idempotency_key=key())
-    client.force_login(staff)
+    login_as(client, staff)
     response = client.post(
         "/payments/staff/batches/", {"transfer_date": "2026-12-04", "idempotency_key": key()}
     )
@@ -246,7 +247,20 @@ def test_staff_batch_create_from_the_page(client, frozen_clock):
     assert PayoutBatch.objects.get().payouts.count() == 1
 
 
-def test_client_funding_page_starts_a_bank_transfer(client, frozen_clock):
+@pytest.fixture
+def asks_33000(monkeypatch):
+    """The test escrows (reference "payments-test:N") ask for ¥33,000 until they hold it, as a milestone
+    waiting for its funding would."""
+
+    def ask(escrow):
+        return (
+            services.FundingAsk(amount=33_000, label="テストの仮払い") if escrow_held(escrow) == 0 else None
+        )
+
+    monkeypatch.setitem(services._ASKERS, "payments-test", ask)
+
+
+def test_client_funding_page_starts_a_bank_transfer(client, frozen_clock, asks_33000):
     owner = ClientFactory()
     escrow = open_escrow(client=owner)
     client.force_login(owner)
@@ -267,7 +281,9 @@ def test_client_funding_page_starts_a_bank_transfer(client, frozen_clock):
     STRIPE_SECRET_KEY="sk_test_recorded",
     HATARAKU_SITE_URL="https://h.example.jp",
 )
-def test_card_payment_goes_to_checkout_and_is_reconciled_on_return(client, frozen_clock, monkeypatch):
+def test_card_payment_goes_to_checkout_and_is_reconciled_on_return(
+    client, frozen_clock, monkeypatch, asks_33000
+):
     # given a client whose escrow is to be funded by card, and Stripe answering with recorded responses
     owner = ClientFactory()
     escrow = open_escrow(client=owner)
@@ -308,7 +324,7 @@ def test_coming_back_while_stripe_is_unreachable_keeps_the_funding_pending(clien
     error = {"error": {"type": "api_error", "message": "temporarily unavailable"}}
     stripe_client, _http = client_with((200, fixture("checkout_session_created.json")), (500, error))
     monkeypatch.setattr(providers, "make_stripe_client", lambda _key: stripe_client)
-    pf = services.funding_start(
+    pf = services.funding_request(
         client=owner, escrow=escrow, amount=33_000, provider="stripe", idempotency_key=key()
     )
     # when they come back and Stripe fails to answer
@@ -321,10 +337,10 @@ def test_coming_back_while_stripe_is_unreachable_keeps_the_funding_pending(clien
 
 
 def test_pdf_downloads_are_pdfs(client, world):
-    client.force_login(world.people["worker"])
+    login_as(client, world.people["worker"])
     response = client.get(world.urls["invoice_pdf"])
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
-    client.force_login(world.people["client"])
+    login_as(client, world.people["client"])
     assert client.get(world.urls["receipt_pdf"]).content.startswith(b"%PDF")
 
 
@@ -337,7 +353,7 @@ def test_list_pages_do_not_grow_queries_per_row(client, world, django_assert_max
         assert client.get("/payments/invoices/").status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get("/payments/payouts/").status_code == 200
-    client.force_login(world.people["staff"])
+    login_as(client, world.people["staff"])
     with django_assert_max_num_queries(12):
         assert client.get("/payments/staff/batches/").status_code == 200
     with django_assert_max_num_queries(12):

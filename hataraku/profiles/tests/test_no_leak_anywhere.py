@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from hataraku.accounts.tests.factories import ClientFactory, MunicipalFactory
+from hataraku.accounts.tests.mfa import login_as
 from hataraku.profiles import services
 
 from .factories import WorkerFactory
@@ -61,7 +62,7 @@ def test_reasons_never_appear_for_clients_municipal_staff_or_other_workers():
     # when a client, a municipal officer and another worker open every page
     for viewer in (ClientFactory(), MunicipalFactory(), WorkerFactory.create()):
         browser = Client()
-        browser.force_login(viewer)
+        login_as(browser, viewer)
         for path in paths:
             response = browser.get(path)
             body = response.getvalue()

@@ -30,7 +30,9 @@ pytestmark = pytest.mark.django_db
 def full_worker():
     user = WorkerFactory.create()
     WorkerProfileFactory.create(user=user)
-    WorkConditionsFactory.create(user=user, quiet_start=dt.time(22), quiet_end=dt.time(7), keyboard_only=True)
+    WorkConditionsFactory.create(
+        user=user, quiet_start=dt.time(22), quiet_end=dt.time(7), accessibility_needs=["keyboard_only"]
+    )
     AvailabilityWindowFactory.create(
         user=user, weekday=4, start=dt.time(22), end=dt.time(1), crosses_midnight=True
     )

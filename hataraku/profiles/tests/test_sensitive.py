@@ -134,10 +134,10 @@ def test_staff_read_is_audited_every_time():
     save(worker)
     staff = StaffFactory.create()
     # when staff read twice
-    first = services.sensitive_reasons_staff_read(staff=staff, worker_id=worker.pk)
-    services.sensitive_reasons_staff_read(staff=staff, worker_id=worker.pk)
+    first = services.sensitive_reasons_staff_read(staff=staff, worker_id=worker.pk, purpose="inquiry")
+    services.sensitive_reasons_staff_read(staff=staff, worker_id=worker.pk, purpose="dispute")
     # then they see the reasons, and two audit rows name the reader and the worker
-    assert first is not None and first.note == NOTE
+    assert first.reasons is not None and first.reasons.note == NOTE
     events = AuditEvent.objects.filter(action="profiles.sensitive_read")
     assert events.count() == 2
     assert {e.actor_id for e in events} == {staff.pk}
@@ -148,5 +148,7 @@ def test_non_staff_cannot_use_the_staff_read():
     worker = WorkerFactory.create()
     save(worker)
     with pytest.raises(DomainError):
-        services.sensitive_reasons_staff_read(staff=WorkerFactory.create(), worker_id=worker.pk)
+        services.sensitive_reasons_staff_read(
+            staff=WorkerFactory.create(), worker_id=worker.pk, purpose="inquiry"
+        )
     assert not AuditEvent.objects.filter(action="profiles.sensitive_read").exists()

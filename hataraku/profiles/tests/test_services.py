@@ -43,10 +43,7 @@ def conditions_kwargs(**overrides):
         "no_meetings": True,
         "quiet_start": dt.time(22, 0),
         "quiet_end": dt.time(7, 0),
-        "uses_screen_reader": False,
-        "keyboard_only": False,
-        "low_vision": False,
-        "deaf_or_hard_of_hearing": False,
+        "accessibility_needs": [],
         "show_accessibility_publicly": False,
     }
     data.update(overrides)

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from hataraku.accounts.tests.mfa import login_as
 from hataraku.core.models import AuditEvent
 from hataraku.profiles import services
 from hataraku.profiles.models import (
@@ -98,7 +99,7 @@ def _as(client, role, owner):
         "staff": StaffFactory.create(),
     }
     if role != "anonymous":
-        client.force_login(people[role])
+        login_as(client, people[role])
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -128,19 +129,46 @@ def test_access_matrix(client, owner, frozen_clock, role, method, name, arg, exp
 
 
 def test_staff_view_shows_reasons_and_writes_an_audit_row(client, owner):
-    # given staff / when they open the worker's sensitive page
+    # given staff / when they state a purpose on the worker's sensitive page
     staff = StaffFactory.create()
-    client.force_login(staff)
-    response = client.get(reverse("profiles:staff_sensitive", kwargs={"user_id": owner.pk}))
-    # then they read the reasons and the read is in the audit log
+    login_as(client, staff)
+    url = reverse("profiles:staff_sensitive", kwargs={"user_id": owner.pk})
+    response = client.post(url, {"purpose": "inquiry", "detail": "問い合わせ #12"})
+    # then they read the reasons in that same response (no redirect) and the read is in the audit log
+    assert response.status_code == 200
     assert NOTE in response.content.decode()
-    assert AuditEvent.objects.filter(
-        action="profiles.sensitive_read", actor=staff, target_id=str(owner.pk)
-    ).exists()
+    assert response["Cache-Control"] == "no-store"
+    event = AuditEvent.objects.get(action="profiles.sensitive_read", actor=staff, target_id=str(owner.pk))
+    assert event.data["purpose"] == "inquiry" and event.data["detail"] == "問い合わせ #12"
+    assert NOTE not in str(event.data) and "childcare" not in str(event.data)
+
+
+def test_staff_view_get_shows_only_the_purpose_form_and_writes_nothing(client, owner):
+    # given staff / when they open the page with a GET
+    login_as(client, StaffFactory.create())
+    response = client.get(reverse("profiles:staff_sensitive", kwargs={"user_id": owner.pk}))
+    # then they see the purpose form, not the reasons, and nothing is audited
+    html = response.content.decode()
+    assert response.status_code == 200 and 'name="purpose"' in html
+    assert NOTE not in html
+    assert not AuditEvent.objects.filter(action="profiles.sensitive_read").exists()
+
+
+def test_staff_view_post_without_a_purpose_shows_an_error_and_no_data(client, owner):
+    # given staff / when they post without choosing a purpose
+    login_as(client, StaffFactory.create())
+    response = client.post(
+        reverse("profiles:staff_sensitive", kwargs={"user_id": owner.pk}), {"detail": "見たい"}
+    )
+    # then a kind error, the typed text is kept, no data and no audit row
+    html = response.content.decode()
+    assert "閲覧する目的を選んでください" in html and "見たい" in html
+    assert NOTE not in html
+    assert not AuditEvent.objects.filter(action="profiles.sensitive_read").exists()
 
 
 def test_staff_view_for_a_non_worker_is_404_and_not_audited(client):
-    client.force_login(StaffFactory.create())
+    login_as(client, StaffFactory.create())
     response = client.get(reverse("profiles:staff_sensitive", kwargs={"user_id": ClientFactory.create().pk}))
     assert response.status_code == 404
     assert not AuditEvent.objects.filter(action="profiles.sensitive_read").exists()
@@ -149,7 +177,7 @@ def test_staff_view_for_a_non_worker_is_404_and_not_audited(client):
 def test_own_reasons_do_not_leak_into_other_pages(client, owner):
     # given the owner with reasons, quiet hours and private accessibility needs
     WorkConditionsFactory.create(
-        user=owner, quiet_start=dt.time(22), quiet_end=dt.time(7), uses_screen_reader=True
+        user=owner, quiet_start=dt.time(22), quiet_end=dt.time(7), accessibility_needs=["screen_reader"]
     )
     WorkerProfileFactory.create(user=owner)
     client.force_login(owner)
@@ -169,7 +197,9 @@ def test_own_reasons_do_not_leak_into_other_pages(client, owner):
 
 
 def test_public_profile_shows_accessibility_only_when_opted_in(client):
-    worker = WorkConditionsFactory.create(uses_screen_reader=True, show_accessibility_publicly=True).user
+    worker = WorkConditionsFactory.create(
+        accessibility_needs=["screen_reader"], show_accessibility_publicly=True
+    ).user
     client.force_login(ClientFactory.create())
     html = client.get(reverse("profiles:public", kwargs={"user_id": worker.pk})).content.decode()
     assert "画面読み上げソフトを使っています" in html
@@ -207,7 +237,7 @@ class TestProfileEdit:
 
     def test_saves_and_shows_completeness(self, client):
         user = WorkerFactory.create()
-        client.force_login(user)
+        login_as(client, user)
         response = self.post(client)
         assert response.status_code == 302
         profile = WorkerProfile.objects.get(user=user)
@@ -231,7 +261,7 @@ class TestProfileEdit:
     )
     def test_bad_input_shows_japanese_error_and_saves_nothing(self, client, overrides, message):
         user = WorkerFactory.create()
-        client.force_login(user)
+        login_as(client, user)
         response = self.post(client, **overrides)
         assert response.status_code == 200
         assert message in response.content.decode()
@@ -255,7 +285,7 @@ class TestAvailabilityEditor:
 
     def test_saving_a_week_stores_it_and_shows_the_summary(self, client):
         user = WorkerFactory.create()
-        client.force_login(user)
+        login_as(client, user)
         rows = [{"weekday": str(d), "start": "13:00", "end": "14:30"} for d in range(5)]
         rows.append({"weekday": "4", "start": "22:00", "end": "01:00", "crosses_midnight": "on"})
         rows.append({"weekday": "", "start": "", "end": ""})  # an unused row is ignored
@@ -285,7 +315,7 @@ class TestAvailabilityEditor:
     def test_bad_weeks_show_errors_and_keep_the_saved_week(self, client, rows, message):
         user = WorkerFactory.create()
         services.availability_replace(user=user, windows=[])
-        client.force_login(user)
+        login_as(client, user)
         AvailabilityWindow.objects.create(user=user, weekday=2, start=dt.time(9), end=dt.time(10))
         response = client.post(reverse("profiles:conditions"), self.data(rows, action="save"))
         assert response.status_code == 200
@@ -294,7 +324,7 @@ class TestAvailabilityEditor:
 
     def test_add_button_adds_a_row_without_saving(self, client):
         user = WorkerFactory.create()
-        client.force_login(user)
+        login_as(client, user)
         rows = [{"weekday": "0", "start": "13:00", "end": "14:30"}]
         html = client.post(reverse("profiles:conditions"), self.data(rows, action="add")).content.decode()
         assert 'name="windows-1-start"' in html and 'value="13:00"' in html
@@ -303,7 +333,7 @@ class TestAvailabilityEditor:
 
     def test_remove_button_drops_that_row_without_saving(self, client):
         user = WorkerFactory.create()
-        client.force_login(user)
+        login_as(client, user)
         rows = [
             {"weekday": "0", "start": "13:00", "end": "14:30"},
             {"weekday": "1", "start": "09:00", "end": "10:00"},
@@ -327,11 +357,13 @@ class TestPreferences:
 
     def test_saves(self, client):
         user = WorkerFactory.create()
-        client.force_login(user)
-        response = self.post(client, no_meetings="on", accessibility=["screen_reader", "keyboard_only"])
+        login_as(client, user)
+        response = self.post(
+            client, no_meetings="on", accessibility=["screen_reader", "keyboard_only"], consent="on"
+        )
         assert response.status_code == 302
         c = WorkConditions.objects.get(user=user)
-        assert c.no_meetings and c.uses_screen_reader and c.keyboard_only and not c.low_vision
+        assert c.no_meetings and c.accessibility_needs == ["keyboard_only", "screen_reader"]
         assert c.text_only and c.quiet_start == dt.time(22)
 
     @pytest.mark.parametrize(
@@ -356,7 +388,7 @@ class TestPreferences:
 class TestExceptions:
     def test_add_list_and_delete(self, client, frozen_clock):
         user = WorkerFactory.create()
-        client.force_login(user)
+        login_as(client, user)
         response = client.post(
             reverse("profiles:exceptions"), {"date": "2026-12-09", "kind": "busy", "note": "通院"}
         )
@@ -369,7 +401,7 @@ class TestExceptions:
     @pytest.mark.parametrize(
         ("data", "message"),
         [
-            ({"date": "2026-11-01", "kind": "day_off"}, "過ぎた日付"),
+            ({"date": "2026-11-01", "kind": "day_off"}, "日付は今日以降の日付にしてください"),
             ({"date": "", "kind": "day_off"}, "日付を入力してください"),
             ({"date": "2026-12-09", "kind": "vacation"}, "種類を一覧から選んでください"),
         ],
@@ -385,7 +417,7 @@ class TestExceptions:
         # given a worker with one exception, and the number of queries the list takes
         user = WorkerFactory.create()
         DateExceptionFactory.create(user=user, date=dt.date(2026, 12, 9))
-        client.force_login(user)
+        login_as(client, user)
         client.get(reverse("profiles:exceptions"))  # warm the session
         with CaptureQueriesContext(connection) as one:
             client.get(reverse("profiles:exceptions"))
@@ -410,7 +442,7 @@ class TestSensitivePage:
 
     def test_post_with_consent_stores_and_the_owner_sees_it(self, client):
         user = WorkerFactory.create()
-        client.force_login(user)
+        login_as(client, user)
         response = client.post(
             reverse("profiles:sensitive"), {"categories": ["childcare"], "note": NOTE, "consent": "on"}
         )
@@ -453,5 +485,5 @@ def test_public_profile_offers_a_scout_link_to_clients_only(client):
     assert "この人をスカウトする" in html and f'href="{invite}"' in html
     # when another worker (or the worker themself) opens it, then there is no scout link
     for viewer in (WorkerFactory.create(), worker):
-        client.force_login(viewer)
+        login_as(client, viewer)
         assert "この人をスカウトする" not in client.get(url).content.decode()

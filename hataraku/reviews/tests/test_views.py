@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from hataraku.accounts.tests.mfa import login_as
 from hataraku.messaging.tests.factories import (
     ClientFactory,
     ContractFactory,
@@ -60,19 +61,19 @@ def test_access_matrix(client, world, pattern):
     for role, expected in zip(ROLES, MATRIX[pattern], strict=True):
         client.logout()
         if world["roles"][role] is not None:
-            client.force_login(world["roles"][role])
+            login_as(client, world["roles"][role])
         status = client.get(url).status_code
         assert status == expected, f"{role} GET {url}: {status} != {expected}"
 
 
 def test_a_third_party_posting_a_review_gets_404_and_nothing_is_saved(client, world):
-    client.force_login(world["roles"]["other_worker"])
+    login_as(client, world["roles"]["other_worker"])
     assert client.post(f"/reviews/contracts/{world['contract'].pk}/", GOOD).status_code == 404
     assert not Review.objects.exists()
 
 
 def test_missing_user_page_is_404(client, world):
-    client.force_login(world["roles"]["other_worker"])
+    login_as(client, world["roles"]["other_worker"])
     assert client.get("/reviews/users/999999/").status_code == 404
 
 
@@ -112,7 +113,7 @@ def test_user_page_shows_only_visible_reviews(client, world, frozen_clock, djang
     # given a one-sided review (hidden) of the worker
     contract = world["contract"]
     ReviewFactory.create(contract=contract, reviewer=contract.client, comment="まだ見えない")
-    client.force_login(world["roles"]["other_client"])
+    login_as(client, world["roles"]["other_client"])
     url = f"/reviews/users/{contract.worker_id}/"
     # then it does not show yet
     assert "まだ見えない" not in client.get(url).content.decode()
@@ -138,5 +139,5 @@ def test_review_page_links_back_to_the_contract_for_both_parties(client, world):
     back = f'href="{reverse("contracts:detail", args=[contract.pk])}"'
     # when each party opens the review form, then it leads back to the contract page
     for party in (contract.worker, contract.client):
-        client.force_login(party)
+        login_as(client, party)
         assert back in client.get(f"/reviews/contracts/{contract.pk}/").content.decode()

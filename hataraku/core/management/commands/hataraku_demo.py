@@ -21,12 +21,16 @@ class Command(BaseCommand):
             if options["json"]:
                 self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
                 return
-            headers = ["persona", "role", "email", "password"]
+            # totp_secret: staff and municipal accounts need a second factor; add this base32 secret to an
+            # authenticator app (or compute the code from it) to log in as them.
+            headers = ["persona", "role", "email", "password", "totp_secret"]
             widths = {h: max(_width(h), *(_width(r[h]) for r in rows)) for h in headers}
             self.stdout.write("  ".join(_pad(h, widths[h]) for h in headers))
             self.stdout.write("  ".join("-" * widths[h] for h in headers))
             for r in rows:
                 self.stdout.write("  ".join(_pad(r[h], widths[h]) for h in headers))
+            if any(r["role"] in ("staff", "municipal") and not r["totp_secret"] for r in rows):
+                self.stdout.write("totp_secret is made when the demo loads: run `hataraku demo` first.")
             return
         from django.core.management import call_command
 

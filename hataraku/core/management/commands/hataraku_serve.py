@@ -11,6 +11,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+GUNICORN_CONFIG = settings.BASE_DIR / "config" / "gunicorn.py"
+
 
 class Command(BaseCommand):
     help = "Migrate, collect static files, compile translations, load demo data on first run, then serve."
@@ -18,7 +20,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="gunicorn worker processes (default: WEB_CONCURRENCY, else 2 × cores + 1; config/gunicorn.py)",
+        )
         parser.add_argument("--no-demo", action="store_true", help="do not load demo data on first run")
         parser.add_argument("--no-worker", action="store_true", help="do not start the background worker")
 
@@ -45,27 +52,11 @@ class Command(BaseCommand):
             helpers.append(
                 subprocess.Popen([sys.executable, "-m", "django", "hataraku_tick", "--loop", "60"], env=env)
             )
-        gunicorn = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi:application",
-            "--bind",
-            f"{options['host']}:{options['port']}",
-            "--workers",
-            str(options["workers"]),
-            "--threads",
-            "4",
-            "--access-logfile",
-            "-",
-        ]
+        gunicorn = gunicorn_command(host=options["host"], port=options["port"], workers=options["workers"])
         # `kill` (SIGTERM) stops everything too, not only Ctrl+C: leaving the worker and the tick running
         # after the server is gone would keep sending e-mail from a platform nobody can open.
-        signal.signal(signal.SIGTERM, _stop)
         try:
-            subprocess.call(gunicorn, env=env)
-        except (KeyboardInterrupt, _Stopped):
-            pass
+            run_until_stopped(gunicorn, env=env)
         finally:
             for proc in helpers:
                 proc.send_signal(signal.SIGTERM)
@@ -73,8 +64,37 @@ class Command(BaseCommand):
                 proc.wait(timeout=10)
 
 
+def run_until_stopped(command: list[str], *, env: dict[str, str]) -> None:
+    """Run gunicorn until it ends, or until Ctrl+C or SIGTERM; then stop it the way it expects (SIGTERM:
+    running requests get `graceful_timeout`, then its workers exit). Killing it outright would leave its
+    worker processes behind, still answering on the port."""
+    signal.signal(signal.SIGTERM, _stop)
+    server = subprocess.Popen(command, env=env)
+    try:
+        server.wait()
+    except (KeyboardInterrupt, _Stopped):
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+
+
+def gunicorn_command(*, host: str, port: int, workers: int | None = None) -> list[str]:
+    """Sync workers with a timeout (config/gunicorn.py): a request that runs too long is ended by killing
+    its worker process. `--threads` would keep such a request running (see that file)."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--config",
+        str(GUNICORN_CONFIG),
+        "--bind",
+        f"{host}:{port}",
+        *(["--workers", str(workers)] if workers else []),
+        "config.wsgi:application",
+    ]
+
+
 class _Stopped(Exception):
-    """Raised by the SIGTERM handler so that `subprocess.call` stops gunicorn and `finally` stops the rest."""
+    """Raised by the SIGTERM handler so that `run_until_stopped` stops gunicorn and `finally` the rest."""
 
 
 def _stop(signum: int, frame: Any) -> None:

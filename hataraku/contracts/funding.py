@@ -1,0 +1,74 @@
+"""What a contract's escrows ask their client to pay, for the payments app's funding page.
+
+The contract owns its escrows' references ("milestone:12", "week:34"), so it alone says how much each one
+asks for, and while: a milestone waiting for its funding asks its exact amount; an hourly week that was
+billed (approved, or decided by staff) but not yet paid asks its billed amount. Anything else — funded,
+released, refunded, cancelled, not billed yet — asks nothing, so no money can be stranded in an escrow
+nobody asked for. Registered in `ContractsConfig.ready`."""
+
+from __future__ import annotations
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from hataraku.ledger.models import Escrow
+from hataraku.ledger.selectors import escrow_held
+from hataraku.payments.services import FundingAsk, funding_asker_register
+
+from .constants import ContractStatus, MilestoneStatus, WeekStatus
+from .models import HourlyWeek, Milestone
+
+
+def _reference_pk(escrow: Escrow) -> int | None:
+    number = escrow.reference.partition(":")[2]
+    return int(number) if number.isascii() and number.isdigit() else None
+
+
+def milestone_funding_ask(escrow: Escrow) -> FundingAsk | None:
+    """A pending milestone of an active contract asks for its amount, less anything already held."""
+    pk = _reference_pk(escrow)
+    milestone = (
+        Milestone.objects.select_related("contract").filter(pk=pk, escrow_id=escrow.pk).first()
+        if pk is not None
+        else None
+    )
+    if (
+        milestone is None
+        or milestone.status != MilestoneStatus.PENDING
+        or milestone.contract.status != ContractStatus.ACTIVE
+    ):
+        return None
+    remaining = milestone.amount - escrow_held(escrow)
+    if remaining <= 0:
+        return None
+    label = _("「%(contract)s」のマイルストーン%(order)s「%(title)s」") % {
+        "contract": milestone.contract.title,
+        "order": milestone.order,
+        "title": milestone.title,
+    }
+    return FundingAsk(amount=remaining, label=label)
+
+
+def week_funding_ask(escrow: Escrow) -> FundingAsk | None:
+    """A billed hourly week not yet paid asks for its billed amount, less anything already held."""
+    pk = _reference_pk(escrow)
+    week = (
+        HourlyWeek.objects.select_related("contract").filter(pk=pk, escrow_id=escrow.pk).first()
+        if pk is not None
+        else None
+    )
+    if week is None or week.status not in (WeekStatus.BILLED, WeekStatus.RESOLVED) or week.released_at:
+        return None
+    remaining = week.billed_amount - escrow_held(escrow)
+    if remaining <= 0:
+        return None
+    label = _("「%(contract)s」の%(start)sからの週の作業時間") % {
+        "contract": week.contract.title,
+        "start": date_format(week.week_start, "DATE_FORMAT"),
+    }
+    return FundingAsk(amount=remaining, label=label)
+
+
+def register() -> None:
+    funding_asker_register("milestone", milestone_funding_ask)
+    funding_asker_register("week", week_funding_ask)
