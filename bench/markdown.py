@@ -4,7 +4,9 @@
 
 Times `hataraku.jobs.rendering.render_markdown` (markdown-it-py, then nh3) on the bracket bomb
 `"[" * n + "a" + "]" * n` at 10 KB and 100 KB, on other inputs known to be slow for Markdown parsers
-(CommonMark's "pathological" cases) at 100 KB, and on a normal 5,000-character description. If
+(CommonMark's "pathological" cases) at 100 KB, on inputs that blow up the output at the 10,000-character cap
+(the review's 1,000-column table, a 20 x 200 table, a link reference used thousands of times; their
+rendered size is recorded too) and on a normal 5,000-character description. If
 python-markdown is importable (it is no longer a dependency: `uv run --with markdown python
 bench/markdown.py`), the old renderer is timed on the bomb too, up to `--old-max` characters only: it grows
 much faster than linearly (16 KB took about 30 s, 100 KB over ten minutes).
@@ -71,6 +73,19 @@ def hostile_inputs(length: int) -> dict[str, str]:
     }
 
 
+def amplifying_inputs(length: int) -> dict[str, str]:
+    """Inputs whose HTML grows much faster than they do, cut to `length` (the description's cap). A GFM table
+    pads each row to its header's width, so short lines become many empty cells (issue 7 review)."""
+    return {
+        "table of 1,000 columns (review)": ("|a" * 1000 + "\n" + "|-" * 1000 + "\n" + "|\n" * 3999)[:length],
+        "table of 20 columns, empty rows": ("|a" * 20 + "|\n" + "|-" * 20 + "|\n" + "|\n" * length)[:length],
+        "largest table allowed (20 x 200)": "|a" * 20 + "|\n" + "|-" * 20 + "|\n" + ("|x" * 20 + "|\n") * 200,
+        "link reference used 3,000 times": ("[a]: https://example.com/" + "x" * 3000 + "\n\n" + "[a]" * 3000)[
+            :length
+        ],
+    }
+
+
 def best_of(render: Callable[[str], str], text: str, repeat: int) -> float:
     best = float("inf")
     for _ in range(repeat):
@@ -126,6 +141,11 @@ def main() -> None:
         )
     for name, text in hostile_inputs(100_000).items():
         new["seconds"][f"{name}, {len(text):,} characters"] = best_of(render_markdown, text, args.repeat)
+    new["html_characters"] = {}
+    for name, text in amplifying_inputs(10_000).items():
+        label = f"{name}, {len(text):,} characters"
+        new["seconds"][label] = best_of(render_markdown, text, args.repeat)
+        new["html_characters"][label] = len(render_markdown(text))
     ten, hundred = (new["seconds"][f"bracket bomb, {n:,} characters"] for n in (10_000, 100_000))
     new["bomb_100k_over_10k"] = round(hundred / ten, 1) if ten else None
 

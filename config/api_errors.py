@@ -78,6 +78,18 @@ def install_error_handlers(api: NinjaAPI) -> None:
                 % {"name": name},
                 "invalid_header",
             )
+        integers = [e for e in exc.errors if str(e.get("type", "")).startswith("int")]
+        if integers:
+            # Amounts and other counts are JSON integers: say so, naming the field, rather than "malformed".
+            name = str((integers[0].get("loc") or [""])[-1])
+            return _error(
+                api,
+                request,
+                422,
+                _("「%(name)s」は整数で指定してください(例: 5000。引用符・小数点・指数表記は使えません)。")
+                % {"name": name},
+                "invalid_input",
+            )
         return _error(
             api, request, 422, _("入力の形式が正しくありません。内容を確かめてください。"), "invalid_input"
         )

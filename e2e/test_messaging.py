@@ -121,3 +121,17 @@ def test_first_message_on_a_proposal_by_keyboard(page, axe, login, world):
     assert page.get_by_text("メッセージを送りました。").is_visible()
     assert page.locator(".message-list li").last.inner_text().count("納期について質問があります。") == 1
     assert Thread.objects.filter(proposal=proposal).count() == 1
+
+
+def test_opening_a_thread_in_the_browser_marks_it_read_by_its_own_post(page, login, world):
+    from hataraku.messaging.selectors import unread_message_count
+
+    # given the worker has an unread message
+    assert unread_message_count(world["worker"]) == 1
+    login(world["worker"].email, PASSWORD)
+    # when she opens the thread (the page sends its read marker once loaded)
+    with page.expect_response(lambda r: r.url.endswith("/read/") and r.request.method == "POST") as sent:
+        page.goto(page.base_url + f"/messages/threads/{world['thread'].pk}/")
+    # then the marker was a POST answered with no content, and the message counts as read
+    assert sent.value.status == 204
+    assert unread_message_count(world["worker"]) == 0

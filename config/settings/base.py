@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "hataraku.core.middleware.SecurityHeadersMiddleware",
+    # A NotFound raised by a selector or service becomes the 404 page (the one mapping; views do not catch it).
+    "hataraku.core.middleware.NotFoundMiddleware",
     # Last, so that its redirects still carry the security headers: staff and municipal sessions must
     # have used TOTP or a passkey before any page beyond the set-up answers them.
     "hataraku.accounts.middleware.SecondFactorMiddleware",
@@ -200,6 +202,8 @@ ACCOUNT_RATE_LIMITS = {
 # trusted, because a client can write any X-Forwarded-For it likes.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(env("ALLAUTH_TRUSTED_PROXY_COUNT", "0"))
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("ALLAUTH_TRUSTED_CLIENT_IP_HEADER") or None
+# Encrypts TOTP secrets and recovery-code seeds with HATARAKU_FIELD_KEY before they are stored.
+MFA_ADAPTER = "hataraku.accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Hataraku"

@@ -4,7 +4,9 @@ import hashlib
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
 from allauth.core.internal import ratelimit
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -17,6 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from hataraku.core import clock
+from hataraku.core.fields import decrypt_text, encrypt_text, is_encrypted
 from hataraku.core.permissions import needs_second_factor
 
 # Failed log-ins are counted twice (issue 7, item 6). Per account, strictly (`login_failed`, allauth's own
@@ -47,7 +50,21 @@ class AccountAdapter(DefaultAccountAdapter):
             "あなたのアカウントが止められたわけではありません。安全のため、このネットワークからのログインを"
             "しばらく(15分ほど)お待ちいただいています。時間をおいてもう一度お試しください。"
         ),
+        # Said at the code step (after the right password): a password reset does not lift this lock.
+        "too_many_code_attempts": _(
+            "確認コードの入力に続けて失敗したため、安全のため、このアカウントへのログインをしばらく(5分ほど)"
+            "止めています。パスワードは正しく入力されていました。ご本人の操作なら、時間をおいてもう一度"
+            "お試しください(認証アプリの時計がずれていないかもご確認ください)。アカウントの持ち主には、"
+            "パスワードの変更をおすすめするメールをお送りしました。"
+        ),
     }
+
+    def validation_error(self, code: str, *args: Any) -> Any:
+        # allauth's code step (mfa) raises the same "too_many_login_attempts" as the password step; there,
+        # say what really happened instead.
+        if code == "too_many_login_attempts" and at_code_step():
+            code = "too_many_code_attempts"
+        return super().validation_error(code, *args)
 
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         user = super().save_user(request, user, form, commit=False)
@@ -142,3 +159,75 @@ class AccountAdapter(DefaultAccountAdapter):
             to=[user.email],
         )
         transaction.on_commit(message.send)
+
+
+CODE_STEP_URL_NAMES = {"mfa_authenticate"}
+
+
+def at_code_step() -> bool:
+    request = context.request
+    match = getattr(request, "resolver_match", None) if request is not None else None
+    return match is not None and match.url_name in CODE_STEP_URL_NAMES
+
+
+def _code_step_key(user: Any) -> str:
+    # The key allauth's code step counts failures under (allauth.mfa.base.internal.flows.check_rate_limit).
+    return f"mfa-auth-user-{user.pk}"
+
+
+def second_factor_failed(
+    sender: Any, request: HttpRequest | None, user: Any, reauthentication: bool = False, **kwargs: Any
+) -> None:
+    """A wrong code at log-in (allauth's `authentication_failed` signal). When it uses up the account's
+    allowance, the code step locks: the person on screen is told at once, and the owner by e-mail, once per
+    lock window — the password was right, so it is probably known to someone else."""
+    if reauthentication or request is None or user is None:
+        return
+    if ratelimit.consume(request, app=APP, action="login_failed", key=_code_step_key(user), dry_run=True):
+        return
+    request._hataraku_code_step_locked = True  # type: ignore[attr-defined]
+    window = _rate_duration("login_failed", "key")
+    if not cache.add(f"hataraku:code-locked-mail:{user.pk}", True, timeout=window):
+        return
+    with translation.override(getattr(user, "preferred_language", "") or "ja"):
+        subject = str(_("確認コードの失敗が続いたため、ログインを一時的に止めました"))
+        body = render_to_string(
+            "accounts/email/second_factor_locked.txt",
+            {
+                "user": user,
+                "minutes": max(1, window // 60),
+                "reset_url": settings.HATARAKU_SITE_URL + reverse("account_reset_password"),
+                "at": clock.local_now(),
+                "ip": ratelimit.get_ip(request),
+            },
+        )
+    message = EmailMessage(
+        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[user.email],
+    )
+    transaction.on_commit(message.send)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Second-factor secrets (the TOTP key, the recovery codes' seed) are stored encrypted with the field
+    key (`HATARAKU_FIELD_KEY`, hataraku.core.fields), never in the clear: whoever reads the database, a
+    backup or the admin holds a password hash at most, not a working second factor (issue 7 review)."""
+
+    def encrypt(self, text: str) -> str:
+        return encrypt_text(text)
+
+    def validation_error(self, code: str, *args: Any) -> Any:
+        # The wrong code that locks the code step says so at once, not only at the next try.
+        request = context.request
+        if code == "incorrect_code" and getattr(request, "_hataraku_code_step_locked", False):
+            return AccountAdapter(request).validation_error("too_many_code_attempts")
+        return super().validation_error(code, *args)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        # A row written before secrets were encrypted is still read (accounts migration 0002 encrypts them,
+        # but a rollback or a restored backup may bring one back).
+        if not is_encrypted(encrypted_text):
+            return encrypted_text
+        return decrypt_text(encrypted_text)

@@ -18,13 +18,16 @@ from hataraku.core.permissions import needs_second_factor
 
 from .permissions import has_second_factor, session_used_second_factor
 
-# Open to everyone at every step: leaving, the health check, the language switch, keeping the session alive
-# while someone finds their phone, and allauth's own reauthentication pages (which ask for the factor).
+# Open to everyone at every step: leaving, the health check, the language switch, the public accessibility
+# and privacy pages linked from every footer, keeping the session alive while someone finds their phone, and
+# allauth's own reauthentication pages (which ask for the factor).
 ALWAYS_OPEN = frozenset(
     {
         "account_logout",
         "healthz",
         "set_language",
+        "core:accessibility",
+        "core:privacy",
         "core:session_extend",
         "account_reauthenticate",
         "account_request_reauthentication_code",
@@ -65,7 +68,13 @@ class SecondFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if not needs_second_factor(user) or session_used_second_factor(request):
+        required = needs_second_factor(user)
+        pending = required and not session_used_second_factor(request)
+        # For the templates: the set-up page says it is required and why, and while the session is held
+        # at set-up the header offers only log-out and the language (every other link would bounce).
+        request.second_factor_required = required  # type: ignore[attr-defined]
+        request.second_factor_pending = pending  # type: ignore[attr-defined]
+        if not pending:
             return self.get_response(request)
         view_name = _view_name(request)
         if view_name in ALWAYS_OPEN:

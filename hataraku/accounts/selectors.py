@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from hataraku.core.money import format_yen
 
+if TYPE_CHECKING:
+    from .models import User
 
-def deletion_blockers(user: Any) -> list[str]:
+
+def deletion_blockers(user: User) -> list[str]:
     """Why this account cannot be deleted yet, in words the person can act on; empty when it can.
 
     Deleting an account also deletes its bank account and ends every log-in, so money that is still

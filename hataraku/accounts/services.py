@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -23,7 +21,7 @@ DELETED_DISPLAY_NAME = "退会したユーザー"
 SELF_SERVICE_ROLES = (Role.WORKER, Role.CLIENT)
 
 
-def account_update_settings(*, user: User, actor: Any, display_name: str, preferred_language: str) -> User:
+def account_update_settings(*, user: User, actor: User, display_name: str, preferred_language: str) -> User:
     display_name = display_name.strip()
     if not display_name:
         raise DomainError(_("表示名を入力してください。"), field="display_name")
@@ -52,7 +50,7 @@ def account_update_settings(*, user: User, actor: Any, display_name: str, prefer
 
 
 def account_add_role(
-    *, user: User, actor: Any, role: str, client_kind: str = "", company_name: str = ""
+    *, user: User, actor: User, role: str, client_kind: str = "", company_name: str = ""
 ) -> User:
     """Add the worker or client role to oneself. Adding a role one already has changes nothing."""
     if role not in SELF_SERVICE_ROLES:
@@ -84,7 +82,7 @@ def account_add_role(
     return locked
 
 
-def account_delete(*, user: User, actor: Any) -> User:
+def account_delete(*, user: User, actor: User) -> User:
     """Delete a person's account.
 
     Every app erases its personal data first (`hataraku.core.privacy.erase_user_data`), then the User

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from hataraku.core.errors import DomainError
 from hataraku.core.forms import add_domain_error
@@ -20,6 +20,7 @@ from .constants import Role
 from .forms import AccountDeleteForm, AccountSettingsForm, AddClientRoleForm
 from .models import User
 from .selectors import deletion_blockers
+from .types import AuthedRequest
 
 
 def _me(request: HttpRequest) -> User:
@@ -29,7 +30,7 @@ def _me(request: HttpRequest) -> User:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def settings_page(request: HttpRequest) -> HttpResponse:
+def settings_page(request: AuthedRequest) -> HttpResponse:
     user = _me(request)
     settings_form = AccountSettingsForm(
         initial={"display_name": user.display_name, "preferred_language": user.preferred_language},
@@ -85,8 +86,10 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
-def data_download(request: HttpRequest) -> HttpResponse:
+@require_POST
+def data_download(request: AuthedRequest) -> HttpResponse:
+    """A POST: the download is a disclosure of personal data and is written to the audit log, so it is a
+    change, never a side effect of opening a link."""
     me = _me(request)
     body = personal_data_export(user=me, actor=me)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
@@ -96,7 +99,7 @@ def data_download(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def delete_account(request: HttpRequest) -> HttpResponse:
+def delete_account(request: AuthedRequest) -> HttpResponse:
     user = _me(request)
     form = AccountDeleteForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():

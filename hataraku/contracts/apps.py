@@ -7,7 +7,11 @@ class ContractsConfig(AppConfig):
     verbose_name = "Contracts"
 
     def ready(self) -> None:
-        # The payments app asks the owner of an escrow what it wants paid before it takes any money.
-        from . import funding
+        from hataraku.jobs import integrations
 
+        from . import funding, services
+
+        # The payments app asks the owner of an escrow what it wants paid before it takes any money.
         funding.register()
+        # Jobs never imports contracts: the offer on a proposal reaches this app through this port.
+        integrations.contract_offer_register(services.contract_offer)

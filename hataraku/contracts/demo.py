@@ -19,6 +19,7 @@ from hataraku.core import clock
 from hataraku.jobs.categories import ensure_categories
 from hataraku.jobs.constants import JobStatus, MeetingStyle, PayType, ProposalStatus
 from hataraku.jobs.models import Category, Job, Proposal, ProposalMilestone
+from hataraku.jobs.rendering import render_markdown
 from hataraku.ledger import services as ledger
 from hataraku.ledger.models import Funding
 from hataraku.payments import services as payments
@@ -108,11 +109,13 @@ DEMO = [
 
 def _job(client: Any, slug: str, title: str, amount: int) -> Job:
     today = clock.today()
+    description = f"{title}をお願いします。資料はすべて画面読み上げで読めるテキストでお渡しします。"
     job, _created = Job.objects.get_or_create(
         client=client,
         title=title,
         defaults={
-            "description_md": f"{title}をお願いします。資料はすべて画面読み上げで読めるテキストでお渡しします。",
+            "description_md": description,
+            "description_html": render_markdown(description),
             "category": Category.objects.get(slug=slug),
             "skills": [],
             "pay_type": PayType.FIXED,
@@ -233,12 +236,16 @@ def _load_hourly(people: dict[str, Any]) -> None:
     and half an hour logged today in this week, still open."""
     client, worker = people["hidamari"], people["shota"]
     today = clock.today()
+    description = (
+        "返品伝票(紙をスキャンしたPDF)を表計算ソフトに入力してください。"
+        "好きな時間に、途中で中断しながら進めて大丈夫です。"
+    )
     job, _created = Job.objects.get_or_create(
         client=client,
         title=HOURLY_TITLE,
         defaults={
-            "description_md": "返品伝票(紙をスキャンしたPDF)を表計算ソフトに入力してください。"
-            "好きな時間に、途中で中断しながら進めて大丈夫です。",
+            "description_md": description,
+            "description_html": render_markdown(description),
             "category": Category.objects.get(slug="office-entry"),
             "skills": [],
             "pay_type": PayType.HOURLY,

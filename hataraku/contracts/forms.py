@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from hataraku.core import clock, dates, limits
+from hataraku.core.forms import IdempotentForm, interpolate_lazy
 from hataraku.core.money import YEN_INPUT_MAX
 
 from . import hourly
@@ -40,8 +41,10 @@ class DeliveryForm(forms.Form):
     files = MultipleFileField(  # type: ignore[assignment]
         label=_("ファイル(任意)"),
         required=False,
-        help_text=_("PDF・画像・Office文書・テキスト・ZIP。1ファイル20MBまで、一度に%(n)sつまで。")
-        % {"n": DELIVERY_MAX_FILES},
+        help_text=interpolate_lazy(
+            _("PDF・画像・Office文書・テキスト・ZIP。1ファイル20MBまで、一度に%(n)sつまで。"),
+            {"n": DELIVERY_MAX_FILES},
+        ),
     )
 
 
@@ -70,6 +73,10 @@ class ChangeRequestForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        # A value that failed its own field check was entered: say "one of the two" only when both
+        # fields really were left empty, or the summary would contradict the error at the field.
+        if self.has_error("due_date") or self.has_error("amount"):
+            return data
         if not data.get("due_date") and not data.get("amount"):
             raise forms.ValidationError(_("新しい納期か金額のどちらかを入力してください。"))
         return data
@@ -240,7 +247,7 @@ class DisputeForm(forms.Form):
     )
 
 
-class DisputeDecisionForm(forms.Form):
+class DisputeDecisionForm(IdempotentForm):
     worker_amount = forms.IntegerField(
         label=_("ワーカーへの支払額(円)"), min_value=0, max_value=YEN_INPUT_MAX
     )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from hataraku.ledger.models import Escrow
 from hataraku.ledger.selectors import escrow_held
-from hataraku.payments.services import FundingAsk, funding_asker_register
+from hataraku.payments.services import FundingAsk, funding_asker_register, funding_subject_register
 
 from .constants import ContractStatus, MilestoneStatus, WeekStatus
 from .models import HourlyWeek, Milestone
@@ -24,14 +24,48 @@ def _reference_pk(escrow: Escrow) -> int | None:
     return int(number) if number.isascii() and number.isdigit() else None
 
 
+def _milestone(escrow: Escrow) -> Milestone | None:
+    pk = _reference_pk(escrow)
+    if pk is None:
+        return None
+    return Milestone.objects.select_related("contract").filter(pk=pk, escrow_id=escrow.pk).first()
+
+
+def _week(escrow: Escrow) -> HourlyWeek | None:
+    pk = _reference_pk(escrow)
+    if pk is None:
+        return None
+    return HourlyWeek.objects.select_related("contract").filter(pk=pk, escrow_id=escrow.pk).first()
+
+
+def _milestone_label(milestone: Milestone) -> str:
+    return _("「%(contract)s」のマイルストーン%(order)s「%(title)s」") % {
+        "contract": milestone.contract.title,
+        "order": milestone.order,
+        "title": milestone.title,
+    }
+
+
+def _week_label(week: HourlyWeek) -> str:
+    return _("「%(contract)s」の%(start)sからの週の作業時間") % {
+        "contract": week.contract.title,
+        "start": date_format(week.week_start, "DATE_FORMAT"),
+    }
+
+
+def milestone_subject(escrow: Escrow) -> str | None:
+    milestone = _milestone(escrow)
+    return _milestone_label(milestone) if milestone is not None else None
+
+
+def week_subject(escrow: Escrow) -> str | None:
+    week = _week(escrow)
+    return _week_label(week) if week is not None else None
+
+
 def milestone_funding_ask(escrow: Escrow) -> FundingAsk | None:
     """A pending milestone of an active contract asks for its amount, less anything already held."""
-    pk = _reference_pk(escrow)
-    milestone = (
-        Milestone.objects.select_related("contract").filter(pk=pk, escrow_id=escrow.pk).first()
-        if pk is not None
-        else None
-    )
+    milestone = _milestone(escrow)
     if (
         milestone is None
         or milestone.status != MilestoneStatus.PENDING
@@ -41,34 +75,22 @@ def milestone_funding_ask(escrow: Escrow) -> FundingAsk | None:
     remaining = milestone.amount - escrow_held(escrow)
     if remaining <= 0:
         return None
-    label = _("「%(contract)s」のマイルストーン%(order)s「%(title)s」") % {
-        "contract": milestone.contract.title,
-        "order": milestone.order,
-        "title": milestone.title,
-    }
-    return FundingAsk(amount=remaining, label=label)
+    return FundingAsk(amount=remaining, label=_milestone_label(milestone))
 
 
 def week_funding_ask(escrow: Escrow) -> FundingAsk | None:
     """A billed hourly week not yet paid asks for its billed amount, less anything already held."""
-    pk = _reference_pk(escrow)
-    week = (
-        HourlyWeek.objects.select_related("contract").filter(pk=pk, escrow_id=escrow.pk).first()
-        if pk is not None
-        else None
-    )
+    week = _week(escrow)
     if week is None or week.status not in (WeekStatus.BILLED, WeekStatus.RESOLVED) or week.released_at:
         return None
     remaining = week.billed_amount - escrow_held(escrow)
     if remaining <= 0:
         return None
-    label = _("「%(contract)s」の%(start)sからの週の作業時間") % {
-        "contract": week.contract.title,
-        "start": date_format(week.week_start, "DATE_FORMAT"),
-    }
-    return FundingAsk(amount=remaining, label=label)
+    return FundingAsk(amount=remaining, label=_week_label(week))
 
 
 def register() -> None:
     funding_asker_register("milestone", milestone_funding_ask)
     funding_asker_register("week", week_funding_ask)
+    funding_subject_register("milestone", milestone_subject)
+    funding_subject_register("week", week_subject)

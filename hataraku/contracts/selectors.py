@@ -3,18 +3,21 @@ requests through their own pages."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from hataraku.core import clock
+from hataraku.core.errors import NotFound
 
 from .constants import AccommodationStatus, ContractStatus, DisputeStatus, WeekStatus
 from .models import AccommodationRequest, Contract, Dispute, HourlyWeek, Milestone
 
+if TYPE_CHECKING:
+    from hataraku.accounts.models import User
 
-def contracts_for(user: Any) -> QuerySet[Contract]:
+
+def contracts_for(user: User) -> QuerySet[Contract]:
     if user is None or not user.is_authenticated:
         return Contract.objects.none()
     return (
@@ -24,37 +27,37 @@ def contracts_for(user: Any) -> QuerySet[Contract]:
     )
 
 
-def access_contract(user: Any, contract_id: Any) -> Contract:
+def access_contract(user: User, contract_id: Any) -> Contract:
     """The contract if `user` is one of its two parties; 404 alike for missing and forbidden."""
     try:
         pk = int(contract_id)
     except (TypeError, ValueError):
-        raise Http404 from None
+        raise NotFound() from None
     contract = contracts_for(user).filter(pk=pk).first()
     if contract is None:
-        raise Http404
+        raise NotFound()
     return contract
 
 
-def access_milestone(user: Any, contract_id: Any, milestone_id: Any) -> Milestone:
+def access_milestone(user: User, contract_id: Any, milestone_id: Any) -> Milestone:
     contract = access_contract(user, contract_id)
     milestone = contract.milestones.filter(pk=milestone_id).select_related("escrow").first()
     if milestone is None:
-        raise Http404
+        raise NotFound()
     milestone.contract = contract
     return milestone
 
 
-def access_week(user: Any, contract_id: Any, week_id: Any) -> HourlyWeek:
+def access_week(user: User, contract_id: Any, week_id: Any) -> HourlyWeek:
     """An hourly week of a contract `user` is a party to; 404 alike for missing and forbidden."""
     contract = access_contract(user, contract_id)
     try:
         pk = int(week_id)
     except (TypeError, ValueError):
-        raise Http404 from None
+        raise NotFound() from None
     week = contract.weeks.filter(pk=pk).first()
     if week is None:
-        raise Http404
+        raise NotFound()
     week.contract = contract
     return week
 
@@ -63,9 +66,9 @@ def is_completed(contract: Contract) -> bool:
     return contract.status == ContractStatus.COMPLETED
 
 
-def access_dispute_for_staff(user: Any, dispute_id: Any) -> Dispute:
+def access_dispute_for_staff(user: User, dispute_id: Any) -> Dispute:
     if not getattr(user, "is_staff", False):
-        raise Http404
+        raise NotFound()
     dispute = (
         Dispute.objects.select_related(
             "contract__client", "contract__worker", "milestone", "week", "opened_by"
@@ -74,7 +77,7 @@ def access_dispute_for_staff(user: Any, dispute_id: Any) -> Dispute:
         .first()
     )
     if dispute is None:
-        raise Http404
+        raise NotFound()
     return dispute
 
 

@@ -12,16 +12,17 @@ import datetime as dt
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from hataraku.core import clock, limits
+from hataraku.core import clock, events, limits
 from hataraku.core.audit import audit_record
 from hataraku.core.dates import check_date
 from hataraku.core.errors import Conflict, DomainError, InvalidTransition, NotFound, PermissionDenied
@@ -59,6 +60,7 @@ from .constants import (
     WeekStatus,
     transition_allowed,
 )
+from .events import StatusChanged
 from .hourly import week_start_for
 from .models import (
     AccommodationRequest,
@@ -74,6 +76,9 @@ from .models import (
     TimeEntry,
 )
 
+if TYPE_CHECKING:
+    from hataraku.accounts.models import User
+
 logger = logging.getLogger(__name__)
 
 
@@ -84,7 +89,7 @@ DISPUTABLE = frozenset({MilestoneStatus.FUNDED, MilestoneStatus.DELIVERED, Miles
 # --- helpers ----------------------------------------------------------------------------------------------
 
 
-def _notify(*, user: Any, kind: str, title: str, body: str, url: str = "") -> None:
+def _notify(*, user: User, kind: str, title: str, body: str, url: str = "") -> None:
     """Schedule a notification after commit, so nobody hears about a change that rolled back."""
 
     def send() -> None:
@@ -99,33 +104,33 @@ def _contract_url(contract: Contract) -> str:
     return contract.get_absolute_url()
 
 
-def _is_party(contract: Contract, user: Any) -> bool:
+def _is_party(contract: Contract, user: User | None) -> bool:
     return bool(user is not None and user.pk in (contract.client_id, contract.worker_id))
 
 
-def _other_party(contract: Contract, user: Any) -> Any:
+def _other_party(contract: Contract, user: User) -> Any:
     return contract.worker if user.pk == contract.client_id else contract.client
 
 
-def _require_party(contract: Contract, actor: Any) -> None:
+def _require_party(contract: Contract, actor: User | None) -> None:
     """Anyone but the two parties is told the contract does not exist (404, never 403)."""
     if not _is_party(contract, actor):
         raise NotFound(_("契約が見つかりません。"))
 
 
-def _require_client(contract: Contract, actor: Any) -> None:
+def _require_client(contract: Contract, actor: User | None) -> None:
     _require_party(contract, actor)
-    if actor.pk != contract.client_id:
+    if actor is None or actor.pk != contract.client_id:
         raise PermissionDenied(_("この操作はクライアントだけができます。"))
 
 
-def _require_worker(contract: Contract, actor: Any) -> None:
+def _require_worker(contract: Contract, actor: User) -> None:
     _require_party(contract, actor)
     if actor.pk != contract.worker_id:
         raise PermissionDenied(_("この操作はワーカーだけができます。"))
 
 
-def _require_staff(actor: Any) -> None:
+def _require_staff(actor: User) -> None:
     if not getattr(actor, "is_staff", False):
         raise NotFound(_("見つかりません。"))
 
@@ -141,7 +146,7 @@ def _transition(
     row: _Row,
     table: dict[str, frozenset[str]],
     target: str,
-    actor: Any,
+    actor: User | None,
     action: str,
     refusal: str,
     data: dict[str, Any],
@@ -162,6 +167,16 @@ def _transition(
             setattr(locked, name, value)
         locked.save(update_fields=["status", *fields])
         audit_record(actor=actor, action=action, target=locked, data={"from": previous, "to": target, **data})
+        events.announce(
+            StatusChanged(
+                model=locked._meta.model_name or "",
+                pk=locked.pk,
+                contract_id=locked.pk if isinstance(locked, Contract) else locked.contract_id,
+                previous=previous,
+                status=target,
+                actor_id=getattr(actor, "pk", None),
+            )
+        )
     # The caller's instance follows, so code holding it does not act on a stale status.
     for name in ["status", *fields]:
         setattr(row, name, getattr(locked, name))
@@ -169,7 +184,7 @@ def _transition(
 
 
 def contract_transition(
-    *, contract: Contract, target: str, actor: Any, data: dict[str, Any] | None = None
+    *, contract: Contract, target: str, actor: User | None, data: dict[str, Any] | None = None
 ) -> Contract:
     """Move a contract along CONTRACT_TRANSITIONS. Locks the contract row; call inside the caller's atomic
     block (or alone: it opens its own)."""
@@ -192,7 +207,12 @@ def contract_transition(
 
 
 def milestone_transition(
-    *, milestone: Milestone, target: str, actor: Any, data: dict[str, Any] | None = None, **fields: Any
+    *,
+    milestone: Milestone,
+    target: str,
+    actor: User | None,
+    data: dict[str, Any] | None = None,
+    **fields: Any,
 ) -> Milestone:
     """Move a milestone along MILESTONE_TRANSITIONS, setting `fields` with it. Locks the milestone row."""
     return _transition(
@@ -208,7 +228,7 @@ def milestone_transition(
 
 
 def week_transition(
-    *, week: HourlyWeek, target: str, actor: Any, data: dict[str, Any] | None = None, **fields: Any
+    *, week: HourlyWeek, target: str, actor: User | None, data: dict[str, Any] | None = None, **fields: Any
 ) -> HourlyWeek:
     """Move an hourly week along WEEK_TRANSITIONS, setting `fields` with it. Locks the week row."""
     return _transition(
@@ -264,7 +284,7 @@ def terms_generate(*, contract: Contract, change_request: ChangeRequest | None =
     return terms
 
 
-def _withholding_applies(*, client: Any, job: Any) -> bool:
+def _withholding_applies(*, client: User, job: Any) -> bool:
     """源泉徴収: the client is a withholding agent (a company), the worker is an individual (every worker
     account is a person), and the work is of a kind listed in 所得税法 第204条1項1号 (原稿料・デザイン料…)."""
     client_is_agent = getattr(client, "client_kind", "") == "company" or bool(
@@ -276,7 +296,7 @@ def _withholding_applies(*, client: Any, job: Any) -> bool:
 # --- offer and agreement -------------------------------------------------------------------------------------
 
 
-def contract_offer(*, proposal: Any, actor: Any, idempotency_key: str) -> Contract:
+def contract_offer(*, proposal: Any, actor: User, idempotency_key: str) -> Contract:
     """The client offers a contract on a proposal. Creates the contract in `offered` with its milestones
     (copied from the proposal, or one milestone of the whole amount) and the first version of the terms.
     Calling again with the same key returns the same contract."""
@@ -356,7 +376,7 @@ def contract_offer(*, proposal: Any, actor: Any, idempotency_key: str) -> Contra
     return contract
 
 
-def _mark_proposal_accepted(contract: Contract, actor: Any) -> None:
+def _mark_proposal_accepted(contract: Contract, actor: User) -> None:
     """Tell the jobs app the offer became a contract (its table allows offered → accepted)."""
     if contract.proposal is None or contract.proposal.status != "offered":
         return
@@ -369,7 +389,7 @@ def _mark_proposal_accepted(contract: Contract, actor: Any) -> None:
         mover(proposal=contract.proposal, actor=actor)
 
 
-def contract_agree(*, contract: Contract, actor: Any, terms_version: int) -> Contract:
+def contract_agree(*, contract: Contract, actor: User, terms_version: int) -> Contract:
     """One side agrees to the terms version it was shown. If the terms changed since (a newer version),
     the agreement is refused: nobody can be bound to terms they did not see. When both sides have agreed,
     the contract becomes agreed and then active."""
@@ -425,7 +445,7 @@ def contract_agree(*, contract: Contract, actor: Any, terms_version: int) -> Con
     return locked
 
 
-def contract_cancel_offer(*, contract: Contract, actor: Any) -> Contract:
+def contract_cancel_offer(*, contract: Contract, actor: User) -> Contract:
     """Either side withdraws from an offer no one is bound by yet. Once both agreed, the contract is only
     ended by finishing it (`contract_complete`, or every milestone finished); the status is checked before
     anything is written, so a refused cancel leaves no audit row behind. The proposal goes back to the
@@ -456,7 +476,7 @@ def contract_cancel_offer(*, contract: Contract, actor: Any) -> Contract:
     return locked
 
 
-def _return_proposal_to_shortlist(contract: Contract, actor: Any) -> None:
+def _return_proposal_to_shortlist(contract: Contract, actor: User) -> None:
     """offered → shortlisted: an offer the worker turns down or the client withdraws goes back to the
     client's shortlist, in the name of whoever withdrew it."""
     proposal = contract.proposal
@@ -512,7 +532,7 @@ def _clean_changes(contract: Contract, changes: dict[str, Any]) -> dict[str, Any
 
 
 def change_request_propose(
-    *, contract: Contract, actor: Any, changes: dict[str, Any], reason: str = ""
+    *, contract: Contract, actor: User, changes: dict[str, Any], reason: str = ""
 ) -> ChangeRequest:
     """Propose new terms. The proposer consents by proposing; nothing changes until the other side accepts."""
     limits.check_length(reason, limit=limits.CHANGE_REASON, field="reason")
@@ -566,7 +586,7 @@ def _apply_changes(contract: Contract, changes: dict[str, Any]) -> None:
         contract.save(update_fields=["total_amount"])
 
 
-def change_request_answer(*, change_request: ChangeRequest, actor: Any, accept: bool) -> ChangeRequest:
+def change_request_answer(*, change_request: ChangeRequest, actor: User, accept: bool) -> ChangeRequest:
     """The other side accepts (new terms version) or rejects. The proposer cannot answer their own
     request: agreed terms never change on one side's word."""
     with transaction.atomic():
@@ -629,8 +649,8 @@ def _request_bank_transfer(
 ) -> None:
     """Ask the client for the money through the payments app: by bank transfer (default) it gets a
     reference code (受付番号) for the client and appears in the staff's queue; by card it opens a Stripe
-    Checkout page. Either way the ledger funding is posted when the money is ours, and the contract pages
-    pick that up when next opened (`contract_sync_funding`)."""
+    Checkout page. Either way the ledger funding is posted when the money is ours, and its `FundingPosted`
+    event funds the milestone or releases the week (contracts/handlers.py)."""
     from hataraku.payments import services as payments
     from hataraku.payments.constants import Provider
     from hataraku.payments.providers import enabled_providers
@@ -652,14 +672,15 @@ def _request_bank_transfer(
 def milestone_fund(
     *,
     milestone: Milestone,
-    actor: Any,
+    actor: User,
     idempotency_key: str,
     source: str | None = None,
     provider: str | None = None,
 ) -> Milestone:
     """The client puts the milestone's amount into escrow. Opens the escrow (once) and asks for the
     funding; the milestone becomes `funded` only when the money is actually held (a bank transfer stays
-    pending until staff confirm it — `milestone_sync_funding` picks that up)."""
+    pending until staff confirm it — the ledger's `FundingPosted` event then funds the milestone, through
+    `milestone_sync_funding`)."""
     from hataraku.ledger import services as ledger
     from hataraku.ledger.constants import FeePlan, FundingSource
 
@@ -716,7 +737,7 @@ def milestone_fund(
     return locked
 
 
-def _milestone_mark_funded(milestone: Milestone, actor: Any) -> None:
+def _milestone_mark_funded(milestone: Milestone, actor: User | None) -> None:
     milestone_transition(milestone=milestone, target=MilestoneStatus.FUNDED, actor=actor)
     contract = milestone.contract
     _notify(
@@ -741,30 +762,9 @@ def milestone_sync_funding(*, milestone: Milestone) -> bool:
     return True
 
 
-def contract_sync_funding(*, contract: Contract) -> int:
-    """Catch up one contract's milestones with their escrows when someone opens its pages: staff may
-    have confirmed the client's transfer a moment ago, and the worker should see "作業を始められます"
-    now rather than at the next periodic tick; a billed hourly week is released to the worker the same
-    way. Idempotent; costs a query or two when nothing waits."""
-    moved = 0
-    for m in contract.milestones.filter(status=MilestoneStatus.PENDING, escrow__isnull=False).select_related(
-        "escrow", "contract"
-    ):
-        if milestone_sync_funding(milestone=m):
-            moved += 1
-    if contract.kind == ContractKind.HOURLY:
-        for w in contract.weeks.filter(
-            status__in=[WeekStatus.BILLED, WeekStatus.RESOLVED],
-            released_at__isnull=True,
-            escrow__isnull=False,
-        ).select_related("escrow"):
-            if week_sync_release(week=w):
-                moved += 1
-    return moved
-
-
 def milestones_sync_funding() -> int:
-    """Periodic: every pending milestone whose escrow money has arrived becomes funded."""
+    """Periodic reconciliation: every pending milestone whose escrow money has arrived becomes funded.
+    The `FundingPosted` handler does this at once; this catches anything a failed handler left."""
     moved = 0
     for m in Milestone.objects.filter(status=MilestoneStatus.PENDING, escrow__isnull=False).select_related(
         "escrow"
@@ -803,7 +803,7 @@ def validate_delivery_files(files: Sequence[UploadedFile]) -> None:
 
 
 def milestone_deliver(
-    *, milestone: Milestone, actor: Any, message: str, files: Sequence[UploadedFile] = ()
+    *, milestone: Milestone, actor: User, message: str, files: Sequence[UploadedFile] = ()
 ) -> Delivery:
     """The worker delivers. Only against money already held in escrow: no unpaid work is ever delivered."""
     if not (message or "").strip():
@@ -868,7 +868,7 @@ def _notify_completed(contract: Contract) -> None:
         )
 
 
-def _maybe_complete(contract: Contract, actor: Any) -> None:
+def _maybe_complete(contract: Contract, actor: User | None) -> None:
     """A fixed contract is completed when every milestone is finished — released, or cancelled by a
     dispute that refunded it. Even when a dispute refunded everything the contract ends `completed`,
     not `cancelled`: the parties worked together and both may review it; `cancelled` is kept for an
@@ -882,7 +882,7 @@ def _maybe_complete(contract: Contract, actor: Any) -> None:
         _notify_completed(contract)
 
 
-def contract_complete(*, contract: Contract, actor: Any) -> Contract:
+def contract_complete(*, contract: Contract, actor: User) -> Contract:
     """Either party ends an active hourly contract. Every hour logged must be settled first, so that
     ending never leaves a worker unpaid: refused while a week has logged time not yet approved (the
     current week included — it can be approved once submitted), a week is disputed, or a billed week is
@@ -951,7 +951,7 @@ def contract_complete(*, contract: Contract, actor: Any) -> Contract:
     return locked
 
 
-def milestone_accept(*, milestone: Milestone, actor: Any, auto: bool = False) -> Milestone:
+def milestone_accept(*, milestone: Milestone, actor: User | None, auto: bool = False) -> Milestone:
     """Acceptance (検収) and payment: delivered → accepted → released, in one transaction with the ledger's
     release, so there is never an accepted milestone without the money moving (or the reverse).
 
@@ -1019,7 +1019,7 @@ def milestone_accept(*, milestone: Milestone, actor: Any, auto: bool = False) ->
     return locked
 
 
-def milestone_return(*, milestone: Milestone, actor: Any, reason: str) -> Milestone:
+def milestone_return(*, milestone: Milestone, actor: User, reason: str) -> Milestone:
     """The client returns a delivery with reasons. At most MAX_RETURNS times: after that the client must
     accept or ask staff, so a worker is never stuck redoing work forever."""
     if not (reason or "").strip():
@@ -1085,7 +1085,7 @@ def milestone_auto_accept_due() -> int:
 
 
 def time_entry_add(
-    *, contract: Contract, actor: Any, work_date: dt.date, minutes: int, memo: str
+    *, contract: Contract, actor: User, work_date: dt.date, minutes: int, memo: str
 ) -> TimeEntry:
     """Log time with a memo, for a day from the contract's activation to today, in this week or the one
     before it (`hourly.work_date_error`), into a week not yet submitted. Refused over the weekly cap: the
@@ -1160,7 +1160,7 @@ def _week_bill_and_close(
     minutes: int,
     amount: int,
     target: str,
-    actor: Any,
+    actor: User | None,
     idempotency_key: str,
 ) -> None:
     """Bill the week (`_week_bill`) and move it to `target` (billed, or resolved by a dispute) with what was
@@ -1192,7 +1192,13 @@ def _week_bill_and_close(
 
 
 def _week_bill(
-    *, week: HourlyWeek, contract: Contract, minutes: int, amount: int, actor: Any, idempotency_key: str
+    *,
+    week: HourlyWeek,
+    contract: Contract,
+    minutes: int,
+    amount: int,
+    actor: User | None,
+    idempotency_key: str,
 ) -> None:
     """Open, fund and (if the money is held) release an escrow for one week. Inside the caller's atomic."""
     from hataraku.ledger import services as ledger
@@ -1231,7 +1237,7 @@ def _week_url(contract: Contract) -> str:
     return _contract_url(contract) + "#c-weeks"
 
 
-def week_submit(*, week: HourlyWeek, actor: Any) -> HourlyWeek:
+def week_submit(*, week: HourlyWeek, actor: User) -> HourlyWeek:
     """The worker hands a week to the client before logging closes (the tick does it at the end of the
     following week otherwise). From now on the week takes no more time, and the acceptance period runs."""
     with transaction.atomic():
@@ -1247,7 +1253,7 @@ def week_submit(*, week: HourlyWeek, actor: Any) -> HourlyWeek:
     return locked
 
 
-def _week_mark_submitted(week: HourlyWeek, contract: Contract, *, actor: Any) -> None:
+def _week_mark_submitted(week: HourlyWeek, contract: Contract, *, actor: User | None) -> None:
     """open → submitted, now: the day of receipt and the start of the acceptance period. Both parties
     hear when the client must answer by. Inside the caller's atomic, contract and week locked."""
     now = clock.now()
@@ -1306,7 +1312,7 @@ def weeks_submit_due() -> int:
     return submitted
 
 
-def week_request_correction(*, week: HourlyWeek, actor: Any, note: str) -> HourlyWeek:
+def week_request_correction(*, week: HourlyWeek, actor: User, note: str) -> HourlyWeek:
     """The client asks the worker to correct a submitted week, saying what looks wrong. The clock stops
     (the client has looked and answered) until the worker resubmits, with a correction or as it is. At
     most MAX_WEEK_CORRECTIONS times: then the client approves or asks staff to mediate."""
@@ -1341,7 +1347,7 @@ def week_request_correction(*, week: HourlyWeek, actor: Any, note: str) -> Hourl
     return locked
 
 
-def week_resubmit(*, week: HourlyWeek, actor: Any) -> HourlyWeek:
+def week_resubmit(*, week: HourlyWeek, actor: User) -> HourlyWeek:
     """The worker answers a request for a correction by handing the week back as it is (a correction, if
     any, is proposed with `time_correction_propose`, which resubmits too). The acceptance period starts
     again: the client gets the whole period to look at it once more."""
@@ -1356,7 +1362,7 @@ def week_resubmit(*, week: HourlyWeek, actor: Any) -> HourlyWeek:
     return locked
 
 
-def _week_mark_resubmitted(week: HourlyWeek, contract: Contract, actor: Any) -> None:
+def _week_mark_resubmitted(week: HourlyWeek, contract: Contract, actor: User) -> None:
     week_transition(week=week, target=WeekStatus.SUBMITTED, actor=actor, submitted_at=clock.now())
     _notify(
         user=contract.client,
@@ -1432,7 +1438,7 @@ def _clean_time_changes(
 def time_correction_propose(
     *,
     week: HourlyWeek,
-    actor: Any,
+    actor: User,
     reason: str,
     entries: dict[int, int] | None = None,
     add: list[dict[str, Any]] | None = None,
@@ -1491,7 +1497,7 @@ def time_correction_propose(
     return correction
 
 
-def time_correction_answer(*, correction: TimeCorrection, actor: Any, accept: bool) -> TimeCorrection:
+def time_correction_answer(*, correction: TimeCorrection, actor: User, accept: bool) -> TimeCorrection:
     """The client accepts (the entries change as proposed) or declines (nothing changes). Checked again
     against the week as it is now, so a week approved meanwhile is never changed."""
     with transaction.atomic():
@@ -1544,7 +1550,9 @@ def _apply_time_changes(week: HourlyWeek, changes: dict[str, Any]) -> None:
         )
 
 
-def week_approve(*, week: HourlyWeek, actor: Any, idempotency_key: str, auto: bool = False) -> HourlyWeek:
+def week_approve(
+    *, week: HourlyWeek, actor: User | None, idempotency_key: str, auto: bool = False
+) -> HourlyWeek:
     """The client approves a submitted week (also one she asked to correct, if she is content after all):
     it is billed through escrow (open, fund, release). A correction still waiting for her answer must be
     answered first, so she never approves minutes she has not seen.
@@ -1783,7 +1791,7 @@ class AccommodationPreview:
 def accommodation_preview(
     *,
     contract: Contract,
-    actor: Any,
+    actor: User,
     kind: str,
     milestone: Milestone | None = None,
     requested_due_date: dt.date | None = None,
@@ -1818,6 +1826,7 @@ def accommodation_preview(
         raise DomainError(_("延長するマイルストーンを選んでください。"), field="milestone")
     if requested_due_date is not None:
         check_date(requested_due_date, label=_("希望する納期"), field="requested_due_date")
+    _refuse_second_pending_accommodation(contract, milestone)
     if (reason or note.strip()) and not consent_given and not consent_covers(actor, CONSENT_ACCOMMODATION):
         raise DomainError(
             _(
@@ -1842,16 +1851,52 @@ def accommodation_preview(
         milestone_title=milestone.title if milestone else "",
         previous_due_date=previous_due,
         requested_due_date=requested_due_date if milestone is not None else None,
-        notification_title=_("ワーカーから配慮のお願いが届きました"),
+        # Only "more time" or "a pause": a word like 配慮 would hint that there is a special reason.
+        notification_title=(
+            _("納期の延長の希望が届きました")
+            if kind == AccommodationKind.EXTENSION
+            else _("一時停止の希望が届きました")
+        ),
         notification_body=_("「%(title)s」: %(label)s(%(dates)s)。%(days)s日以内に回答してください。")
         % {"title": contract.title, "label": label, "dates": dates, "days": ACCOMMODATION_ANSWER_DAYS},
+    )
+
+
+def _refuse_second_pending_accommodation(contract: Contract, milestone: Milestone | None) -> None:
+    """One open request per milestone (or for the whole contract): two pending extensions of the same
+    milestone could both be accepted, the second undoing or overtaking the first."""
+    pending = (
+        AccommodationRequest.objects.filter(
+            contract=contract, milestone=milestone, status=AccommodationStatus.PENDING
+        )
+        .order_by("created_at")
+        .first()
+    )
+    if pending is None:
+        return
+    words = {"date": date_format(localtime(pending.created_at), "DATE_FORMAT")}
+    raise Conflict(
+        (
+            _(
+                "このマイルストーンには、%(date)sに送った回答待ちのお願いがあります。"
+                "クライアントの回答を待ってから、あらためてお願いしてください。"
+            )
+            if milestone is not None
+            else _(
+                "契約全体について、%(date)sに送った回答待ちのお願いがあります。"
+                "クライアントの回答を待ってから、あらためてお願いしてください。"
+            )
+        )
+        % words,
+        field="milestone",
+        pending_url=f"{_contract_url(contract)}#accommodation-{pending.pk}",
     )
 
 
 def accommodation_request(
     *,
     contract: Contract,
-    actor: Any,
+    actor: User,
     kind: str,
     milestone: Milestone | None = None,
     requested_due_date: dt.date | None = None,
@@ -1906,7 +1951,7 @@ def accommodation_request(
 
 
 def accommodation_answer(
-    *, request: AccommodationRequest, actor: Any, accept: bool, message: str = ""
+    *, request: AccommodationRequest, actor: User, accept: bool, message: str = ""
 ) -> AccommodationRequest:
     """The client answers. Accepting an extension moves the milestone's due date and writes the change as
     an accepted ChangeRequest (proposed by the worker, accepted by the client) with a new terms version."""
@@ -1922,12 +1967,34 @@ def accommodation_answer(
         if accept and locked.requested_due_date:
             # Requests stored before the date rule could name year 9999; refuse kindly, never overflow.
             check_date(locked.requested_due_date, label=_("希望する納期"), allow_past=True)
+        if accept and locked.milestone_id and locked.requested_due_date:
+            # The due date may have moved since she asked (an accepted change of terms): the history shows
+            # the date it really had when the extension was granted, and an "extension" never shortens it.
+            current_due = Milestone.objects.get(pk=locked.milestone_id).due_date
+            if locked.requested_due_date <= current_due:
+                raise InvalidTransition(
+                    _(
+                        "納期はすでに%(due)sになっているため、この延長の希望は承諾できません。"
+                        "お断りして、ワーカーにその旨を伝えてください。"
+                    )
+                    % {"due": date_format(current_due, "DATE_FORMAT")}
+                )
+            locked.previous_due_date = current_due
         now = clock.now()
         locked.status = AccommodationStatus.ACCEPTED if accept else AccommodationStatus.DECLINED
         locked.answered_by = actor
         locked.answered_at = now
         locked.answer_message = (message or "").strip()
-        locked.save(update_fields=["status", "answered_by", "answered_at", "answer_message", "updated_at"])
+        locked.save(
+            update_fields=[
+                "status",
+                "answered_by",
+                "answered_at",
+                "answer_message",
+                "previous_due_date",
+                "updated_at",
+            ]
+        )
         if accept and locked.milestone_id and locked.requested_due_date:
             current = contract.current_terms()
             cr = ChangeRequest.objects.create(
@@ -1939,7 +2006,7 @@ def accommodation_answer(
                         str(locked.milestone_id): {"due_date": locked.requested_due_date.isoformat()}
                     }
                 },
-                reason=_("配慮のお願い(%(kind)s)の承諾による変更") % {"kind": locked.get_kind_display()},
+                reason=_("納期の延長の希望を承諾したことによる変更"),
                 base_version=current.version if current else 0,
                 responded_by=actor,
                 responded_at=now,
@@ -1964,7 +2031,7 @@ def accommodation_answer(
 def dispute_open(
     *,
     contract: Contract,
-    actor: Any,
+    actor: User,
     reason: str,
     milestone: Milestone | None = None,
     week: HourlyWeek | None = None,
@@ -2016,7 +2083,7 @@ def dispute_open(
 
 
 def dispute_decide(
-    *, dispute: Dispute, actor: Any, worker_amount: int, note: str, idempotency_key: str
+    *, dispute: Dispute, actor: User, worker_amount: int, note: str, idempotency_key: str
 ) -> Dispute:
     """Staff decide how the money is split. For a milestone the escrow is split by the ledger; for an hourly
     week (nothing was escrowed yet) the decided amount is billed like an approved week."""

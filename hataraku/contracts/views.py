@@ -4,7 +4,6 @@ form error and change nothing."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,11 +14,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hataraku.accounts.types import AuthedRequest
 from hataraku.core import clock
 from hataraku.core.errors import DomainError
-from hataraku.core.forms import add_domain_error
+from hataraku.core.forms import add_domain_error, new_idempotency_key
 from hataraku.core.params import small_int
 from hataraku.core.permissions import role_required
+from hataraku.ledger.idempotency import require_key
 from hataraku.payments.providers import enabled_providers
 
 from . import hourly, selectors, services
@@ -63,22 +64,24 @@ from .pdf import render_terms_pdf
 PARTIES = ("worker", "client")
 
 
-def _key(request: HttpRequest, prefix: str) -> str:
-    # The key comes from the form so that a double click or a resent POST acts once.
-    return request.POST.get("idempotency_key") or f"{prefix}-{uuid.uuid4().hex}"
+def _key(request: HttpRequest) -> str:
+    # The key comes from the form so that a double click or a resent POST acts once. A form without one is
+    # refused (a DomainError the view shows: "reload the page"); a made-up key would let a resend act twice.
+    return require_key(request.POST.get("idempotency_key"))
 
 
 @role_required(*PARTIES)
-def contract_list(request: HttpRequest) -> HttpResponse:
+def contract_list(request: AuthedRequest) -> HttpResponse:
     contracts = list(selectors.contracts_for(request.user)[:200])
     return render(request, "contracts/contract_list.html", {"contracts": contracts})
 
 
 @role_required(*PARTIES)
-def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
+def contract_detail(request: AuthedRequest, contract_id: int) -> HttpResponse:
     contract = selectors.access_contract(request.user, contract_id)
     is_client = request.user.pk == contract.client_id
-    services.contract_sync_funding(contract=contract)
+    # Reads only: a posted funding has already funded its milestone (or released its week) through the
+    # ledger's `FundingPosted` event (contracts/handlers.py), with the tick's reconciliation behind it.
     milestones = list(contract.milestones.order_by("order"))
     terms = contract.current_terms()
     change_requests = list(contract.change_requests.select_related("proposed_by").order_by("-created_at"))
@@ -108,7 +111,7 @@ def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
         "MStatus": MilestoneStatus,
         "WStatus": WeekStatus,
         "AStatus": AccommodationStatus,
-        "fund_key": f"fund-{uuid.uuid4().hex}",
+        "fund_key": new_idempotency_key(),
         "card_enabled": is_client and "stripe" in enabled_providers(),
         "can_request_accommodation": not is_client
         and contract.status in (ContractStatus.AGREED, ContractStatus.ACTIVE),
@@ -138,7 +141,7 @@ def _waiting_transfers(milestones: Sequence[Milestone], weeks: Sequence[HourlyWe
 
 
 @role_required(*PARTIES)
-def terms_page(request: HttpRequest, contract_id: int) -> HttpResponse:
+def terms_page(request: AuthedRequest, contract_id: int) -> HttpResponse:
     contract = selectors.access_contract(request.user, contract_id)
     versions = list(contract.terms.order_by("-version"))
     if not versions:
@@ -162,7 +165,7 @@ def terms_page(request: HttpRequest, contract_id: int) -> HttpResponse:
 
 
 @role_required(*PARTIES)
-def terms_pdf(request: HttpRequest, contract_id: int) -> HttpResponse:
+def terms_pdf(request: AuthedRequest, contract_id: int) -> HttpResponse:
     contract = selectors.access_contract(request.user, contract_id)
     wanted = small_int(request.GET.get("v"))
     qs = contract.terms.order_by("-version")
@@ -176,7 +179,7 @@ def terms_pdf(request: HttpRequest, contract_id: int) -> HttpResponse:
 
 @role_required(*PARTIES)
 @require_POST
-def contract_agree(request: HttpRequest, contract_id: int) -> HttpResponse:
+def contract_agree(request: AuthedRequest, contract_id: int) -> HttpResponse:
     contract = selectors.access_contract(request.user, contract_id)
     try:
         version = int(request.POST.get("terms_version", "0"))
@@ -193,7 +196,7 @@ def contract_agree(request: HttpRequest, contract_id: int) -> HttpResponse:
 
 @role_required(*PARTIES)
 @require_POST
-def contract_cancel(request: HttpRequest, contract_id: int) -> HttpResponse:
+def contract_cancel(request: AuthedRequest, contract_id: int) -> HttpResponse:
     contract = selectors.access_contract(request.user, contract_id)
     try:
         services.contract_cancel_offer(contract=contract, actor=request.user)
@@ -206,7 +209,7 @@ def contract_cancel(request: HttpRequest, contract_id: int) -> HttpResponse:
 
 @role_required(*PARTIES)
 @require_POST
-def contract_complete(request: HttpRequest, contract_id: int) -> HttpResponse:
+def contract_complete(request: AuthedRequest, contract_id: int) -> HttpResponse:
     contract = selectors.access_contract(request.user, contract_id)
     if request.POST.get("confirm") != "yes":
         messages.error(request, _("終了してよいことを確かめるため、確認の欄にチェックを入れてください。"))
@@ -221,7 +224,7 @@ def contract_complete(request: HttpRequest, contract_id: int) -> HttpResponse:
 
 
 @role_required(*PARTIES)
-def change_new(request: HttpRequest, contract_id: int) -> HttpResponse:
+def change_new(request: AuthedRequest, contract_id: int) -> HttpResponse:
     contract = selectors.access_contract(request.user, contract_id)
     milestones = list(
         contract.milestones.exclude(
@@ -252,7 +255,7 @@ def change_new(request: HttpRequest, contract_id: int) -> HttpResponse:
 
 @role_required(*PARTIES)
 @require_POST
-def change_answer(request: HttpRequest, contract_id: int, change_id: int) -> HttpResponse:
+def change_answer(request: AuthedRequest, contract_id: int, change_id: int) -> HttpResponse:
     contract = selectors.access_contract(request.user, contract_id)
     cr = get_object_or_404(ChangeRequest, contract=contract, pk=change_id)
     accept = request.POST.get("answer") == "accept"
@@ -267,12 +270,12 @@ def change_answer(request: HttpRequest, contract_id: int, change_id: int) -> Htt
 
 @role_required(*PARTIES)
 @require_POST
-def milestone_fund(request: HttpRequest, contract_id: int, milestone_id: int) -> HttpResponse:
+def milestone_fund(request: AuthedRequest, contract_id: int, milestone_id: int) -> HttpResponse:
     milestone = selectors.access_milestone(request.user, contract_id, milestone_id)
     provider = request.POST.get("provider") or None
     try:
         services.milestone_fund(
-            milestone=milestone, actor=request.user, idempotency_key=_key(request, "fund"), provider=provider
+            milestone=milestone, actor=request.user, idempotency_key=_key(request), provider=provider
         )
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -291,7 +294,7 @@ def milestone_fund(request: HttpRequest, contract_id: int, milestone_id: int) ->
 
 
 @role_required(*PARTIES)
-def milestone_deliver(request: HttpRequest, contract_id: int, milestone_id: int) -> HttpResponse:
+def milestone_deliver(request: AuthedRequest, contract_id: int, milestone_id: int) -> HttpResponse:
     milestone = selectors.access_milestone(request.user, contract_id, milestone_id)
     contract = milestone.contract
     if request.user.pk != contract.worker_id:
@@ -316,12 +319,10 @@ def milestone_deliver(request: HttpRequest, contract_id: int, milestone_id: int)
 
 
 @role_required(*PARTIES)
-def milestone_page(request: HttpRequest, contract_id: int, milestone_id: int) -> HttpResponse:
+def milestone_page(request: AuthedRequest, contract_id: int, milestone_id: int) -> HttpResponse:
     milestone = selectors.access_milestone(request.user, contract_id, milestone_id)
     contract = milestone.contract
     is_client = request.user.pk == contract.client_id
-    if milestone.status == MilestoneStatus.PENDING and milestone.escrow_id:
-        services.milestone_sync_funding(milestone=milestone)
     deliveries = list(
         Delivery.objects.filter(milestone=milestone).prefetch_related("files").order_by("-created_at", "-id")
     )
@@ -354,7 +355,7 @@ def milestone_page(request: HttpRequest, contract_id: int, milestone_id: int) ->
 
 @role_required(*PARTIES)
 @require_POST
-def milestone_accept(request: HttpRequest, contract_id: int, milestone_id: int) -> HttpResponse:
+def milestone_accept(request: AuthedRequest, contract_id: int, milestone_id: int) -> HttpResponse:
     milestone = selectors.access_milestone(request.user, contract_id, milestone_id)
     try:
         services.milestone_accept(milestone=milestone, actor=request.user)
@@ -367,7 +368,7 @@ def milestone_accept(request: HttpRequest, contract_id: int, milestone_id: int) 
 
 @role_required(*PARTIES)
 @require_POST
-def milestone_return(request: HttpRequest, contract_id: int, milestone_id: int) -> HttpResponse:
+def milestone_return(request: AuthedRequest, contract_id: int, milestone_id: int) -> HttpResponse:
     milestone = selectors.access_milestone(request.user, contract_id, milestone_id)
     form = ReturnForm(request.POST)
     if form.is_valid():
@@ -385,7 +386,7 @@ def milestone_return(request: HttpRequest, contract_id: int, milestone_id: int) 
 
 
 @role_required(*PARTIES)
-def delivery_file(request: HttpRequest, contract_id: int, file_id: int) -> FileResponse:
+def delivery_file(request: AuthedRequest, contract_id: int, file_id: int) -> FileResponse:
     contract = selectors.access_contract(request.user, contract_id)
     item = DeliveryFile.objects.filter(pk=file_id, delivery__milestone__contract=contract).first()
     if item is None:
@@ -394,7 +395,7 @@ def delivery_file(request: HttpRequest, contract_id: int, file_id: int) -> FileR
 
 
 @role_required(*PARTIES)
-def accommodation_new(request: HttpRequest, contract_id: int) -> HttpResponse:
+def accommodation_new(request: AuthedRequest, contract_id: int) -> HttpResponse:
     contract = selectors.access_contract(request.user, contract_id)
     if request.user.pk != contract.worker_id:
         raise Http404
@@ -419,6 +420,7 @@ def accommodation_new(request: HttpRequest, contract_id: int) -> HttpResponse:
     # POST "preview" (the default) → the page showing exactly what the client will see; POST "send" from
     # that page stores and notifies; POST "edit" goes back to the form with what was typed. No JavaScript.
     action = request.POST.get("action", "preview")
+    pending_url = ""
     if request.method == "POST" and action != "edit" and form.is_valid():
         data = form.cleaned_data
         mid = data.get("milestone")
@@ -439,6 +441,7 @@ def accommodation_new(request: HttpRequest, contract_id: int) -> HttpResponse:
                 preview = services.accommodation_preview(**fields)
         except DomainError as exc:
             add_domain_error(form, exc)
+            pending_url = exc.data.get("pending_url", "")
         else:
             if action == "send":
                 messages.success(
@@ -458,12 +461,16 @@ def accommodation_new(request: HttpRequest, contract_id: int) -> HttpResponse:
                     "note": fields["note"],
                 },
             )
-    return render(request, "contracts/accommodation_form.html", {"contract": contract, "form": form})
+    return render(
+        request,
+        "contracts/accommodation_form.html",
+        {"contract": contract, "form": form, "pending_url": pending_url},
+    )
 
 
 @role_required(*PARTIES)
 @require_POST
-def accommodation_answer(request: HttpRequest, contract_id: int, request_id: int) -> HttpResponse:
+def accommodation_answer(request: AuthedRequest, contract_id: int, request_id: int) -> HttpResponse:
     contract = selectors.access_contract(request.user, contract_id)
     item = get_object_or_404(AccommodationRequest, contract=contract, pk=request_id)
     form = AnswerForm(request.POST)
@@ -503,7 +510,7 @@ def _loggable_weeks(contract: Any, weeks: Sequence[HourlyWeek]) -> list[dict[str
 
 
 @role_required(*PARTIES)
-def time_entries(request: HttpRequest, contract_id: int) -> HttpResponse:
+def time_entries(request: AuthedRequest, contract_id: int) -> HttpResponse:
     contract = selectors.access_contract(request.user, contract_id)
     if request.user.pk != contract.worker_id or not contract.is_hourly:
         raise Http404
@@ -537,6 +544,19 @@ def _week_page(
     corrections = list(week.corrections.select_related("proposed_by").order_by("-created_at", "-id"))
     pending = next((c for c in corrections if c.status == TimeCorrectionStatus.PENDING), None)
     reviewable = week.status in (WeekStatus.SUBMITTED, WeekStatus.CORRECTION)
+    can_request_correction = (
+        is_client
+        and week.status == WeekStatus.SUBMITTED
+        and pending is None
+        and week.correction_count < MAX_WEEK_CORRECTIONS
+    )
+    if correction_form is not None and correction_form.errors and not can_request_correction:
+        # The form is not on this page for this person (the worker, or a week that moved on since the
+        # page was drawn): an error attached to it would vanish, so say it where it will be read.
+        for errors in correction_form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        correction_form = None
     return render(
         request,
         "contracts/week.html",
@@ -557,29 +577,26 @@ def _week_page(
             and week.status == WeekStatus.OPEN
             and bool(entries),
             "can_approve": is_client and reviewable and pending is None,
-            "can_request_correction": is_client
-            and week.status == WeekStatus.SUBMITTED
-            and pending is None
-            and week.correction_count < MAX_WEEK_CORRECTIONS,
+            "can_request_correction": can_request_correction,
             "can_correct": not is_client and reviewable and pending is None,
             "can_resubmit": not is_client and week.status == WeekStatus.CORRECTION,
             "can_dispute": week.status in (WeekStatus.OPEN, WeekStatus.SUBMITTED, WeekStatus.CORRECTION),
             "correction_form": correction_form or WeekCorrectionRequestForm(),
-            "approve_key": f"week-{uuid.uuid4().hex}",
+            "approve_key": new_idempotency_key(),
             "WStatus": WeekStatus,
         },
     )
 
 
 @role_required(*PARTIES)
-def week_page(request: HttpRequest, contract_id: int, week_id: int) -> HttpResponse:
+def week_page(request: AuthedRequest, contract_id: int, week_id: int) -> HttpResponse:
     week = selectors.access_week(request.user, contract_id, week_id)
     return _week_page(request, week)
 
 
 @role_required(*PARTIES)
 @require_POST
-def week_submit(request: HttpRequest, contract_id: int, week_id: int) -> HttpResponse:
+def week_submit(request: AuthedRequest, contract_id: int, week_id: int) -> HttpResponse:
     week = selectors.access_week(request.user, contract_id, week_id)
     try:
         services.week_submit(week=week, actor=request.user)
@@ -592,7 +609,7 @@ def week_submit(request: HttpRequest, contract_id: int, week_id: int) -> HttpRes
 
 @role_required(*PARTIES)
 @require_POST
-def week_resubmit(request: HttpRequest, contract_id: int, week_id: int) -> HttpResponse:
+def week_resubmit(request: AuthedRequest, contract_id: int, week_id: int) -> HttpResponse:
     week = selectors.access_week(request.user, contract_id, week_id)
     try:
         services.week_resubmit(week=week, actor=request.user)
@@ -605,10 +622,10 @@ def week_resubmit(request: HttpRequest, contract_id: int, week_id: int) -> HttpR
 
 @role_required(*PARTIES)
 @require_POST
-def week_approve(request: HttpRequest, contract_id: int, week_id: int) -> HttpResponse:
+def week_approve(request: AuthedRequest, contract_id: int, week_id: int) -> HttpResponse:
     week = selectors.access_week(request.user, contract_id, week_id)
     try:
-        services.week_approve(week=week, actor=request.user, idempotency_key=_key(request, "week"))
+        services.week_approve(week=week, actor=request.user, idempotency_key=_key(request))
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -618,7 +635,7 @@ def week_approve(request: HttpRequest, contract_id: int, week_id: int) -> HttpRe
 
 @role_required(*PARTIES)
 @require_POST
-def week_request_correction(request: HttpRequest, contract_id: int, week_id: int) -> HttpResponse:
+def week_request_correction(request: AuthedRequest, contract_id: int, week_id: int) -> HttpResponse:
     week = selectors.access_week(request.user, contract_id, week_id)
     form = WeekCorrectionRequestForm(request.POST)
     if form.is_valid():
@@ -633,7 +650,7 @@ def week_request_correction(request: HttpRequest, contract_id: int, week_id: int
 
 
 @role_required(*PARTIES)
-def time_correction_new(request: HttpRequest, contract_id: int, week_id: int) -> HttpResponse:
+def time_correction_new(request: AuthedRequest, contract_id: int, week_id: int) -> HttpResponse:
     week = selectors.access_week(request.user, contract_id, week_id)
     if request.user.pk != week.contract.worker_id:
         raise Http404
@@ -663,7 +680,7 @@ def time_correction_new(request: HttpRequest, contract_id: int, week_id: int) ->
 @role_required(*PARTIES)
 @require_POST
 def time_correction_answer(
-    request: HttpRequest, contract_id: int, week_id: int, correction_id: int
+    request: AuthedRequest, contract_id: int, week_id: int, correction_id: int
 ) -> HttpResponse:
     week = selectors.access_week(request.user, contract_id, week_id)
     correction = get_object_or_404(TimeCorrection, week=week, pk=correction_id)
@@ -678,7 +695,7 @@ def time_correction_answer(
 
 
 @role_required(*PARTIES)
-def dispute_new(request: HttpRequest, contract_id: int) -> HttpResponse:
+def dispute_new(request: AuthedRequest, contract_id: int) -> HttpResponse:
     contract = selectors.access_contract(request.user, contract_id)
     source = request.POST if request.method == "POST" else request.GET
     milestone = week = None
@@ -712,14 +729,14 @@ def dispute_new(request: HttpRequest, contract_id: int) -> HttpResponse:
 
 
 @role_required("staff")
-def staff_disputes(request: HttpRequest) -> HttpResponse:
+def staff_disputes(request: AuthedRequest) -> HttpResponse:
     return render(
         request, "contracts/staff_disputes.html", {"disputes": list(selectors.disputes_open()[:200])}
     )
 
 
 @role_required("staff")
-def staff_dispute(request: HttpRequest, dispute_id: int) -> HttpResponse:
+def staff_dispute(request: AuthedRequest, dispute_id: int) -> HttpResponse:
     dispute = selectors.access_dispute_for_staff(request.user, dispute_id)
     form = DisputeDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -729,7 +746,7 @@ def staff_dispute(request: HttpRequest, dispute_id: int) -> HttpResponse:
                 actor=request.user,
                 worker_amount=form.cleaned_data["worker_amount"],
                 note=form.cleaned_data["note"],
-                idempotency_key=_key(request, "dispute"),
+                idempotency_key=form.cleaned_data["idempotency_key"],
             )
         except DomainError as exc:
             add_domain_error(form, exc)
@@ -750,13 +767,13 @@ def staff_dispute(request: HttpRequest, dispute_id: int) -> HttpResponse:
 
 
 @role_required("staff")
-def staff_accommodations(request: HttpRequest) -> HttpResponse:
+def staff_accommodations(request: AuthedRequest) -> HttpResponse:
     items = list(selectors.accommodations_overdue()[:200])
     return render(request, "contracts/staff_accommodations.html", {"items": items})
 
 
 @role_required("staff")
-def staff_late_payments(request: HttpRequest) -> HttpResponse:
+def staff_late_payments(request: AuthedRequest) -> HttpResponse:
     today = clock.today()
     items = [
         {"week": w, "days_left": (w.payment_limit - today).days, "days_over": (today - w.payment_limit).days}

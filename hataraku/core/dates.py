@@ -22,14 +22,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import clock
-from .errors import DomainError
+from .errors import DomainError, ErrorCode
 
 YEARS_AHEAD = 2
 YEARS_BACK = 2
 
 
 class DateOutOfRange(DomainError):
-    code = "date_out_of_range"
+    code = ErrorCode.DATE_OUT_OF_RANGE
 
 
 def _years_from(day: dt.date, years: int) -> dt.date:

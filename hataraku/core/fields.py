@@ -48,6 +48,11 @@ def decrypt_text(token: str) -> str:
     return fernet().decrypt(token[len(_PREFIX) :].encode()).decode()
 
 
+def is_encrypted(value: str) -> bool:
+    """Whether `value` is a token from `encrypt_text` (for data written before a column was encrypted)."""
+    return value.startswith(_PREFIX)
+
+
 class EncryptedTextField(models.TextField):
     """A text column stored encrypted. It cannot be filtered or ordered on, by design."""
 

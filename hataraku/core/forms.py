@@ -1,10 +1,28 @@
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
+from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 
 from .errors import DomainError
+
+# Shown when a form that moves money arrives without its key (an old tab, a hand-made request): the key is
+# never made up on the server, or a double submit would act twice. The same words as
+# `hataraku.ledger.idempotency.require_key`.
+KEY_MISSING_MESSAGE = _("処理の識別キーがありません。ページを開き直してからお試しください。")
+
+
+def _interpolate(message: Any, values: dict[str, Any]) -> str:
+    return str(message) % values
+
+
+# `_("…%(n)s…") % {...}` at class level translates once, at import, in whatever language is active then;
+# this keeps a help text or label lazy, so each request shows it in its own language.
+interpolate_lazy = lazy(_interpolate, str)
 
 
 class HatarakuFormRenderer(TemplatesSetting):
@@ -19,3 +37,30 @@ def add_domain_error(form: Any, exc: DomainError) -> None:
     top (the error summary). A service may report several at once as `errors=[(field, message), …]`."""
     for field, message in exc.data.get("errors") or [(exc.field, exc.message)]:
         form.add_error(field if field in form.fields else None, message)
+
+
+def new_idempotency_key() -> str:
+    """A fresh key for a form that is being drawn (never for one that arrived without its key)."""
+    return secrets.token_urlsafe(24)
+
+
+class IdempotentForm(forms.Form):
+    """A hidden key made when the form is drawn: a double submit or a retry sends the same key, and the
+    service does the work once (`hataraku.ledger.idempotency`). A form that arrives without its key is
+    invalid, with a kind error at the top asking to reload the page; no key is made up for it."""
+
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", new_idempotency_key())
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        if (
+            not (self.cleaned_data.get("idempotency_key") or "").strip()
+            and "idempotency_key" not in self.errors
+        ):
+            self.add_error(None, KEY_MISSING_MESSAGE)
+        return cleaned

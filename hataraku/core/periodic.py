@@ -14,7 +14,12 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 JOBS = [
-    # A silent client never leaves a worker unpaid: milestone fundings synced, billed weeks released once
+    # Reconciliation with the card provider: a pending card funding whose webhook was missed is posted (or
+    # voided) here, and its `FundingPosted` event funds the milestone at once. First, so the contracts pass
+    # below already sees the money.
+    "hataraku.payments.services.fundings_reconcile_due",
+    # A silent client never leaves a worker unpaid: milestone fundings synced (the safety net behind the
+    # ledger's `FundingPosted` event), billed weeks released once
     # their money arrived, deliveries auto-accepted, hourly weeks submitted once logging closed and
     # submitted weeks left unanswered for the acceptance period auto-approved and billed.
     "hataraku.contracts.tasks.run_periodic",

@@ -16,6 +16,7 @@ from . import services
 from .categories import ensure_categories
 from .constants import JobStatus, MeetingStyle, PayType, ProposalStatus, VerificationStatus
 from .models import Category, IdentityVerification, Job, JobMeeting, Proposal, ProposalMilestone
+from .rendering import render_markdown
 
 D = dt.timedelta
 
@@ -335,6 +336,7 @@ def load(people: dict[str, Any]) -> None:
             job = Job(client=client)
             for key, value in defaults.items():
                 setattr(job, key, value)
+            job.description_html = render_markdown(job.description_md)
             job.save()
             for days, hour in meetings:
                 start = dt.datetime.combine(today + D(days=days), dt.time(hour), tzinfo=clock.TOKYO)

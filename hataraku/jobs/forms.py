@@ -8,11 +8,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hataraku.core import clock, dates, limits
+from hataraku.core.forms import interpolate_lazy
 from hataraku.core.money import YEN_INPUT_MAX
 from hataraku.profiles.forms import split_tags
 
 from .constants import DEFAULT_DECLINE_MESSAGE, MAX_PROPOSAL_MILESTONES, MeetingStyle, PayType
 from .models import Category, Job
+from .rendering import MAX_TABLE_COLUMNS, MAX_TABLE_ROWS
 from .services import JobInput, MeetingInput, MilestoneInput, job_input_errors, proposal_input_errors
 
 
@@ -27,7 +29,10 @@ class JobForm(forms.Form):
         label=_("仕事の内容"),
         max_length=limits.JOB_DESCRIPTION,
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_("Markdownで書けます(見出しは「## 」、箇条書きは「- 」)。"),
+        help_text=interpolate_lazy(
+            _("Markdownで書けます(見出しは「## 」、箇条書きは「- 」、表は%(columns)s列・%(rows)s行まで)。"),
+            {"columns": MAX_TABLE_COLUMNS, "rows": MAX_TABLE_ROWS},
+        ),
     )
     category = CategoryChoiceField(
         label=_("カテゴリ"), queryset=Category.objects.filter(parent__isnull=False).select_related("parent")

@@ -54,6 +54,9 @@ class Job(TimeStampedModel):
     )
     title = models.CharField(_("タイトル"), max_length=120)
     description_md = models.TextField(_("仕事の内容"))
+    # Rendered and sanitised once, when the job services save it (hataraku.jobs.rendering): the job page
+    # shows this and never renders Markdown per view.
+    description_html = models.TextField(_("仕事の内容(表示用)"), blank=True, editable=False)
     category = models.ForeignKey(
         Category, verbose_name=_("カテゴリ"), on_delete=models.PROTECT, related_name="jobs"
     )

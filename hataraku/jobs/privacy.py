@@ -13,7 +13,10 @@ from typing import Any
 
 from django.db import transaction
 
+from hataraku.core import events
+
 from .constants import PROPOSAL_OPEN, JobStatus, ProposalStatus
+from .events import JobClosed
 from .models import IdentityVerification, Invitation, Job, Proposal
 
 
@@ -66,4 +69,7 @@ def erase_user_data(user: Any) -> None:
     Proposal.objects.filter(worker=user).exclude(
         status__in=[ProposalStatus.ACCEPTED, ProposalStatus.OFFERED]
     ).update(message="", decline_message="")
-    Job.objects.filter(client=user, status=JobStatus.PUBLISHED).update(status=JobStatus.CLOSED)
+    closing = list(Job.objects.filter(client=user, status=JobStatus.PUBLISHED).values_list("pk", flat=True))
+    Job.objects.filter(pk__in=closing).update(status=JobStatus.CLOSED)
+    for job_id in closing:
+        events.announce(JobClosed(job_id=job_id))

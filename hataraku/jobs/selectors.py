@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from hataraku.core.errors import NotFound
 from hataraku.core.money import format_yen
 
 from . import integrations
 from .constants import JobStatus, MeetingStyle, PayType, VerificationStatus
 from .models import Category, IdentityVerification, Invitation, Job, Proposal
 
+if TYPE_CHECKING:
+    from hataraku.accounts.models import User
 
-def is_verified(user: Any) -> bool:
+
+def is_verified(user: User) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     return IdentityVerification.objects.filter(user=user, status=VerificationStatus.APPROVED).exists()
@@ -32,7 +35,7 @@ def verified_user_ids(user_ids: list[int] | set[int]) -> set[int]:
     )
 
 
-def latest_verification(user: Any) -> IdentityVerification | None:
+def latest_verification(user: User) -> IdentityVerification | None:
     return IdentityVerification.objects.filter(user=user).order_by("-created_at", "-id").first()
 
 
@@ -40,17 +43,17 @@ def categories() -> QuerySet[Category]:
     return Category.objects.select_related("parent").order_by("order", "id")
 
 
-def access_job(user: Any, job_id: int) -> Job:
+def access_job(user: User, job_id: int) -> Job:
     """A published job for anyone logged in; a draft or closed job only for its own client. 404 alike."""
     job = Job.objects.select_related("client", "category", "category__parent").filter(pk=job_id).first()
     if job is None or not getattr(user, "is_authenticated", False):
-        raise Http404
+        raise NotFound()
     if job.status == JobStatus.PUBLISHED or job.client_id == user.pk:
         return job
     # A worker who proposed may still read a closed job (their proposal points at it).
     if job.status == JobStatus.CLOSED and Proposal.objects.filter(job=job, worker=user).exists():
         return job
-    raise Http404
+    raise NotFound()
 
 
 def closed_job(job_id: int) -> Job | None:
@@ -58,15 +61,15 @@ def closed_job(job_id: int) -> Job | None:
     return Job.objects.filter(pk=job_id, status=JobStatus.CLOSED, published_at__isnull=False).first()
 
 
-def access_own_job(user: Any, job_id: int) -> Job:
+def access_own_job(user: User, job_id: int) -> Job:
     """The job for its client's management pages (edit, proposals, status). 404 for everyone else."""
     job = Job.objects.select_related("category", "client").filter(pk=job_id, client_id=user.pk).first()
     if job is None:
-        raise Http404
+        raise NotFound()
     return job
 
 
-def access_proposal(user: Any, proposal_id: int) -> Proposal:
+def access_proposal(user: User, proposal_id: int) -> Proposal:
     """The worker who wrote it or the client of the job; 404 for anyone else."""
     proposal = (
         Proposal.objects.select_related("job", "job__client", "worker")
@@ -75,16 +78,16 @@ def access_proposal(user: Any, proposal_id: int) -> Proposal:
         .first()
     )
     if proposal is None:
-        raise Http404
+        raise NotFound()
     return proposal
 
 
-def access_verification_for_staff(user: Any, verification_id: int) -> IdentityVerification:
+def access_verification_for_staff(user: User, verification_id: int) -> IdentityVerification:
     if not getattr(user, "is_staff", False):
-        raise Http404
+        raise NotFound()
     verification = IdentityVerification.objects.select_related("user").filter(pk=verification_id).first()
     if verification is None:
-        raise Http404
+        raise NotFound()
     return verification
 
 
@@ -100,7 +103,7 @@ class JobFilters:
     q: str = ""
 
 
-def job_list(*, viewer: Any, filters: JobFilters | None = None) -> QuerySet[Job]:
+def job_list(*, viewer: User, filters: JobFilters | None = None) -> QuerySet[Job]:
     """Published jobs whose proposal deadline has not passed, filtered. Jobs restricted to verified
     workers are hidden from a worker who is not verified, so nobody is shown a door that is shut."""
     from hataraku.core import clock
@@ -133,7 +136,7 @@ def job_list(*, viewer: Any, filters: JobFilters | None = None) -> QuerySet[Job]
     return qs
 
 
-def client_jobs(client: Any) -> QuerySet[Job]:
+def client_jobs(client: User) -> QuerySet[Job]:
     return (
         Job.objects.filter(client=client)
         .select_related("category")
@@ -170,23 +173,23 @@ def proposal_flags(proposal: Proposal) -> list[str]:
     return flags
 
 
-def worker_proposals(worker: Any) -> QuerySet[Proposal]:
+def worker_proposals(worker: User) -> QuerySet[Proposal]:
     return Proposal.objects.filter(worker=worker).select_related("job", "job__client").order_by("-created_at")
 
 
-def worker_invitations(worker: Any) -> QuerySet[Invitation]:
+def worker_invitations(worker: User) -> QuerySet[Invitation]:
     return (
         Invitation.objects.filter(worker=worker).select_related("job", "job__client").order_by("-created_at")
     )
 
 
-def open_proposal_for(job: Job, worker: Any) -> Proposal | None:
+def open_proposal_for(job: Job, worker: User) -> Proposal | None:
     if not getattr(worker, "is_authenticated", False):
         return None
     return Proposal.objects.filter(job=job, worker=worker).first()
 
 
-def invitable_workers(client: Any, *, limit: int = 50) -> list[Any]:
+def invitable_workers(client: User, *, limit: int = 50) -> list[Any]:
     """Workers the client already knows: anyone who proposed on one of their jobs, most recent first.
     A client finds other workers through their public profiles (which show the worker id)."""
     from django.contrib.auth import get_user_model
@@ -210,6 +213,6 @@ def pending_verifications() -> QuerySet[IdentityVerification]:
     return IdentityVerification.objects.filter(status=VerificationStatus.PENDING).select_related("user")
 
 
-def client_stats(client: Any) -> Any | None:
+def client_stats(client: User) -> Any | None:
     """The reviews app's client stats for the job page (the template also copes with None)."""
     return integrations.client_stats(client)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from hataraku.core import clock, limits
+from hataraku.core import clock, events, limits
 from hataraku.core.audit import audit_record
 from hataraku.core.dates import date_error, datetime_error
 from hataraku.core.errors import DomainError, InvalidTransition, NotFound, PermissionDenied
@@ -40,6 +40,7 @@ from .constants import (
     VerificationStatus,
     can_transition,
 )
+from .events import JobClosed, JobEdited, JobPublished
 from .models import (
     Category,
     IdentityVerification,
@@ -50,7 +51,11 @@ from .models import (
     Proposal,
     ProposalMilestone,
 )
+from .rendering import description_error, render_markdown
 from .selectors import is_verified
+
+if TYPE_CHECKING:
+    from hataraku.accounts.models import User
 
 # --- jobs --------------------------------------------------------------------------------------------
 
@@ -166,7 +171,8 @@ def job_input_errors(data: JobInput) -> list[tuple[str, str]]:
 
 
 def _text_errors(data: JobInput) -> list[tuple[str, str]]:
-    """The length caps (hataraku.core.limits): the description is parsed as Markdown on every view."""
+    """The length caps (hataraku.core.limits), and the bounds of the description's rendered HTML
+    (hataraku.jobs.rendering), which is made once on save and shown on every view."""
     errors = [
         (name, message)
         for name, value, limit in (
@@ -177,6 +183,11 @@ def _text_errors(data: JobInput) -> list[tuple[str, str]]:
         )
         if (message := limits.length_error(value, limit=limit))
     ]
+    # Only a description within its length cap is rendered to check its tables and rendered size.
+    if all(name != "description_md" for name, _message in errors) and (
+        markdown_message := description_error(data.description_md)
+    ):
+        errors.append(("description_md", markdown_message))
     if skills_message := limits.skills_error(data.skills):
         errors.append(("skills", skills_message))
     return errors
@@ -193,6 +204,7 @@ def _apply(job: Job, data: JobInput) -> None:
     for name in JOB_FIELDS:
         setattr(job, name, getattr(data, name))
     job.category = data.category
+    job.description_html = render_markdown(data.description_md)
     job.skills = [s.strip() for s in data.skills if s.strip()]
     # Keep only the fields that belong to the chosen pay type, so a job never shows both.
     if data.pay_type == PayType.FIXED:
@@ -222,7 +234,7 @@ def job_snapshot(job: Job) -> dict[str, Any]:
     return snap
 
 
-def job_create(*, client: Any, data: JobInput) -> Job:
+def job_create(*, client: User, data: JobInput) -> Job:
     """A new job as a draft. Nothing is saved while any rule of `job_input_errors` is broken."""
     if not getattr(client, "is_client", False):
         raise PermissionDenied(_("仕事を依頼するには、クライアントとして登録してください。"))
@@ -236,7 +248,7 @@ def job_create(*, client: Any, data: JobInput) -> Job:
     return job
 
 
-def job_update(*, job: Job, actor: Any, data: JobInput) -> Job:
+def job_update(*, job: Job, actor: User, data: JobInput) -> Job:
     """Edit a job. The version before the edit is kept as a `JobRevision`, so the history shows what
     workers saw when they proposed."""
     _check_job_input(data)
@@ -254,10 +266,11 @@ def job_update(*, job: Job, actor: Any, data: JobInput) -> Job:
         locked.save()
         _replace_meetings(locked, data)
         audit_record(actor=actor, action="job.update", target=locked, data={"revision": number})
+        events.announce(JobEdited(job_id=locked.pk))
     return locked
 
 
-def job_transition(*, job: Job, actor: Any, to: str) -> Job:
+def job_transition(*, job: Job, actor: User, to: str) -> Job:
     """Move a job along JOB_TRANSITIONS. Only its client may; publishing re-checks the dates, because a
     draft written last week may have a proposal deadline that has passed since."""
     with transaction.atomic():
@@ -283,6 +296,10 @@ def job_transition(*, job: Job, actor: Any, to: str) -> Job:
             locked.closed_at = clock.now()
         locked.save(update_fields=["status", "published_at", "closed_at"])
         audit_record(actor=actor, action=f"job.{to}", target=locked, data={"from": previous, "to": to})
+        if to == JobStatus.PUBLISHED:
+            events.announce(JobPublished(job_id=locked.pk))
+        elif to == JobStatus.CLOSED:
+            events.announce(JobClosed(job_id=locked.pk))
     return locked
 
 
@@ -351,7 +368,7 @@ def proposal_input_errors(
     return errors
 
 
-def _check_can_propose(job: Job, worker: Any) -> None:
+def _check_can_propose(job: Job, worker: User) -> None:
     if not getattr(worker, "is_worker", False):
         raise PermissionDenied(_("応募するには、ワーカーとして登録してください。"))
     if job.client_id == worker.pk:
@@ -375,7 +392,7 @@ def _check_can_propose(job: Job, worker: Any) -> None:
 def proposal_submit(
     *,
     job: Job,
-    worker: Any,
+    worker: User,
     amount: int,
     delivery_date: dt.date,
     message: str,
@@ -433,7 +450,7 @@ def proposal_submit(
     return proposal
 
 
-def proposal_transition(*, proposal: Proposal, actor: Any, to: str, message: str = "") -> Proposal:
+def proposal_transition(*, proposal: Proposal, actor: User, to: str, message: str = "") -> Proposal:
     """Move a proposal along PROPOSAL_TRANSITIONS. Checks both the table and who is moving: only the
     worker withdraws; only the job's client shortlists, declines or offers."""
     with transaction.atomic():
@@ -478,21 +495,21 @@ def proposal_transition(*, proposal: Proposal, actor: Any, to: str, message: str
     return locked
 
 
-def proposal_withdraw(*, proposal: Proposal, actor: Any) -> Proposal:
+def proposal_withdraw(*, proposal: Proposal, actor: User) -> Proposal:
     return proposal_transition(proposal=proposal, actor=actor, to=ProposalStatus.WITHDRAWN)
 
 
-def proposal_shortlist(*, proposal: Proposal, actor: Any) -> Proposal:
+def proposal_shortlist(*, proposal: Proposal, actor: User) -> Proposal:
     return proposal_transition(proposal=proposal, actor=actor, to=ProposalStatus.SHORTLISTED)
 
 
-def proposal_decline(*, proposal: Proposal, actor: Any, message: str) -> Proposal:
+def proposal_decline(*, proposal: Proposal, actor: User, message: str) -> Proposal:
     if not (message or "").strip():
         raise DomainError(_("お断りのメッセージを入力してください。"), field="message")
     return proposal_transition(proposal=proposal, actor=actor, to=ProposalStatus.DECLINED, message=message)
 
 
-def proposal_offer(*, proposal: Proposal, actor: Any, idempotency_key: str) -> Any:
+def proposal_offer(*, proposal: Proposal, actor: User, idempotency_key: str) -> Any:
     """Offer a contract on a proposal: `contracts.services.contract_offer` writes the contract; the
     proposal moves to "offered" in the same transaction, unless contract_offer already moved it.
     Returns the contract."""
@@ -516,7 +533,7 @@ def proposal_offer(*, proposal: Proposal, actor: Any, idempotency_key: str) -> A
     return contract
 
 
-def proposal_offer_withdrawn(*, proposal: Proposal, actor: Any) -> Proposal:
+def proposal_offer_withdrawn(*, proposal: Proposal, actor: User) -> Proposal:
     """For the contracts app: the offer made on this proposal was withdrawn or turned down before both
     sides agreed, so the proposal goes back to the client's shortlist (offered → shortlisted). Either party
     may cause it; the audit row names who did, and nobody is told "you were shortlisted" again."""
@@ -541,7 +558,7 @@ def proposal_offer_withdrawn(*, proposal: Proposal, actor: Any) -> Proposal:
     return locked
 
 
-def proposal_mark_accepted(*, proposal: Proposal, actor: Any) -> Proposal:
+def proposal_mark_accepted(*, proposal: Proposal, actor: User) -> Proposal:
     """For the contracts app: both sides agreed, the proposal is now a contract. When the job has as many
     contracts as people wanted, it closes to new proposals by itself, so nobody writes a proposal that
     cannot be taken."""
@@ -575,7 +592,7 @@ def job_is_full(job: Job) -> bool:
 # --- invitations -------------------------------------------------------------------------------------
 
 
-def invitation_send(*, job: Job, client: Any, worker: Any, message: str = "") -> Invitation:
+def invitation_send(*, job: Job, client: User, worker: User, message: str = "") -> Invitation:
     """スカウト: ask a worker to apply. One invitation per worker per job."""
     limits.check_length(message, limit=limits.INVITATION_MESSAGE, field="message")
     with transaction.atomic():
@@ -614,7 +631,7 @@ def sniff_document_type(head: bytes) -> str | None:
     return content_type if content_type in {"image/jpeg", "image/png", "application/pdf"} else None
 
 
-def verification_submit(*, user: Any, document: UploadedFile) -> IdentityVerification:
+def verification_submit(*, user: User, document: UploadedFile) -> IdentityVerification:
     if document.size is None or document.size > VERIFICATION_MAX_BYTES:
         raise DomainError(_("ファイルが大きすぎます。10MB以下の画像かPDFにしてください。"), field="document")
     document.seek(0)
@@ -647,7 +664,7 @@ def verification_submit(*, user: Any, document: UploadedFile) -> IdentityVerific
 
 
 def verification_review(
-    *, verification: IdentityVerification, actor: Any, approve: bool, reason: str = ""
+    *, verification: IdentityVerification, actor: User, approve: bool, reason: str = ""
 ) -> IdentityVerification:
     """Staff decide. The document is deleted after the decision commits: we keep only the outcome, never
     the copy of someone's ID (data minimisation, 個人情報保護法23条の安全管理措置)."""
@@ -684,7 +701,7 @@ def verification_review(
     return locked
 
 
-def verification_document_open(*, verification: IdentityVerification, actor: Any) -> Any:
+def verification_document_open(*, verification: IdentityVerification, actor: User) -> Any:
     """Staff open a pending document. Every look is audited; the caller streams and closes the file."""
     if not getattr(actor, "is_staff", False):
         raise NotFound(_("お探しのページは見つかりませんでした。"))

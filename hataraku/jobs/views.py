@@ -1,22 +1,23 @@
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hataraku.accounts.permissions import recent_mfa_required
+from hataraku.accounts.types import AuthedRequest
 from hataraku.core.errors import DomainError, NotFound
 from hataraku.core.forms import add_domain_error
 from hataraku.core.params import small_int
 from hataraku.core.permissions import role_required
+from hataraku.ledger.idempotency import require_key
 
 from . import selectors, services
 from .constants import JobStatus, ProposalStatus
@@ -29,7 +30,6 @@ from .forms import (
     VerificationForm,
     VerificationReviewForm,
 )
-from .rendering import render_markdown
 
 JOBS_PER_PAGE = 50
 
@@ -38,7 +38,7 @@ JOBS_PER_PAGE = 50
 
 
 @login_required
-def job_list(request: HttpRequest) -> HttpResponse:
+def job_list(request: AuthedRequest) -> HttpResponse:
     cats = list(selectors.categories())
     form = JobFilterForm(request.GET or None, categories=cats)
     filters = selectors.JobFilters()
@@ -71,7 +71,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+def job_detail(request: AuthedRequest, job_id: int) -> HttpResponse:
     job = selectors.access_job(request.user, job_id)
     is_owner = job.client_id == request.user.pk
     return render(
@@ -79,7 +79,7 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
         "jobs/job_detail.html",
         {
             "job": job,
-            "description_html": render_markdown(job.description_md),
+            "description_html": job.description_html,
             "meetings": list(job.meetings.all()),
             "is_owner": is_owner,
             "client_verified": selectors.is_verified(job.client),
@@ -95,12 +95,12 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 @role_required("client")
-def client_jobs(request: HttpRequest) -> HttpResponse:
+def client_jobs(request: AuthedRequest) -> HttpResponse:
     return render(request, "jobs/client_jobs.html", {"jobs": selectors.client_jobs(request.user)})
 
 
 @role_required("client")
-def job_create(request: HttpRequest) -> HttpResponse:
+def job_create(request: AuthedRequest) -> HttpResponse:
     form = JobForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -114,7 +114,7 @@ def job_create(request: HttpRequest) -> HttpResponse:
 
 
 @role_required("client")
-def job_edit(request: HttpRequest, job_id: int) -> HttpResponse:
+def job_edit(request: AuthedRequest, job_id: int) -> HttpResponse:
     job = selectors.access_own_job(request.user, job_id)
     form = JobForm(request.POST or None, initial=JobForm.initial_from(job))
     if request.method == "POST" and form.is_valid():
@@ -130,7 +130,7 @@ def job_edit(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @role_required("client")
 @require_POST
-def job_status(request: HttpRequest, job_id: int) -> HttpResponse:
+def job_status(request: AuthedRequest, job_id: int) -> HttpResponse:
     job = selectors.access_own_job(request.user, job_id)
     target = request.POST.get("to", "")
     if target not in JobStatus.values:
@@ -152,7 +152,7 @@ def job_status(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 @role_required("client")
-def job_proposals(request: HttpRequest, job_id: int) -> HttpResponse:
+def job_proposals(request: AuthedRequest, job_id: int) -> HttpResponse:
     job = selectors.access_own_job(request.user, job_id)
     proposals = list(selectors.proposals_for_job(job))
     verified = selectors.verified_user_ids({p.worker_id for p in proposals})
@@ -162,7 +162,7 @@ def job_proposals(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 @role_required("client")
-def invite(request: HttpRequest) -> HttpResponse:
+def invite(request: AuthedRequest) -> HttpResponse:
     jobs = selectors.client_jobs(request.user).filter(status=JobStatus.PUBLISHED)
     wanted = request.GET.get("worker", "")
     initial = {"worker_id": small_int(wanted)}
@@ -206,10 +206,10 @@ def invite(request: HttpRequest) -> HttpResponse:
 
 
 @role_required("worker")
-def propose(request: HttpRequest, job_id: int) -> HttpResponse:
+def propose(request: AuthedRequest, job_id: int) -> HttpResponse:
     try:
         job = selectors.access_job(request.user, job_id)
-    except Http404:
+    except NotFound:
         # The job closed while the worker was reading it (e.g. every place was filled): say so kindly
         # instead of a bare "not found". Closed jobs were public, so this tells nothing secret.
         closed = selectors.closed_job(job_id)
@@ -257,7 +257,7 @@ def propose(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 @login_required
-def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
+def proposal_detail(request: AuthedRequest, proposal_id: int) -> HttpResponse:
     proposal = selectors.access_proposal(request.user, proposal_id)
     is_client = proposal.job.client_id == request.user.pk
     return render(
@@ -275,7 +275,7 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
     )
 
 
-def _proposal_action(request: HttpRequest, proposal_id: int, action: Any, done: str) -> HttpResponse:
+def _proposal_action(request: AuthedRequest, proposal_id: int, action: Any, done: str) -> HttpResponse:
     proposal = selectors.access_proposal(request.user, proposal_id)
     try:
         action(proposal=proposal, actor=request.user)
@@ -288,18 +288,18 @@ def _proposal_action(request: HttpRequest, proposal_id: int, action: Any, done: 
 
 @login_required
 @require_POST
-def proposal_withdraw(request: HttpRequest, proposal_id: int) -> HttpResponse:
+def proposal_withdraw(request: AuthedRequest, proposal_id: int) -> HttpResponse:
     return _proposal_action(request, proposal_id, services.proposal_withdraw, _("応募を取り下げました。"))
 
 
 @login_required
 @require_POST
-def proposal_shortlist(request: HttpRequest, proposal_id: int) -> HttpResponse:
+def proposal_shortlist(request: AuthedRequest, proposal_id: int) -> HttpResponse:
     return _proposal_action(request, proposal_id, services.proposal_shortlist, _("候補に入れました。"))
 
 
 @login_required
-def proposal_decline(request: HttpRequest, proposal_id: int) -> HttpResponse:
+def proposal_decline(request: AuthedRequest, proposal_id: int) -> HttpResponse:
     proposal = selectors.access_proposal(request.user, proposal_id)
     if proposal.job.client_id != request.user.pk:
         raise Http404
@@ -319,13 +319,14 @@ def proposal_decline(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def proposal_offer(request: HttpRequest, proposal_id: int) -> HttpResponse:
+def proposal_offer(request: AuthedRequest, proposal_id: int) -> HttpResponse:
     proposal = selectors.access_proposal(request.user, proposal_id)
     if proposal.job.client_id != request.user.pk:
         raise Http404
-    # The key comes from the form, so a double click or a resent POST offers once.
-    key = request.POST.get("idempotency_key") or f"offer-{proposal.pk}-{uuid.uuid4().hex}"
+    # The key comes from the form, so a double click or a resent POST offers once; a form without one
+    # is refused with "reload the page" (never a made-up key, which would let a resend offer twice).
     try:
+        key = require_key(request.POST.get("idempotency_key"))
         contract = services.proposal_offer(proposal=proposal, actor=request.user, idempotency_key=key)
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -337,7 +338,7 @@ def proposal_offer(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
 
 @role_required("worker")
-def my_proposals(request: HttpRequest) -> HttpResponse:
+def my_proposals(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "jobs/my_proposals.html",
@@ -352,7 +353,7 @@ def my_proposals(request: HttpRequest) -> HttpResponse:
 
 
 @role_required("worker", "client")
-def verification(request: HttpRequest) -> HttpResponse:
+def verification(request: AuthedRequest) -> HttpResponse:
     form = VerificationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -374,14 +375,14 @@ def verification(request: HttpRequest) -> HttpResponse:
 
 
 @role_required("staff")
-def staff_verifications(request: HttpRequest) -> HttpResponse:
+def staff_verifications(request: AuthedRequest) -> HttpResponse:
     return render(
         request, "jobs/staff_verifications.html", {"pending": list(selectors.pending_verifications())}
     )
 
 
 @role_required("staff")
-def staff_verification_review(request: HttpRequest, verification_id: int) -> HttpResponse:
+def staff_verification_review(request: AuthedRequest, verification_id: int) -> HttpResponse:
     item = selectors.access_verification_for_staff(request.user, verification_id)
     form = VerificationReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -401,8 +402,10 @@ def staff_verification_review(request: HttpRequest, verification_id: int) -> Htt
 
 
 @role_required("staff")
+@require_POST
 @recent_mfa_required
-def staff_verification_document(request: HttpRequest, verification_id: int) -> FileResponse:
+def staff_verification_document(request: AuthedRequest, verification_id: int) -> FileResponse:
+    # A POST: opening the document is written to the audit log, so it is never a side effect of a link.
     item = selectors.access_verification_for_staff(request.user, verification_id)
     try:
         handle = services.verification_document_open(verification=item, actor=request.user)

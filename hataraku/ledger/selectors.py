@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -16,6 +16,9 @@ from hataraku.core.errors import NotFound
 
 from .constants import AccountKind, FundingStatus, PayoutStatus
 from .models import Account, Escrow, Funding, JournalEntry, PayoutHold, Posting, Settlement
+
+if TYPE_CHECKING:
+    from hataraku.accounts.models import User
 
 
 def _sum(qs: QuerySet[Any], field: str = "amount") -> int:
@@ -50,11 +53,11 @@ class Balances:
     in_transit: int = 0
 
 
-def _owed(kind: str, owner: Any) -> int:
+def _owed(kind: str, owner: User) -> int:
     return -_sum(Posting.objects.filter(account__kind=kind, account__owner=owner))
 
 
-def worker_balances(worker: Any) -> Balances:
+def worker_balances(worker: User) -> Balances:
     settled = PayoutHold.objects.filter(worker=worker, status=PayoutStatus.SETTLED).aggregate(
         amount=Sum("amount"), fee=Sum("transfer_fee")
     )
@@ -80,7 +83,7 @@ class ClientBalances:
     released: int
 
 
-def client_balances(client: Any) -> ClientBalances:
+def client_balances(client: User) -> ClientBalances:
     return ClientBalances(
         held=-_sum(
             Posting.objects.filter(account__kind=AccountKind.ESCROW_HELD, account__escrow__client=client)
@@ -176,11 +179,11 @@ def _live_settlements() -> QuerySet[Settlement]:
     return Settlement.objects.filter(entry__reversed_by__isnull=True)
 
 
-def settlements_for_worker(worker: Any) -> QuerySet[Settlement]:
+def settlements_for_worker(worker: User) -> QuerySet[Settlement]:
     return _live_settlements().filter(worker=worker).select_related("escrow").order_by("-occurred_at", "-id")
 
 
-def escrows_for_client(client: Any) -> QuerySet[Escrow]:
+def escrows_for_client(client: User) -> QuerySet[Escrow]:
     """The client's escrows, each annotated with `held` and `pending` yen (one query, no N+1)."""
     held = (
         Posting.objects.filter(account__escrow=OuterRef("pk"))
@@ -205,23 +208,23 @@ def escrows_for_client(client: Any) -> QuerySet[Escrow]:
     )
 
 
-def fundings_for_client(client: Any) -> QuerySet[Funding]:
+def fundings_for_client(client: User) -> QuerySet[Funding]:
     return (
         Funding.objects.filter(escrow__client=client).select_related("escrow").order_by("-created_at", "-id")
     )
 
 
-def access_escrow(user: Any, escrow_id: int) -> Escrow:
+def access_escrow(user: User, escrow_id: int) -> Escrow:
     """The escrow if `user` is its client, its worker or staff; `NotFound` alike for missing and forbidden."""
     escrow = Escrow.objects.filter(pk=escrow_id).first()
     if escrow is None or not (
         getattr(user, "is_staff", False) or user.pk in (escrow.client_id, escrow.worker_id)
     ):
-        raise NotFound("見つかりませんでした。")
+        raise NotFound()
     return escrow
 
 
-def entries_for_user(user: Any) -> QuerySet[JournalEntry]:
+def entries_for_user(user: User) -> QuerySet[JournalEntry]:
     """Journal entries touching any account `user` owns or any escrow where they are client or worker."""
     return (
         JournalEntry.objects.filter(
@@ -253,7 +256,9 @@ def _year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
     return start, dt.datetime(year + 1, 1, 1, tzinfo=clock.TOKYO)
 
 
-def payment_records(*, year: int, worker: Any = None, client: Any = None) -> list[PaymentRecord]:
+def payment_records(
+    *, year: int, worker: User | None = None, client: User | None = None
+) -> list[PaymentRecord]:
     """Payment records for `year`, one per (client, worker), optionally for one worker and/or client."""
     start, end = _year_bounds(year)
     qs = _live_settlements().filter(occurred_at__gte=start, occurred_at__lt=end, worker__isnull=False)
@@ -278,7 +283,7 @@ def payment_records(*, year: int, worker: Any = None, client: Any = None) -> lis
     ]
 
 
-def payment_record(*, year: int, worker: Any, client: Any) -> PaymentRecord:
+def payment_record(*, year: int, worker: User, client: User) -> PaymentRecord:
     """The one record for (client, worker, year); zeros when nothing was paid."""
     found = payment_records(year=year, worker=worker, client=client)
     if found:

@@ -19,19 +19,18 @@ Sign convention: debit positive, credit negative (see models.py).
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.apps import apps
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from hataraku.core import clock
+from hataraku.core import clock, events
 from hataraku.core.audit import audit_record
-from hataraku.core.errors import DomainError, InvalidTransition
+from hataraku.core.errors import DomainError, ErrorCode, InvalidTransition
 from hataraku.core.money import (
     FeeBreakdown,
     fee_schedule_on,
@@ -57,6 +56,8 @@ from .constants import (
     SettlementKind,
     transition_allowed,
 )
+from .events import EscrowRefunded, EscrowReleased, FundingPosted
+from .idempotency import idempotent
 from .models import (
     Account,
     Escrow,
@@ -68,6 +69,9 @@ from .models import (
     Posting,
     Settlement,
 )
+
+if TYPE_CHECKING:
+    from hataraku.accounts.models import User
 
 __all__ = [
     "PAYOUT_TRANSFER_FEE",
@@ -104,65 +108,21 @@ def _require_atomic() -> None:
         raise LedgerOutsideTransaction("ledger postings must be written inside transaction.atomic")
 
 
-def _check_amount(amount: Any, *, label: str = "金額", allow_zero: bool = False) -> int:
+def _check_amount(amount: Any, *, label: str | None = None, allow_zero: bool = False) -> int:
+    label = label or _("金額")
     if not isinstance(amount, int) or isinstance(amount, bool):
-        raise DomainError(f"{label}は円単位の整数で指定してください。", code="invalid_amount")
+        raise DomainError(
+            ErrorCode.INVALID_AMOUNT, _("%(label)sは円単位の整数で指定してください。") % {"label": label}
+        )
     if amount < 0 or (amount == 0 and not allow_zero):
-        raise DomainError(f"{label}は1円以上にしてください。", code="invalid_amount")
+        raise DomainError(
+            ErrorCode.INVALID_AMOUNT, _("%(label)sは1円以上にしてください。") % {"label": label}
+        )
     return amount
 
 
 def _pk(obj: Any) -> Any:
     return getattr(obj, "pk", None)
-
-
-def _fingerprint(scope: str, params: dict[str, Any]) -> str:
-    canonical = json.dumps({"scope": scope, **params}, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def _resolve(result: dict[str, Any]) -> Any:
-    model = apps.get_model(result["model"])
-    return model._default_manager.get(pk=result["pk"])
-
-
-@transaction.atomic
-def _idempotent(*, scope: str, key: str, params: dict[str, Any], body: Callable[[IdempotencyKey], M]) -> M:
-    """Run `body` once per (scope, key), in one transaction (a savepoint inside a caller's): every service
-    that moves money ends with `return _idempotent(...)`, so the key, the locks and the postings commit or
-    roll back together.
-
-    The key row is inserted before any lock is taken, in a savepoint: a concurrent request with the same
-    key waits on the unique index until the first commits, then sees its result."""
-    if not isinstance(key, str) or not key.strip():
-        raise DomainError("処理の識別キーがありません。", code="idempotency_key_missing")
-    fingerprint = _fingerprint(scope, params)
-
-    def replay(existing: IdempotencyKey) -> M:
-        if existing.fingerprint != fingerprint:
-            raise DomainError(
-                "同じ識別キーで、内容の違う処理がすでに行われています。新しいキーでやり直してください。",
-                code="idempotency_mismatch",
-            )
-        if not existing.result:
-            # Only possible if the first request is still running in this very transaction.
-            raise DomainError("同じ処理が実行中です。少し待ってからもう一度お試しください。", code="conflict")
-        return _resolve(existing.result)  # type: ignore[no-any-return]
-
-    existing = IdempotencyKey.objects.filter(scope=scope, key=key).first()
-    if existing is not None:
-        return replay(existing)
-    try:
-        with transaction.atomic():
-            idem = IdempotencyKey.objects.create(
-                scope=scope, key=key, fingerprint=fingerprint, created_at=clock.now()
-            )
-    except IntegrityError:
-        return replay(IdempotencyKey.objects.get(scope=scope, key=key))
-    result = body(idem)
-    idem.result = {"model": result._meta.label_lower, "pk": result.pk}
-    idem.save(update_fields=["result"])
-    return result
 
 
 # --- accounts --------------------------------------------------------------------------------------------
@@ -202,7 +162,7 @@ def system_account(kind: str, *, provider: str = "") -> Account:
     """The platform's own account of `kind` (one per provider for provider clearing)."""
     if kind == AccountKind.PROVIDER_CLEARING:
         if not _PROVIDER_RE.match(provider or ""):
-            raise DomainError("決済代行の名前が正しくありません。", code="invalid_provider")
+            raise DomainError(ErrorCode.INVALID_PROVIDER, _("決済代行の名前が正しくありません。"))
         component = "".join(part.capitalize() for part in re.split(r"[_-]", provider))
         return _get_or_create_account(
             code=f"Assets:Clearing:{component}",
@@ -213,7 +173,7 @@ def system_account(kind: str, *, provider: str = "") -> Account:
     return _get_or_create_account(code=_SYSTEM_CODES[kind], kind=kind, name=str(AccountKind(kind).label))
 
 
-def owner_account(kind: str, owner: Any) -> Account:
+def owner_account(kind: str, owner: User) -> Account:
     """The account of `kind` belonging to one worker or client, opened on first use."""
     return _get_or_create_account(
         code=_OWNER_CODES[kind].format(pk=owner.pk),
@@ -223,22 +183,22 @@ def owner_account(kind: str, owner: Any) -> Account:
     )
 
 
-def _source_account(source: str, provider: str, client: Any) -> Account:
+def _source_account(source: str, provider: str, client: User) -> Account:
     if source == FundingSource.BANK_TRANSFER:
         return system_account(AccountKind.PLATFORM_BANK)
     if source == FundingSource.PROVIDER:
         return system_account(AccountKind.PROVIDER_CLEARING, provider=provider)
     if source == FundingSource.CLIENT_BALANCE:
         return owner_account(AccountKind.CLIENT_REFUNDABLE, client)
-    raise DomainError("入金方法が正しくありません。", code="invalid_source")
+    raise DomainError(ErrorCode.INVALID_SOURCE, _("入金方法が正しくありません。"))
 
 
-_SHORTFALL_MESSAGES: dict[str, str] = {
-    AccountKind.ESCROW_HELD: "仮払いの残高({balance})を超える金額は動かせません。",
-    AccountKind.WORKER_PAYABLE: "出金できる残高({balance})を超えています。",
-    AccountKind.WORKER_IN_TRANSIT: "振込手続き中の金額({balance})を超えています。",
-    AccountKind.CLIENT_REFUNDABLE: "返金可能残高({balance})を超えています。",
-    AccountKind.CLIENT_RESERVED: "仮払いのために取り置いた残高({balance})を超えています。",
+_SHORTFALL_MESSAGES: dict[str, Any] = {
+    AccountKind.ESCROW_HELD: gettext_lazy("仮払いの残高(%(balance)s)を超える金額は動かせません。"),
+    AccountKind.WORKER_PAYABLE: gettext_lazy("出金できる残高(%(balance)s)を超えています。"),
+    AccountKind.WORKER_IN_TRANSIT: gettext_lazy("振込手続き中の金額(%(balance)s)を超えています。"),
+    AccountKind.CLIENT_REFUNDABLE: gettext_lazy("返金可能残高(%(balance)s)を超えています。"),
+    AccountKind.CLIENT_RESERVED: gettext_lazy("仮払いのために取り置いた残高(%(balance)s)を超えています。"),
 }
 
 
@@ -279,8 +239,8 @@ def _post_entry(
             owed = -(balances.get(account.pk) or 0)
             if owed - delta[account.pk] < 0:
                 raise DomainError(
-                    _SHORTFALL_MESSAGES[account.kind].format(balance=format_yen(owed)),
-                    code="insufficient_balance",
+                    ErrorCode.INSUFFICIENT_BALANCE,
+                    str(_SHORTFALL_MESSAGES[account.kind]) % {"balance": format_yen(owed)},
                     account=account.code,
                 )
     entry = JournalEntry.objects.create(
@@ -313,8 +273,9 @@ def _require_held(escrow: Escrow, amount: int) -> None:
     held = _held(escrow)
     if amount > held:
         raise DomainError(
-            f"仮払いの残高({format_yen(held)})を超える金額({format_yen(amount)})は動かせません。",
-            code="insufficient_balance",
+            ErrorCode.INSUFFICIENT_BALANCE,
+            _("仮払いの残高(%(held)s)を超える金額(%(amount)s)は動かせません。")
+            % {"held": format_yen(held), "amount": format_yen(amount)},
         )
 
 
@@ -323,14 +284,14 @@ def _require_held(escrow: Escrow, amount: int) -> None:
 
 def escrow_open(
     *,
-    client: Any,
+    client: User,
     reference: str,
     fee_group: str,
     fee_plan: str,
     withholding: bool,
-    actor: Any,
+    actor: User | None,
     idempotency_key: str,
-    worker: Any = None,
+    worker: User | None = None,
 ) -> Escrow:
     """Open an empty escrow for one milestone, hourly week, task batch or prize.
 
@@ -341,9 +302,9 @@ def escrow_open(
     the worker so their "pending" balance can show it; a release to someone else is then refused.
     Creates the escrow's held account. No money moves."""
     if fee_plan not in FeePlan.values:
-        raise DomainError("手数料の種類が正しくありません。", code="invalid_fee_plan")
+        raise DomainError(ErrorCode.INVALID_FEE_PLAN, _("手数料の種類が正しくありません。"))
     if not reference or not fee_group:
-        raise DomainError("仮払いの対象がありません。", code="invalid_reference")
+        raise DomainError(ErrorCode.INVALID_REFERENCE, _("仮払いの対象がありません。"))
     params = {
         "client": _pk(client),
         "reference": reference,
@@ -355,7 +316,7 @@ def escrow_open(
 
     def body(idem: IdempotencyKey) -> Escrow:
         if Escrow.objects.filter(reference=reference).exists():
-            raise DomainError("この対象の仮払いはすでにあります。", code="escrow_exists")
+            raise DomainError(ErrorCode.ESCROW_EXISTS, _("この対象の仮払いはすでにあります。"))
         group = FeeGroup.objects.filter(key=fee_group).first()
         if group is None:
             try:
@@ -376,7 +337,7 @@ def escrow_open(
                     created_at=clock.now(),
                 )
         except IntegrityError as exc:
-            raise DomainError("この対象の仮払いはすでにあります。", code="escrow_exists") from exc
+            raise DomainError(ErrorCode.ESCROW_EXISTS, _("この対象の仮払いはすでにあります。")) from exc
         Account.objects.create(
             code=f"Liabilities:Escrow:E{escrow.pk}",
             name=f"仮払い預り金 {reference}",
@@ -388,7 +349,7 @@ def escrow_open(
         audit_record(actor=actor, action="ledger.escrow_open", target=escrow, data=params)
         return escrow
 
-    return _idempotent(scope="escrow_open", key=idempotency_key, params=params, body=body)
+    return idempotent(scope="escrow_open", key=idempotency_key, params=params, body=body)
 
 
 def escrow_fund(
@@ -396,7 +357,7 @@ def escrow_fund(
     escrow: Escrow,
     amount: int,
     source: str,
-    actor: Any,
+    actor: User | None,
     idempotency_key: str,
     provider: str = "",
 ) -> Funding:
@@ -409,9 +370,9 @@ def escrow_fund(
     `funding_void`. Locks escrow → accounts."""
     _check_amount(amount)
     if source not in FundingSource.values:
-        raise DomainError("入金方法が正しくありません。", code="invalid_source")
+        raise DomainError(ErrorCode.INVALID_SOURCE, _("入金方法が正しくありません。"))
     if source == FundingSource.PROVIDER and not _PROVIDER_RE.match(provider or ""):
-        raise DomainError("決済代行の名前が正しくありません。", code="invalid_provider")
+        raise DomainError(ErrorCode.INVALID_PROVIDER, _("決済代行の名前が正しくありません。"))
     params = {"escrow": escrow.pk, "amount": amount, "source": str(source), "provider": provider}
 
     def body(idem: IdempotencyKey) -> Funding:
@@ -439,7 +400,7 @@ def escrow_fund(
         audit_record(actor=actor, action="ledger.escrow_fund", target=funding, data=params)
         return funding
 
-    return _idempotent(scope="escrow_fund", key=idempotency_key, params=params, body=body)
+    return idempotent(scope="escrow_fund", key=idempotency_key, params=params, body=body)
 
 
 def _lock_funding(funding: Funding, target: str) -> Funding:
@@ -448,13 +409,13 @@ def _lock_funding(funding: Funding, target: str) -> Funding:
     locked.escrow = escrow
     if not transition_allowed(FUNDING_TRANSITIONS, locked.status, target):
         raise InvalidTransition(
-            f"この入金は「{locked.get_status_display()}」のため、もう変更できません。",
-            code="invalid_transition",
+            _("この入金は「%(status)s」のため、もう変更できません。")
+            % {"status": locked.get_status_display()},
         )
     return locked
 
 
-def funding_post(*, funding: Funding, actor: Any, idempotency_key: str) -> Funding:
+def funding_post(*, funding: Funding, actor: User | None, idempotency_key: str) -> Funding:
     """Post a pending funding: the money is now held in the escrow (debit bank / provider clearing / the
     client's refundable balance, credit the escrow's held account). Locks escrow → funding → accounts.
     A second post is refused (`InvalidTransition`) unless it repeats the first call's key."""
@@ -480,12 +441,17 @@ def funding_post(*, funding: Funding, actor: Any, idempotency_key: str) -> Fundi
         locked.decided_at = clock.now()
         locked.save(update_fields=["status", "entry", "decided_at"])
         audit_record(actor=actor, action="ledger.funding_post", target=locked, data={"entry": entry.pk})
+        events.announce(
+            FundingPosted(
+                escrow_id=escrow.pk, reference=escrow.reference, funding_id=locked.pk, amount=locked.amount
+            )
+        )
         return locked
 
-    return _idempotent(scope="funding_post", key=idempotency_key, params=params, body=body)
+    return idempotent(scope="funding_post", key=idempotency_key, params=params, body=body)
 
 
-def funding_void(*, funding: Funding, actor: Any, idempotency_key: str) -> Funding:
+def funding_void(*, funding: Funding, actor: User | None, idempotency_key: str) -> Funding:
     """Drop a pending funding that will never arrive (transfer not made, card declined): no postings, except
     that money set aside from the client's refundable balance goes back to it. Only a pending funding can
     be voided; a posted one is returned with `escrow_refund`."""
@@ -511,14 +477,14 @@ def funding_void(*, funding: Funding, actor: Any, idempotency_key: str) -> Fundi
         audit_record(actor=actor, action="ledger.funding_void", target=locked)
         return locked
 
-    return _idempotent(scope="funding_void", key=idempotency_key, params=params, body=body)
+    return idempotent(scope="funding_void", key=idempotency_key, params=params, body=body)
 
 
-def _worker_lines(escrow: Escrow, worker: Any, amount: int) -> tuple[list[Line], dict[str, int]]:
+def _worker_lines(escrow: Escrow, worker: User | None, amount: int) -> tuple[list[Line], dict[str, int]]:
     """Postings and numbers for paying `amount` of `escrow` to `worker`. Caller holds the escrow lock;
     this locks the fee group (escrow → fee group → accounts)."""
-    if escrow.worker_id is not None and escrow.worker_id != worker.pk:
-        raise DomainError("この仮払いは別のワーカーへの支払いです。", code="wrong_worker")
+    if worker is None or (escrow.worker_id is not None and escrow.worker_id != worker.pk):
+        raise DomainError(ErrorCode.WRONG_WORKER, _("この仮払いは別のワーカーへの支払いです。"))
     FeeGroup.objects.select_for_update().filter(pk=escrow.fee_group_id).first()
     schedule = fee_schedule_on(clock.today())
     fees: FeeBreakdown
@@ -535,7 +501,7 @@ def _worker_lines(escrow: Escrow, worker: Any, amount: int) -> tuple[list[Line],
     withheld = withholding_tax(amount) if escrow.withholding else 0
     net = amount - fees.fee - fees.tax - withheld
     if net < 0:  # cannot happen with today's rates; kept so a future schedule cannot pay out negatives
-        raise DomainError("手数料と税額が支払額を超えています。", code="fee_exceeds_amount")
+        raise DomainError(ErrorCode.FEE_EXCEEDS_AMOUNT, _("手数料と税額が支払額を超えています。"))
     lines: list[Line] = [
         (owner_account(AccountKind.WORKER_PAYABLE, worker), -net),
         (system_account(AccountKind.FEE_INCOME), -fees.fee),
@@ -556,11 +522,11 @@ def _settle(
     *,
     escrow: Escrow,
     kind: str,
-    worker: Any,
+    worker: User | None,
     worker_amount: int,
     client_amount: int,
     idem: IdempotencyKey,
-    actor: Any,
+    actor: User | None,
 ) -> Settlement:
     locked = _lock_escrow(escrow)
     total = worker_amount + client_amount
@@ -600,11 +566,29 @@ def _settle(
         target=settlement,
         data={"escrow": locked.pk, "entry": entry.pk, "client_amount": client_amount, **numbers},
     )
+    if worker_amount:
+        events.announce(
+            EscrowReleased(
+                escrow_id=locked.pk,
+                reference=locked.reference,
+                settlement_id=settlement.pk,
+                amount=worker_amount,
+            )
+        )
+    if client_amount:
+        events.announce(
+            EscrowRefunded(
+                escrow_id=locked.pk,
+                reference=locked.reference,
+                settlement_id=settlement.pk,
+                amount=client_amount,
+            )
+        )
     return settlement
 
 
 def escrow_release(
-    *, escrow: Escrow, amount: int, worker: Any, actor: Any, idempotency_key: str
+    *, escrow: Escrow, amount: int, worker: User, actor: User | None, idempotency_key: str
 ) -> Settlement:
     """Pay `amount` (all or part of what the escrow holds) to `worker`.
 
@@ -627,10 +611,10 @@ def escrow_release(
             actor=actor,
         )
 
-    return _idempotent(scope="escrow_release", key=idempotency_key, params=params, body=body)
+    return idempotent(scope="escrow_release", key=idempotency_key, params=params, body=body)
 
 
-def escrow_refund(*, escrow: Escrow, amount: int, actor: Any, idempotency_key: str) -> Settlement:
+def escrow_refund(*, escrow: Escrow, amount: int, actor: User | None, idempotency_key: str) -> Settlement:
     """Return `amount` of the escrow to the client's refundable balance (their liability account with us).
     Sending it back to their card or bank is a separate `client_money_out`. Locks escrow → accounts."""
     _check_amount(amount)
@@ -647,25 +631,25 @@ def escrow_refund(*, escrow: Escrow, amount: int, actor: Any, idempotency_key: s
             actor=actor,
         )
 
-    return _idempotent(scope="escrow_refund", key=idempotency_key, params=params, body=body)
+    return idempotent(scope="escrow_refund", key=idempotency_key, params=params, body=body)
 
 
 def escrow_split(
     *,
     escrow: Escrow,
-    worker: Any,
+    worker: User,
     worker_amount: int,
     client_amount: int,
-    actor: Any,
+    actor: User | None,
     idempotency_key: str,
 ) -> Settlement:
     """A dispute decision: `worker_amount` is released to the worker (fees, tax and withholding as in
     `escrow_release`) and `client_amount` refunded to the client, in one journal entry. Either part may
     be zero, not both."""
-    _check_amount(worker_amount, label="ワーカーへの金額", allow_zero=True)
-    _check_amount(client_amount, label="クライアントへの金額", allow_zero=True)
+    _check_amount(worker_amount, label=_("ワーカーへの金額"), allow_zero=True)
+    _check_amount(client_amount, label=_("クライアントへの金額"), allow_zero=True)
     if worker_amount + client_amount == 0:
-        raise DomainError("分ける金額がありません。", code="invalid_amount")
+        raise DomainError(ErrorCode.INVALID_AMOUNT, _("分ける金額がありません。"))
     params = {
         "escrow": escrow.pk,
         "worker": _pk(worker),
@@ -684,15 +668,15 @@ def escrow_split(
             actor=actor,
         )
 
-    return _idempotent(scope="escrow_split", key=idempotency_key, params=params, body=body)
+    return idempotent(scope="escrow_split", key=idempotency_key, params=params, body=body)
 
 
 def client_money_out(
     *,
-    client: Any,
+    client: User,
     amount: int,
     destination: str,
-    actor: Any,
+    actor: User | None,
     idempotency_key: str,
     provider: str = "",
 ) -> JournalEntry:
@@ -701,7 +685,7 @@ def client_money_out(
     refundable balance. `destination` is `FundingSource.BANK_TRANSFER` or `FundingSource.PROVIDER`."""
     _check_amount(amount)
     if destination not in (FundingSource.BANK_TRANSFER, FundingSource.PROVIDER):
-        raise DomainError("返金先が正しくありません。", code="invalid_source")
+        raise DomainError(ErrorCode.INVALID_SOURCE, _("返金先が正しくありません。"))
     params = {"client": client.pk, "amount": amount, "destination": str(destination), "provider": provider}
 
     def body(idem: IdempotencyKey) -> JournalEntry:
@@ -716,7 +700,7 @@ def client_money_out(
         audit_record(actor=actor, action="ledger.client_money_out", target=entry, data=params)
         return entry
 
-    return _idempotent(scope="client_money_out", key=idempotency_key, params=params, body=body)
+    return idempotent(scope="client_money_out", key=idempotency_key, params=params, body=body)
 
 
 # --- payouts ---------------------------------------------------------------------------------------------
@@ -724,9 +708,9 @@ def client_money_out(
 
 def payout_reserve(
     *,
-    worker: Any,
+    worker: User,
     amount: int,
-    actor: Any,
+    actor: User | None,
     idempotency_key: str,
     transfer_fee: int = PAYOUT_TRANSFER_FEE,
 ) -> PayoutHold:
@@ -734,13 +718,15 @@ def payout_reserve(
     credit their in-transit account). `amount` includes `transfer_fee`; the bank receives
     `amount - transfer_fee`. At least `PAYOUT_MINIMUM` (¥1,000), at most the available balance."""
     _check_amount(amount)
-    _check_amount(transfer_fee, label="振込手数料", allow_zero=True)
+    _check_amount(transfer_fee, label=_("振込手数料"), allow_zero=True)
     if amount < PAYOUT_MINIMUM:
         raise DomainError(
-            f"出金は{format_yen(PAYOUT_MINIMUM)}からできます。", code="payout_too_small", field="amount"
+            ErrorCode.PAYOUT_TOO_SMALL,
+            _("出金は%(minimum)sからできます。") % {"minimum": format_yen(PAYOUT_MINIMUM)},
+            field="amount",
         )
     if transfer_fee >= amount:
-        raise DomainError("出金額が振込手数料より少ないため出金できません。", code="payout_too_small")
+        raise DomainError(ErrorCode.PAYOUT_TOO_SMALL, _("出金額が振込手数料より少ないため出金できません。"))
     params = {"worker": worker.pk, "amount": amount, "transfer_fee": transfer_fee}
 
     def body(idem: IdempotencyKey) -> PayoutHold:
@@ -762,20 +748,20 @@ def payout_reserve(
         audit_record(actor=actor, action="ledger.payout_reserve", target=hold, data=params)
         return hold
 
-    return _idempotent(scope="payout_reserve", key=idempotency_key, params=params, body=body)
+    return idempotent(scope="payout_reserve", key=idempotency_key, params=params, body=body)
 
 
 def _lock_hold(hold: PayoutHold, target: str) -> PayoutHold:
     locked = PayoutHold.objects.select_for_update(of=("self",)).select_related("worker").get(pk=hold.pk)
     if not transition_allowed(PAYOUT_TRANSITIONS, locked.status, target):
         raise InvalidTransition(
-            f"この出金は「{locked.get_status_display()}」のため、もう変更できません。",
-            code="invalid_transition",
+            _("この出金は「%(status)s」のため、もう変更できません。")
+            % {"status": locked.get_status_display()},
         )
     return locked
 
 
-def payout_settle(*, hold: PayoutHold, actor: Any, idempotency_key: str) -> PayoutHold:
+def payout_settle(*, hold: PayoutHold, actor: User | None, idempotency_key: str) -> PayoutHold:
     """The bank transfer went through: in-transit → platform bank (`amount`), and the transfer fee the
     worker paid becomes transfer-fee income while the bank's charge is booked as bank fees expense.
     Locks payout hold → accounts."""
@@ -802,10 +788,10 @@ def payout_settle(*, hold: PayoutHold, actor: Any, idempotency_key: str) -> Payo
         audit_record(actor=actor, action="ledger.payout_settle", target=locked, data={"entry": entry.pk})
         return locked
 
-    return _idempotent(scope="payout_settle", key=idempotency_key, params=params, body=body)
+    return idempotent(scope="payout_settle", key=idempotency_key, params=params, body=body)
 
 
-def payout_fail(*, hold: PayoutHold, actor: Any, idempotency_key: str) -> PayoutHold:
+def payout_fail(*, hold: PayoutHold, actor: User | None, idempotency_key: str) -> PayoutHold:
     """The transfer failed (wrong account, bank refusal): the whole `amount`, fee included, goes back to
     the worker's available balance. Locks payout hold → accounts."""
     params = {"hold": hold.pk}
@@ -828,13 +814,15 @@ def payout_fail(*, hold: PayoutHold, actor: Any, idempotency_key: str) -> Payout
         audit_record(actor=actor, action="ledger.payout_fail", target=locked, data={"entry": entry.pk})
         return locked
 
-    return _idempotent(scope="payout_fail", key=idempotency_key, params=params, body=body)
+    return idempotent(scope="payout_fail", key=idempotency_key, params=params, body=body)
 
 
 # --- corrections -----------------------------------------------------------------------------------------
 
 
-def entry_reverse(*, entry: JournalEntry, actor: Any, idempotency_key: str, memo: str = "") -> JournalEntry:
+def entry_reverse(
+    *, entry: JournalEntry, actor: User | None, idempotency_key: str, memo: str = ""
+) -> JournalEntry:
     """Correct a mistake by posting the exact opposite of `entry` (the only way to undo a posting). An
     entry can be reversed once; a reversing entry itself is not reversed again (post a new entry instead).
     A reversed settlement no longer counts toward fee tiers or the yearly payment record; a reversed
@@ -848,9 +836,9 @@ def entry_reverse(*, entry: JournalEntry, actor: Any, idempotency_key: str, memo
         if original.escrow is not None:
             _lock_escrow(original.escrow)
         if original.kind == EntryKind.REVERSAL:
-            raise DomainError("取消仕訳はさらに取り消せません。", code="invalid_reversal")
+            raise DomainError(ErrorCode.INVALID_REVERSAL, _("取消仕訳はさらに取り消せません。"))
         if JournalEntry.objects.filter(reverses=original).exists():
-            raise DomainError("この仕訳はすでに取り消されています。", code="already_reversed")
+            raise DomainError(ErrorCode.ALREADY_REVERSED, _("この仕訳はすでに取り消されています。"))
         lines: list[Line] = [(p.account, -p.amount) for p in original.postings.select_related("account")]
         reversal = _post_entry(
             kind=EntryKind.REVERSAL,
@@ -863,4 +851,4 @@ def entry_reverse(*, entry: JournalEntry, actor: Any, idempotency_key: str, memo
         audit_record(actor=actor, action="ledger.entry_reverse", target=reversal, data={"entry": original.pk})
         return reversal
 
-    return _idempotent(scope="entry_reverse", key=idempotency_key, params=params, body=body)
+    return idempotent(scope="entry_reverse", key=idempotency_key, params=params, body=body)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from hataraku.accounts.types import AuthedRequest
 from hataraku.core import clock
 from hataraku.core.permissions import role_required
 
@@ -45,7 +46,7 @@ def _bars(items: list[tuple[str, int]]) -> list[Bar]:
 
 
 @role_required("worker")
-def earnings(request: HttpRequest) -> HttpResponse:
+def earnings(request: AuthedRequest) -> HttpResponse:
     balances = selectors.worker_balances(request.user)
     year = clock.today().year
     bars = _bars(
@@ -74,7 +75,7 @@ def earnings(request: HttpRequest) -> HttpResponse:
 
 
 @role_required("client")
-def funding(request: HttpRequest) -> HttpResponse:
+def funding(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "ledger/funding.html",
@@ -87,7 +88,7 @@ def funding(request: HttpRequest) -> HttpResponse:
 
 
 @role_required("staff")
-def staff_overview(request: HttpRequest) -> HttpResponse:
+def staff_overview(request: AuthedRequest) -> HttpResponse:
     rows = selectors.trial_balance_rows()
     return render(
         request,

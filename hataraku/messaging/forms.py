@@ -4,8 +4,10 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hataraku.core import limits
+from hataraku.core.forms import interpolate_lazy
 
 from .constants import MAX_ATTACHMENTS_PER_MESSAGE, EmailMode
 
@@ -29,7 +31,8 @@ class MultipleFileField(forms.FileField):
 
 class MessageForm(forms.Form):
     body = limits.LimitedCharField(
-        label=_("メッセージ"),
+        # The field holds one message; the bare word is the navigation's "Messages" (plural) in English.
+        label=pgettext_lazy("message form field", "メッセージ"),
         required=False,
         max_length=limits.MESSAGE_BODY,
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -37,10 +40,10 @@ class MessageForm(forms.Form):
     attachments = MultipleFileField(
         label=_("添付ファイル(任意)"),
         required=False,
-        help_text=_(
-            "PDF・PNG・JPEG・TXT・CSV・Word(docx)・Excel(xlsx)を、1つ10MBまで、%(max)s個まで送れます。"
-        )
-        % {"max": MAX_ATTACHMENTS_PER_MESSAGE},
+        help_text=interpolate_lazy(
+            _("PDF・PNG・JPEG・TXT・CSV・Word(docx)・Excel(xlsx)を、1つ10MBまで、%(max)s個まで送れます。"),
+            {"max": MAX_ATTACHMENTS_PER_MESSAGE},
+        ),
     )
 
 

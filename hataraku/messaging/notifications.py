@@ -95,9 +95,10 @@ def _build_email(user: Any, items: list[Notification], *, digest: bool) -> Email
 def send_due_for_user(user_id: int, *, at: dt.datetime | None = None) -> int:
     """Send this person's due, unsent emails; returns how many emails went out.
 
-    The rows are claimed and the mail is sent inside one transaction: if the mail server fails, the
-    claim rolls back and the next run tries again (at-least-once towards SMTP, exactly once in the
-    database even when two workers run at the same moment).
+    The rows are claimed in one short transaction and the mail is sent after it commits, so a slow mail
+    server never holds the rows' locks; if sending fails, the claim is released again and the next run
+    tries again (at-least-once towards SMTP, exactly once in the database even when two workers run at
+    the same moment).
     """
     moment = at or clock.now()
     User = get_user_model()
@@ -121,11 +122,17 @@ def send_due_for_user(user_id: int, *, at: dt.datetime | None = None) -> int:
             return 0
         mode, _hour = preference_for(user)
         if mode == EmailMode.DAILY_DIGEST and len(items) > 1:
-            _build_email(user, items, digest=True).send()
-            return 1
-        for item in items:
-            _build_email(user, [item], digest=False).send()
-        return len(items)
+            emails = [_build_email(user, items, digest=True)]
+        else:
+            emails = [_build_email(user, [item], digest=False) for item in items]
+    try:
+        for email in emails:
+            email.send()
+    except Exception:
+        # Not sent: release the claim (only ours, by its moment) so the next run sends it.
+        Notification.objects.filter(pk__in=ids, emailed_at=moment).update(emailed_at=None)
+        raise
+    return len(emails)
 
 
 def send_all_due(*, at: dt.datetime | None = None) -> int:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.http import Http404
 
-from hataraku.core.audit import audit_record
+from hataraku.core.errors import NotFound
 
 from .models import Attachment, Message, Notification, Thread, ThreadRead
 
+if TYPE_CHECKING:
+    from hataraku.accounts.models import User
 
-def _last_read(user: Any, thread_ref: str) -> Subquery:
+
+def _last_read(user: User, thread_ref: str) -> Subquery:
     return Subquery(
         ThreadRead.objects.filter(thread=OuterRef(thread_ref), user_id=user.pk).values("last_read_at")[:1]
     )
@@ -28,7 +29,7 @@ def thread_about(*, proposal: Any = None, contract: Any = None) -> Thread | None
     return None
 
 
-def threads_for(user: Any) -> QuerySet[Thread]:
+def threads_for(user: User) -> QuerySet[Thread]:
     """The person's threads, newest activity first, each with `unread` (messages from others since the
     person last opened it) and the participants prefetched."""
     from django.contrib.auth import get_user_model
@@ -56,7 +57,7 @@ def threads_for(user: Any) -> QuerySet[Thread]:
     )
 
 
-def unread_message_count(user: Any) -> int:
+def unread_message_count(user: User) -> int:
     return (
         Message.objects.filter(thread__participants=user)
         .exclude(sender_id=user.pk)
@@ -66,32 +67,31 @@ def unread_message_count(user: Any) -> int:
     )
 
 
-def unread_notification_count(user: Any) -> int:
+def unread_notification_count(user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
-def notifications_for(user: Any) -> QuerySet[Notification]:
+def notifications_for(user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user).order_by("-created_at", "-pk")
 
 
-def access_thread(user: Any, thread_id: int) -> Thread:
-    """A participant's thread; platform staff may also read any thread for moderation, and that read is
-    written to the audit log. Everyone else gets 404, the same as for a thread that does not exist."""
+def access_thread(user: User, thread_id: int) -> Thread:
+    """A participant's thread; platform staff may also open any thread for moderation (its messages are
+    shown only after `services.thread_read_by_staff` wrote the audit row, on a POST). Everyone else gets
+    404, the same as for a thread that does not exist."""
     if not getattr(user, "is_authenticated", False):
-        raise Http404
+        raise NotFound()
     thread = Thread.objects.filter(pk=thread_id).first()
     if thread is None:
-        raise Http404
+        raise NotFound()
     if is_participant(user, thread):
         return thread
     if getattr(user, "is_staff", False):
-        with transaction.atomic():
-            audit_record(actor=user, action="messaging.thread_read_by_staff", target=thread)
         return thread
-    raise Http404
+    raise NotFound()
 
 
-def is_participant(user: Any, thread: Thread) -> bool:
+def is_participant(user: User, thread: Thread) -> bool:
     return thread.participants.filter(pk=user.pk).exists()
 
 
@@ -104,9 +104,9 @@ def thread_messages(thread: Thread) -> QuerySet[Message]:
     )
 
 
-def access_attachment(user: Any, attachment_id: int) -> Attachment:
+def access_attachment(user: User, attachment_id: int) -> Attachment:
     attachment = Attachment.objects.select_related("message").filter(pk=attachment_id).first()
     if attachment is None:
-        raise Http404
+        raise NotFound()
     access_thread(user, attachment.message.thread_id)
     return attachment

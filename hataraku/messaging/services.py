@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -20,6 +20,9 @@ from .models import Attachment, Message, Notification, NotificationPreference, T
 from .notifications import email_due_for, send_all_due
 from .selectors import is_participant
 
+if TYPE_CHECKING:
+    from hataraku.accounts.models import User
+
 
 def _enqueue_email(user_id: int, due: dt.datetime) -> None:
     from .tasks import notification_email_send
@@ -33,7 +36,9 @@ def _enqueue_email(user_id: int, due: dt.datetime) -> None:
     # `notifications_send_due` sweep sends it once it is due.
 
 
-def notify(*, user: Any, kind: str, title: str, body: str, url: str = "", email: bool = True) -> Notification:
+def notify(
+    *, user: User, kind: str, title: str, body: str, url: str = "", email: bool = True
+) -> Notification:
     """Tell `user` about something: an in-app notification now, and an email once it may be sent.
 
     The email waits for the end of the person's quiet hours, or for their digest hour if they chose a
@@ -61,7 +66,7 @@ def notifications_send_due() -> int:
     return send_all_due()
 
 
-def notification_mark_read(*, user: Any, notification_id: int) -> bool:
+def notification_mark_read(*, user: User, notification_id: int) -> bool:
     """Mark one of the person's notifications read. Someone else's id changes nothing (and says so)."""
     with transaction.atomic():
         updated = Notification.objects.filter(pk=notification_id, user=user, read_at__isnull=True).update(
@@ -71,13 +76,13 @@ def notification_mark_read(*, user: Any, notification_id: int) -> bool:
     return bool(exists)
 
 
-def notifications_mark_all_read(*, user: Any) -> int:
+def notifications_mark_all_read(*, user: User) -> int:
     with transaction.atomic():
         return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=clock.now())
 
 
 def notification_preference_update(
-    *, user: Any, actor: Any, email_mode: str, digest_hour: int
+    *, user: User, actor: User, email_mode: str, digest_hour: int
 ) -> NotificationPreference:
     if email_mode not in EmailMode.values:
         raise DomainError(_("メールでのお知らせの受け取り方を選んでください。"), field="email_mode")
@@ -147,7 +152,7 @@ def thread_for_contract(contract: Any) -> Thread:
     )
 
 
-def proposal_thread_start(*, proposal: Any, sender: Any, body: str, files: Sequence[Any] = ()) -> Message:
+def proposal_thread_start(*, proposal: Any, sender: User, body: str, files: Sequence[Any] = ()) -> Message:
     """Start the conversation about a proposal with its first message (or add to it, if the other side
     started it meanwhile). The thread is made in the same transaction as the message, so opening the page
     writes nothing and a refused message leaves no empty thread behind."""
@@ -155,13 +160,13 @@ def proposal_thread_start(*, proposal: Any, sender: Any, body: str, files: Seque
         return message_send(thread=thread_for_proposal(proposal), sender=sender, body=body, files=files)
 
 
-def contract_thread_start(*, contract: Any, sender: Any, body: str, files: Sequence[Any] = ()) -> Message:
+def contract_thread_start(*, contract: Any, sender: User, body: str, files: Sequence[Any] = ()) -> Message:
     """The same for a contract's conversation."""
     with transaction.atomic():
         return message_send(thread=thread_for_contract(contract), sender=sender, body=body, files=files)
 
 
-def message_send(*, thread: Thread, sender: Any, body: str, files: Sequence[Any] = ()) -> Message:
+def message_send(*, thread: Thread, sender: User, body: str, files: Sequence[Any] = ()) -> Message:
     """Send a message (and up to five files) in a thread the sender takes part in, and notify the others.
 
     Files are checked before anything is written; if saving fails half-way, the rows roll back and the
@@ -218,7 +223,13 @@ def message_send(*, thread: Thread, sender: Any, body: str, files: Sequence[Any]
     return message
 
 
-def thread_mark_read(*, thread: Thread, user: Any) -> None:
+def thread_read_by_staff(*, thread: Thread, actor: User) -> None:
+    """Staff read a thread they are not part of, for moderation: written to the audit log first."""
+    with transaction.atomic():
+        audit_record(actor=actor, action="messaging.thread_read_by_staff", target=thread)
+
+
+def thread_mark_read(*, thread: Thread, user: User) -> None:
     """Move the person's read marker to now. Not audited: a read marker is not a business event."""
     if not is_participant(user, thread):
         return

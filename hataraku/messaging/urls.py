@@ -7,6 +7,7 @@ app_name = "messaging"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("threads/<int:thread_id>/", views.thread_detail, name="thread"),
+    path("threads/<int:thread_id>/read/", views.thread_read, name="thread_read"),
     path("attachments/<int:attachment_id>/", views.attachment_download, name="attachment"),
     path("proposals/<int:proposal_id>/", views.proposal_thread, name="proposal_thread"),
     path("contracts/<int:contract_id>/", views.contract_thread, name="contract_thread"),

@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from hataraku.accounts.types import AuthedRequest
 from hataraku.core.errors import DomainError
 from hataraku.core.forms import add_domain_error
 from hataraku.core.permissions import role_required
@@ -25,7 +26,7 @@ PARTY_ROLES = ("worker", "client", "staff")
 
 
 @role_required(*PARTY_ROLES)
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthedRequest) -> HttpResponse:
     threads = list(selectors.threads_for(request.user))
     for thread in threads:
         thread.others = [p for p in thread.participants.all() if p.pk != request.user.pk]  # type: ignore[attr-defined]
@@ -33,15 +34,22 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*PARTY_ROLES)
-@require_http_methods(["GET", "POST"])
-def thread_detail(request: HttpRequest, thread_id: int) -> HttpResponse:
+@require_http_methods(["GET", "HEAD", "POST"])
+def thread_detail(request: AuthedRequest, thread_id: int) -> HttpResponse:
+    """A participant reads and replies. Staff who are not part of the thread first see only who takes part
+    and a button: their POST (`staff_read`) writes the moderation read to the audit log and shows the
+    messages. Opening the page changes nothing (the read marker moves with `thread_read`, a POST)."""
     thread = selectors.access_thread(request.user, thread_id)
     participants = list(thread.participants.all())
     participant = any(p.pk == request.user.pk for p in participants)
     form = MessageForm()
-    if request.method == "POST":
-        if not participant:
+    staff_reading = False
+    if request.method == "POST" and not participant:
+        if request.POST.get("staff_read") != "yes":
             raise Http404
+        services.thread_read_by_staff(thread=thread, actor=request.user)
+        staff_reading = True
+    elif request.method == "POST":
         form = MessageForm(request.POST, request.FILES)
         if form.is_valid():
             try:
@@ -56,24 +64,36 @@ def thread_detail(request: HttpRequest, thread_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("メッセージを送りました。"))
                 return redirect("messaging:thread", thread_id=thread.pk)
-    if participant and request.method == "GET":
-        services.thread_mark_read(thread=thread, user=request.user)
+    shown = participant or staff_reading
     return render(
         request,
         "messaging/thread.html",
         {
             "thread": thread,
-            "thread_messages": list(selectors.thread_messages(thread)),
+            "thread_messages": list(selectors.thread_messages(thread)) if shown else [],
             "participants": participants,
             "form": form,
             "participant": participant,
+            "staff_gate": not shown,
         },
         status=400 if form.errors else 200,
     )
 
 
 @role_required(*PARTY_ROLES)
-def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
+@require_POST
+def thread_read(request: AuthedRequest, thread_id: int) -> HttpResponse:
+    """Move the participant's read marker (sent by the thread page once it has loaded, through htmx, or
+    by its button without JavaScript)."""
+    thread = selectors.access_thread(request.user, thread_id)
+    services.thread_mark_read(thread=thread, user=request.user)
+    if request.headers.get("HX-Request"):
+        return HttpResponse(status=204)
+    return redirect("messaging:thread", thread_id=thread.pk)
+
+
+@role_required(*PARTY_ROLES)
+def attachment_download(request: AuthedRequest, attachment_id: int) -> FileResponse:
     attachment = selectors.access_attachment(request.user, attachment_id)
     response = FileResponse(
         attachment.file.open("rb"),
@@ -122,7 +142,7 @@ def _open_or_start(
 
 @role_required("worker", "client")
 @require_http_methods(["GET", "POST"])
-def proposal_thread(request: HttpRequest, proposal_id: int) -> HttpResponse:
+def proposal_thread(request: AuthedRequest, proposal_id: int) -> HttpResponse:
     from hataraku.jobs.selectors import access_proposal
 
     proposal = access_proposal(request.user, proposal_id)
@@ -140,7 +160,7 @@ def proposal_thread(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
 @role_required("worker", "client")
 @require_http_methods(["GET", "POST"])
-def contract_thread(request: HttpRequest, contract_id: int) -> HttpResponse:
+def contract_thread(request: AuthedRequest, contract_id: int) -> HttpResponse:
     from hataraku.contracts.selectors import access_contract
 
     contract = access_contract(request.user, contract_id)
@@ -156,7 +176,7 @@ def contract_thread(request: HttpRequest, contract_id: int) -> HttpResponse:
 
 
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthedRequest) -> HttpResponse:
     user: Any = request.user
     items = list(selectors.notifications_for(user)[:100])
     unread = sum(1 for n in items if n.read_at is None)
@@ -172,7 +192,7 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 
 @login_required
 @require_POST
-def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+def notification_read(request: AuthedRequest, notification_id: int) -> HttpResponse:
     if not services.notification_mark_read(user=request.user, notification_id=notification_id):
         raise Http404
     return redirect(_safe_next(request, "messaging:notifications"))
@@ -180,7 +200,7 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
 
 @login_required
 @require_POST
-def notifications_read_all(request: HttpRequest) -> HttpResponse:
+def notifications_read_all(request: AuthedRequest) -> HttpResponse:
     count = services.notifications_mark_all_read(user=request.user)
     messages.success(request, _("%(count)s件のお知らせを既読にしました。") % {"count": count})
     return redirect("messaging:notifications")
@@ -188,7 +208,7 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def notification_settings(request: HttpRequest) -> HttpResponse:
+def notification_settings(request: AuthedRequest) -> HttpResponse:
     user: Any = request.user
     email_mode, digest_hour = preference_for(user)
     initial = {"email_mode": email_mode, "digest_hour": digest_hour}

@@ -11,10 +11,10 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Status
 from ninja.security import django_auth
 
+from hataraku.accounts.models import User
 from hataraku.core import clock
 from hataraku.core.errors import NotFound
 from hataraku.core.permissions import has_role
@@ -37,10 +37,19 @@ ANONYMOUS = {401: ErrorOut}
 NOT_A_WORKER = {404: ErrorOut}
 
 
-def _worker(request: HttpRequest) -> Any:
-    if not has_role(request.user, "worker"):
-        raise NotFound(_("見つかりませんでした。"))
-    return request.user
+def _account(request: HttpRequest) -> User:
+    """The logged-in account (the API's session auth let only those in); NotFound otherwise."""
+    user = request.user
+    if not isinstance(user, User):
+        raise NotFound()
+    return user
+
+
+def _worker(request: HttpRequest) -> User:
+    user = _account(request)
+    if not has_role(user, "worker"):
+        raise NotFound()
+    return user
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
@@ -129,10 +138,10 @@ def payment_record_list(
     ),
 ) -> PaymentRecordsOut:
     """The 支払調書 figures of `year`: what the caller was paid (as worker) and paid (as client)."""
-    user = request.user
+    user = _account(request)
     is_worker, is_client = has_role(user, "worker"), has_role(user, "client")
     if not (is_worker or is_client):
-        raise NotFound(_("見つかりませんでした。"))
+        raise NotFound()
     year = year or clock.today().year
     return PaymentRecordsOut(
         year=year,

@@ -1,32 +1,16 @@
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hataraku.core import clock, dates, limits
+from hataraku.core.forms import IdempotentForm, interpolate_lazy
 from hataraku.core.money import YEN_INPUT_MAX
 
 from . import validators
 from .constants import PAYOUT_MINIMUM, PAYOUT_TRANSFER_FEE, AccountType, Provider
-
-
-def new_idempotency_key() -> str:
-    return secrets.token_urlsafe(24)
-
-
-class IdempotentForm(forms.Form):
-    """A hidden key made when the form is drawn: a double submit or a retry sends the same key, and the
-    service does the work once."""
-
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("idempotency_key", new_idempotency_key())
 
 
 def _digits_widget(size: int) -> forms.TextInput:
@@ -110,8 +94,10 @@ class PayoutRequestForm(IdempotentForm):
     amount = forms.IntegerField(
         label=_("出金額(円)"),
         max_value=YEN_INPUT_MAX,
-        help_text=_("振込手数料(%(fee)s円)を含む金額です。%(min)s円から、出金できる残高まで申し込めます。")
-        % {"fee": f"{PAYOUT_TRANSFER_FEE:,}", "min": f"{PAYOUT_MINIMUM:,}"},
+        help_text=interpolate_lazy(
+            _("振込手数料(%(fee)s円)を含む金額です。%(min)s円から、出金できる残高まで申し込めます。"),
+            {"fee": f"{PAYOUT_TRANSFER_FEE:,}", "min": f"{PAYOUT_MINIMUM:,}"},
+        ),
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": PAYOUT_MINIMUM, "step": 1}),
         error_messages={
             "required": _("出金額を入力してください。"),

@@ -9,14 +9,18 @@ is ours, posts it (`services.funding_confirm`) or drops it (`services.funding_ca
   so our CSP stays closed); Checkout creates the PaymentIntent. Stripe's webhook tells us when the session
   was paid or expired (`checkout.session.*`), or when its PaymentIntent succeeded (matched by the funding
   id in its metadata). A declined card is not the end (the client may try another card on the same page),
-  so only an expired session voids the funding. The return page reconciles too, so a missed webhook
-  never leaves the money unposted.
+  so only an expired session voids the funding. The clock reconciles every pending card funding with
+  Stripe (`services.fundings_reconcile_due`), so a missed webhook never leaves the money unposted; the
+  return page only shows the state (and offers a button to ask Stripe now).
+* No network call inside a transaction: the pending funding commits first, and the Checkout Session is
+  created after commit (`StripeProvider.checkout_open`); reconciliation reads Stripe before it locks.
 """
 
 from __future__ import annotations
 
 import abc
 import logging
+from functools import partial
 from typing import Any
 
 import stripe
@@ -24,9 +28,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from hataraku.core import clock
-from hataraku.core.errors import DomainError
+from hataraku.core.errors import DomainError, ErrorCode
 from hataraku.ledger import services as ledger
 from hataraku.ledger.constants import FundingSource
 from hataraku.ledger.models import Escrow
@@ -109,7 +114,8 @@ class StripeProvider(PaymentProvider):
         if self._client is None:
             if not settings.STRIPE_SECRET_KEY:
                 raise DomainError(
-                    "カード決済は現在ご利用いただけません。銀行振込をお選びください。", code="provider_off"
+                    ErrorCode.PROVIDER_OFF,
+                    _("カード決済は現在ご利用いただけません。銀行振込をお選びください。"),
                 )
             self._client = make_stripe_client(settings.STRIPE_SECRET_KEY)
         return self._client
@@ -117,8 +123,9 @@ class StripeProvider(PaymentProvider):
     def create_funding(
         self, escrow: Escrow, amount: int, idempotency_key: str, *, actor: Any
     ) -> ProviderFunding:
-        from .services import provider_funding_create, provider_funding_set_external
+        from .services import provider_funding_create
 
+        self.client  # noqa: B018 — card payments switched off: refused here, before anything is recorded
         with transaction.atomic():
             funding = ledger.escrow_fund(
                 escrow=escrow,
@@ -136,38 +143,63 @@ class StripeProvider(PaymentProvider):
                 idempotency_key=idempotency_key,
                 funding=funding,
             )
-            # Inside the transaction on purpose: if Stripe refuses, nothing is recorded; if we fail after
-            # Stripe answered, the retry sends the same Idempotency-Key and gets the same session.
-            back = settings.HATARAKU_SITE_URL + reverse("payments:funding_detail", args=[pf.pk])
-            metadata = {"escrow_id": str(escrow.pk), "funding_id": str(funding.pk)}
-            session = self.client.v1.checkout.sessions.create(
-                params={
-                    "mode": "payment",
-                    "currency": "jpy",
-                    "locale": "ja",
-                    "line_items": [
-                        {
-                            "quantity": 1,
-                            "price_data": {
-                                "currency": "jpy",
-                                "unit_amount": amount,
-                                "product_data": {"name": f"Hataraku 仮払い {escrow.code}"},
-                            },
-                        }
-                    ],
-                    "client_reference_id": str(funding.pk),
+            # Stripe is asked only once this transaction (and the caller's, which holds the contract and
+            # escrow locks) has committed: a slow provider never holds a row lock or SQLite's write lock.
+            transaction.on_commit(partial(self.checkout_open_quietly, pf.pk))
+            return pf
+
+    def checkout_open_quietly(self, provider_funding_id: int) -> None:
+        """`checkout_open` after commit: a refusal or an unreachable Stripe is logged, and the funding page
+        offers the client a button to try again (the funding stays pending, with no Checkout page yet)."""
+        try:
+            self.checkout_open(provider_funding_id)
+        except (stripe.StripeError, DomainError):
+            logger.warning("stripe checkout for funding %s not opened", provider_funding_id, exc_info=True)
+
+    def checkout_open(self, provider_funding_id: int) -> ProviderFunding:
+        """Create the Stripe Checkout Session for a pending card funding that has none yet, outside any
+        transaction (the network call), then remember it in a short transaction of its own. The same
+        Idempotency-Key every time, so a retry (the button, a second process) gets the same session."""
+        from .services import provider_funding_set_external
+
+        pf = ProviderFunding.objects.select_related("funding", "escrow").get(pk=provider_funding_id)
+        if pf.provider != self.name or pf.status != ProviderFundingStatus.PENDING or pf.external_id:
+            return pf
+        escrow, funding, amount = pf.escrow, pf.funding, pf.amount
+        back = settings.HATARAKU_SITE_URL + reverse("payments:funding_detail", args=[pf.pk])
+        metadata = {"escrow_id": str(escrow.pk), "funding_id": str(funding.pk)}
+        session = self.client.v1.checkout.sessions.create(
+            params={
+                "mode": "payment",
+                "currency": "jpy",
+                "locale": "ja",
+                "line_items": [
+                    {
+                        "quantity": 1,
+                        "price_data": {
+                            "currency": "jpy",
+                            "unit_amount": amount,
+                            "product_data": {"name": f"Hataraku 仮払い {escrow.code}"},
+                        },
+                    }
+                ],
+                "client_reference_id": str(funding.pk),
+                "metadata": metadata,
+                "payment_intent_data": {
+                    "description": f"Hataraku 仮払い {escrow.code}",
                     "metadata": metadata,
-                    "payment_intent_data": {
-                        "description": f"Hataraku 仮払い {escrow.code}",
-                        "metadata": metadata,
-                    },
-                    "success_url": f"{back}?checkout=done",
-                    "cancel_url": f"{back}?checkout=cancelled",
                 },
-                options={"idempotency_key": f"hataraku-funding-{idempotency_key}"},
-            )
+                "success_url": f"{back}?checkout=done",
+                "cancel_url": f"{back}?checkout=cancelled",
+            },
+            options={"idempotency_key": f"hataraku-funding-{pf.idempotency_key}"},
+        )
+        with transaction.atomic():
+            locked = ProviderFunding.objects.select_for_update().get(pk=pf.pk)
+            if locked.external_id:
+                return locked
             return provider_funding_set_external(
-                provider_funding=pf, external_id=session.id, action_url=session.url or ""
+                provider_funding=locked, external_id=session.id, action_url=session.url or ""
             )
 
     def confirm(self, provider_funding: ProviderFunding, *, actor: Any) -> ProviderFunding:
@@ -281,7 +313,7 @@ def get_provider(name: str | None = None) -> PaymentProvider:
         return BankTransferProvider()
     if chosen == Provider.STRIPE:
         return StripeProvider()
-    raise DomainError("この支払い方法は使えません。", code="unknown_provider")
+    raise DomainError(ErrorCode.UNKNOWN_PROVIDER, _("この支払い方法は使えません。"))
 
 
 def enabled_providers() -> list[str]:

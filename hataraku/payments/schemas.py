@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Field, Schema
+from pydantic import StrictInt
 
 from .constants import PAYOUT_MINIMUM, PayoutStatus
 
@@ -26,8 +27,9 @@ class BalancesOut(Schema):
 
 class PayoutIn(Schema):
     # The minimum is documented but checked by the service, so that a too small amount gets its own
-    # kind message ("出金は¥1,000から…") rather than the generic one for malformed input.
-    amount: int = Field(
+    # kind message ("出金は¥1,000から…") rather than the generic one for malformed input. Strict: a yen
+    # amount is a JSON integer, never "1000", 1e3 or true (lax parsing would turn true into ¥1).
+    amount: StrictInt = Field(
         ...,
         description="出金額(円、振込手数料込み)。出金できる残高以下。",
         json_schema_extra={"minimum": PAYOUT_MINIMUM},

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
@@ -14,27 +14,30 @@ from hataraku.ledger.selectors import settlements_for_worker
 from .constants import DocumentKind, PayoutStatus, Provider, ProviderFundingStatus
 from .models import BankAccount, InvoiceDocument, Payout, PayoutBatch, ProviderFunding
 
+if TYPE_CHECKING:
+    from hataraku.accounts.models import User
 
-def active_bank_account(worker: Any) -> BankAccount | None:
+
+def active_bank_account(worker: User) -> BankAccount | None:
     return BankAccount.objects.filter(worker=worker, is_active=True).first()
 
 
-def payouts_for_worker(worker: Any) -> QuerySet[Payout]:
+def payouts_for_worker(worker: User) -> QuerySet[Payout]:
     return Payout.objects.filter(worker=worker).order_by("-created_at", "-id")
 
 
-def access_client_escrow(user: Any, escrow_id: int) -> Escrow:
+def access_client_escrow(user: User, escrow_id: int) -> Escrow:
     """The escrow if `user` is its client (only the client pays into it); NotFound otherwise."""
     escrow = Escrow.objects.filter(pk=escrow_id).first()
     if escrow is None or escrow.client_id != user.pk:
-        raise NotFound("見つかりませんでした。")
+        raise NotFound()
     return escrow
 
 
-def access_client_provider_funding(user: Any, pk: int) -> ProviderFunding:
+def access_client_provider_funding(user: User, pk: int) -> ProviderFunding:
     pf = ProviderFunding.objects.select_related("escrow").filter(pk=pk, client=user).first()
     if pf is None:
-        raise NotFound("見つかりませんでした。")
+        raise NotFound()
     return pf
 
 
@@ -46,14 +49,14 @@ def bank_transfers_waiting() -> QuerySet[ProviderFunding]:
     )
 
 
-def access_waiting_bank_transfer(user: Any, pk: int) -> ProviderFunding:
+def access_waiting_bank_transfer(user: User, pk: int) -> ProviderFunding:
     pf = bank_transfers_waiting().filter(pk=pk).first() if getattr(user, "is_staff", False) else None
     if pf is None:
-        raise NotFound("見つかりませんでした。")
+        raise NotFound()
     return pf
 
 
-def posted_fundings_for_client(client: Any) -> QuerySet[Funding]:
+def posted_fundings_for_client(client: User) -> QuerySet[Funding]:
     return (
         Funding.objects.filter(escrow__client=client, status=FundingStatus.POSTED)
         .select_related("escrow")
@@ -61,52 +64,60 @@ def posted_fundings_for_client(client: Any) -> QuerySet[Funding]:
     )
 
 
-def access_client_posted_funding(user: Any, funding_id: int) -> Funding:
+def access_client_posted_funding(user: User, funding_id: int) -> Funding:
     funding = posted_fundings_for_client(user).select_related("escrow__client").filter(pk=funding_id).first()
     if funding is None:
-        raise NotFound("見つかりませんでした。")
+        raise NotFound()
     return funding
 
 
-def fee_settlements_for_worker(worker: Any) -> QuerySet[Settlement]:
+def fee_settlements_for_worker(worker: User) -> QuerySet[Settlement]:
     return settlements_for_worker(worker).filter(fee__gt=0)
 
 
-def access_worker_fee_settlement(user: Any, settlement_id: int) -> Settlement:
+def access_worker_fee_settlement(user: User, settlement_id: int) -> Settlement:
     settlement = fee_settlements_for_worker(user).select_related("worker").filter(pk=settlement_id).first()
     if settlement is None:
-        raise NotFound("見つかりませんでした。")
+        raise NotFound()
     return settlement
 
 
-def documents_by_source(user: Any, kind: str, source_type: str) -> dict[str, InvoiceDocument]:
+def documents_by_source(user: User, kind: str, source_type: str) -> dict[str, InvoiceDocument]:
     docs = InvoiceDocument.objects.filter(recipient=user, kind=kind, source_type=source_type)
     return {d.source_id: d for d in docs}
 
 
-def receipts_by_funding(user: Any) -> dict[str, InvoiceDocument]:
+def receipts_by_funding(user: User) -> dict[str, InvoiceDocument]:
     return documents_by_source(user, DocumentKind.RECEIPT, "ledger.funding")
 
 
-def invoices_by_settlement(user: Any) -> dict[str, InvoiceDocument]:
+def invoices_by_settlement(user: User) -> dict[str, InvoiceDocument]:
     return documents_by_source(user, DocumentKind.INVOICE, "ledger.settlement")
+
+
+def issued_document(kind: str, source: Funding | Settlement) -> InvoiceDocument | None:
+    """The receipt or invoice already issued for `source`, or None (a GET only reads; issuing is a POST
+    or the clock's `invoices_issue_due`)."""
+    return InvoiceDocument.objects.filter(
+        kind=kind, source_type=source._meta.label_lower, source_id=str(source.pk)
+    ).first()
 
 
 def batches() -> QuerySet[PayoutBatch]:
     return PayoutBatch.objects.select_related("created_by").order_by("-created_at", "-id")
 
 
-def access_batch(user: Any, batch_id: int) -> PayoutBatch:
+def access_batch(user: User, batch_id: int) -> PayoutBatch:
     batch = PayoutBatch.objects.filter(pk=batch_id).first() if getattr(user, "is_staff", False) else None
     if batch is None:
-        raise NotFound("見つかりませんでした。")
+        raise NotFound()
     return batch
 
 
-def access_batched_payout(user: Any, payout_id: int) -> Payout:
+def access_batched_payout(user: User, payout_id: int) -> Payout:
     payout = Payout.objects.filter(pk=payout_id).first() if getattr(user, "is_staff", False) else None
     if payout is None:
-        raise NotFound("見つかりませんでした。")
+        raise NotFound()
     return payout
 
 
@@ -114,7 +125,7 @@ def requested_payouts() -> QuerySet[Payout]:
     return Payout.objects.filter(status=PayoutStatus.REQUESTED, batch__isnull=True).select_related("worker")
 
 
-def payment_record_years(client: Any) -> list[int]:
+def payment_record_years(client: User) -> list[int]:
     """Calendar years (Japan time) in which `client` paid any worker, newest first."""
     from hataraku.core import clock
 

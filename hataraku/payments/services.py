@@ -8,12 +8,12 @@ accounts); provider funding → (ledger: escrow → funding → accounts); docum
 
 from __future__ import annotations
 
-import hashlib
+import datetime as dt
 import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -23,10 +23,11 @@ from django.utils.translation import gettext as _
 from hataraku.core import clock, limits, money
 from hataraku.core.audit import audit_record
 from hataraku.core.dates import check_date
-from hataraku.core.errors import Conflict, DomainError, InvalidTransition, NotFound
+from hataraku.core.errors import Conflict, DomainError, ErrorCode, InvalidTransition, NotFound
 from hataraku.core.money import format_yen
 from hataraku.ledger import services as ledger
 from hataraku.ledger.constants import FundingStatus
+from hataraku.ledger.idempotency import idempotent, scoped_key
 from hataraku.ledger.models import Escrow, Funding, Settlement
 
 from .constants import (
@@ -49,15 +50,10 @@ from .models import (
 )
 from .validators import clean_bank_account
 
+if TYPE_CHECKING:
+    from hataraku.accounts.models import User
+
 logger = logging.getLogger(__name__)
-
-
-def _require_key(idempotency_key: str) -> str:
-    if not isinstance(idempotency_key, str) or not idempotency_key.strip():
-        raise DomainError(
-            "処理の識別キーがありません。ページを開き直してからお試しください。", code="key_missing"
-        )
-    return idempotency_key.strip()
 
 
 # --- bank accounts ---------------------------------------------------------------------------------------
@@ -65,7 +61,7 @@ def _require_key(idempotency_key: str) -> str:
 
 def bank_account_save(
     *,
-    worker: Any,
+    worker: User,
     bank_code: str,
     bank_name: str,
     branch_code: str,
@@ -73,12 +69,14 @@ def bank_account_save(
     account_type: str,
     account_number: str,
     holder_name: str,
-    actor: Any,
+    actor: User | None,
 ) -> BankAccount:
     """Make this the worker's payout account. The previous one is kept, inactive, so a payout already
     asked for still shows where it went. Raises ValidationError (per field) on bad input."""
     if not getattr(worker, "is_worker", False):
-        raise DomainError("振込先口座はワーカーとして登録している方だけが登録できます。", code="not_worker")
+        raise DomainError(
+            ErrorCode.NOT_WORKER, _("振込先口座はワーカーとして登録している方だけが登録できます。")
+        )
     data = clean_bank_account(
         {
             "bank_code": bank_code,
@@ -112,101 +110,96 @@ def bank_account_save(
 # --- payouts ---------------------------------------------------------------------------------------------
 
 
-def _available(worker: Any) -> int:
+def _available(worker: User) -> int:
     from hataraku.ledger.selectors import worker_balances
 
     return int(worker_balances(worker).available)
 
 
-def scoped_key(owner: Any, idempotency_key: str) -> str:
-    """The stored form of an idempotency key a person sent: prefixed with who sent it, so that two people
-    who happen to send the same key never meet each other's request (or its result). Internal keys made
-    from an object's id (a milestone's release key) are not scoped: any caller must find the same one.
-    Fits the 100-character key columns: a long key is replaced by its SHA-256."""
-    key = _require_key(idempotency_key)
-    # The platform itself (actor None: the tick, a webhook) is one more sender of its own.
-    prefix = f"u{owner.pk}" if getattr(owner, "pk", None) is not None else "system"
-    scoped = f"{prefix}:{key}"
-    if len(scoped) > 100:
-        scoped = f"{prefix}:sha256:{hashlib.sha256(key.encode()).hexdigest()}"
-    return scoped
-
-
-def payout_request(*, worker: Any, amount: int, idempotency_key: str) -> Payout:
+def payout_request(*, worker: User, amount: int, idempotency_key: str) -> Payout:
     """A worker asks to withdraw `amount` (the transfer fee included) to their active bank account.
     The ledger reserves the amount at once, so it cannot be spent twice. The same key again (a double
     click, a retry, ten copies at once) returns the first payout and changes nothing.
 
     Locks the worker's row first (then the ledger's hold → accounts): requests of one worker run one
     after another, so a replay always finds the first payout committed instead of racing it and being
-    refused for the balance the first has just reserved."""
+    refused for the balance the first has just reserved. The same key with another amount is a
+    `Conflict` (`ErrorCode.IDEMPOTENCY_MISMATCH`)."""
     key = scoped_key(worker, idempotency_key)
     if not isinstance(amount, int) or isinstance(amount, bool):
-        raise DomainError("出金額は円単位の数字で入力してください。", code="invalid_amount", field="amount")
+        raise DomainError(
+            ErrorCode.INVALID_AMOUNT, _("出金額は円単位の数字で入力してください。"), field="amount"
+        )
     with transaction.atomic():
         get_user_model().objects.select_for_update().filter(pk=worker.pk).first()
-        existing = Payout.objects.filter(idempotency_key=key).first()
-        if existing is not None:
-            if existing.amount != amount:
-                raise Conflict("この申請はすでに受け付けています。ページを開き直してからお試しください。")
-            return existing
-        if amount < PAYOUT_MINIMUM:
-            raise DomainError(
-                f"出金は{format_yen(PAYOUT_MINIMUM)}からお申し込みいただけます。",
-                code="payout_too_small",
-                field="amount",
-            )
-        account = BankAccount.objects.filter(worker=worker, is_active=True).first()
-        if account is None:
-            raise DomainError("出金の前に、振込先の口座を登録してください。", code="no_bank_account")
-        available = _available(worker)
-        if amount > available:
-            raise DomainError(
-                f"出金できる残高({format_yen(available)})を超えています。{format_yen(available)}以下で入力してください。",
-                code="insufficient_balance",
-                field="amount",
-            )
-        hold = ledger.payout_reserve(
-            worker=worker,
-            amount=amount,
-            transfer_fee=PAYOUT_TRANSFER_FEE,
-            actor=worker,
-            idempotency_key=f"payments.payout:{key}",
+        return idempotent(
+            scope="payments.payout_request",
+            key=key,
+            params={"worker": worker.pk, "amount": amount},
+            body=lambda _idem: _payout_create(worker=worker, amount=amount, key=key),
         )
-        payout = Payout.objects.create(
-            worker=worker,
-            hold=hold,
-            amount=amount,
-            transfer_fee=hold.transfer_fee,
-            idempotency_key=key,
-            bank_code=account.bank_code,
-            bank_name=account.bank_name,
-            branch_code=account.branch_code,
-            branch_name=account.branch_name,
-            account_type=account.account_type,
-            account_number=account.account_number,
-            holder_name=account.holder_name,
+
+
+def _payout_create(*, worker: User, amount: int, key: str) -> Payout:
+    if amount < PAYOUT_MINIMUM:
+        raise DomainError(
+            ErrorCode.PAYOUT_TOO_SMALL,
+            _("出金は%(minimum)sからお申し込みいただけます。") % {"minimum": format_yen(PAYOUT_MINIMUM)},
+            field="amount",
         )
-        PayoutStatusChange.objects.create(
-            payout=payout,
-            from_status="",
-            to_status=PayoutStatus.REQUESTED,
-            actor=worker,
-            occurred_at=clock.now(),
+    account = BankAccount.objects.filter(worker=worker, is_active=True).first()
+    if account is None:
+        raise DomainError(ErrorCode.NO_BANK_ACCOUNT, _("出金の前に、振込先の口座を登録してください。"))
+    available = _available(worker)
+    if amount > available:
+        raise DomainError(
+            ErrorCode.INSUFFICIENT_BALANCE,
+            _("出金できる残高(%(available)s)を超えています。%(available)s以下で入力してください。")
+            % {"available": format_yen(available)},
+            field="amount",
         )
-        audit_record(
-            actor=worker,
-            action="payments.payout_request",
-            target=payout,
-            data={"amount": amount, "transfer_fee": payout.transfer_fee, "hold": hold.pk},
-        )
+    hold = ledger.payout_reserve(
+        worker=worker,
+        amount=amount,
+        transfer_fee=PAYOUT_TRANSFER_FEE,
+        actor=worker,
+        idempotency_key=f"payments.payout:{key}",
+    )
+    payout = Payout.objects.create(
+        worker=worker,
+        hold=hold,
+        amount=amount,
+        transfer_fee=hold.transfer_fee,
+        idempotency_key=key,
+        bank_code=account.bank_code,
+        bank_name=account.bank_name,
+        branch_code=account.branch_code,
+        branch_name=account.branch_name,
+        account_type=account.account_type,
+        account_number=account.account_number,
+        holder_name=account.holder_name,
+    )
+    PayoutStatusChange.objects.create(
+        payout=payout,
+        from_status="",
+        to_status=PayoutStatus.REQUESTED,
+        actor=worker,
+        occurred_at=clock.now(),
+    )
+    audit_record(
+        actor=worker,
+        action="payments.payout_request",
+        target=payout,
+        data={"amount": amount, "transfer_fee": payout.transfer_fee, "hold": hold.pk},
+    )
     return payout
 
 
-def _move(payout: Payout, target: str, *, actor: Any, idempotency_key: str | None) -> None:
+def _move(payout: Payout, target: str, *, actor: User | None, idempotency_key: str | None) -> None:
     if not payout_can_move(payout.status, target):
         raise InvalidTransition(
-            f"この出金は「{payout.get_status_display()}」のため、「{PayoutStatus(target).label}」にはできません。"
+            _("この出金は「%(status)s」のため、「%(target)s」にはできません。")
+            % {"status": payout.get_status_display(), "target": PayoutStatus(target).label}
         )
     PayoutStatusChange.objects.create(
         payout=payout,
@@ -219,30 +212,22 @@ def _move(payout: Payout, target: str, *, actor: Any, idempotency_key: str | Non
     payout.status = target
 
 
-def payout_batch_create(*, actor: Any, transfer_date: Any, idempotency_key: str) -> PayoutBatch:
+def payout_batch_create(*, actor: User | None, transfer_date: Any, idempotency_key: str) -> PayoutBatch:
     """Staff gather every requested payout into one batch (one Zengin file)."""
-    key = scoped_key(actor, idempotency_key)
-    existing = PayoutBatch.objects.filter(idempotency_key=key).first()
-    if existing is not None:
-        return existing
     if not getattr(actor, "is_staff", False):
-        raise NotFound("見つかりません。")
-    check_date(transfer_date, label=_("振込日"), field="transfer_date")
-    with transaction.atomic():
+        raise NotFound()
+    key = scoped_key(actor, idempotency_key)
+
+    def body(_idem: Any) -> PayoutBatch:
+        check_date(transfer_date, label=_("振込日"), field="transfer_date")
         payouts = list(
             Payout.objects.select_for_update()
             .filter(status=PayoutStatus.REQUESTED, batch__isnull=True)
             .order_by("pk")
         )
         if not payouts:
-            raise DomainError("まとめる出金申請がありません。", code="nothing_to_batch")
-        try:
-            with transaction.atomic():
-                batch = PayoutBatch.objects.create(
-                    transfer_date=transfer_date, created_by=actor, idempotency_key=key
-                )
-        except IntegrityError:
-            return PayoutBatch.objects.get(idempotency_key=key)
+            raise DomainError(ErrorCode.NOTHING_TO_BATCH, _("まとめる出金申請がありません。"))
+        batch = PayoutBatch.objects.create(transfer_date=transfer_date, created_by=actor, idempotency_key=key)
         for payout in payouts:
             _move(payout, PayoutStatus.BATCHED, actor=actor, idempotency_key=None)
             payout.batch = batch
@@ -253,24 +238,29 @@ def payout_batch_create(*, actor: Any, transfer_date: Any, idempotency_key: str)
             target=batch,
             data={"payouts": [p.pk for p in payouts], "total": sum(p.net_amount for p in payouts)},
         )
-    return batch
+        return batch
+
+    return idempotent(
+        scope="payments.payout_batch", key=key, params={"transfer_date": transfer_date}, body=body
+    )
 
 
-def _replayed(payout: Payout, key: str, target: str) -> bool:
-    change = PayoutStatusChange.objects.filter(idempotency_key=key).first()
-    if change is None:
-        return False
-    if change.payout_id != payout.pk or change.to_status != target:
-        raise Conflict("この操作はすでに別の内容で受け付けています。ページを開き直してからお試しください。")
-    return True
+def _payout_decide(*, payout: Payout, key: str, target: str, body: Callable[[Any], Payout]) -> Payout:
+    """Paid and failed share one scope: the same key for the other decision, or another payout, is a
+    `Conflict` (`ErrorCode.IDEMPOTENCY_MISMATCH`); the same decision again returns the payout unchanged."""
+    return idempotent(
+        scope="payments.payout_decide",
+        key=key,
+        params={"payout": payout.pk, "status": str(target)},
+        body=body,
+    )
 
 
-def payout_mark_paid(*, payout: Payout, actor: Any, idempotency_key: str) -> Payout:
+def payout_mark_paid(*, payout: Payout, actor: User | None, idempotency_key: str) -> Payout:
     """The bank confirmed the transfer. Settles the ledger hold."""
     key = scoped_key(actor, idempotency_key)
-    if _replayed(payout, key, PayoutStatus.PAID):
-        return Payout.objects.get(pk=payout.pk)
-    with transaction.atomic():
+
+    def body(_idem: Any) -> Payout:
         locked = Payout.objects.select_for_update().select_related("hold").get(pk=payout.pk)
         _move(locked, PayoutStatus.PAID, actor=actor, idempotency_key=key)
         ledger.payout_settle(
@@ -281,18 +271,21 @@ def payout_mark_paid(*, payout: Payout, actor: Any, idempotency_key: str) -> Pay
         audit_record(
             actor=actor, action="payments.payout_paid", target=locked, data={"net": locked.net_amount}
         )
-    return locked
+        return locked
+
+    return _payout_decide(payout=payout, key=key, target=PayoutStatus.PAID, body=body)
 
 
-def payout_mark_failed(*, payout: Payout, actor: Any, idempotency_key: str, reason: str = "") -> Payout:
+def payout_mark_failed(
+    *, payout: Payout, actor: User | None, idempotency_key: str, reason: str = ""
+) -> Payout:
     """The bank returned the transfer. The whole amount, fee included, goes back to the worker's
     available balance through the ledger."""
     key = scoped_key(actor, idempotency_key)
     # Shown to the worker and kept with the payout: refused when too long, never cut short silently.
     limits.check_length((reason or "").strip(), limit=limits.PAYOUT_FAILURE_REASON, field="reason")
-    if _replayed(payout, key, PayoutStatus.FAILED):
-        return Payout.objects.get(pk=payout.pk)
-    with transaction.atomic():
+
+    def body(_idem: Any) -> Payout:
         locked = Payout.objects.select_for_update().select_related("hold").get(pk=payout.pk)
         _move(locked, PayoutStatus.FAILED, actor=actor, idempotency_key=key)
         ledger.payout_fail(
@@ -307,10 +300,12 @@ def payout_mark_failed(*, payout: Payout, actor: Any, idempotency_key: str, reas
             target=locked,
             data={"reason": locked.failure_reason},
         )
-    return locked
+        return locked
+
+    return _payout_decide(payout=payout, key=key, target=PayoutStatus.FAILED, body=body)
 
 
-def payout_batch_mark_downloaded(*, batch: PayoutBatch, actor: Any) -> PayoutBatch:
+def payout_batch_mark_downloaded(*, batch: PayoutBatch, actor: User | None) -> PayoutBatch:
     with transaction.atomic():
         locked = PayoutBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.downloaded_at is None:
@@ -329,13 +324,15 @@ def _new_reference_code() -> str:
         code = f"{secrets.randbelow(10**7):07d}"
         if not ProviderFunding.objects.filter(reference_code=code).exists():
             return code
-    raise DomainError("受付番号を用意できませんでした。もう一度お試しください。", code="reference_exhausted")
+    raise DomainError(
+        ErrorCode.REFERENCE_EXHAUSTED, _("受付番号を用意できませんでした。もう一度お試しください。")
+    )
 
 
 def provider_funding_create(
     *,
     escrow: Escrow,
-    client: Any,
+    client: User,
     amount: int,
     provider: str,
     idempotency_key: str,
@@ -399,6 +396,22 @@ def funding_asker_register(kind: str, asker: FundingAsker) -> None:
     _ASKERS[kind] = asker
 
 
+FundingSubject = Callable[[Escrow], "str | None"]
+_SUBJECTS: dict[str, FundingSubject] = {}
+
+
+def funding_subject_register(kind: str, describe: FundingSubject) -> None:
+    """The owner of `kind:` escrows also says what each one pays for, in the client's words, so the funding
+    pages can name it whether or not it asks anything now."""
+    _SUBJECTS[kind] = describe
+
+
+def funding_subject(escrow: Escrow) -> str:
+    """What `escrow` pays for (the contract and its milestone or week); never the internal reference."""
+    describe = _SUBJECTS.get(escrow.reference.partition(":")[0])
+    return (describe(escrow) if describe is not None else None) or _("お仕事の仮払い")
+
+
 def funding_ask(escrow: Escrow) -> FundingAsk | None:
     """What `escrow` asks its client to pay now, or None when it asks nothing (funded, released, refunded,
     cancelled, not billed yet, or no owner that asks through the funding page)."""
@@ -409,7 +422,7 @@ def funding_ask(escrow: Escrow) -> FundingAsk | None:
 
 def _funding_create(
     *,
-    client: Any,
+    client: User,
     escrow: Escrow,
     amount: int | None,
     provider: str,
@@ -424,11 +437,14 @@ def _funding_create(
     with transaction.atomic():
         locked = Escrow.objects.select_for_update(of=("self",)).get(pk=escrow.pk)
         if locked.client_id != client.pk:
-            raise NotFound("見つかりません。")
+            raise NotFound()
         existing = ProviderFunding.objects.filter(idempotency_key=key).first()
         if existing is not None:
             if existing.escrow_id != locked.pk or amount not in (None, existing.amount):
-                raise Conflict("この手続きはすでに受け付けています。ページを開き直してからお試しください。")
+                raise Conflict(
+                    ErrorCode.IDEMPOTENCY_MISMATCH,
+                    _("この操作はすでに別の内容で受け付けています。ページを開き直してからお試しください。"),
+                )
             return existing
         if Funding.objects.filter(escrow=locked, status=FundingStatus.PENDING).exists():
             raise DomainError(
@@ -461,7 +477,7 @@ def _funding_create(
 
 
 def funding_request(
-    *, client: Any, escrow: Escrow, amount: int, provider: str, idempotency_key: str
+    *, client: User, escrow: Escrow, amount: int, provider: str, idempotency_key: str
 ) -> ProviderFunding:
     """The owner of `escrow` (a contract billing a milestone or an hourly week) asks its client for exactly
     `amount`, paid with `provider`. Inside the owner's transaction, which holds its own locks (contract →
@@ -479,7 +495,7 @@ def funding_request(
 
 
 def funding_start(
-    *, client: Any, escrow: Escrow, provider: str, idempotency_key: str, amount: int | None = None
+    *, client: User, escrow: Escrow, provider: str, idempotency_key: str, amount: int | None = None
 ) -> ProviderFunding:
     """A client pays, from the funding page, what `escrow` asks for now (`funding_ask`): after a bank
     transfer was voided, or to pay by card instead. Never a free amount: `amount`, when given, is the
@@ -505,10 +521,12 @@ def funding_start(
 
 def _check_yen(amount: Any) -> None:
     if not isinstance(amount, int) or isinstance(amount, bool) or amount < 1:
-        raise DomainError("金額は1円以上の数字で入力してください。", code="invalid_amount", field="amount")
+        raise DomainError(
+            ErrorCode.INVALID_AMOUNT, _("金額は1円以上の数字で入力してください。"), field="amount"
+        )
 
 
-def funding_confirm(*, provider_funding: ProviderFunding, actor: Any) -> ProviderFunding:
+def funding_confirm(*, provider_funding: ProviderFunding, actor: User | None) -> ProviderFunding:
     """The money arrived (staff saw the bank transfer, or the provider said so): post it to the escrow
     and issue the client's receipt. Confirming twice is harmless: the ledger key is per funding."""
     with transaction.atomic():
@@ -518,7 +536,10 @@ def funding_confirm(*, provider_funding: ProviderFunding, actor: Any) -> Provide
         if locked.status == ProviderFundingStatus.SUCCEEDED:
             return locked
         if locked.status != ProviderFundingStatus.PENDING:
-            raise InvalidTransition(f"この入金は「{locked.get_status_display()}」のため、確認できません。")
+            raise InvalidTransition(
+                _("この入金は「%(status)s」のため、確認できません。")
+                % {"status": locked.get_status_display()}
+            )
         funding = ledger.funding_post(
             funding=locked.funding, actor=actor, idempotency_key=f"payments.funding_post:{locked.pk}"
         )
@@ -531,7 +552,7 @@ def funding_confirm(*, provider_funding: ProviderFunding, actor: Any) -> Provide
     return locked
 
 
-def funding_cancel(*, provider_funding: ProviderFunding, actor: Any) -> ProviderFunding:
+def funding_cancel(*, provider_funding: ProviderFunding, actor: User | None) -> ProviderFunding:
     """The money will not come (no transfer arrived, the card was declined): void the pending funding."""
     with transaction.atomic():
         locked = (
@@ -540,7 +561,10 @@ def funding_cancel(*, provider_funding: ProviderFunding, actor: Any) -> Provider
         if locked.status == ProviderFundingStatus.VOIDED:
             return locked
         if locked.status != ProviderFundingStatus.PENDING:
-            raise InvalidTransition(f"この入金は「{locked.get_status_display()}」のため、取り消せません。")
+            raise InvalidTransition(
+                _("この入金は「%(status)s」のため、取り消せません。")
+                % {"status": locked.get_status_display()}
+            )
         ledger.funding_void(
             funding=locked.funding, actor=actor, idempotency_key=f"payments.funding_void:{locked.pk}"
         )
@@ -550,6 +574,43 @@ def funding_cancel(*, provider_funding: ProviderFunding, actor: Any) -> Provider
         locked.save(update_fields=["status", "decided_at", "decided_by"])
         audit_record(actor=actor, action="payments.funding_cancel", target=locked)
     return locked
+
+
+CHECKOUT_OPEN_GRACE = dt.timedelta(minutes=30)
+
+
+def fundings_reconcile_due(*, limit: int = 200) -> dict[str, int]:
+    """Periodic reconciliation with the card provider, so a missed or late webhook is caught within a
+    minute and no page view has to ask: every pending Stripe funding with a Checkout Session is read from
+    Stripe (outside any transaction; `confirm` then posts or voids it in its own), and one whose session
+    was never opened (Stripe refused or was unreachable) is voided after `CHECKOUT_OPEN_GRACE`, so the
+    client may start again. A no-op while card payments are off."""
+    from .constants import Provider
+    from .providers import StripeProvider
+
+    done = {"confirmed": 0, "voided": 0}
+    if not settings.STRIPE_SECRET_KEY:
+        return done
+    provider = StripeProvider()
+    pending = ProviderFunding.objects.filter(
+        provider=Provider.STRIPE, status=ProviderFundingStatus.PENDING
+    ).order_by("id")[:limit]
+    for pf in pending:
+        try:
+            if pf.external_id:
+                after = provider.confirm(pf, actor=None)
+            elif pf.created_at <= clock.now() - CHECKOUT_OPEN_GRACE:
+                after = funding_cancel(provider_funding=pf, actor=None)
+            else:
+                continue
+        except Exception:  # one funding Stripe cannot answer for must not stop the others
+            logger.warning("stripe reconciliation failed for funding %s", pf.pk, exc_info=True)
+            continue
+        if after.status == ProviderFundingStatus.SUCCEEDED:
+            done["confirmed"] += 1
+        elif after.status == ProviderFundingStatus.VOIDED:
+            done["voided"] += 1
+    return done
 
 
 # --- invoices and receipts -------------------------------------------------------------------------------
@@ -572,12 +633,12 @@ def _document_issue(
     *,
     kind: str,
     source: Any,
-    recipient: Any,
+    recipient: User,
     description: str,
     transaction_date: Any,
     taxable_amount: int,
     tax_amount: int,
-    actor: Any,
+    actor: User | None,
 ) -> InvoiceDocument:
     source_type = source._meta.label_lower
     lookup = {"kind": kind, "source_type": source_type, "source_id": str(source.pk)}
@@ -616,10 +677,10 @@ def tax_included_split(total: int) -> tuple[int, int]:
     return total - tax, tax
 
 
-def receipt_issue(*, funding: Funding, actor: Any) -> InvoiceDocument:
+def receipt_issue(*, funding: Funding, actor: User | None) -> InvoiceDocument:
     """The receipt (領収書) for a client's posted funding. Issued once; later calls return it."""
     if funding.status != FundingStatus.POSTED:
-        raise DomainError("入金が確認できてから領収書を発行できます。", code="not_posted")
+        raise DomainError(ErrorCode.NOT_POSTED, _("入金が確認できてから領収書を発行できます。"))
     escrow = funding.escrow
     taxable, tax = tax_included_split(funding.amount)
     decided = funding.decided_at or clock.now()
@@ -635,14 +696,15 @@ def receipt_issue(*, funding: Funding, actor: Any) -> InvoiceDocument:
     )
 
 
-def invoice_issue(*, settlement: Settlement, actor: Any) -> InvoiceDocument:
+def invoice_issue(*, settlement: Settlement, actor: User | None) -> InvoiceDocument:
     """The qualified invoice (適格請求書) for the platform fee taken from one payment to a worker."""
-    if settlement.worker_id is None or settlement.fee <= 0:
-        raise DomainError("この支払いにはシステム利用料がありません。", code="no_fee")
+    worker = settlement.worker
+    if worker is None or settlement.fee <= 0:
+        raise DomainError(ErrorCode.NO_FEE, _("この支払いにはシステム利用料がありません。"))
     return _document_issue(
         kind=DocumentKind.INVOICE,
         source=settlement,
-        recipient=settlement.worker,
+        recipient=worker,
         description=f"システム利用料({settlement.escrow.code})",
         transaction_date=settlement.occurred_at.astimezone(clock.TOKYO).date(),
         taxable_amount=settlement.fee,

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import csv
 import logging
-from collections.abc import Callable
 from typing import Any
 
 import stripe
@@ -15,10 +14,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hataraku.accounts.permissions import recent_mfa_required
+from hataraku.accounts.types import AuthedRequest
 from hataraku.core import clock
-from hataraku.core.errors import DomainError, NotFound
+from hataraku.core.errors import DomainError
 from hataraku.core.permissions import role_required
-from hataraku.ledger.selectors import payment_records, users_by_id, worker_balances
+from hataraku.ledger.selectors import escrow_held, payment_records, users_by_id, worker_balances
 
 from . import selectors, services
 from .constants import (
@@ -26,6 +26,7 @@ from .constants import (
     PAYMENT_RECORD_YEAR_MIN,
     PAYOUT_MINIMUM,
     PAYOUT_TRANSFER_FEE,
+    DocumentKind,
     Provider,
     ProviderFundingStatus,
 )
@@ -44,13 +45,6 @@ from .zengin import build_transfer_file, sender_settings
 logger = logging.getLogger(__name__)
 
 
-def _get(fetch: Callable[..., Any], *args: Any) -> Any:
-    try:
-        return fetch(*args)
-    except NotFound as exc:
-        raise Http404 from exc
-
-
 def _pdf(doc: Any) -> HttpResponse:
     response = HttpResponse(render_document(doc), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{doc.number}.pdf"'
@@ -62,7 +56,7 @@ def _pdf(doc: Any) -> HttpResponse:
 
 @role_required("worker")
 @require_http_methods(["GET", "POST"])
-def bank_account(request: HttpRequest) -> HttpResponse:
+def bank_account(request: AuthedRequest) -> HttpResponse:
     current = selectors.active_bank_account(request.user)
     if request.method == "POST":
         form = BankAccountForm(request.POST)
@@ -83,7 +77,7 @@ def bank_account(request: HttpRequest) -> HttpResponse:
 
 
 @role_required("worker")
-def payout_list(request: HttpRequest) -> HttpResponse:
+def payout_list(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "payments/payout_list.html",
@@ -97,7 +91,7 @@ def payout_list(request: HttpRequest) -> HttpResponse:
 
 @role_required("worker")
 @require_http_methods(["GET", "POST"])
-def payout_request(request: HttpRequest) -> HttpResponse:
+def payout_request(request: AuthedRequest) -> HttpResponse:
     account = selectors.active_bank_account(request.user)
     balances = worker_balances(request.user)
     form = PayoutRequestForm(request.POST if request.method == "POST" else None)
@@ -127,7 +121,7 @@ def payout_request(request: HttpRequest) -> HttpResponse:
 
 
 @role_required("worker")
-def invoice_list(request: HttpRequest) -> HttpResponse:
+def invoice_list(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "payments/invoice_list.html",
@@ -138,11 +132,28 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _document_or_issue_form(request: AuthedRequest, kind: str, source: Any, issue: Any) -> HttpResponse:
+    """A GET serves the document already issued, or a page with a button to issue it (the clock issues
+    invoices within a minute; a receipt is issued with the payment's confirmation). The POST issues it
+    (numbered then; the same document every time after) and answers with the PDF."""
+    if request.method == "POST":
+        return _pdf(issue())
+    doc = selectors.issued_document(kind, source)
+    if doc is not None:
+        return _pdf(doc)
+    return render(request, "payments/document_issue.html", {"kind": kind})
+
+
 @role_required("worker")
-def invoice_pdf(request: HttpRequest, settlement_id: int) -> HttpResponse:
-    settlement = _get(selectors.access_worker_fee_settlement, request.user, settlement_id)
-    # Issued on first download (numbered then), the same document every time after.
-    return _pdf(services.invoice_issue(settlement=settlement, actor=request.user))
+@require_http_methods(["GET", "HEAD", "POST"])
+def invoice_pdf(request: AuthedRequest, settlement_id: int) -> HttpResponse:
+    settlement = selectors.access_worker_fee_settlement(request.user, settlement_id)
+    return _document_or_issue_form(
+        request,
+        DocumentKind.INVOICE,
+        settlement,
+        lambda: services.invoice_issue(settlement=settlement, actor=request.user),
+    )
 
 
 # --- client ----------------------------------------------------------------------------------------------
@@ -150,10 +161,10 @@ def invoice_pdf(request: HttpRequest, settlement_id: int) -> HttpResponse:
 
 @role_required("client")
 @require_http_methods(["GET", "POST"])
-def funding_start(request: HttpRequest, escrow_id: int) -> HttpResponse:
+def funding_start(request: AuthedRequest, escrow_id: int) -> HttpResponse:
     """Pay what the escrow asks for now (its owner says how much: `services.funding_ask`). The client
     chooses only how to pay; an escrow that asks nothing shows why, with no form."""
-    escrow = _get(selectors.access_client_escrow, request.user, escrow_id)
+    escrow = selectors.access_client_escrow(request.user, escrow_id)
     ask = services.funding_ask(escrow)
     data = request.POST.copy() if request.method == "POST" else None
     form = FundingStartForm(
@@ -177,33 +188,39 @@ def funding_start(request: HttpRequest, escrow_id: int) -> HttpResponse:
                 data["amount"] = str(ask.amount)
         else:
             return redirect("payments:funding_detail", pk=pf.pk)
-    pending = escrow.provider_fundings.filter(client=request.user).order_by("-created_at", "-id")
-    waiting = any(pf.status == ProviderFundingStatus.PENDING for pf in pending)
+    pending = escrow.provider_fundings.filter(client_id=request.user.pk).order_by("-created_at", "-id")
+    waiting = next((pf for pf in pending if pf.status == ProviderFundingStatus.PENDING), None)
     return render(
         request,
         "payments/funding_start.html",
-        {"form": form, "escrow": escrow, "ask": ask, "waiting": waiting, "pending": pending},
+        {
+            "form": form,
+            "escrow": escrow,
+            "ask": ask,
+            "waiting": waiting,
+            "pending": pending,
+            # Named by its contract and milestone or week, never by the escrow's internal code.
+            "subject": services.funding_subject(escrow),
+            "held": escrow_held(escrow),
+        },
     )
 
 
 @role_required("client")
-def funding_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def funding_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     from django.conf import settings
 
-    pf = _get(selectors.access_client_provider_funding, request.user, pk)
+    pf = selectors.access_client_provider_funding(request.user, pk)
+    # Reads only. Back from Stripe Checkout, the page shows the state it knows; the clock asks Stripe
+    # about pending card fundings every minute (`services.fundings_reconcile_due`), and the client may ask
+    # now with the button (`funding_check`, a POST).
     returned = request.GET.get("checkout", "")
-    if returned == "done" and pf.provider == Provider.STRIPE and pf.status == ProviderFundingStatus.PENDING:
-        # Back from Stripe Checkout: ask Stripe now rather than wait for the webhook (which may be late or,
-        # on a machine Stripe cannot reach, never come). Confirming is idempotent, so a reload is harmless.
-        try:
-            pf = StripeProvider().confirm(pf, actor=None)
-        except (stripe.StripeError, DomainError):
-            logger.warning("stripe reconciliation on return failed for funding %s", pf.pk, exc_info=True)
     return render(
         request,
         "payments/funding_detail.html",
         {
             "pf": pf,
+            "subject": services.funding_subject(pf.escrow),
             "receiving": settings.HATARAKU_RECEIVING_ACCOUNT,
             "is_bank": pf.provider == Provider.BANK_TRANSFER,
             "returned": returned,
@@ -212,7 +229,44 @@ def funding_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required("client")
-def receipt_list(request: HttpRequest) -> HttpResponse:
+@require_POST
+def funding_checkout(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Open Stripe's payment page for a pending card funding that has none yet (Stripe refused or could not
+    be reached right after the funding was recorded). Outside any transaction: a network call."""
+    pf = selectors.access_client_provider_funding(request.user, pk)
+    if pf.provider == Provider.STRIPE and pf.status == ProviderFundingStatus.PENDING and not pf.action_url:
+        try:
+            pf = StripeProvider().checkout_open(pf.pk)
+        except (stripe.StripeError, DomainError):
+            logger.warning("stripe checkout for funding %s not opened", pf.pk, exc_info=True)
+            messages.error(
+                request,
+                _("カード決済のページを用意できませんでした。少し時間をおいてもう一度お試しください。"),
+            )
+    # Back to our page, which links to Stripe's (a redirect from a form to another site would need
+    # `form-action` opened in the CSP).
+    return redirect("payments:funding_detail", pk=pf.pk)
+
+
+@role_required("client")
+@require_POST
+def funding_check(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Ask Stripe now about a pending card funding (the clock does it every minute anyway): posted when
+    paid, voided when the session expired, otherwise unchanged."""
+    pf = selectors.access_client_provider_funding(request.user, pk)
+    if pf.provider == Provider.STRIPE and pf.status == ProviderFundingStatus.PENDING:
+        try:
+            pf = StripeProvider().confirm(pf, actor=None)
+        except (stripe.StripeError, DomainError):
+            logger.warning("stripe check for funding %s failed", pf.pk, exc_info=True)
+            messages.error(
+                request, _("お支払いの結果を確かめられませんでした。少し時間をおいてもう一度お試しください。")
+            )
+    return redirect("payments:funding_detail", pk=pf.pk)
+
+
+@role_required("client")
+def receipt_list(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "payments/receipt_list.html",
@@ -231,7 +285,7 @@ def _payment_record_rows(client: Any, year: int) -> tuple[list[tuple[Any, Any]],
 
 
 @role_required("client")
-def payment_records_page(request: HttpRequest) -> HttpResponse:
+def payment_records_page(request: AuthedRequest) -> HttpResponse:
     this_year = clock.today().year
     years = sorted(set(selectors.payment_record_years(request.user)) | {this_year}, reverse=True)
     form = PaymentRecordYearForm(request.GET if "year" in request.GET else None, years=years)
@@ -257,7 +311,7 @@ def _csv_cell(value: Any) -> str:
 
 
 @role_required("client")
-def payment_records_csv(request: HttpRequest, year: int) -> HttpResponse:
+def payment_records_csv(request: AuthedRequest, year: int) -> HttpResponse:
     if not (PAYMENT_RECORD_YEAR_MIN <= year <= PAYMENT_RECORD_YEAR_MAX):
         raise Http404
     rows, total_paid, total_withheld = _payment_record_rows(request.user, year)
@@ -275,16 +329,22 @@ def payment_records_csv(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @role_required("client")
-def receipt_pdf(request: HttpRequest, funding_id: int) -> HttpResponse:
-    funding = _get(selectors.access_client_posted_funding, request.user, funding_id)
-    return _pdf(services.receipt_issue(funding=funding, actor=request.user))
+@require_http_methods(["GET", "HEAD", "POST"])
+def receipt_pdf(request: AuthedRequest, funding_id: int) -> HttpResponse:
+    funding = selectors.access_client_posted_funding(request.user, funding_id)
+    return _document_or_issue_form(
+        request,
+        DocumentKind.RECEIPT,
+        funding,
+        lambda: services.receipt_issue(funding=funding, actor=request.user),
+    )
 
 
 # --- staff -----------------------------------------------------------------------------------------------
 
 
 @role_required("staff")
-def staff_transfer_queue(request: HttpRequest) -> HttpResponse:
+def staff_transfer_queue(request: AuthedRequest) -> HttpResponse:
     return render(
         request, "payments/staff_transfer_queue.html", {"waiting": list(selectors.bank_transfers_waiting())}
     )
@@ -293,8 +353,8 @@ def staff_transfer_queue(request: HttpRequest) -> HttpResponse:
 @role_required("staff")
 @recent_mfa_required
 @require_POST
-def staff_transfer_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
-    pf = _get(selectors.access_waiting_bank_transfer, request.user, pk)
+def staff_transfer_decide(request: AuthedRequest, pk: int, decision: str) -> HttpResponse:
+    pf = selectors.access_waiting_bank_transfer(request.user, pk)
     try:
         if decision == "confirm":
             services.funding_confirm(provider_funding=pf, actor=request.user)
@@ -313,7 +373,7 @@ def staff_transfer_decide(request: HttpRequest, pk: int, decision: str) -> HttpR
 
 @role_required("staff")
 @require_http_methods(["GET", "POST"])
-def staff_batches(request: HttpRequest) -> HttpResponse:
+def staff_batches(request: AuthedRequest) -> HttpResponse:
     form = BatchCreateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -341,8 +401,8 @@ def staff_batches(request: HttpRequest) -> HttpResponse:
 
 
 @role_required("staff")
-def staff_batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = _get(selectors.access_batch, request.user, pk)
+def staff_batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    batch = selectors.access_batch(request.user, pk)
     payouts = list(batch.payouts.select_related("worker").order_by("pk"))
     return render(
         request,
@@ -361,10 +421,10 @@ def staff_batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required("staff")
 @require_POST
 @recent_mfa_required
-def staff_batch_zengin(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_batch_zengin(request: AuthedRequest, pk: int) -> HttpResponse:
     """The payout file, answered to a POST from the batch page: producing it marks the batch downloaded
     (and writes an audit row), so it is a change, never a side effect of opening a link."""
-    batch = _get(selectors.access_batch, request.user, pk)
+    batch = selectors.access_batch(request.user, pk)
     sender = sender_settings()
     try:
         body = build_transfer_file(
@@ -392,8 +452,8 @@ def staff_batch_zengin(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required("staff")
 @require_POST
-def staff_payout_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
-    payout = _get(selectors.access_batched_payout, request.user, pk)
+def staff_payout_decide(request: AuthedRequest, pk: int, decision: str) -> HttpResponse:
+    payout = selectors.access_batched_payout(request.user, pk)
     form = PayoutDecisionForm(request.POST, prefix=f"{decision}{payout.pk}")
     if not form.is_valid():
         messages.error(request, _("操作を受け付けられませんでした。ページを開き直してください。"))

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from hataraku.core import clock
+from hataraku.core.errors import NotFound
 
 from .availability import total_minutes
 from .constants import CareReason, ConsentStatus
@@ -26,32 +26,35 @@ from .models import (
     WorkerProfile,
 )
 
+if TYPE_CHECKING:
+    from hataraku.accounts.models import User
 
-def profile_for(user: Any) -> WorkerProfile | None:
+
+def profile_for(user: User) -> WorkerProfile | None:
     return WorkerProfile.objects.filter(user=user).first()
 
 
-def conditions_for(user: Any) -> WorkConditions | None:
+def conditions_for(user: User) -> WorkConditions | None:
     return WorkConditions.objects.filter(user=user).first()
 
 
-def availability_for(user: Any) -> list[AvailabilityWindow]:
+def availability_for(user: User) -> list[AvailabilityWindow]:
     """The person's weekly windows, Monday first, in Asia/Tokyo wall-clock times."""
     return list(AvailabilityWindow.objects.filter(user=user).order_by("weekday", "start", "id"))
 
 
-def weekly_available_minutes(user: Any) -> int:
+def weekly_available_minutes(user: User) -> int:
     return total_minutes(availability_for(user))
 
 
-def date_exceptions_for(user: Any, *, from_date: dt.date | None = None) -> QuerySet[DateException]:
+def date_exceptions_for(user: User, *, from_date: dt.date | None = None) -> QuerySet[DateException]:
     qs = DateException.objects.filter(user=user)
     if from_date is not None:
         qs = qs.filter(date__gte=from_date)
     return qs.order_by("date")
 
 
-def quiet_hours_for(user: Any) -> list[tuple[dt.time, dt.time]]:
+def quiet_hours_for(user: User) -> list[tuple[dt.time, dt.time]]:
     """Periods (Asia/Tokyo wall clock) in which the person asked not to be notified. A period whose end
     is before its start runs past midnight. Empty when the person set none."""
     row = WorkConditions.objects.filter(user=user).values_list("quiet_start", "quiet_end").first()
@@ -76,7 +79,7 @@ def _quiet_end_after(local: dt.datetime, start: dt.time, end: dt.time) -> dt.dat
     return None
 
 
-def next_allowed_notification_time(user: Any, at: dt.datetime) -> dt.datetime:
+def next_allowed_notification_time(user: User, at: dt.datetime) -> dt.datetime:
     """`at` itself if the person may be notified then, else the end of their quiet period (aware, Tokyo).
 
     Quiet hours are wall-clock times in Japan, whatever zone `at` comes in.
@@ -112,7 +115,7 @@ class Completeness:
         return (self.done * 100) // self.total if self.total else 100
 
 
-def profile_completeness(user: Any) -> Completeness:
+def profile_completeness(user: User) -> Completeness:
     """How much of the profile clients look at is filled in; 10 items, 10 % each."""
     profile = profile_for(user)
     conditions = conditions_for(user)
@@ -155,19 +158,19 @@ class PublicProfile:
     accessibility_needs: list[str]
 
 
-def access_public_profile(viewer: Any, worker_id: int) -> PublicProfile:
+def access_public_profile(viewer: User, worker_id: int) -> PublicProfile:
     """404 alike for a missing user, a non-worker, a deleted account, or an anonymous viewer."""
     from django.contrib.auth import get_user_model
 
     if not getattr(viewer, "is_authenticated", False):
-        raise Http404
+        raise NotFound()
     worker = (
         get_user_model()
         .objects.filter(pk=worker_id, is_worker=True, is_active=True, deleted_at__isnull=True)
         .first()
     )
     if worker is None:
-        raise Http404
+        raise NotFound()
     profile = profile_for(worker)
     # Accessibility needs are decrypted here only when she herself chose to show them.
     show_a11y = WorkConditions.objects.filter(user=worker, show_accessibility_publicly=True).exists()
@@ -189,12 +192,12 @@ def access_public_profile(viewer: Any, worker_id: int) -> PublicProfile:
     )
 
 
-def own_sensitive_reasons(user: Any) -> SensitiveReasons | None:
+def own_sensitive_reasons(user: User) -> SensitiveReasons | None:
     """The person's own reasons, for their own page. Staff use services.sensitive_reasons_staff_read."""
     return SensitiveReasons.objects.filter(user=user).first()
 
 
-def active_consent(user: Any) -> SensitiveConsent | None:
+def active_consent(user: User) -> SensitiveConsent | None:
     from .constants import ConsentStatus
 
     return (
@@ -209,12 +212,12 @@ def sensitive_note_label(category: str) -> str:
     return "—"
 
 
-def own_sensitive_notes(user: Any) -> list[SensitiveNote]:
+def own_sensitive_notes(user: User) -> list[SensitiveNote]:
     """The reasons the person gave with accommodation requests, decrypted for her own page."""
     return list(SensitiveNote.objects.filter(user=user).order_by("-created_at", "-id"))
 
 
-def consent_covers(user: Any, category: str) -> bool:
+def consent_covers(user: User, category: str) -> bool:
     """Whether the person's latest active special-care consent, at the current policy version, covers
     `category` — the same test services.sensitive_consent_cover makes before storing."""
     latest = (

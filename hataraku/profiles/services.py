@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -43,10 +43,13 @@ from .models import (
     WorkerProfile,
 )
 
+if TYPE_CHECKING:
+    from hataraku.accounts.models import User
+
 MAX_LIST_ITEMS = 30
 
 
-def _require_worker(user: Any) -> None:
+def _require_worker(user: User) -> None:
     if not getattr(user, "is_worker", False):
         raise NotFound(_("ワーカーとして登録されていません。"))
 
@@ -66,7 +69,7 @@ def _clean_list(values: Sequence[str], *, field: str, label: str) -> list[str]:
 
 def profile_update(
     *,
-    user: Any,
+    user: User,
     display_name: str,
     prefecture: str,
     municipality: str,
@@ -133,7 +136,7 @@ def profile_update(
 
 def conditions_update(
     *,
-    user: Any,
+    user: User,
     max_hours_per_week: int | None,
     min_block_minutes: int | None,
     accepts_voice: bool,
@@ -191,7 +194,7 @@ def conditions_update(
     return conditions
 
 
-def availability_replace(*, user: Any, windows: Sequence[Window]) -> list[AvailabilityWindow]:
+def availability_replace(*, user: User, windows: Sequence[Window]) -> list[AvailabilityWindow]:
     """Replace the whole week at once, so a half-valid week is never stored."""
     _require_worker(user)
     errors: list[str] = []
@@ -215,7 +218,7 @@ def availability_replace(*, user: Any, windows: Sequence[Window]) -> list[Availa
     return created
 
 
-def date_exception_add(*, user: Any, date: dt.date, kind: str, note: str = "") -> DateException:
+def date_exception_add(*, user: User, date: dt.date, kind: str, note: str = "") -> DateException:
     _require_worker(user)
     if kind not in ExceptionKind.values:
         raise DomainError(_("種類を一覧から選んでください。"), field="kind")
@@ -232,7 +235,7 @@ def date_exception_add(*, user: Any, date: dt.date, kind: str, note: str = "") -
     return exception
 
 
-def date_exception_remove(*, user: Any, exception_id: int) -> None:
+def date_exception_remove(*, user: User, exception_id: int) -> None:
     with transaction.atomic():
         exception = DateException.objects.select_for_update().filter(pk=exception_id, user=user).first()
         if exception is None:
@@ -245,7 +248,7 @@ def date_exception_remove(*, user: Any, exception_id: int) -> None:
 
 
 def sensitive_reasons_save(
-    *, user: Any, categories: Sequence[str], note: str, consent_given: bool
+    *, user: User, categories: Sequence[str], note: str, consent_given: bool
 ) -> SensitiveReasons:
     """Store the person's reasons, only after their explicit consent (APPI Art. 20(2)).
 
@@ -278,7 +281,9 @@ def sensitive_reasons_save(
     return reasons
 
 
-def sensitive_consent_cover(*, user: Any, categories: Sequence[str], consent_given: bool) -> SensitiveConsent:
+def sensitive_consent_cover(
+    *, user: User, categories: Sequence[str], consent_given: bool
+) -> SensitiveConsent:
     """The person's active consent that covers `categories`, giving a new one when she ticks the consent
     box now. Call inside the transaction that stores the special-care data, so the data never exists
     without a consent naming it. A new consent row names everything the latest one covered plus the new
@@ -310,7 +315,7 @@ def sensitive_consent_cover(*, user: Any, categories: Sequence[str], consent_giv
 
 
 def sensitive_note_add(
-    *, user: Any, subject: str, category: str, note: str, consent_category: str, consent_given: bool
+    *, user: User, subject: str, category: str, note: str, consent_category: str, consent_given: bool
 ) -> SensitiveNote:
     """Store a special-care reason another app attaches to one of its rows (see SensitiveNote). Runs
     inside the caller's transaction; the caller keeps only the returned row's id."""
@@ -331,7 +336,7 @@ def sensitive_note_add(
     return record
 
 
-def sensitive_consent_withdraw(*, user: Any) -> int:
+def sensitive_consent_withdraw(*, user: User) -> int:
     """Withdraw every active consent and erase everything it covered: the reasons, the reasons attached to
     accommodation requests (their requests stay, without a reason), and the accessibility needs. Returns
     how many consents were withdrawn."""
@@ -383,7 +388,7 @@ class StaffReading:
 
 
 def sensitive_reasons_staff_read(
-    *, staff: Any, worker_id: int, purpose: str, detail: str = ""
+    *, staff: User, worker_id: int, purpose: str, detail: str = ""
 ) -> StaffReading:
     """The only way staff read someone's special-care information. Called from a POST that states why;
     every read, even of nothing, leaves an audit row with the purpose (never the content)."""

@@ -8,13 +8,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hataraku.accounts.permissions import recent_mfa_required
+from hataraku.accounts.types import AuthedRequest
 from hataraku.core import clock
 from hataraku.core.errors import DomainError, NotFound
 from hataraku.core.forms import add_domain_error
@@ -38,7 +39,7 @@ from .forms import (
 
 @role_required("worker")
 @require_http_methods(["GET", "POST"])
-def profile_edit(request: HttpRequest) -> HttpResponse:
+def profile_edit(request: AuthedRequest) -> HttpResponse:
     user: Any = request.user
     if request.method == "POST":
         form = ProfileForm(request.POST)
@@ -101,7 +102,7 @@ def _raw_rows(formset: Any) -> list[dict[str, Any]]:
 
 @role_required("worker")
 @require_http_methods(["GET", "POST"])
-def conditions(request: HttpRequest) -> HttpResponse:
+def conditions(request: AuthedRequest) -> HttpResponse:
     """The weekly availability editor. Buttons, not dragging: "add" and "remove" redraw the unsaved rows,
     "save" stores the whole week at once."""
     user: Any = request.user
@@ -147,7 +148,7 @@ def conditions(request: HttpRequest) -> HttpResponse:
 
 @role_required("worker")
 @require_http_methods(["GET", "POST"])
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthedRequest) -> HttpResponse:
     user: Any = request.user
     if request.method == "POST":
         form = PreferencesForm(request.POST)
@@ -200,7 +201,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 @role_required("worker")
 @require_http_methods(["GET", "POST"])
-def exceptions(request: HttpRequest) -> HttpResponse:
+def exceptions(request: AuthedRequest) -> HttpResponse:
     user: Any = request.user
     if request.method == "POST":
         form = DateExceptionForm(request.POST)
@@ -227,18 +228,15 @@ def exceptions(request: HttpRequest) -> HttpResponse:
 
 @role_required("worker")
 @require_POST
-def exception_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        services.date_exception_remove(user=request.user, exception_id=pk)
-    except NotFound as exc:
-        raise Http404 from exc
+def exception_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    services.date_exception_remove(user=request.user, exception_id=pk)
     messages.success(request, _("予定を削除しました。"))
     return redirect("profiles:exceptions")
 
 
 @role_required("worker")
 @require_http_methods(["GET", "POST"])
-def sensitive(request: HttpRequest) -> HttpResponse:
+def sensitive(request: AuthedRequest) -> HttpResponse:
     user: Any = request.user
     own = selectors.own_sensitive_reasons(user)
     if request.method == "POST":
@@ -277,7 +275,7 @@ def sensitive(request: HttpRequest) -> HttpResponse:
 
 @role_required("worker")
 @require_POST
-def sensitive_withdraw(request: HttpRequest) -> HttpResponse:
+def sensitive_withdraw(request: AuthedRequest) -> HttpResponse:
     try:
         services.sensitive_consent_withdraw(user=request.user)
     except DomainError as exc:
@@ -289,7 +287,7 @@ def sensitive_withdraw(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def public_profile(request: HttpRequest, user_id: int) -> HttpResponse:
+def public_profile(request: AuthedRequest, user_id: int) -> HttpResponse:
     # Imported here: the jobs app owns identity verification and itself builds on profiles.
     from hataraku.jobs.selectors import verified_user_ids
 
@@ -312,7 +310,7 @@ def public_profile(request: HttpRequest, user_id: int) -> HttpResponse:
 @role_required("staff")
 @recent_mfa_required
 @require_http_methods(["GET", "POST"])
-def staff_sensitive(request: HttpRequest, user_id: int) -> HttpResponse:
+def staff_sensitive(request: AuthedRequest, user_id: int) -> HttpResponse:
     """The one place staff read a worker's special-care information. A GET shows only the purpose form;
     the POST that states a purpose writes the audit row and answers with the data in that same response
     (no redirect, so no GET ever reads or writes)."""
@@ -329,8 +327,8 @@ def staff_sensitive(request: HttpRequest, user_id: int) -> HttpResponse:
                 purpose=form.cleaned_data["purpose"],
                 detail=form.cleaned_data["detail"],
             )
-        except NotFound as exc:
-            raise Http404 from exc
+        except NotFound:
+            raise  # the 404 page (NotFoundMiddleware), not a form error
         except DomainError as exc:
             add_domain_error(form, exc)
     reasons = reading.reasons if reading else None

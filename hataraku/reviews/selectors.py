@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -13,6 +13,9 @@ from hataraku.core import clock
 
 from .constants import RATING_NAMES, REVIEW_HIDDEN_DAYS
 from .models import Review
+
+if TYPE_CHECKING:
+    from hataraku.accounts.models import User
 
 
 def _visible_q(at: dt.datetime) -> Q:
@@ -25,7 +28,7 @@ def visible_reviews() -> QuerySet[Review]:
     return Review.objects.filter(_visible_q(clock.now()))
 
 
-def visible_reviews_for(user: Any) -> QuerySet[Review]:
+def visible_reviews_for(user: User) -> QuerySet[Review]:
     """Visible reviews *about* `user`, newest first."""
     return (
         visible_reviews()
@@ -58,7 +61,7 @@ class ClientStats:
     review_count: int = 0
 
 
-def client_stats(client: Any) -> ClientStats:
+def client_stats(client: User) -> ClientStats:
     """What a worker may want to know about a client before proposing.
 
     - completed_contracts: contracts with status completed;

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -15,11 +15,14 @@ from hataraku.core.errors import Conflict, DomainError, InvalidTransition, NotFo
 from .constants import RATING_FIELDS
 from .models import Review
 
+if TYPE_CHECKING:
+    from hataraku.accounts.models import User
+
 
 def review_submit(
     *,
     contract: Any,
-    reviewer: Any,
+    reviewer: User,
     skill: int,
     quality: int,
     schedule: int,

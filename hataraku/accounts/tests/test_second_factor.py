@@ -216,7 +216,7 @@ class TestRecentSecondFactor:
         [
             ("post", "/payments/staff/transfers/999999/confirm/"),
             ("post", "/payments/staff/batches/999999/zengin/"),
-            ("get", "/jobs/staff/verifications/999999/document/"),
+            ("post", "/jobs/staff/verifications/999999/document/"),
         ],
         ids=["transfer-confirmation", "zengin-file", "identity-document"],
     )

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_anonymous_is_sent_to_login_from_every_account_page(client):
-    for name in ["accounts:settings", "accounts:data_download", "accounts:delete", "core:dashboard"]:
+    for name in ["accounts:settings", "accounts:delete", "core:dashboard"]:
         response = client.get(reverse(name))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("account_login"))
@@ -106,8 +106,8 @@ class TestDataDownload:
         other = UserFactory(email="other@example.jp", display_name="ほかの人")
         login_as(client, me)
 
-        # when I download my data
-        response = client.get(reverse("accounts:data_download"))
+        # when I download my data (a POST: the download is audited)
+        response = client.post(reverse("accounts:data_download"))
 
         # then it is a JSON attachment named by today's date in Japan
         assert response.status_code == 200
@@ -127,9 +127,10 @@ class TestDataDownload:
         # and the download is on the audit log
         assert AuditEvent.objects.filter(action="privacy.exported", actor=me).count() == 1
 
-    def test_post_is_not_allowed(self, client):
+    def test_opening_the_link_discloses_and_records_nothing(self, client):
         client.force_login(UserFactory())
-        assert client.post(reverse("accounts:data_download")).status_code == 405
+        assert client.get(reverse("accounts:data_download")).status_code == 405
+        assert not AuditEvent.objects.filter(action="privacy.exported").exists()
 
 
 class TestDeleteAccount:

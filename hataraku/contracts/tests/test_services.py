@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.http import Http404
 
 from hataraku.contracts import selectors, services
 from hataraku.contracts.constants import (
@@ -204,10 +203,10 @@ def test_third_party_cannot_agree():
 def test_third_party_reading_a_contract_gets_404():
     contract = offered_contract()
     for outsider in (UserFactory(), ClientFactory(), StaffFactory()):
-        with pytest.raises(Http404):
+        with pytest.raises(NotFound):
             selectors.access_contract(outsider, contract.pk)
     assert selectors.access_contract(contract.worker, contract.pk) == contract
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         selectors.access_contract(contract.worker, 999_999)
 
 

@@ -470,7 +470,9 @@ def test_bank_transfer_funding_links_the_client_to_the_transfer_details_and_not_
 
 
 @override_settings(HATARAKU_PAYMENT_PROVIDER="stripe", STRIPE_SECRET_KEY="sk_test_recorded")
-def test_a_milestone_paid_by_card_goes_to_checkout_and_is_funded_when_stripe_says_paid(client, monkeypatch):
+def test_a_milestone_paid_by_card_goes_to_checkout_and_is_funded_when_stripe_says_paid(
+    client, monkeypatch, django_capture_on_commit_callbacks
+):
     from hataraku.payments import providers
     from hataraku.payments.models import ProviderFunding
     from hataraku.payments.tests.stripe_fakes import client_with, fixture
@@ -487,11 +489,12 @@ def test_a_milestone_paid_by_card_goes_to_checkout_and_is_funded_when_stripe_say
     # when the client opens the contract, both ways of paying are offered for the milestone
     page = _html(client, contract.client, url)
     assert "1を銀行振込で仮払いする" in page and "1をカードで仮払いする" in page
-    # when the client chooses the card
-    response = client.post(
-        reverse("contracts:milestone_fund", args=[contract.pk, m.pk]),
-        {"idempotency_key": key("fund"), "provider": "stripe"},
-    )
+    # when the client chooses the card (Stripe is asked once the pending funding has committed)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("contracts:milestone_fund", args=[contract.pk, m.pk]),
+            {"idempotency_key": key("fund"), "provider": "stripe"},
+        )
     # then they land on the page leading to Stripe Checkout for exactly the milestone's amount
     pf = ProviderFunding.objects.get(escrow__isnull=False)
     assert response.status_code == 302 and response["Location"] == reverse(
@@ -502,9 +505,10 @@ def test_a_milestone_paid_by_card_goes_to_checkout_and_is_funded_when_stripe_say
     # and the worker is not told to start yet
     m.refresh_from_db()
     assert m.status == MilestoneStatus.PENDING
-    # when the client comes back from a paid Checkout, then the milestone is funded
-    client.get(reverse("payments:funding_detail", args=[pf.pk]) + "?checkout=done")
-    _html(client, contract.client, url)
+    # when the client comes back from a paid Checkout and asks for the result (the clock would too),
+    # then the milestone is funded by the ledger's event, before any contract page is opened
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("payments:funding_check", args=[pf.pk]))
     m.refresh_from_db()
     assert m.status == MilestoneStatus.FUNDED
 
@@ -525,7 +529,7 @@ def test_a_provider_that_is_not_switched_on_is_refused(client):
     assert m.escrow_id is None and not ProviderFunding.objects.exists()
 
 
-def test_confirmed_transfer_shows_funded_to_the_worker_at_once(client):
+def test_confirmed_transfer_shows_funded_to_the_worker_at_once(client, django_capture_on_commit_callbacks):
     from hataraku.contracts.models import Milestone
     from hataraku.payments.models import ProviderFunding
 
@@ -534,36 +538,65 @@ def test_confirmed_transfer_shows_funded_to_the_worker_at_once(client):
     m = contract.milestones.get(order=1)
     services.milestone_fund(milestone=m, actor=contract.client, idempotency_key=key("fund"))
     pf = ProviderFunding.objects.get(escrow=Milestone.objects.get(pk=m.pk).escrow)
-    # when staff confirm the transfer in their queue (no periodic task runs afterwards)
+    # when staff confirm the transfer in their queue (no periodic task runs afterwards), and the
+    # confirmation commits (its `FundingPosted` event reaches the contracts app)
     login_as(client, StaffFactory())
-    client.post(reverse("payments:staff_transfer_confirm", args=[pf.pk]))
-    # then the worker opening the contract page sees the milestone funded and may start
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("payments:staff_transfer_confirm", args=[pf.pk]))
+    # then the milestone is funded before anyone opens a page
+    assert Milestone.objects.get(pk=m.pk).status == MilestoneStatus.FUNDED
+    # and the worker opening the contract page sees it and may start
     html = _html(client, contract.worker, reverse("contracts:detail", args=[contract.pk]))
     assert "作業を始められます" in html
     assert f'href="{reverse("contracts:milestone_deliver", args=[contract.pk, m.pk])}"' in html
-    assert Milestone.objects.get(pk=m.pk).status == MilestoneStatus.FUNDED
-    # and opening the page again changes nothing more (the catch-up is idempotent)
-    assert services.contract_sync_funding(contract=contract) == 0
+    # and the tick's reconciliation finds nothing left to do
+    assert services.milestones_sync_funding() == 0
 
 
-def test_confirmed_transfer_shows_funded_on_the_milestone_page_too(client):
+def test_a_posted_funding_that_never_reached_its_handler_waits_for_the_tick(client):
     from hataraku.contracts.models import Milestone
     from hataraku.ledger.models import Funding
     from hataraku.ledger.services import funding_post
 
-    # given a milestone whose funding was just posted
+    # given a milestone whose funding was posted, but whose after-commit handler never ran (it failed,
+    # or the process died right after the commit)
     contract = active_contract(milestones=1)
     m = contract.milestones.get()
     services.milestone_fund(milestone=m, actor=contract.client, idempotency_key=key("fund"))
     m = Milestone.objects.get(pk=m.pk)
     funding_post(funding=Funding.objects.get(escrow=m.escrow), actor=None, idempotency_key=key("post"))
+    # when the worker opens the contract and milestone pages, then they only read: still pending
+    _html(client, contract.worker, reverse("contracts:detail", args=[contract.pk]))
+    _html(client, contract.worker, reverse("contracts:milestone", args=[contract.pk, m.pk]))
+    assert Milestone.objects.get(pk=m.pk).status == MilestoneStatus.PENDING
+    # and the tick's reconciliation funds it
+    assert services.milestones_sync_funding() == 1
+    assert Milestone.objects.get(pk=m.pk).status == MilestoneStatus.FUNDED
+
+
+def test_confirmed_transfer_shows_funded_on_the_milestone_page_too(
+    client, django_capture_on_commit_callbacks
+):
+    from hataraku.contracts.models import Milestone
+    from hataraku.ledger.models import Funding
+    from hataraku.ledger.services import funding_post
+
+    # given a milestone whose funding was just posted (and committed)
+    contract = active_contract(milestones=1)
+    m = contract.milestones.get()
+    services.milestone_fund(milestone=m, actor=contract.client, idempotency_key=key("fund"))
+    m = Milestone.objects.get(pk=m.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        funding_post(funding=Funding.objects.get(escrow=m.escrow), actor=None, idempotency_key=key("post"))
     # when the worker opens the milestone page, then it already shows the milestone funded
     html = _html(client, contract.worker, reverse("contracts:milestone", args=[contract.pk, m.pk]))
     assert "入金の確認待ち" not in html and str(MilestoneStatus.FUNDED.label) in html
     assert Milestone.objects.get(pk=m.pk).status == MilestoneStatus.FUNDED
 
 
-def test_approved_hourly_week_waits_for_the_transfer_then_pays_the_worker_at_once(client, frozen_clock):
+def test_approved_hourly_week_waits_for_the_transfer_then_pays_the_worker_at_once(
+    client, frozen_clock, django_capture_on_commit_callbacks
+):
     from hataraku.contracts.models import HourlyWeek
     from hataraku.ledger.selectors import worker_balances
     from hataraku.payments.models import ProviderFunding
@@ -585,9 +618,10 @@ def test_approved_hourly_week_waits_for_the_transfer_then_pays_the_worker_at_onc
     assert details in _html(client, contract.client, url)
     worker_html = _html(client, contract.worker, url)
     assert "入金の確認待ち" in worker_html and details not in worker_html
-    # when staff confirm the transfer, then the worker's next look at the page pays the week
+    # when staff confirm the transfer, then the ledger's event pays the week at once
     login_as(client, StaffFactory())
-    client.post(reverse("payments:staff_transfer_confirm", args=[pf.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("payments:staff_transfer_confirm", args=[pf.pk]))
     assert "入金の確認待ち" not in _html(client, contract.worker, url)
     week.refresh_from_db()
     assert week.released_at is not None and worker_balances(contract.worker).available > 0

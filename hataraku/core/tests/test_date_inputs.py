@@ -222,7 +222,9 @@ def test_an_offer_on_a_proposal_stored_with_year_9999_is_refused_kindly(client, 
     login_as(client, job.client)
 
     # when the client offers a contract on it
-    response = client.post(reverse("jobs:proposal_offer", args=[proposal.pk]), follow=True)
+    response = client.post(
+        reverse("jobs:proposal_offer", args=[proposal.pk]), {"idempotency_key": "offer-key"}, follow=True
+    )
 
     # then no contract is made and the page says why
     assert response.status_code == 200

@@ -174,7 +174,7 @@ def _review_submit(text: str) -> None:
     from hataraku.reviews.services import review_submit
     from hataraku.reviews.tests.factories import CompletedContractFactory
 
-    contract = CompletedContractFactory()
+    contract: Any = CompletedContractFactory()
     ratings = dict.fromkeys(("skill", "quality", "schedule", "communication", "partnership"), 5)
     review_submit(contract=contract, reviewer=contract.client, comment=text, **ratings)
 

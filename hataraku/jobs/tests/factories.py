@@ -12,6 +12,7 @@ from hataraku.core import clock
 from hataraku.jobs.categories import ensure_categories
 from hataraku.jobs.constants import JobStatus, MeetingStyle, PayType, ProposalStatus, VerificationStatus
 from hataraku.jobs.models import Category, IdentityVerification, Invitation, Job, Proposal, ProposalMilestone
+from hataraku.jobs.rendering import render_markdown
 
 
 def category(slug: str = "office-entry") -> Category:
@@ -26,6 +27,7 @@ class _JobFactory(factory.django.DjangoModelFactory[Job]):
     client = factory.SubFactory(account_factories.ClientFactory)
     title = factory.Sequence(lambda n: f"アンケート結果の入力 {n}")
     description_md = "紙のアンケート **200枚** を表に入力します。"
+    description_html = factory.LazyAttribute(lambda job: render_markdown(job.description_md))
     category = factory.LazyFunction(category)
     skills = factory.LazyFunction(lambda: ["Excel"])
     pay_type = PayType.FIXED

@@ -109,8 +109,10 @@ def test_staff_stream_the_document_and_the_look_is_audited(client):
     v = services.verification_submit(user=UserFactory(), document=upload(JPEG))
     staff = StaffFactory()
     login_as(client, staff)
-    # when staff open it
-    response = client.get(reverse("jobs:staff_verification_document", args=[v.pk]))
+    # when staff open it (a POST: the look is audited; a GET only is refused and records nothing)
+    assert client.get(reverse("jobs:staff_verification_document", args=[v.pk])).status_code == 405
+    assert not AuditEvent.objects.filter(action="verification.document_view").exists()
+    response = client.post(reverse("jobs:staff_verification_document", args=[v.pk]))
     # then the bytes stream back, never cached, and the read is in the audit log
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == JPEG
@@ -124,7 +126,7 @@ def test_the_owner_and_other_people_cannot_stream_the_document(client):
     v = services.verification_submit(user=user, document=upload())
     for person in (user, ClientFactory()):
         login_as(client, person)
-        assert client.get(reverse("jobs:staff_verification_document", args=[v.pk])).status_code == 404
+        assert client.post(reverse("jobs:staff_verification_document", args=[v.pk])).status_code == 404
     assert not AuditEvent.objects.filter(action="verification.document_view").exists()
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 
-from hataraku.core.errors import DomainError, InvalidTransition
+from hataraku.core.errors import Conflict, DomainError, ErrorCode, InvalidTransition
 from hataraku.core.models import AuditEvent
 from hataraku.ledger import selectors, services
 from hataraku.ledger.constants import AccountKind, FeePlan, FundingSource, FundingStatus, PayoutStatus
@@ -527,9 +527,11 @@ def test_same_key_other_params_is_refused(name: str) -> None:
     s = _scenario()
     call(**params(s), actor=None, idempotency_key="same-key")
     counts = _counts()
-    # when the key is reused for a different request / then a Japanese error and nothing written
-    with pytest.raises(DomainError, match="同じ識別キー"):
+    # when the key is reused for a different request / then a Conflict with the one mismatch code, a kind
+    # Japanese message, and nothing written
+    with pytest.raises(Conflict, match="別の内容で受け付けています") as info:
         call(**other(s), actor=None, idempotency_key="same-key")
+    assert info.value.code == ErrorCode.IDEMPOTENCY_MISMATCH
     assert _counts() == counts
 
 

@@ -9,6 +9,7 @@ from hataraku.accounts.tests.factories import ClientFactory, MunicipalFactory, S
 from hataraku.contracts.models import Contract
 from hataraku.core import clock
 from hataraku.jobs.models import Category, Job, Proposal
+from hataraku.jobs.rendering import render_markdown
 from hataraku.messaging.models import Message, Notification, NotificationPreference, Thread
 
 
@@ -33,6 +34,7 @@ class JobFactory(factory.django.DjangoModelFactory[Job]):
     client = factory.SubFactory(ClientFactory)
     title = factory.Sequence(lambda n: f"記事の校正 {n}")
     description_md = "原稿の校正をお願いします。"
+    description_html = factory.LazyAttribute(lambda job: render_markdown(job.description_md))
     category = factory.LazyFunction(lambda: _any_category())
     pay_type = "fixed"
     budget_min = 10000

@@ -354,3 +354,35 @@ def test_management_command_sends_due_emails(frozen_clock, mailoutbox, django_ca
 def test_notification_links_are_only_site_paths_or_web_urls(frozen_clock, url, kept):
     n = notify(user=WorkerFactory.create(), kind="x", title="リンク", body="", url=url, email=False)
     assert n.url == kept
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mail_is_sent_after_the_claim_commits_and_released_when_sending_fails(frozen_clock, monkeypatch):
+    from django.core.mail.backends.locmem import EmailBackend
+    from django.db import connection
+
+    from hataraku.messaging.notifications import send_due_for_user
+
+    # given a mail server that is down and notes whether a transaction was open when called
+    user = WorkerFactory.create()
+    frozen_clock.set(at_tokyo(1, 13))
+    seen: list[bool] = []
+    original = EmailBackend.send_messages
+
+    def failing(self, messages):  # type: ignore[no-untyped-def]
+        seen.append(connection.in_atomic_block)
+        raise OSError("smtp down")
+
+    monkeypatch.setattr(EmailBackend, "send_messages", failing)
+    # when a notification's email is due (the task after commit tries once) and is sent again
+    notify(user=user, kind="k", title="お知らせ", body="本文")
+    with pytest.raises(OSError):
+        send_due_for_user(user.pk)
+    # then the server was only ever called outside any transaction, and the email is still waiting
+    assert seen and not any(seen)
+    assert Notification.objects.get(user=user).emailed_at is None
+    # when it works again, then the email goes out once
+    monkeypatch.setattr(EmailBackend, "send_messages", original)
+    assert send_due_for_user(user.pk) == 1
+    assert send_due_for_user(user.pk) == 0
+    assert Notification.objects.get(user=user).emailed_at is not None

@@ -136,10 +136,17 @@ def test_mark_all_read_touches_only_ones_own_notifications(client, world, role):
 def test_staff_reading_a_thread_is_audited_and_cannot_post(client, world):
     staff = world["roles"]["staff"]
     login_as(client, staff)
-    # when staff open a thread they are not part of
-    response = client.get(f"/messages/threads/{world['thread'].pk}/")
+    # when staff open a thread they are not part of, then they see who takes part, not the messages,
+    # and nothing is recorded yet
+    url = f"/messages/threads/{world['thread'].pk}/"
+    gate = client.get(url).content.decode()
+    assert "確認のために読む" in gate and "資料です" not in gate
+    assert not AuditEvent.objects.filter(action="messaging.thread_read_by_staff").exists()
+    # when they press the button to read it
+    response = client.post(url, {"staff_read": "yes"})
     # then they see it with a moderation notice, the read is audited, and there is no reply form
     body = response.content.decode()
+    assert "資料です" in body
     assert "監査ログに記録されます" in body
     assert "メッセージを送る" not in body
     assert AuditEvent.objects.filter(
@@ -292,3 +299,24 @@ def test_thread_pages_link_back_to_their_contract_or_proposal_for_participants_o
     login_as(client, StaffFactory())
     body = client.get(f"/messages/threads/{contract_thread.pk}/").content.decode()
     assert contract_link not in body
+
+
+def test_opening_a_thread_reads_only_and_the_page_marks_it_read_by_a_post(client, world):
+    from hataraku.messaging.models import ThreadRead
+
+    # given the client has an unread message in the thread
+    contract = world["contract"]
+    client.force_login(contract.client)
+    url = f"/messages/threads/{world['thread'].pk}/"
+    # when she opens the thread, then nothing is written, and the page carries the htmx read marker
+    page = client.get(url).content.decode()
+    assert not ThreadRead.objects.filter(user=contract.client).exists()
+    assert f'hx-post="{url}read/"' in page and 'hx-trigger="load"' in page
+    # when the page's marker is sent (htmx), then it is read and the answer is empty
+    response = client.post(f"{url}read/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 204
+    assert ThreadRead.objects.filter(user=contract.client).exists()
+    # and a GET of the marker changes nothing (405); an outsider's POST is not found
+    assert client.get(f"{url}read/").status_code == 405
+    client.force_login(world["roles"]["other_client"])
+    assert client.post(f"{url}read/").status_code == 404

@@ -147,11 +147,11 @@ def test_same_key_with_another_amount_is_a_conflict(paid_worker: Any) -> None:
     assert _post_payout(browser, 5_000, "same-key").status_code == 201
     # when the same key comes with another amount
     response = _post_payout(browser, 6_000, "same-key")
-    # then 409 with the service's Japanese message, and nothing new
+    # then 409 with the one idempotency scheme's code and kind message, and nothing new
     assert response.status_code == 409
     assert response.json() == {
-        "detail": "この申請はすでに受け付けています。ページを開き直してからお試しください。",
-        "code": "conflict",
+        "detail": "この操作はすでに別の内容で受け付けています。ページを開き直してからお試しください。",
+        "code": "idempotency_mismatch",
     }
     assert Payout.objects.count() == 1
     assert PayoutHold.objects.count() == 1

@@ -4,7 +4,7 @@ import json
 import time
 
 import pytest
-from django.test import override_settings
+from django.test import TestCase, override_settings
 
 from hataraku.core.errors import InvalidTransition, NotFound
 from hataraku.ledger.constants import FundingSource, FundingStatus
@@ -90,7 +90,10 @@ def _stripe_funding(client_user, amount=33_000):
     client, http = client_with((200, created))
     provider = StripeProvider(client, webhook_secret=SECRET)
     k = key()
-    pf = provider.create_funding(escrow, amount, k, actor=client_user)
+    # Stripe is asked after the pending funding commits.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        pf = provider.create_funding(escrow, amount, k, actor=client_user)
+    pf.refresh_from_db()
     return escrow, pf, http, k
 
 
@@ -142,13 +145,51 @@ def test_stripe_create_opens_a_jpy_checkout_session_with_idempotency_key(client_
     assert escrow_held(escrow) == 0
 
 
-def test_stripe_error_records_nothing(client_user):
+def test_stripe_refusal_after_commit_leaves_the_funding_pending_without_a_page(client_user, caplog):
+    # given Stripe refuses the Checkout Session
     escrow = open_escrow(client=client_user)
     error = {"error": {"type": "invalid_request_error", "message": "Amount must be at least ¥50 jpy"}}
     client, _http = client_with((400, error))
-    with pytest.raises(Exception, match="Amount must be"):
-        StripeProvider(client, webhook_secret=SECRET).create_funding(escrow, 10, key(), actor=client_user)
-    assert not Funding.objects.exists() and not ProviderFunding.objects.exists()
+    # when a card funding is recorded and committed
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        pf = StripeProvider(client, webhook_secret=SECRET).create_funding(
+            escrow, 10, key(), actor=client_user
+        )
+    # then the caller is not failed after its commit: the funding waits with no payment page (the
+    # funding page offers to prepare one; the clock voids it after the grace period) and the refusal is logged
+    pf.refresh_from_db()
+    assert pf.funding.status == FundingStatus.PENDING and pf.external_id == "" and pf.action_url == ""
+    assert "not opened" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stripe_is_never_called_inside_a_transaction(monkeypatch):
+    from django.db import connection
+
+    from hataraku.payments import services as payments
+
+    # given Stripe answers through a recorder that notes whether a transaction was open at each call
+    seen: list[bool] = []
+    client, http = client_with((200, fixture("checkout_session_created.json")))
+    original = http.request
+
+    def request(*args, **kwargs):
+        seen.append(connection.in_atomic_block)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(http, "request", request)
+    monkeypatch.setattr("hataraku.payments.providers.make_stripe_client", lambda _key: client)
+    owner = ClientFactory()
+    escrow = open_escrow(client=owner)
+    # when a card funding is requested (it locks the escrow and records the pending funding)
+    with override_settings(HATARAKU_PAYMENT_PROVIDER="stripe", STRIPE_SECRET_KEY="sk_test_recorded"):
+        pf = payments.funding_request(
+            client=owner, escrow=escrow, amount=33_000, provider="stripe", idempotency_key=key()
+        )
+    # then Stripe was called once, with no transaction (and so no row lock) open
+    assert seen == [False]
+    pf.refresh_from_db()
+    assert pf.external_id == "cs_test_a1HaTaRaKu0001"
 
 
 def test_stripe_confirm_reads_the_checkout_session(client_user, staff):

@@ -50,6 +50,9 @@ def world(frozen_clock) -> World:
         client=client, escrow=escrow, amount=20_000, provider="bank_transfer", idempotency_key=key()
     )
     posted = settlement.escrow.fundings.get()
+    # The clock issues the invoice for the fee; the receipt comes with the payment's confirmation.
+    services.invoice_issue(settlement=settlement, actor=None)
+    services.receipt_issue(funding=posted, actor=None)
     people = {
         "anonymous": None,
         "worker": worker,
@@ -281,59 +284,119 @@ def test_client_funding_page_starts_a_bank_transfer(client, frozen_clock, asks_3
     STRIPE_SECRET_KEY="sk_test_recorded",
     HATARAKU_SITE_URL="https://h.example.jp",
 )
-def test_card_payment_goes_to_checkout_and_is_reconciled_on_return(
-    client, frozen_clock, monkeypatch, asks_33000
+def test_card_payment_goes_to_checkout_and_the_return_page_only_reads(
+    client, frozen_clock, monkeypatch, asks_33000, django_capture_on_commit_callbacks
 ):
     # given a client whose escrow is to be funded by card, and Stripe answering with recorded responses
     owner = ClientFactory()
     escrow = open_escrow(client=owner)
     client.force_login(owner)
     stripe_client, http = client_with(
-        (200, fixture("checkout_session_created.json")), (200, fixture("checkout_session_paid.json"))
+        (200, fixture("checkout_session_created.json")),
+        (200, fixture("checkout_session_paid.json")),
+        (200, fixture("checkout_session_paid.json")),
     )
     monkeypatch.setattr(providers, "make_stripe_client", lambda _key: stripe_client)
-    # when they choose the card for ¥33,000
-    response = client.post(
-        f"/payments/escrows/{escrow.pk}/fund/",
-        {"provider": "stripe", "amount": "33000", "idempotency_key": key()},
-        follow=True,
-    )
+    # when they choose the card for ¥33,000 (Stripe is asked once the pending funding has committed)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/payments/escrows/{escrow.pk}/fund/",
+            {"provider": "stripe", "amount": "33000", "idempotency_key": key()},
+        )
     # then the page links to Stripe's own payment page, and nothing is held yet
     pf = ProviderFunding.objects.get()
-    page = response.content.decode()
+    page = client.get(response["Location"]).content.decode()
     assert f'href="{pf.action_url}"' in page and pf.action_url.startswith("https://checkout.stripe.com/")
     assert "カード番号は Hataraku には送られず" in page
     assert escrow_held(escrow) == 0
     # when they come back from a paid Checkout, before any webhook
     back = client.get(f"/payments/fundings/{pf.pk}/?checkout=done").content.decode()
+    # then the page only shows what it knows: Stripe was not asked and nothing moved
+    assert len(http.calls) == 1
+    assert "お支払いの結果を確認しています" in back and escrow_held(escrow) == 0
+    # when the client presses the button to check now
+    client.post(f"/payments/fundings/{pf.pk}/check/")
     # then Stripe was asked, the money is held, and the page says so
     assert http.calls[-1]["url"].endswith(f"/v1/checkout/sessions/{pf.external_id}")
     assert escrow_held(escrow) == 33_000
-    assert "入金を確認しました" in back
-    # and reloading asks Stripe nothing more
-    client.get(f"/payments/fundings/{pf.pk}/?checkout=done")
-    assert len(http.calls) == 2
+    assert "入金を確認しました" in client.get(f"/payments/fundings/{pf.pk}/").content.decode()
 
 
 @override_settings(HATARAKU_PAYMENT_PROVIDER="stripe", STRIPE_SECRET_KEY="sk_test_recorded")
-def test_coming_back_while_stripe_is_unreachable_keeps_the_funding_pending(client, frozen_clock, monkeypatch):
-    # given a pending card funding
+def test_the_clock_reconciles_a_card_funding_whose_webhook_never_came(
+    frozen_clock, monkeypatch, django_capture_on_commit_callbacks
+):
+    from hataraku.core import periodic
+
+    # given a pending card funding whose client paid, but whose webhook never arrived
+    owner = ClientFactory()
+    escrow = open_escrow(client=owner)
+    stripe_client, http = client_with(
+        (200, fixture("checkout_session_created.json")), (200, fixture("checkout_session_paid.json"))
+    )
+    monkeypatch.setattr(providers, "make_stripe_client", lambda _key: stripe_client)
+    with django_capture_on_commit_callbacks(execute=True):
+        pf = services.funding_request(
+            client=owner, escrow=escrow, amount=33_000, provider="stripe", idempotency_key=key()
+        )
+    # when the minute tick runs
+    results = periodic.run_all()
+    # then Stripe was asked and the money is held
+    assert results["hataraku.payments.services.fundings_reconcile_due"] == {"confirmed": 1, "voided": 0}
+    assert http.calls[-1]["url"].endswith("/v1/checkout/sessions/cs_test_a1HaTaRaKu0001")
+    pf.refresh_from_db()
+    assert pf.status == ProviderFundingStatus.SUCCEEDED and escrow_held(escrow) == 33_000
+
+
+@override_settings(HATARAKU_PAYMENT_PROVIDER="stripe", STRIPE_SECRET_KEY="sk_test_recorded")
+def test_stripe_unreachable_after_commit_leaves_a_pending_funding_and_a_button(
+    client, frozen_clock, monkeypatch, django_capture_on_commit_callbacks
+):
+    # given Stripe cannot be reached when the client starts a card payment
     owner = ClientFactory()
     escrow = open_escrow(client=owner)
     client.force_login(owner)
     error = {"error": {"type": "api_error", "message": "temporarily unavailable"}}
-    stripe_client, _http = client_with((200, fixture("checkout_session_created.json")), (500, error))
+    stripe_client, _http = client_with((500, error), (200, fixture("checkout_session_created.json")))
     monkeypatch.setattr(providers, "make_stripe_client", lambda _key: stripe_client)
-    pf = services.funding_request(
-        client=owner, escrow=escrow, amount=33_000, provider="stripe", idempotency_key=key()
-    )
-    # when they come back and Stripe fails to answer
-    response = client.get(f"/payments/fundings/{pf.pk}/?checkout=done")
-    # then the page still opens, says the result is being checked, and nothing moved
-    assert response.status_code == 200
-    assert "お支払いの結果を確認しています" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        pf = services.funding_request(
+            client=owner, escrow=escrow, amount=33_000, provider="stripe", idempotency_key=key()
+        )
+    # then the funding waits without a payment page, and the page offers to prepare one
     pf.refresh_from_db()
-    assert pf.status == ProviderFundingStatus.PENDING and escrow_held(escrow) == 0
+    assert pf.status == ProviderFundingStatus.PENDING and not pf.external_id
+    page = client.get(f"/payments/fundings/{pf.pk}/").content.decode()
+    assert f'action="/payments/fundings/{pf.pk}/checkout/"' in page
+    # when the client presses it and Stripe answers
+    client.post(f"/payments/fundings/{pf.pk}/checkout/")
+    # then the page links to Stripe's payment page
+    pf.refresh_from_db()
+    assert pf.external_id == "cs_test_a1HaTaRaKu0001"
+    assert f'href="{pf.action_url}"' in client.get(f"/payments/fundings/{pf.pk}/").content.decode()
+
+
+@override_settings(HATARAKU_PAYMENT_PROVIDER="stripe", STRIPE_SECRET_KEY="sk_test_recorded")
+def test_a_card_funding_whose_checkout_never_opened_is_voided_by_the_clock(
+    frozen_clock, monkeypatch, django_capture_on_commit_callbacks
+):
+    # given a card funding that never got its Stripe page
+    owner = ClientFactory()
+    escrow = open_escrow(client=owner)
+    error = {"error": {"type": "api_error", "message": "temporarily unavailable"}}
+    stripe_client, _http = client_with((500, error))
+    monkeypatch.setattr(providers, "make_stripe_client", lambda _key: stripe_client)
+    with django_capture_on_commit_callbacks(execute=True):
+        pf = services.funding_request(
+            client=owner, escrow=escrow, amount=33_000, provider="stripe", idempotency_key=key()
+        )
+    # when the tick runs within the grace period, then it waits
+    assert services.fundings_reconcile_due() == {"confirmed": 0, "voided": 0}
+    # when it runs after the grace period, then the funding is voided so the client can start again
+    frozen_clock.advance(services.CHECKOUT_OPEN_GRACE + dt.timedelta(minutes=1))
+    assert services.fundings_reconcile_due() == {"confirmed": 0, "voided": 1}
+    pf.refresh_from_db()
+    assert pf.status == ProviderFundingStatus.VOIDED
 
 
 def test_pdf_downloads_are_pdfs(client, world):
@@ -342,6 +405,25 @@ def test_pdf_downloads_are_pdfs(client, world):
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
     login_as(client, world.people["client"])
     assert client.get(world.urls["receipt_pdf"]).content.startswith(b"%PDF")
+
+
+def test_a_document_not_yet_issued_is_issued_by_a_post_never_by_opening_it(client, world):
+    from hataraku.payments.models import InvoiceDocument
+
+    # given a fee settlement whose invoice the clock has not issued yet
+    InvoiceDocument.objects.filter(kind="invoice").delete()
+    login_as(client, world.people["worker"])
+    # when the worker opens the download link, then nothing is issued: the page offers a button
+    page = client.get(world.urls["invoice_pdf"])
+    assert (
+        page["Content-Type"].startswith("text/html")
+        and "発行してPDFをダウンロードする" in page.content.decode()
+    )
+    assert not InvoiceDocument.objects.filter(kind="invoice").exists()
+    # when they press it, then the invoice is issued once and downloaded; the link now serves the same one
+    issued = client.post(world.urls["invoice_pdf"])
+    assert issued.content.startswith(b"%PDF") and InvoiceDocument.objects.filter(kind="invoice").count() == 1
+    assert client.get(world.urls["invoice_pdf"]).content == issued.content
 
 
 def test_list_pages_do_not_grow_queries_per_row(client, world, django_assert_max_num_queries):

@@ -1,0 +1,16 @@
+"""allauth's own admin pages that would show secrets are taken away (issue 7 review): an authenticator's
+`data` holds the TOTP secret and the recovery codes' seed (encrypted now, but no one needs to see even the
+token), a user session holds its session key (enough to take over the session), and an e-mail
+confirmation its key. Staff who must help someone with a lost second factor do it through the person's own
+recovery codes or a support procedure, not by reading the secret."""
+
+from __future__ import annotations
+
+from allauth.account.models import EmailConfirmation
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
+from django.contrib import admin
+
+for model in (Authenticator, UserSession, EmailConfirmation):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
