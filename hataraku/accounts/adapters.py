@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from hataraku.core import clock
 from hataraku.core.fields import decrypt_text, encrypt_text, is_encrypted
@@ -139,26 +140,13 @@ class AccountAdapter(DefaultAccountAdapter):
         if user is None:
             # No such account: nobody to tell, and the answer on screen is the same either way.
             return
-        reset_url = settings.HATARAKU_SITE_URL + reverse("account_reset_password")
-        with translation.override(getattr(user, "preferred_language", "") or "ja"):
-            subject = str(_("ログインの失敗が続いたため、ログインを一時的に止めました"))
-            body = render_to_string(
-                "accounts/email/login_locked.txt",
-                {
-                    "user": user,
-                    "minutes": max(1, window // 60),
-                    "reset_url": reset_url,
-                    "at": clock.local_now(),
-                    "ip": ratelimit.get_ip(request),
-                },
-            )
-        message = EmailMessage(
-            subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
-            body=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[user.email],
+        _mail_lock(
+            request,
+            user,
+            window=window,
+            subject=_("ログインの失敗が続いたため、ログインを一時的に止めました"),
+            template="accounts/email/login_locked.txt",
         )
-        transaction.on_commit(message.send)
 
 
 CODE_STEP_URL_NAMES = {"mfa_authenticate"}
@@ -189,10 +177,21 @@ def second_factor_failed(
     window = _rate_duration("login_failed", "key")
     if not cache.add(f"hataraku:code-locked-mail:{user.pk}", True, timeout=window):
         return
+    _mail_lock(
+        request,
+        user,
+        window=window,
+        subject=_("確認コードの失敗が続いたため、ログインを一時的に止めました"),
+        template="accounts/email/second_factor_locked.txt",
+    )
+
+
+def _mail_lock(request: HttpRequest, user: Any, *, window: int, subject: StrOrPromise, template: str) -> None:
+    """Tell the owner, in her language and once the transaction commits, that log-in is locked for
+    `window` seconds, with a link to reset the password (which lifts the lock)."""
     with translation.override(getattr(user, "preferred_language", "") or "ja"):
-        subject = str(_("確認コードの失敗が続いたため、ログインを一時的に止めました"))
         body = render_to_string(
-            "accounts/email/second_factor_locked.txt",
+            template,
             {
                 "user": user,
                 "minutes": max(1, window // 60),
@@ -201,8 +200,9 @@ def second_factor_failed(
                 "ip": ratelimit.get_ip(request),
             },
         )
+        title = str(subject)
     message = EmailMessage(
-        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
+        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{title}",
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[user.email],

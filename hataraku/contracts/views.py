@@ -4,7 +4,7 @@ form error and change nothing."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -68,6 +68,27 @@ def _key(request: HttpRequest) -> str:
     # The key comes from the form so that a double click or a resent POST acts once. A form without one is
     # refused (a DomainError the view shows: "reload the page"); a made-up key would let a resend act twice.
     return require_key(request.POST.get("idempotency_key"))
+
+
+def _attempt(request: HttpRequest, action: Callable[[], object], success: str) -> None:
+    """Run a POST-and-redirect view's service call: its DomainError becomes an error message, success the
+    given message."""
+    try:
+        action()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+
+
+def _attempt_form(form: Any, action: Callable[[], object]) -> bool:
+    """Run a form view's service call; a DomainError goes onto the form (and False comes back)."""
+    try:
+        action()
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        return False
+    return True
 
 
 @role_required(*PARTIES)
@@ -198,12 +219,11 @@ def contract_agree(request: AuthedRequest, contract_id: int) -> HttpResponse:
 @require_POST
 def contract_cancel(request: AuthedRequest, contract_id: int) -> HttpResponse:
     contract = selectors.access_contract(request.user, contract_id)
-    try:
-        services.contract_cancel_offer(contract=contract, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("契約の申し込みを取り消しました。"))
+    _attempt(
+        request,
+        lambda: services.contract_cancel_offer(contract=contract, actor=request.user),
+        _("契約の申し込みを取り消しました。"),
+    )
     return redirect("contracts:detail", contract.pk)
 
 
@@ -214,12 +234,11 @@ def contract_complete(request: AuthedRequest, contract_id: int) -> HttpResponse:
     if request.POST.get("confirm") != "yes":
         messages.error(request, _("終了してよいことを確かめるため、確認の欄にチェックを入れてください。"))
         return redirect("contracts:detail", contract.pk)
-    try:
-        services.contract_complete(contract=contract, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("契約を終了しました。おつかれさまでした。相手の評価をお願いします。"))
+    _attempt(
+        request,
+        lambda: services.contract_complete(contract=contract, actor=request.user),
+        _("契約を終了しました。おつかれさまでした。相手の評価をお願いします。"),
+    )
     return redirect("contracts:detail", contract.pk)
 
 
@@ -238,16 +257,15 @@ def change_new(request: AuthedRequest, contract_id: int) -> HttpResponse:
             values["due_date"] = form.cleaned_data["due_date"].isoformat()
         if form.cleaned_data.get("amount"):
             values["amount"] = form.cleaned_data["amount"]
-        try:
-            services.change_request_propose(
+        if _attempt_form(
+            form,
+            lambda: services.change_request_propose(
                 contract=contract,
                 actor=request.user,
                 changes={"milestones": {str(form.cleaned_data["milestone"]): values}},
                 reason=form.cleaned_data["reason"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+            ),
+        ):
             messages.success(request, _("変更を申し出ました。相手が承諾すると新しい取引条件になります。"))
             return redirect("contracts:detail", contract.pk)
     return render(request, "contracts/change_form.html", {"contract": contract, "form": form})
@@ -259,12 +277,11 @@ def change_answer(request: AuthedRequest, contract_id: int, change_id: int) -> H
     contract = selectors.access_contract(request.user, contract_id)
     cr = get_object_or_404(ChangeRequest, contract=contract, pk=change_id)
     accept = request.POST.get("answer") == "accept"
-    try:
-        services.change_request_answer(change_request=cr, actor=request.user, accept=accept)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("変更を承諾しました。") if accept else _("変更を見送りました。"))
+    _attempt(
+        request,
+        lambda: services.change_request_answer(change_request=cr, actor=request.user, accept=accept),
+        _("変更を承諾しました。") if accept else _("変更を見送りました。"),
+    )
     return redirect("contracts:detail", contract.pk)
 
 
@@ -300,19 +317,21 @@ def milestone_deliver(request: AuthedRequest, contract_id: int, milestone_id: in
     if request.user.pk != contract.worker_id:
         raise Http404
     form = DeliveryForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.milestone_deliver(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _attempt_form(
+            form,
+            lambda: services.milestone_deliver(
                 milestone=milestone,
                 actor=request.user,
                 message=form.cleaned_data["message"],
                 files=form.cleaned_data["files"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("納品しました。クライアントの検収をお待ちください。"))
-            return redirect("contracts:milestone", contract.pk, milestone.pk)
+            ),
+        )
+    ):
+        messages.success(request, _("納品しました。クライアントの検収をお待ちください。"))
+        return redirect("contracts:milestone", contract.pk, milestone.pk)
     return render(
         request, "contracts/deliver.html", {"contract": contract, "milestone": milestone, "form": form}
     )
@@ -357,12 +376,11 @@ def milestone_page(request: AuthedRequest, contract_id: int, milestone_id: int) 
 @require_POST
 def milestone_accept(request: AuthedRequest, contract_id: int, milestone_id: int) -> HttpResponse:
     milestone = selectors.access_milestone(request.user, contract_id, milestone_id)
-    try:
-        services.milestone_accept(milestone=milestone, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("検収しました。ワーカーに報酬が支払われます。"))
+    _attempt(
+        request,
+        lambda: services.milestone_accept(milestone=milestone, actor=request.user),
+        _("検収しました。ワーカーに報酬が支払われます。"),
+    )
     return redirect("contracts:milestone", contract_id, milestone.pk)
 
 
@@ -372,14 +390,13 @@ def milestone_return(request: AuthedRequest, contract_id: int, milestone_id: int
     milestone = selectors.access_milestone(request.user, contract_id, milestone_id)
     form = ReturnForm(request.POST)
     if form.is_valid():
-        try:
-            services.milestone_return(
+        _attempt(
+            request,
+            lambda: services.milestone_return(
                 milestone=milestone, actor=request.user, reason=form.cleaned_data["reason"]
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("差し戻しました。ワーカーに理由が伝わります。"))
+            ),
+            _("差し戻しました。ワーカーに理由が伝わります。"),
+        )
     else:
         messages.error(request, _("差し戻しの理由を入力してください。"))
     return redirect("contracts:milestone", contract_id, milestone.pk)
@@ -476,14 +493,13 @@ def accommodation_answer(request: AuthedRequest, contract_id: int, request_id: i
     form = AnswerForm(request.POST)
     form.is_valid()
     accept = request.POST.get("answer") == "accept"
-    try:
-        services.accommodation_answer(
+    _attempt(
+        request,
+        lambda: services.accommodation_answer(
             request=item, actor=request.user, accept=accept, message=form.cleaned_data.get("message", "")
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("回答を送りました。"))
+        ),
+        _("回答を送りました。"),
+    )
     return redirect("contracts:detail", contract.pk)
 
 
@@ -519,14 +535,15 @@ def time_entries(request: AuthedRequest, contract_id: int) -> HttpResponse:
         initial={"work_date": clock.today()},
         activated_on=services.contract_activated_on(contract),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.time_entry_add(contract=contract, actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("作業時間を記録しました。"))
-            return redirect("contracts:detail", contract.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _attempt_form(
+            form, lambda: services.time_entry_add(contract=contract, actor=request.user, **form.cleaned_data)
+        )
+    ):
+        messages.success(request, _("作業時間を記録しました。"))
+        return redirect("contracts:detail", contract.pk)
     weeks = list(contract.weeks.all())
     return render(
         request,
@@ -598,12 +615,11 @@ def week_page(request: AuthedRequest, contract_id: int, week_id: int) -> HttpRes
 @require_POST
 def week_submit(request: AuthedRequest, contract_id: int, week_id: int) -> HttpResponse:
     week = selectors.access_week(request.user, contract_id, week_id)
-    try:
-        services.week_submit(week=week, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("提出しました。クライアントの確認をお待ちください。"))
+    _attempt(
+        request,
+        lambda: services.week_submit(week=week, actor=request.user),
+        _("提出しました。クライアントの確認をお待ちください。"),
+    )
     return redirect("contracts:week", contract_id, week.pk)
 
 
@@ -611,12 +627,11 @@ def week_submit(request: AuthedRequest, contract_id: int, week_id: int) -> HttpR
 @require_POST
 def week_resubmit(request: AuthedRequest, contract_id: int, week_id: int) -> HttpResponse:
     week = selectors.access_week(request.user, contract_id, week_id)
-    try:
-        services.week_resubmit(week=week, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("この内容のまま、もう一度提出しました。"))
+    _attempt(
+        request,
+        lambda: services.week_resubmit(week=week, actor=request.user),
+        _("この内容のまま、もう一度提出しました。"),
+    )
     return redirect("contracts:week", contract_id, week.pk)
 
 
@@ -624,12 +639,11 @@ def week_resubmit(request: AuthedRequest, contract_id: int, week_id: int) -> Htt
 @require_POST
 def week_approve(request: AuthedRequest, contract_id: int, week_id: int) -> HttpResponse:
     week = selectors.access_week(request.user, contract_id, week_id)
-    try:
-        services.week_approve(week=week, actor=request.user, idempotency_key=_key(request))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("作業時間を承認しました。"))
+    _attempt(
+        request,
+        lambda: services.week_approve(week=week, actor=request.user, idempotency_key=_key(request)),
+        _("作業時間を承認しました。"),
+    )
     return redirect("contracts:detail", contract_id)
 
 
@@ -638,14 +652,14 @@ def week_approve(request: AuthedRequest, contract_id: int, week_id: int) -> Http
 def week_request_correction(request: AuthedRequest, contract_id: int, week_id: int) -> HttpResponse:
     week = selectors.access_week(request.user, contract_id, week_id)
     form = WeekCorrectionRequestForm(request.POST)
-    if form.is_valid():
-        try:
-            services.week_request_correction(week=week, actor=request.user, note=form.cleaned_data["note"])
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("修正を依頼しました。ワーカーが直して提出し直すまでお待ちください。"))
-            return redirect("contracts:week", contract_id, week.pk)
+    if form.is_valid() and _attempt_form(
+        form,
+        lambda: services.week_request_correction(
+            week=week, actor=request.user, note=form.cleaned_data["note"]
+        ),
+    ):
+        messages.success(request, _("修正を依頼しました。ワーカーが直して提出し直すまでお待ちください。"))
+        return redirect("contracts:week", contract_id, week.pk)
     return _week_page(request, week, correction_form=form)
 
 
@@ -656,20 +670,22 @@ def time_correction_new(request: AuthedRequest, contract_id: int, week_id: int) 
         raise Http404
     entries = list(week.entries.order_by("work_date", "id"))
     form = TimeCorrectionForm(request.POST or None, entries=entries)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.time_correction_propose(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _attempt_form(
+            form,
+            lambda: services.time_correction_propose(
                 week=week,
                 actor=request.user,
                 reason=form.cleaned_data["reason"],
                 entries=form.entry_minutes(),
                 add=form.additions(),
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("修正を申し出ました。クライアントが承諾すると、記録が変わります。"))
-            return redirect("contracts:week", contract_id, week.pk)
+            ),
+        )
+    ):
+        messages.success(request, _("修正を申し出ました。クライアントが承諾すると、記録が変わります。"))
+        return redirect("contracts:week", contract_id, week.pk)
     return render(
         request,
         "contracts/time_correction_form.html",
@@ -685,12 +701,11 @@ def time_correction_answer(
     week = selectors.access_week(request.user, contract_id, week_id)
     correction = get_object_or_404(TimeCorrection, week=week, pk=correction_id)
     accept = request.POST.get("answer") == "accept"
-    try:
-        services.time_correction_answer(correction=correction, actor=request.user, accept=accept)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("修正を承諾しました。") if accept else _("修正を見送りました。"))
+    _attempt(
+        request,
+        lambda: services.time_correction_answer(correction=correction, actor=request.user, accept=accept),
+        _("修正を承諾しました。") if accept else _("修正を見送りました。"),
+    )
     return redirect("contracts:week", contract_id, week.pk)
 
 
@@ -707,20 +722,22 @@ def dispute_new(request: AuthedRequest, contract_id: int) -> HttpResponse:
     if milestone is None and week is None:
         raise Http404
     form = DisputeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.dispute_open(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _attempt_form(
+            form,
+            lambda: services.dispute_open(
                 contract=contract,
                 actor=request.user,
                 reason=form.cleaned_data["reason"],
                 milestone=milestone,
                 week=week,
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("運営に仲介を依頼しました。担当者からご連絡します。"))
-            return redirect("contracts:detail", contract.pk)
+            ),
+        )
+    ):
+        messages.success(request, _("運営に仲介を依頼しました。担当者からご連絡します。"))
+        return redirect("contracts:detail", contract.pk)
     return render(
         request,
         "contracts/dispute_form.html",
@@ -739,20 +756,22 @@ def staff_disputes(request: AuthedRequest) -> HttpResponse:
 def staff_dispute(request: AuthedRequest, dispute_id: int) -> HttpResponse:
     dispute = selectors.access_dispute_for_staff(request.user, dispute_id)
     form = DisputeDecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.dispute_decide(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _attempt_form(
+            form,
+            lambda: services.dispute_decide(
                 dispute=dispute,
                 actor=request.user,
                 worker_amount=form.cleaned_data["worker_amount"],
                 note=form.cleaned_data["note"],
                 idempotency_key=form.cleaned_data["idempotency_key"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("決定を記録し、仮払いを分配しました。"))
-            return redirect("contracts:staff_disputes")
+            ),
+        )
+    ):
+        messages.success(request, _("決定を記録し、仮払いを分配しました。"))
+        return redirect("contracts:staff_disputes")
     deliveries = (
         list(Delivery.objects.filter(milestone=dispute.milestone).prefetch_related("files"))
         if dispute.milestone

@@ -51,19 +51,11 @@ def thread_detail(request: AuthedRequest, thread_id: int) -> HttpResponse:
         staff_reading = True
     elif request.method == "POST":
         form = MessageForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                services.message_send(
-                    thread=thread,
-                    sender=request.user,
-                    body=form.cleaned_data["body"],
-                    files=request.FILES.getlist("attachments"),
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                messages.success(request, _("メッセージを送りました。"))
-                return redirect("messaging:thread", thread_id=thread.pk)
+        if (
+            form.is_valid()
+            and (sent := _send(request, form, partial(services.message_send, thread=thread))) is not None
+        ):
+            return sent
     shown = participant or staff_reading
     return render(
         request,
@@ -105,6 +97,22 @@ def attachment_download(request: AuthedRequest, attachment_id: int) -> FileRespo
     return response
 
 
+def _send(request: HttpRequest, form: MessageForm, send: Callable[..., Any]) -> HttpResponse | None:
+    """Send the form's message (and files) through `send` and go to its thread; on a DomainError, None,
+    with the error on the form."""
+    try:
+        message = send(
+            sender=request.user,
+            body=form.cleaned_data["body"],
+            files=request.FILES.getlist("attachments"),
+        )
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        return None
+    messages.success(request, _("メッセージを送りました。"))
+    return redirect("messaging:thread", thread_id=message.thread_id)
+
+
 def _open_or_start(
     request: HttpRequest,
     *,
@@ -120,18 +128,8 @@ def _open_or_start(
     if thread is not None and request.method == "GET":
         return redirect("messaging:thread", thread_id=thread.pk)
     form = MessageForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            message = start(
-                sender=request.user,
-                body=form.cleaned_data["body"],
-                files=request.FILES.getlist("attachments"),
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("メッセージを送りました。"))
-            return redirect("messaging:thread", thread_id=message.thread_id)
+    if request.method == "POST" and form.is_valid() and (sent := _send(request, form, start)) is not None:
+        return sent
     return render(
         request,
         "messaging/thread_start.html",

@@ -409,7 +409,7 @@ def funding_subject_register(kind: str, describe: FundingSubject) -> None:
 def funding_subject(escrow: Escrow) -> str:
     """What `escrow` pays for (the contract and its milestone or week); never the internal reference."""
     describe = _SUBJECTS.get(escrow.reference.partition(":")[0])
-    return (describe(escrow) if describe is not None else None) or _("お仕事の仮払い")
+    return (describe(escrow) if describe is not None else None) or _("このお仕事")
 
 
 def funding_ask(escrow: Escrow) -> FundingAsk | None:
