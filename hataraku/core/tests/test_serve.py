@@ -14,7 +14,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from hataraku.core.management.commands.hataraku_serve import GUNICORN_CONFIG, gunicorn_command
+from hataraku.core.management.commands.hataraku_serve import (
+    GUNICORN_CONFIG,
+    _StopOnce,
+    _Stopped,
+    gunicorn_command,
+)
 
 ROOT = GUNICORN_CONFIG.parent.parent
 
@@ -93,7 +98,8 @@ def test_a_stuck_request_is_cut_off_and_the_server_answers_afterwards(server):
     assert "WORKER TIMEOUT" in stderr
 
 
-def test_sigterm_stops_gunicorn_and_every_worker_with_it():
+@pytest.mark.parametrize("signals", [1, 3], ids=["one SIGTERM", "SIGTERM three times at once"])
+def test_sigterm_stops_gunicorn_and_every_worker_with_it(signals):
     # given `hataraku serve`'s gunicorn loop running two workers
     port = _free_port()
     command = gunicorn_command(host="127.0.0.1", port=port, workers=2)
@@ -114,8 +120,10 @@ def test_sigterm_stops_gunicorn_and_every_worker_with_it():
     try:
         _wait_until_listening(proc)
         assert _get(port, "/") == (200, b"ok")
-        # when it is stopped with `kill` (SIGTERM), as a service manager stops it
-        proc.send_signal(signal.SIGTERM)
+        # when it is stopped with `kill` (SIGTERM), as a service manager stops it, and perhaps again at once
+        # (`uv run` forwards the signal while `pkill` sends its own)
+        for _ in range(signals):
+            proc.send_signal(signal.SIGTERM)
         proc.communicate(timeout=60)
         # then no worker is left behind answering on the port
         with pytest.raises(ConnectionRefusedError):
@@ -124,3 +132,15 @@ def test_sigterm_stops_gunicorn_and_every_worker_with_it():
         if proc.poll() is None:
             proc.kill()
             proc.wait(timeout=30)
+
+
+def test_only_the_first_stop_signal_interrupts():
+    # given the handler `hataraku serve` installs for SIGTERM and Ctrl+C
+    stop = _StopOnce()
+    # when the first signal arrives, it interrupts the wait for gunicorn
+    with pytest.raises(_Stopped):
+        stop(signal.SIGTERM, None)
+    # then later ones, arriving while gunicorn is being stopped, change nothing
+    stop(signal.SIGTERM, None)
+    stop(signal.SIGINT, None)
+    assert stop.stopping

@@ -68,11 +68,13 @@ def run_until_stopped(command: list[str], *, env: dict[str, str]) -> None:
     """Run gunicorn until it ends, or until Ctrl+C or SIGTERM; then stop it the way it expects (SIGTERM:
     running requests get `graceful_timeout`, then its workers exit). Killing it outright would leave its
     worker processes behind, still answering on the port."""
-    signal.signal(signal.SIGTERM, _stop)
+    stop = _StopOnce()
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     server = subprocess.Popen(command, env=env)
     try:
         server.wait()
-    except (KeyboardInterrupt, _Stopped):
+    except _Stopped:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
 
@@ -97,5 +99,16 @@ class _Stopped(Exception):
     """Raised by the SIGTERM handler so that `run_until_stopped` stops gunicorn and `finally` the rest."""
 
 
-def _stop(signum: int, frame: Any) -> None:
-    raise _Stopped
+class _StopOnce:
+    """The first SIGTERM or Ctrl+C starts the stop; later ones are ignored. A second signal often follows
+    (`uv run` forwards SIGTERM to us while `pkill` or a supervisor sends its own; Ctrl+C pressed twice), and
+    raising again in the middle of stopping would leave gunicorn running with nobody to stop it."""
+
+    def __init__(self) -> None:
+        self.stopping = False
+
+    def __call__(self, signum: int, frame: Any) -> None:
+        if self.stopping:
+            return
+        self.stopping = True
+        raise _Stopped
