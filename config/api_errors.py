@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from hataraku.core.errors import Conflict, DomainError, NotFound
+from hataraku.core.errors import Conflict, DomainError, ErrorCode, NotFound
 
 API_PREFIX = "/api/"
 
@@ -68,12 +68,20 @@ def install_error_handlers(api: NinjaAPI) -> None:
         headers = [e for e in exc.errors if _location(e) == "header"]
         if headers:
             name = str(headers[0].get("loc", ["", ""])[-1])
+            if name.lower() == "idempotency-key" and headers[0].get("type") == "missing":
+                return _error(
+                    api,
+                    request,
+                    400,
+                    _("Idempotency-Key ヘッダーを付けて送ってください(要求ごとに一つ、例えばUUID)。"),
+                    ErrorCode.IDEMPOTENCY_KEY_MISSING.value,
+                )
             return _error(
                 api,
                 request,
                 400,
                 _(
-                    "「%(name)s」ヘッダーがないか、形式が正しくありません。ページを開き直してからお試しください。"
+                    "「%(name)s」ヘッダーがないか、形式が正しくありません。ヘッダーを確かめてから送り直してください。"
                 )
                 % {"name": name},
                 "invalid_header",

@@ -132,6 +132,20 @@ def test_opening_a_thread_in_the_browser_marks_it_read_by_its_own_post(page, log
     # when she opens the thread (the page sends its read marker once loaded)
     with page.expect_response(lambda r: r.url.endswith("/read/") and r.request.method == "POST") as sent:
         page.goto(page.base_url + f"/messages/threads/{world['thread'].pk}/")
-    # then the marker was a POST answered with no content, and the message counts as read
-    assert sent.value.status == 204
+    # then the marker was a POST, the message counts as read, and the header drops its unread count
+    assert sent.value.status == 200
     assert unread_message_count(world["worker"]) == 0
+    nav = page.locator("#nav-messages")
+    nav.locator(".badge").wait_for(state="detached")
+    assert "未読" not in nav.inner_text()
+
+
+def test_opening_a_post_only_address_shows_a_kind_405_page(page, axe, login, world):
+    # given a logged-in worker / when she opens the thread's read marker by its address (a GET)
+    login(world["worker"].email, PASSWORD)
+    response = page.goto(page.base_url + f"/messages/threads/{world['thread'].pk}/read/")
+    # then a kind page in the site's layout says why, with a way back, instead of the browser's blank 405
+    assert response is not None and response.status == 405
+    assert page.get_by_role("heading", name="このページは直接開けません").is_visible()
+    assert page.get_by_role("link", name="ホームへ戻る").is_visible()
+    axe(page)

@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "hataraku.core.middleware.SecurityHeadersMiddleware",
+    # A GET on a POST-only page gets a kind 405 page rather than the browser's blank one (not under /api/).
+    "hataraku.core.middleware.MethodNotAllowedPageMiddleware",
     # A NotFound raised by a selector or service becomes the 404 page (the one mapping; views do not catch it).
     "hataraku.core.middleware.NotFoundMiddleware",
     # Last, so that its redirects still carry the security headers: staff and municipal sessions must

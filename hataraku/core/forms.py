@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.http import QueryDict
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -47,7 +48,8 @@ def new_idempotency_key() -> str:
 class IdempotentForm(forms.Form):
     """A hidden key made when the form is drawn: a double submit or a retry sends the same key, and the
     service does the work once (`hataraku.ledger.idempotency`). A form that arrives without its key is
-    invalid, with a kind error at the top asking to reload the page; no key is made up for it."""
+    invalid, with a kind error at the top; no key is made up for that submit, but the page re-drawn with the
+    error carries a fresh key, so pressing again works (a replay with a valid key still replays)."""
 
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100, required=False)
 
@@ -63,4 +65,13 @@ class IdempotentForm(forms.Form):
             and "idempotency_key" not in self.errors
         ):
             self.add_error(None, KEY_MISSING_MESSAGE)
+        if "idempotency_key" in self.errors or not (self.cleaned_data.get("idempotency_key") or "").strip():
+            self._draw_fresh_key()
         return cleaned
+
+    def _draw_fresh_key(self) -> None:
+        """The form is re-drawn with the typed data and the error, and a fresh key in the hidden field, so
+        the next press can succeed. The key is only for the next submit: this one is still refused."""
+        data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
+        data[self.add_prefix("idempotency_key")] = new_idempotency_key()
+        self.data = data

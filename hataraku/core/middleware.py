@@ -3,7 +3,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.core.handlers.exception import response_for_exception
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.template.loader import render_to_string
 
 from .errors import NotFound
 
@@ -41,3 +42,25 @@ class NotFoundMiddleware:
         if isinstance(exception, NotFound):
             return response_for_exception(request, Http404(str(exception)))
         return None
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page that only takes POST (a download, a confirm button, "mark as read") opened by GET — a bookmark,
+    a reload, a pasted address — gets a kind 405 page in the site's layout with a way back, instead of the
+    browser's blank "HTTP ERROR 405". The status and the Allow header are kept. Under /api/ the JSON shape
+    of `config.api_errors.ApiErrorMiddleware` answers instead."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            isinstance(response, HttpResponseNotAllowed)
+            and not response.content
+            and not request.path.startswith("/api/")
+        ):
+            page = HttpResponse(render_to_string("405.html", request=request), status=405)
+            page["Allow"] = response["Allow"]
+            return page
+        return response

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from hataraku.core import clock, limits
 from hataraku.core.audit import audit_record
 from hataraku.core.errors import DomainError, NotFound
+from hataraku.core.models import AuditEvent
 
 from .attachments import check_files
 from .constants import EmailMode
@@ -223,10 +224,24 @@ def message_send(*, thread: Thread, sender: User, body: str, files: Sequence[Any
     return message
 
 
+# A reload of the staff read page posts its button again: within this window the same person's read of the
+# same thread is one read, audited once.
+STAFF_READ_WINDOW = dt.timedelta(minutes=15)
+
+
 def thread_read_by_staff(*, thread: Thread, actor: User) -> None:
-    """Staff read a thread they are not part of, for moderation: written to the audit log first."""
+    """Staff read a thread they are not part of, for moderation: written to the audit log first, once per
+    `STAFF_READ_WINDOW` for the same staff member and thread (a reload re-posts; it is not a new read)."""
     with transaction.atomic():
-        audit_record(actor=actor, action="messaging.thread_read_by_staff", target=thread)
+        recent = AuditEvent.objects.filter(
+            actor=actor,
+            action="messaging.thread_read_by_staff",
+            target_type=thread._meta.label_lower,
+            target_id=str(thread.pk),
+            occurred_at__gte=clock.now() - STAFF_READ_WINDOW,
+        )
+        if not recent.exists():
+            audit_record(actor=actor, action="messaging.thread_read_by_staff", target=thread)
 
 
 def thread_mark_read(*, thread: Thread, user: User) -> None:

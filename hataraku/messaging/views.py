@@ -38,7 +38,10 @@ def inbox(request: AuthedRequest) -> HttpResponse:
 def thread_detail(request: AuthedRequest, thread_id: int) -> HttpResponse:
     """A participant reads and replies. Staff who are not part of the thread first see only who takes part
     and a button: their POST (`staff_read`) writes the moderation read to the audit log and shows the
-    messages. Opening the page changes nothing (the read marker moves with `thread_read`, a POST)."""
+    messages in the POST's own response (no redirect, so the messages are never reachable by a plain GET).
+    That response is `Cache-Control: no-store`, and a reload that re-posts the button within
+    `services.STAFF_READ_WINDOW` is the same read: no second audit row. Opening the page changes nothing
+    (the read marker moves with `thread_read`, a POST)."""
     thread = selectors.access_thread(request.user, thread_id)
     participants = list(thread.participants.all())
     participant = any(p.pk == request.user.pk for p in participants)
@@ -57,7 +60,7 @@ def thread_detail(request: AuthedRequest, thread_id: int) -> HttpResponse:
         ):
             return sent
     shown = participant or staff_reading
-    return render(
+    response = render(
         request,
         "messaging/thread.html",
         {
@@ -70,17 +73,25 @@ def thread_detail(request: AuthedRequest, thread_id: int) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+    if staff_reading:
+        response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @role_required(*PARTY_ROLES)
 @require_POST
 def thread_read(request: AuthedRequest, thread_id: int) -> HttpResponse:
     """Move the participant's read marker (sent by the thread page once it has loaded, through htmx, or
-    by its button without JavaScript)."""
+    by its button without JavaScript). To htmx it answers the header's "messages" link, swapped out of
+    band, so the unread count there drops without a reload."""
     thread = selectors.access_thread(request.user, thread_id)
     services.thread_mark_read(thread=thread, user=request.user)
     if request.headers.get("HX-Request"):
-        return HttpResponse(status=204)
+        return render(
+            request,
+            "messaging/_nav_link.html",
+            {"oob": True, "unread_messages": selectors.unread_message_count(request.user)},
+        )
     return redirect("messaging:thread", thread_id=thread.pk)
 
 

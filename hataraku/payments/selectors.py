@@ -49,8 +49,16 @@ def bank_transfers_waiting() -> QuerySet[ProviderFunding]:
     )
 
 
-def access_waiting_bank_transfer(user: User, pk: int) -> ProviderFunding:
-    pf = bank_transfers_waiting().filter(pk=pk).first() if getattr(user, "is_staff", False) else None
+def access_staff_bank_transfer(user: User, pk: int) -> ProviderFunding:
+    """Any bank transfer, waiting or already decided, for staff only (so a repeated confirm or void can be
+    told it is done rather than answered 404); NotFound otherwise."""
+    pf = (
+        ProviderFunding.objects.filter(provider=Provider.BANK_TRANSFER, pk=pk)
+        .select_related("client", "escrow")
+        .first()
+        if getattr(user, "is_staff", False)
+        else None
+    )
     if pf is None:
         raise NotFound()
     return pf

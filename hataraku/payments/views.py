@@ -122,14 +122,12 @@ def payout_request(request: AuthedRequest) -> HttpResponse:
 
 @role_required("worker")
 def invoice_list(request: AuthedRequest) -> HttpResponse:
-    return render(
-        request,
-        "payments/invoice_list.html",
-        {
-            "settlements": list(selectors.fee_settlements_for_worker(request.user)),
-            "documents": selectors.invoices_by_settlement(request.user),
-        },
-    )
+    documents = selectors.invoices_by_settlement(request.user)
+    settlements = list(selectors.fee_settlements_for_worker(request.user))
+    for s in settlements:
+        # The link says "issue and download" until the document exists (it opens the issue page then).
+        s.issued = str(s.pk) in documents  # type: ignore[attr-defined]
+    return render(request, "payments/invoice_list.html", {"settlements": settlements, "documents": documents})
 
 
 def _document_or_issue_form(request: AuthedRequest, kind: str, source: Any, issue: Any) -> HttpResponse:
@@ -267,14 +265,11 @@ def funding_check(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @role_required("client")
 def receipt_list(request: AuthedRequest) -> HttpResponse:
-    return render(
-        request,
-        "payments/receipt_list.html",
-        {
-            "fundings": list(selectors.posted_fundings_for_client(request.user)),
-            "documents": selectors.receipts_by_funding(request.user),
-        },
-    )
+    documents = selectors.receipts_by_funding(request.user)
+    fundings = list(selectors.posted_fundings_for_client(request.user))
+    for f in fundings:
+        f.issued = str(f.pk) in documents  # type: ignore[attr-defined]
+    return render(request, "payments/receipt_list.html", {"fundings": fundings, "documents": documents})
 
 
 def _payment_record_rows(client: Any, year: int) -> tuple[list[tuple[Any, Any]], int, int]:
@@ -354,7 +349,26 @@ def staff_transfer_queue(request: AuthedRequest) -> HttpResponse:
 @recent_mfa_required
 @require_POST
 def staff_transfer_decide(request: AuthedRequest, pk: int, decision: str) -> HttpResponse:
-    pf = selectors.access_waiting_bank_transfer(request.user, pk)
+    """Confirm or void a waiting bank transfer. A repeat of the same decision (a double click, a resent
+    POST) moves nothing and says it is already done; the other decision on a decided transfer is refused."""
+    pf = selectors.access_staff_bank_transfer(request.user, pk)
+    if pf.status != ProviderFundingStatus.PENDING:
+        if (decision, pf.status) == ("confirm", ProviderFundingStatus.SUCCEEDED):
+            messages.info(
+                request, _("この入金はすでに確認済みです(受付番号 %(code)s)。") % {"code": pf.reference_code}
+            )
+        elif (decision, pf.status) == ("void", ProviderFundingStatus.VOIDED):
+            messages.info(
+                request,
+                _("この入金待ちはすでに取り消し済みです(受付番号 %(code)s)。") % {"code": pf.reference_code},
+            )
+        else:
+            messages.error(
+                request,
+                _("この入金はすでに「%(status)s」のため、変更できません(受付番号 %(code)s)。")
+                % {"status": pf.get_status_display(), "code": pf.reference_code},
+            )
+        return redirect("payments:staff_transfer_queue")
     try:
         if decision == "confirm":
             services.funding_confirm(provider_funding=pf, actor=request.user)

@@ -110,3 +110,23 @@ def test_a_server_error_under_the_api_is_json(worker_browser: Client, monkeypatc
     # then 500 in the error shape, without the exception's text
     body = _assert_error_shape(response, 500, "server_error")
     assert "boom" not in body["detail"]
+
+
+def test_a_page_opened_with_get_that_takes_only_post_is_a_kind_405_page(worker_browser: Client) -> None:
+    # given a logged-in worker / when they open a POST-only address (the data download) by GET
+    response = worker_browser.get("/me/data.json")
+    # then a kind Japanese page with the site's layout and a way back, still 405 and still naming POST
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("text/html")
+    assert "POST" in response["Allow"]
+    page = response.content.decode()
+    assert "このページは、ボタンを押して開くページです。" in page
+    assert 'href="/"' in page and "<main" in page
+
+
+def test_an_api_request_without_its_idempotency_key_says_so_in_api_terms(worker_browser: Client) -> None:
+    # given a logged-in worker / when they ask for a payout through the API without the Idempotency-Key
+    response = worker_browser.post(PAYOUTS, {"amount": 5_000}, content_type="application/json")
+    # then 400 with the idempotency code and a message for an API client, not "reload the page"
+    body = _assert_error_shape(response, 400, "idempotency_key_missing")
+    assert "Idempotency-Key" in body["detail"] and "ページ" not in body["detail"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -154,6 +156,26 @@ def test_staff_reading_a_thread_is_audited_and_cannot_post(client, world):
     ).exists()
     assert client.post(f"/messages/threads/{world['thread'].pk}/", {"body": "横から"}).status_code == 404
     assert Message.objects.count() == 1
+
+
+def test_a_reloaded_staff_read_is_not_audited_twice_and_is_not_cached(client, world, frozen_clock):
+    # given staff who have pressed the button to read a thread they are not part of
+    staff = world["roles"]["staff"]
+    login_as(client, staff)
+    url = f"/messages/threads/{world['thread'].pk}/"
+    first = client.post(url, {"staff_read": "yes"})
+    reads = AuditEvent.objects.filter(action="messaging.thread_read_by_staff", actor=staff)
+    assert reads.count() == 1 and "no-store" in first["Cache-Control"]
+    # when the page is reloaded a few minutes later (the browser posts the button again)
+    frozen_clock.advance(dt.timedelta(minutes=5))
+    again = client.post(url, {"staff_read": "yes"})
+    # then the messages show again, but the read is audited once
+    assert "資料です" in again.content.decode() and "no-store" in again["Cache-Control"]
+    assert reads.count() == 1
+    # and a read after the window is a new read, audited again
+    frozen_clock.advance(dt.timedelta(minutes=11))
+    client.post(url, {"staff_read": "yes"})
+    assert reads.count() == 2
 
 
 def test_attachment_download_streams_the_file_privately(client, world):
@@ -312,9 +334,14 @@ def test_opening_a_thread_reads_only_and_the_page_marks_it_read_by_a_post(client
     page = client.get(url).content.decode()
     assert not ThreadRead.objects.filter(user=contract.client).exists()
     assert f'hx-post="{url}read/"' in page and 'hx-trigger="load"' in page
-    # when the page's marker is sent (htmx), then it is read and the answer is empty
+    # and the header still counts the unread message
+    assert 'id="nav-messages"' in page and "未読 1" in page
+    # when the page's marker is sent (htmx), then it is read and the answer is only the header's messages
+    # link, swapped out of band, without the unread badge
     response = client.post(f"{url}read/", HTTP_HX_REQUEST="true")
-    assert response.status_code == 204
+    assert response.status_code == 200
+    answer = response.content.decode()
+    assert 'id="nav-messages"' in answer and 'hx-swap-oob="true"' in answer and "未読" not in answer
     assert ThreadRead.objects.filter(user=contract.client).exists()
     # and a GET of the marker changes nothing (405); an outsider's POST is not found
     assert client.get(f"{url}read/").status_code == 405

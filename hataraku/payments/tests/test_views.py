@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -8,6 +9,7 @@ import pytest
 from django.test import override_settings
 
 from hataraku.accounts.tests.mfa import login_as
+from hataraku.core.models import AuditEvent
 from hataraku.ledger.selectors import escrow_held, worker_balances
 from hataraku.payments import providers, services
 from hataraku.payments.constants import PayoutStatus, ProviderFundingStatus
@@ -26,6 +28,8 @@ from .factories import (
 from .stripe_fakes import client_with, fixture
 
 pytestmark = pytest.mark.django_db
+
+RELOAD_KEY = "処理の識別キーがありません。"
 
 
 @dataclass
@@ -192,6 +196,31 @@ def test_payout_form_round_trip(client, frozen_clock):
     assert Payout.objects.filter(worker=worker).count() == 1
 
 
+def test_a_payout_sent_without_its_key_can_be_sent_again_from_the_error_page(client, frozen_clock):
+    # given a worker with money and an account, whose payout form arrives without its hidden key
+    worker: Any = WorkerFactory()
+    BankAccountFactory(worker=worker)
+    give_balance(worker, 30_000)
+    client.force_login(worker)
+    first = client.post("/payments/payouts/new/", {"amount": "5000"})
+    # then the form comes back with the typed amount, the kind error and a fresh key
+    page = first.content.decode()
+    assert first.status_code == 200 and RELOAD_KEY in page and 'value="5000"' in page
+    fresh = re.search(r'name="idempotency_key" value="([^"]+)"', page)
+    assert fresh and not Payout.objects.exists()
+    # when they press again from that page
+    again = client.post("/payments/payouts/new/", {"amount": "5000", "idempotency_key": fresh.group(1)})
+    # then the payout is made once, and a replay with the same key replays it
+    assert again.status_code == 302
+    assert (
+        client.post(
+            "/payments/payouts/new/", {"amount": "5000", "idempotency_key": fresh.group(1)}
+        ).status_code
+        == 302
+    )
+    assert Payout.objects.filter(worker=worker).count() == 1
+
+
 def test_payout_without_bank_account_says_so(client, frozen_clock):
     worker: Any = WorkerFactory()
     give_balance(worker, 30_000)
@@ -209,8 +238,40 @@ def test_staff_confirm_and_void_from_the_queue(client, world):
     assert client.post(f"/payments/staff/transfers/{pf.pk}/confirm/").status_code == 302
     pf.refresh_from_db()
     assert pf.status == ProviderFundingStatus.SUCCEEDED
-    # a decided funding leaves the queue: a second post is 404
-    assert client.post(f"/payments/staff/transfers/{pf.pk}/void/").status_code == 404
+    # a decided funding leaves the queue; a different decision on it is refused kindly (no money moves)
+    refused = client.post(f"/payments/staff/transfers/{pf.pk}/void/", follow=True)
+    assert refused.redirect_chain[-1][0] == "/payments/staff/transfers/"
+    assert "確認済み" in refused.content.decode()
+    pf.refresh_from_db()
+    assert pf.status == ProviderFundingStatus.SUCCEEDED
+
+
+@pytest.mark.parametrize(
+    ("decision", "status", "said"),
+    [
+        ("confirm", ProviderFundingStatus.SUCCEEDED, "この入金はすでに確認済みです"),
+        ("void", ProviderFundingStatus.VOIDED, "この入金待ちはすでに取り消し済みです"),
+    ],
+)
+def test_staff_double_post_of_a_transfer_decision_says_it_is_done(client, world, decision, status, said):
+    # given a staff member who has just decided a bank transfer
+    staff = world.people["staff"]
+    login_as(client, staff)
+    pf = ProviderFunding.objects.get()
+    url = f"/payments/staff/transfers/{pf.pk}/{decision}/"
+    assert client.post(url).status_code == 302
+    held = escrow_held(pf.escrow)
+    audits = AuditEvent.objects.count()
+    # when the same form is posted again (a double click, a resent request)
+    again = client.post(url, follow=True)
+    # then it lands back on the queue with a message that it is already done, and nothing moves twice
+    assert again.status_code == 200
+    assert again.redirect_chain[-1][0] == "/payments/staff/transfers/"
+    assert said in again.content.decode()
+    pf.refresh_from_db()
+    assert pf.status == status
+    assert escrow_held(pf.escrow) == held
+    assert AuditEvent.objects.count() == audits
 
 
 def test_staff_batch_flow_download_and_mark(client, world):
@@ -413,6 +474,9 @@ def test_a_document_not_yet_issued_is_issued_by_a_post_never_by_opening_it(clien
     # given a fee settlement whose invoice the clock has not issued yet
     InvoiceDocument.objects.filter(kind="invoice").delete()
     login_as(client, world.people["worker"])
+    # when the worker looks at the list, then its link says it will issue the invoice, not that it is a PDF
+    listing = client.get(world.urls["invoice_list"]).content.decode()
+    assert "発行してダウンロード" in listing and "PDFをダウンロード" not in listing
     # when the worker opens the download link, then nothing is issued: the page offers a button
     page = client.get(world.urls["invoice_pdf"])
     assert (
@@ -420,10 +484,28 @@ def test_a_document_not_yet_issued_is_issued_by_a_post_never_by_opening_it(clien
         and "発行してPDFをダウンロードする" in page.content.decode()
     )
     assert not InvoiceDocument.objects.filter(kind="invoice").exists()
+    assert 'href="/payments/invoices/"' in page.content.decode()  # and a way back to the list
     # when they press it, then the invoice is issued once and downloaded; the link now serves the same one
     issued = client.post(world.urls["invoice_pdf"])
     assert issued.content.startswith(b"%PDF") and InvoiceDocument.objects.filter(kind="invoice").count() == 1
     assert client.get(world.urls["invoice_pdf"]).content == issued.content
+    # and the list now offers the PDF itself
+    listing = client.get(world.urls["invoice_list"]).content.decode()
+    assert "PDFをダウンロード" in listing and "発行してダウンロード" not in listing
+
+
+def test_the_receipt_list_says_which_receipts_are_issued_yet(client, world):
+    from hataraku.payments.models import InvoiceDocument
+
+    # given a client with a receipt issued for a confirmed payment
+    login_as(client, world.people["client"])
+    assert "PDFをダウンロード" in client.get("/payments/receipts/").content.decode()
+    # when the receipt is not there (not issued yet), then the link says it will issue it
+    InvoiceDocument.objects.filter(kind="receipt").delete()
+    listing = client.get("/payments/receipts/").content.decode()
+    assert "発行してダウンロード" in listing and "PDFをダウンロード" not in listing
+    # and the issue page leads back to the list
+    assert 'href="/payments/receipts/"' in client.get(world.urls["receipt_pdf"]).content.decode()
 
 
 def test_list_pages_do_not_grow_queries_per_row(client, world, django_assert_max_num_queries):
