@@ -19,8 +19,6 @@ import argparse
 import datetime as dt
 import importlib
 import json
-import os
-import platform
 import sys
 import time
 from collections.abc import Callable
@@ -32,6 +30,8 @@ RESULTS = ROOT / "bench" / "results" / "markdown.json"
 # This file is named markdown.py: without its folder on the path, `import markdown` finds python-markdown.
 sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(ROOT))
+
+from bench.machine_info import machine  # noqa: E402  (needs ROOT on the path, set just above)
 
 NORMAL_BLOCK = """## 作業の内容
 
@@ -101,23 +101,6 @@ def old_renderer() -> Callable[[str], str] | None:
     except ImportError:
         return None
     return lambda text: markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
-
-
-def machine() -> dict[str, Any]:
-    info: dict[str, Any] = {
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "cpu_count": os.cpu_count(),
-        "processor": platform.processor() or platform.machine(),
-    }
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                info["cpu_model"] = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return info
 
 
 def main() -> None:
