@@ -8,6 +8,8 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Every app's `handlers.py` subscribes its domain-event handlers (core/events.py).
-        from . import events
+        # and its `notices.py` defines the texts of the notices it sends (core/notifications.py).
+        from . import events, notifications
 
         events.handler_modules()
+        notifications.notice_modules()

@@ -1,0 +1,119 @@
+"""The notification interface: any app tells a person about something without importing `messaging`.
+
+An app declares the texts it sends once, in its `notices.py`, with gettext_lazy and named placeholders:
+
+    OFFER_RECEIVED = notices.define(
+        "contracts.offer_received",
+        title=_("「%(job)s」の契約の申し出が届きました"),
+        body=_("%(client)sさんから契約の申し出が届きました。条件を確かめてください。"),
+    )
+
+and a service says
+
+    notices.notify(user=worker, code=OFFER_RECEIVED, params={"job": job.title, "client": name}, url=...)
+
+What is stored is the code and the parameters (plain JSON values), never the Japanese sentence, so the
+notice is rendered in the reader's language when it is shown or mailed (`render`). `messaging` implements
+the delivery (the in-app row, quiet hours, the digest, the e-mail) and registers it at start-up
+(`MessagingConfig.ready` → `set_sender`); core knows nothing of it. Call `notify` inside the service's
+transaction: the row commits with the change, and the e-mail is enqueued on commit.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.apps import apps
+from django.utils.functional import Promise
+
+Param = str | int
+
+
+@dataclass(frozen=True)
+class NoticeText:
+    code: str
+    title: str | Promise
+    body: str | Promise = ""
+
+
+class Sender(Protocol):
+    def __call__(
+        self, *, user: Any, code: str, params: Mapping[str, Param], url: str, email: bool
+    ) -> object: ...
+
+
+_TEXTS: dict[str, NoticeText] = {}
+_SENDER: list[Sender] = []
+
+
+def define(code: str, *, title: str | Promise, body: str | Promise = "") -> str:
+    """Register the texts of notice `code` (`"<app>.<what>"`) and return the code. A code is defined once."""
+    if code in _TEXTS and (_TEXTS[code].title, _TEXTS[code].body) != (title, body):
+        raise ValueError(f"notice {code!r} is defined twice with different texts")
+    _TEXTS[code] = NoticeText(code=code, title=title, body=body)
+    return code
+
+
+def texts() -> dict[str, NoticeText]:
+    return dict(_TEXTS)
+
+
+def _format(template: str | Promise, params: Mapping[str, Any]) -> str:
+    text = str(template)
+    try:
+        return text % dict(params) if params else text.replace("%%", "%")
+    except (KeyError, TypeError, ValueError):
+        # A notice stored by an older version whose placeholders have since changed still shows its
+        # words, never an error page.
+        return text
+
+
+def render(code: str, params: Mapping[str, Any] | None) -> tuple[str, str]:
+    """(title, body) of a stored notice in the active language; ("", "") for a code nobody defines."""
+    text = _TEXTS.get(code)
+    if text is None:
+        return "", ""
+    return _format(text.title, params or {}), _format(text.body, params or {})
+
+
+def set_sender(sender: Sender) -> None:
+    """Called once at start-up by the app that delivers notices (messaging)."""
+    _SENDER[:] = [sender]
+
+
+def notify(
+    *,
+    user: Any,
+    code: str,
+    params: Mapping[str, Param] | None = None,
+    url: str = "",
+    email: bool = True,
+) -> object:
+    """Tell `user` about `code`. The sender stores the notice and mails it after commit."""
+    if code not in _TEXTS:
+        raise LookupError(f"notice {code!r} is not defined; add it to the app's notices.py")
+    if not _SENDER:
+        raise RuntimeError("no notification sender is registered (is hataraku.messaging installed?)")
+    return _SENDER[0](user=user, code=code, params=dict(params or {}), url=url, email=email)
+
+
+
+def notice_modules() -> list[str]:
+    """Import every installed hataraku app's `notices` module, so every code can be rendered whichever
+    app sent it (called from `CoreConfig.ready`)."""
+    found: list[str] = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("hataraku."):
+            continue
+        dotted = f"{config.name}.notices"
+        try:
+            importlib.import_module(dotted)
+        except ModuleNotFoundError as exc:
+            if exc.name == dotted:
+                continue
+            raise
+        found.append(dotted)
+    return found
