@@ -27,6 +27,7 @@ lint: sync
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
 	$(UV) run mypy .
+	$(UV) run lint-imports
 
 bench: sync
 	$(UV) run python bench/ledger.py

@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from hataraku.accounts.urls import identity_urlpatterns
 from hataraku.core import views as core_views
 
 from .api import api
@@ -16,8 +17,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("me/", include("hataraku.accounts.urls")),
     path("profile/", include("hataraku.profiles.urls")),
-    path("money/", include("hataraku.ledger.urls")),
-    path("payments/", include("hataraku.payments.urls")),
+    # `/money/…` (the money overviews) and `/payments/…`: one app, one namespace.
+    path("", include("hataraku.payments.urls")),
+    path("jobs/", include(identity_urlpatterns)),
     path("jobs/", include("hataraku.jobs.urls")),
     path("contracts/", include("hataraku.contracts.urls")),
     path("messages/", include("hataraku.messaging.urls")),

@@ -33,9 +33,12 @@ FILE_MARKERS = (
 PER_VIEW = 3
 PERSONAS = [
     # (demo e-mail, views that must be among the audited pages)
-    ("sakura@demo.hataraku.jp", {"profiles:conditions", "contracts:detail", "ledger:earnings"}),
+    ("sakura@demo.hataraku.jp", {"profiles:conditions", "contracts:detail", "payments:earnings"}),
     ("misaki@demo.hataraku.jp", {"profiles:conditions", "jobs:list"}),
-    ("hidamari@demo.hataraku.jp", {"jobs:client_jobs", "contracts:detail", "ledger:funding", "reviews:user"}),
+    (
+        "hidamari@demo.hataraku.jp",
+        {"jobs:client_jobs", "contracts:detail", "payments:funding", "reviews:user"},
+    ),
     ("nichinan@demo.hataraku.jp", {"accounts:settings"}),
     (
         "staff@demo.hataraku.jp",
@@ -43,7 +46,7 @@ PERSONAS = [
             "core:audit_log",
             "payments:staff_batches",
             "contracts:staff_dispute",
-            "jobs:staff_verification",
+            "identity:staff_verification",
             "profiles:staff_sensitive",
             "contracts:staff_late_payments",
         },

@@ -139,8 +139,8 @@ def test_job_list_and_page_reflow_at_320px(page, axe, login, which):
 def test_other_jobs_pages_have_no_axe_violations(page, axe, login):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from hataraku.accounts import services
     from hataraku.accounts.tests.factories import StaffFactory
-    from hataraku.jobs import services
     from hataraku.jobs.tests.factories import JobFactory, ProposalFactory
 
     # given a client with a job, a worker with a pending identity document, and staff

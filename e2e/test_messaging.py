@@ -14,8 +14,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def world() -> dict[str, Any]:
-    from hataraku.messaging.services import message_send, notify, thread_for_contract
-    from hataraku.messaging.tests.factories import ContractFactory
+    from hataraku.messaging.services import message_send, thread_for_contract
+    from hataraku.messaging.tests.factories import ContractFactory, notify
     from hataraku.reviews.tests.factories import CompletedContractFactory
 
     contract = ContractFactory.create()
@@ -23,9 +23,7 @@ def world() -> dict[str, Any]:
     message_send(
         thread=thread, sender=contract.client, body="資料をお送りしました。ご確認ください。", files=[]
     )
-    notify(
-        user=contract.worker, kind="x", title="契約が始まりました", body="よろしくお願いします。", email=False
-    )
+    notify(user=contract.worker, title="契約が始まりました", body="よろしくお願いします。", email=False)
     done = CompletedContractFactory.create(
         proposal__worker=contract.worker, proposal__job__client=contract.client
     )

@@ -141,8 +141,8 @@ def test_staff_sensitive_view(page, axe, login, worker):
 
 
 def test_client_sees_the_verified_badge_and_scouts_by_keyboard(page, axe, login, worker):
-    from hataraku.accounts.tests.factories import ClientFactory
-    from hataraku.jobs.tests.factories import JobFactory, verified
+    from hataraku.accounts.tests.factories import ClientFactory, verified
+    from hataraku.jobs.tests.factories import JobFactory
 
     # given a verified worker and a client with a published job
     verified(worker)

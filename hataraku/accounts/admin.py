@@ -11,6 +11,18 @@ from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.contrib import admin
 
+from .models import IdentityVerification
+
 for model in (Authenticator, UserSession, EmailConfirmation):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
+
+
+@admin.register(IdentityVerification)
+class IdentityVerificationAdmin(admin.ModelAdmin):
+    # The document itself is reviewed only through the audited staff view, never here; the reason given to
+    # the person may describe the document, so it stays there too.
+    list_display = ("user", "status", "created_at", "reviewed_at")
+    list_filter = ("status",)
+    exclude = ("document", "reason")
+    raw_id_fields = ("user", "reviewed_by")

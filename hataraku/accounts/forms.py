@@ -109,3 +109,27 @@ class AccountDeleteForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("パスワードが正しくありません。"), code="wrong_password")
         return password
+
+
+class VerificationForm(forms.Form):
+    document = forms.FileField(
+        label=_("本人確認書類"),
+        help_text=_(
+            "運転免許証・マイナンバーカード(表面のみ)などの画像かPDF(10MBまで)。確認が終わると削除します。"
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
+    )
+
+
+class VerificationReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("判断"),
+        choices=[("approve", _("承認する")), ("reject", _("承認しない"))],
+        widget=forms.RadioSelect,
+    )
+    reason = limits.LimitedCharField(
+        label=_("理由(承認しない場合は必須・ご本人に伝わります)"),
+        required=False,
+        max_length=limits.VERIFICATION_REASON,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

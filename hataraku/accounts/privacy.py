@@ -1,12 +1,18 @@
-"""The accounts app's part of the personal-data download and of account deletion."""
+"""The accounts app's part of the personal-data download and of account deletion. Identity verification:
+the outcomes are exported (the document is never kept after review); on deletion the rows go, and a
+document still waiting for review is deleted after commit."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
+from django.db import transaction
+
+from .models import IdentityVerification
 
 
 def export_user_data(user: Any) -> dict[str, Any]:
@@ -46,10 +52,18 @@ def export_user_data(user: Any) -> dict[str, Any]:
             }
             for s in UserSession.objects.filter(user=user).order_by("pk")
         ],
+        # The document itself is never kept after review, so only the outcome can be exported.
+        "本人確認": [
+            {"状態": v.get_status_display(), "理由": v.reason, "提出日時": v.created_at.isoformat()}
+            for v in IdentityVerification.objects.filter(user=user).order_by("pk")
+        ],
     }
 
 
 def erase_user_data(user: Any) -> None:
+    for verification in IdentityVerification.objects.filter(user=user).exclude(document=""):
+        transaction.on_commit(partial(verification.document.storage.delete, verification.document.name or ""))
+    IdentityVerification.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     for session in UserSession.objects.filter(user=user):

@@ -1,13 +1,16 @@
-"""Reads with rules for accounts."""
+"""Reads with rules for accounts, and who is identity-verified."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
-from django.utils.translation import gettext as _
+from django.db.models import QuerySet
 
-from hataraku.core.money import format_yen
+from hataraku.core import privacy
+from hataraku.core.errors import NotFound
+
+from .constants import VerificationStatus
+from .models import IdentityVerification
 
 if TYPE_CHECKING:
     from .models import User
@@ -18,43 +21,42 @@ def deletion_blockers(user: User) -> list[str]:
 
     Deleting an account also deletes its bank account and ends every log-in, so money that is still
     theirs (or held for work in progress) would become unreachable: balances never expire, and a
-    deletion must never be the way money gets stuck.
+    deletion must never be the way money gets stuck. Each app that holds such things says so in its
+    `privacy.deletion_blockers` (ledger: money; contracts: open contracts), collected by core.
     """
-    from hataraku.contracts.constants import ContractStatus
-    from hataraku.contracts.models import Contract
-    from hataraku.ledger.selectors import client_balances, worker_balances
+    return privacy.deletion_blockers(user)
 
-    reasons: list[str] = []
-    worker = worker_balances(user)
-    if worker.available > 0:
-        reasons.append(
-            _("出金できる報酬が %(amount)s あります。先に出金してください。")
-            % {"amount": format_yen(worker.available)}
-        )
-    if worker.in_transit > 0:
-        reasons.append(
-            _("振込の手続き中のお金が %(amount)s あります。振込が終わるまでお待ちください。")
-            % {"amount": format_yen(worker.in_transit)}
-        )
-    if worker.pending > 0:
-        reasons.append(
-            _("あなたへの支払いのために仮払いされているお金が %(amount)s あります。")
-            % {"amount": format_yen(worker.pending)}
-        )
-    client = client_balances(user)
-    if client.held > 0 or client.pending_funding > 0:
-        reasons.append(
-            _("仮払い中・入金待ちのお金が %(amount)s あります。契約を終えるか取り消してください。")
-            % {"amount": format_yen(client.held + client.pending_funding)}
-        )
-    if client.refundable > 0:
-        reasons.append(
-            _("返金を待っているお金が %(amount)s あります。サポートにご連絡ください。")
-            % {"amount": format_yen(client.refundable)}
-        )
-    open_contracts = Contract.objects.filter(Q(worker=user) | Q(client=user)).filter(
-        status__in=[ContractStatus.OFFERED, ContractStatus.AGREED, ContractStatus.ACTIVE]
+
+# --- identity verification -----------------------------------------------------------------------------
+
+
+def is_verified(user: User | None) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return IdentityVerification.objects.filter(user=user, status=VerificationStatus.APPROVED).exists()
+
+
+def verified_user_ids(user_ids: list[int] | set[int]) -> set[int]:
+    """For lists: which of these people are verified, in one query."""
+    return set(
+        IdentityVerification.objects.filter(
+            user_id__in=user_ids, status=VerificationStatus.APPROVED
+        ).values_list("user_id", flat=True)
     )
-    if open_contracts.exists():
-        reasons.append(_("進行中または申し込み中の契約があります。契約を終えるか取り消してください。"))
-    return reasons
+
+
+def latest_verification(user: User) -> IdentityVerification | None:
+    return IdentityVerification.objects.filter(user=user).order_by("-created_at", "-id").first()
+
+
+def access_verification_for_staff(user: User, verification_id: int) -> IdentityVerification:
+    if not getattr(user, "is_staff", False):
+        raise NotFound()
+    verification = IdentityVerification.objects.select_related("user").filter(pk=verification_id).first()
+    if verification is None:
+        raise NotFound()
+    return verification
+
+
+def pending_verifications() -> QuerySet[IdentityVerification]:
+    return IdentityVerification.objects.filter(status=VerificationStatus.PENDING).select_related("user")

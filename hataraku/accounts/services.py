@@ -1,18 +1,27 @@
-"""Writes on a person's account: settings, self-service roles, and account deletion."""
+"""Writes on a person's account: settings, self-service roles, account deletion and identity verification."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from hataraku.core import clock, limits
+from hataraku.core import clock, limits, state
+from hataraku.core import notifications as notices
 from hataraku.core.audit import audit_record
-from hataraku.core.errors import DomainError
+from hataraku.core.errors import DomainError, InvalidTransition, NotFound
 from hataraku.core.models import AuditEvent
+from hataraku.core.privacy import erase_user_data
+from hataraku.core.uploads import sniff_type
 
-from .constants import ClientKind, Role
-from .models import User
+from . import notices as account_notices
+from .constants import VERIFICATION_MAX_BYTES, ClientKind, Role, VerificationStatus
+from .models import IdentityVerification, User
+from .selectors import deletion_blockers, is_verified
 
 DELETED_DISPLAY_NAME = "退会したユーザー"
 
@@ -91,10 +100,6 @@ def account_delete(*, user: User, actor: User) -> User:
     keeps no personal data and can never log in again. Refused while money is still theirs or held for
     work in progress (`selectors.deletion_blockers`): a deletion must never strand a yen.
     """
-    from hataraku.core.privacy import erase_user_data
-
-    from .selectors import deletion_blockers
-
     if user.deleted_at is not None:
         raise DomainError(_("このアカウントはすでに退会済みです。"), code="already_deleted")
     with transaction.atomic():
@@ -134,3 +139,94 @@ def account_delete(*, user: User, actor: User) -> User:
             data={"self_service": getattr(actor, "pk", None) == locked.pk},
         )
     return locked
+
+
+# --- identity verification -----------------------------------------------------------------------------
+
+
+def sniff_document_type(head: bytes) -> str | None:
+    """The document's type from its first bytes (JPEG, PNG or PDF). Names and browser-sent types can be
+    anything."""
+    content_type = sniff_type(head)
+    return content_type if content_type in {"image/jpeg", "image/png", "application/pdf"} else None
+
+
+def verification_submit(*, user: User, document: UploadedFile) -> IdentityVerification:
+    if document.size is None or document.size > VERIFICATION_MAX_BYTES:
+        raise DomainError(_("ファイルが大きすぎます。10MB以下の画像かPDFにしてください。"), field="document")
+    document.seek(0)
+    content_type = sniff_document_type(document.read(16))
+    document.seek(0)
+    if content_type is None:
+        raise DomainError(
+            _("JPEG・PNGの画像か、PDFのファイルを選んでください。"), field="document", code="bad_type"
+        )
+    if is_verified(user):
+        raise InvalidTransition(_("本人確認はすでに済んでいます。"))
+    with transaction.atomic():
+        if (
+            IdentityVerification.objects.select_for_update()
+            .filter(user=user, status=VerificationStatus.PENDING)
+            .exists()
+        ):
+            raise InvalidTransition(_("提出済みの書類を確認中です。結果が出るまでお待ちください。"))
+        verification = IdentityVerification(user=user, content_type=content_type)
+        verification.document.save(document.name or "document", document, save=False)
+        name = verification.document.name or ""
+        # If the row cannot be written, the stored file must not be left behind without it.
+        try:
+            verification.save()
+            audit_record(actor=user, action="verification.submit", target=verification)
+        except Exception:
+            verification.document.storage.delete(name)
+            raise
+    return verification
+
+
+def verification_review(
+    *, verification: IdentityVerification, actor: User, approve: bool, reason: str = ""
+) -> IdentityVerification:
+    """Staff decide. The document is deleted after the decision commits: we keep only the outcome, never
+    the copy of someone's ID (data minimisation, 個人情報保護法23条の安全管理措置)."""
+    if not getattr(actor, "is_staff", False):
+        raise NotFound(_("お探しのページは見つかりませんでした。"))
+    target = VerificationStatus.APPROVED if approve else VerificationStatus.REJECTED
+    if not approve and not (reason or "").strip():
+        raise DomainError(_("確認できなかった理由を入力してください。ご本人に伝わります。"), field="reason")
+    limits.check_length(reason, limit=limits.VERIFICATION_REASON, field="reason")
+    with transaction.atomic():
+        locked = (
+            IdentityVerification.objects.select_for_update().select_related("user").get(pk=verification.pk)
+        )
+        stored_name = locked.document.name
+        storage = locked.document.storage
+        state.transition(
+            locked,
+            target=target,
+            actor=actor,
+            action=f"verification.{target}",
+            fields={"reason": reason, "reviewed_by": actor, "reviewed_at": clock.now(), "document": ""},
+            data={"reason": reason},
+            refusal=_("この本人確認はすでに確認済みです。"),
+            locked=True,
+        )
+        if stored_name:
+            transaction.on_commit(lambda: storage.delete(stored_name))
+        notices.notify(
+            user=locked.user,
+            code=account_notices.VERIFICATION_APPROVED if approve else account_notices.VERIFICATION_REJECTED,
+            params={} if approve else {"reason": reason},
+            url=reverse("identity:verification"),
+        )
+    return locked
+
+
+def verification_document_open(*, verification: IdentityVerification, actor: User) -> Any:
+    """Staff open a pending document. Every look is audited; the caller streams and closes the file."""
+    if not getattr(actor, "is_staff", False):
+        raise NotFound(_("お探しのページは見つかりませんでした。"))
+    with transaction.atomic():
+        if verification.status != VerificationStatus.PENDING or not verification.document:
+            raise NotFound(_("書類は確認後に削除されています。"))
+        audit_record(actor=actor, action="verification.document_view", target=verification)
+    return verification.document.open("rb")

@@ -6,19 +6,27 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from hataraku.core.errors import DomainError
+from hataraku.core.errors import DomainError, NotFound
 from hataraku.core.forms import add_domain_error
+from hataraku.core.permissions import role_required
 from hataraku.core.privacy import export_filename, personal_data_export
 
-from . import services
+from . import selectors, services
 from .constants import Role
-from .forms import AccountDeleteForm, AccountSettingsForm, AddClientRoleForm
+from .forms import (
+    AccountDeleteForm,
+    AccountSettingsForm,
+    AddClientRoleForm,
+    VerificationForm,
+    VerificationReviewForm,
+)
 from .models import User
+from .permissions import recent_mfa_required
 from .selectors import deletion_blockers
 from .types import AuthedRequest
 
@@ -112,3 +120,72 @@ def delete_account(request: AuthedRequest) -> HttpResponse:
             messages.success(request, _("退会の手続きが終わりました。ご利用ありがとうございました。"))
             return redirect("core:home")
     return render(request, "accounts/delete.html", {"form": form, "blockers": deletion_blockers(user)})
+
+
+# --- identity verification (its pages keep their /jobs/... addresses: see `identity_urlpatterns`) ------
+
+
+@role_required("worker", "client")
+def verification(request: AuthedRequest) -> HttpResponse:
+    form = VerificationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.verification_submit(user=request.user, document=form.cleaned_data["document"])
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("書類を受け付けました。確認が終わるとお知らせします。"))
+            return redirect("identity:verification")
+    return render(
+        request,
+        "accounts/verification.html",
+        {
+            "form": form,
+            "verified": selectors.is_verified(request.user),
+            "latest": selectors.latest_verification(request.user),
+        },
+    )
+
+
+@role_required("staff")
+def staff_verifications(request: AuthedRequest) -> HttpResponse:
+    return render(
+        request, "accounts/staff_verifications.html", {"pending": list(selectors.pending_verifications())}
+    )
+
+
+@role_required("staff")
+def staff_verification_review(request: AuthedRequest, verification_id: int) -> HttpResponse:
+    item = selectors.access_verification_for_staff(request.user, verification_id)
+    form = VerificationReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.verification_review(
+                verification=item,
+                actor=request.user,
+                approve=form.cleaned_data["decision"] == "approve",
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("確認結果を保存し、書類を削除しました。"))
+            return redirect("identity:staff_verifications")
+    return render(request, "accounts/staff_verification_review.html", {"item": item, "form": form})
+
+
+@role_required("staff")
+@require_POST
+@recent_mfa_required
+def staff_verification_document(request: AuthedRequest, verification_id: int) -> FileResponse:
+    # A POST: opening the document is written to the audit log, so it is never a side effect of a link.
+    item = selectors.access_verification_for_staff(request.user, verification_id)
+    try:
+        handle = services.verification_document_open(verification=item, actor=request.user)
+    except DomainError as exc:
+        raise NotFound() from exc
+    response = FileResponse(handle, content_type=item.content_type or "application/octet-stream")
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

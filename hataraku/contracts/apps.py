@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from hataraku.jobs import integrations
+
 
 class ContractsConfig(AppConfig):
     name = "hataraku.contracts"
@@ -7,8 +9,7 @@ class ContractsConfig(AppConfig):
     verbose_name = "Contracts"
 
     def ready(self) -> None:
-        from hataraku.jobs import integrations
-
+        # Imported here because funding and services need the models, which are not loaded when apps.py is.
         from . import funding, services
 
         # The payments app asks the owner of an escrow what it wants paid before it takes any money.

@@ -1,5 +1,6 @@
 """Contract constants: the policy numbers of project work, kept in one place, and the state machines of
-contracts, milestones and hourly weeks as explicit transition tables."""
+contracts, milestones, hourly weeks, time corrections, change requests, accommodation requests and
+disputes, as explicit transition tables moved only by `hataraku.core.state.transition`."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hataraku.core.state import StateMachine
 from hataraku.profiles.constants import CareReason
+
+from .events import status_changed
 
 # --- policy, set here and nowhere else ----------------------------------------------------------------
 # A client who says nothing for this many days after a delivery has accepted it (検収期間). A silent
@@ -63,9 +67,20 @@ CONTRACT_TRANSITIONS: dict[str, frozenset[str]] = {
     ContractStatus.CANCELLED: frozenset(),
 }
 
+CONTRACT_MACHINE = StateMachine(
+    model="contracts.contract",
+    choices=ContractStatus,
+    table=CONTRACT_TRANSITIONS,
+    initial=ContractStatus.OFFERED,
+    event=status_changed,
+)
+
 
 class MilestoneStatus(models.TextChoices):
     PENDING = "pending", _("仮払い待ち")
+    # The client started a funding (a bank transfer on its way, a card payment at Stripe) that is not
+    # confirmed yet; back to pending if it is voided, funded once the money is held.
+    FUNDING_REQUESTED = "funding_requested", _("入金の確認待ち")
     FUNDED = "funded", _("仮払い済み(作業できます)")
     DELIVERED = "delivered", _("納品済み(検収待ち)")
     RETURNED = "returned", _("差し戻し")
@@ -76,7 +91,10 @@ class MilestoneStatus(models.TextChoices):
 
 
 MILESTONE_TRANSITIONS: dict[str, frozenset[str]] = {
-    MilestoneStatus.PENDING: frozenset({MilestoneStatus.FUNDED, MilestoneStatus.CANCELLED}),
+    MilestoneStatus.PENDING: frozenset(
+        {MilestoneStatus.FUNDING_REQUESTED, MilestoneStatus.FUNDED, MilestoneStatus.CANCELLED}
+    ),
+    MilestoneStatus.FUNDING_REQUESTED: frozenset({MilestoneStatus.FUNDED, MilestoneStatus.PENDING}),
     MilestoneStatus.FUNDED: frozenset({MilestoneStatus.DELIVERED, MilestoneStatus.DISPUTED}),
     MilestoneStatus.DELIVERED: frozenset(
         {MilestoneStatus.ACCEPTED, MilestoneStatus.RETURNED, MilestoneStatus.DISPUTED}
@@ -89,6 +107,14 @@ MILESTONE_TRANSITIONS: dict[str, frozenset[str]] = {
     MilestoneStatus.DISPUTED: frozenset({MilestoneStatus.RELEASED, MilestoneStatus.CANCELLED}),
     MilestoneStatus.CANCELLED: frozenset(),
 }
+
+MILESTONE_MACHINE = StateMachine(
+    model="contracts.milestone",
+    choices=MilestoneStatus,
+    table=MILESTONE_TRANSITIONS,
+    initial=MilestoneStatus.PENDING,
+    event=status_changed,
+)
 
 
 # Hourly weeks (Monday to Sunday, Asia/Tokyo). Time is logged only for the current week and the one before
@@ -106,24 +132,38 @@ class WeekStatus(models.TextChoices):
     OPEN = "open", _("記録中")
     SUBMITTED = "submitted", _("提出済み(確認待ち)")
     CORRECTION = "correction", _("修正の依頼あり")
-    BILLED = "billed", _("承認・支払い済み")
+    # Approved (by the client, or by the clock) and billed: the client's money has not reached the worker.
+    BILLED = "billed", _("承認済み・お支払い待ち")
     DISPUTED = "disputed", _("運営が仲介中")
     RESOLVED = "resolved", _("仲介で決定済み")
+    # The billed money was held in the week's escrow and released to the worker (or there was nothing to
+    # pay: a week closed at ¥0).
+    PAID = "paid", _("支払い済み")
 
 
 # open → submitted (the worker, or the tick once logging closed) → billed (the client approves, or the tick
-# once the acceptance period after submission passed). The client may ask for a correction instead
-# (→ correction, which stops the clock until the worker resubmits). open → billed is only the ¥0 close of
-# an empty week when the contract ends. Minutes of a submitted week change only through a TimeCorrection
-# the client accepts.
+# once the acceptance period after submission passed) → paid (the client's money arrived and was released
+# to the worker). The client may ask for a correction instead (→ correction, which stops the clock until
+# the worker resubmits). open → billed is only the ¥0 close of an empty week when the contract ends. A
+# disputed week is resolved by staff and, when they decided a payment, paid once that money is released.
+# Minutes of a submitted week change only through a TimeCorrection the client accepts.
 WEEK_TRANSITIONS: dict[str, frozenset[str]] = {
     WeekStatus.OPEN: frozenset({WeekStatus.SUBMITTED, WeekStatus.BILLED, WeekStatus.DISPUTED}),
     WeekStatus.SUBMITTED: frozenset({WeekStatus.BILLED, WeekStatus.CORRECTION, WeekStatus.DISPUTED}),
     WeekStatus.CORRECTION: frozenset({WeekStatus.SUBMITTED, WeekStatus.BILLED, WeekStatus.DISPUTED}),
-    WeekStatus.BILLED: frozenset(),
+    WeekStatus.BILLED: frozenset({WeekStatus.PAID}),
     WeekStatus.DISPUTED: frozenset({WeekStatus.RESOLVED}),
-    WeekStatus.RESOLVED: frozenset(),
+    WeekStatus.RESOLVED: frozenset({WeekStatus.PAID}),
+    WeekStatus.PAID: frozenset(),
 }
+
+WEEK_MACHINE = StateMachine(
+    model="contracts.hourlyweek",
+    choices=WeekStatus,
+    table=WEEK_TRANSITIONS,
+    initial=WeekStatus.OPEN,
+    event=status_changed,
+)
 
 
 class TimeCorrectionStatus(models.TextChoices):
@@ -134,10 +174,45 @@ class TimeCorrectionStatus(models.TextChoices):
     LAPSED = "lapsed", _("回答がないまま週が承認されたため反映なし")
 
 
+# The client answers a pending correction; one she never answered lapses when the week is approved or
+# decided without it.
+TIME_CORRECTION_TRANSITIONS: dict[str, frozenset[str]] = {
+    TimeCorrectionStatus.PENDING: frozenset(
+        {TimeCorrectionStatus.ACCEPTED, TimeCorrectionStatus.DECLINED, TimeCorrectionStatus.LAPSED}
+    ),
+    TimeCorrectionStatus.ACCEPTED: frozenset(),
+    TimeCorrectionStatus.DECLINED: frozenset(),
+    TimeCorrectionStatus.LAPSED: frozenset(),
+}
+
+TIME_CORRECTION_MACHINE = StateMachine(
+    model="contracts.timecorrection",
+    choices=TimeCorrectionStatus,
+    table=TIME_CORRECTION_TRANSITIONS,
+    initial=TimeCorrectionStatus.PENDING,
+)
+
+
 class ChangeRequestStatus(models.TextChoices):
     PENDING = "pending", _("相手の回答待ち")
     ACCEPTED = "accepted", _("双方合意")
     REJECTED = "rejected", _("見送り")
+
+
+# The other party answers once. An extension the client grants (accommodation_answer) is written as a
+# change request created already accepted: both sides agreed in that one step.
+CHANGE_REQUEST_TRANSITIONS: dict[str, frozenset[str]] = {
+    ChangeRequestStatus.PENDING: frozenset({ChangeRequestStatus.ACCEPTED, ChangeRequestStatus.REJECTED}),
+    ChangeRequestStatus.ACCEPTED: frozenset(),
+    ChangeRequestStatus.REJECTED: frozenset(),
+}
+
+CHANGE_REQUEST_MACHINE = StateMachine(
+    model="contracts.changerequest",
+    choices=ChangeRequestStatus,
+    table=CHANGE_REQUEST_TRANSITIONS,
+    initial=(ChangeRequestStatus.PENDING, ChangeRequestStatus.ACCEPTED),
+)
 
 
 class AccommodationKind(models.TextChoices):
@@ -164,10 +239,30 @@ class AccommodationStatus(models.TextChoices):
     DECLINED = "declined", _("お断り")
 
 
+ACCOMMODATION_TRANSITIONS: dict[str, frozenset[str]] = {
+    AccommodationStatus.PENDING: frozenset({AccommodationStatus.ACCEPTED, AccommodationStatus.DECLINED}),
+    AccommodationStatus.ACCEPTED: frozenset(),
+    AccommodationStatus.DECLINED: frozenset(),
+}
+
+ACCOMMODATION_MACHINE = StateMachine(
+    model="contracts.accommodationrequest",
+    choices=AccommodationStatus,
+    table=ACCOMMODATION_TRANSITIONS,
+    initial=AccommodationStatus.PENDING,
+)
+
+
 class DisputeStatus(models.TextChoices):
     OPEN = "open", _("仲介中")
     DECIDED = "decided", _("決定済み")
 
 
-def transition_allowed(table: dict[str, frozenset[str]], current: str, target: str) -> bool:
-    return target in table.get(current, frozenset())
+DISPUTE_TRANSITIONS: dict[str, frozenset[str]] = {
+    DisputeStatus.OPEN: frozenset({DisputeStatus.DECIDED}),
+    DisputeStatus.DECIDED: frozenset(),
+}
+
+DISPUTE_MACHINE = StateMachine(
+    model="contracts.dispute", choices=DisputeStatus, table=DISPUTE_TRANSITIONS, initial=DisputeStatus.OPEN
+)

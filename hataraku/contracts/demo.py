@@ -21,9 +21,9 @@ from hataraku.jobs.constants import JobStatus, MeetingStyle, PayType, ProposalSt
 from hataraku.jobs.models import Category, Job, Proposal, ProposalMilestone
 from hataraku.jobs.rendering import render_markdown
 from hataraku.ledger import services as ledger
+from hataraku.ledger.constants import FundingStatus
 from hataraku.ledger.models import Funding
 from hataraku.payments import services as payments
-from hataraku.payments.constants import ProviderFundingStatus
 from hataraku.payments.models import ProviderFunding
 
 from . import services
@@ -139,9 +139,9 @@ def _fund_now(milestone: Milestone, client: Any, key: str, *, confirm: bool = Tr
     if not confirm:  # left in the staff's queue of transfers to confirm
         return
     # Confirmed the way staff do it, so the payments app's transfer and receipt agree with the ledger.
-    for pf in ProviderFunding.objects.filter(escrow=milestone.escrow, status=ProviderFundingStatus.PENDING):
+    for pf in ProviderFunding.objects.filter(escrow=milestone.escrow, funding__status=FundingStatus.PENDING):
         payments.funding_confirm(provider_funding=pf, actor=None)
-    for funding in Funding.objects.filter(escrow=milestone.escrow, status="pending"):
+    for funding in Funding.objects.filter(escrow=milestone.escrow, status=FundingStatus.PENDING):
         ledger.funding_post(funding=funding, actor=None, idempotency_key=f"{key}:post:{funding.pk}")
     services.milestone_sync_funding(milestone=milestone)
     milestone.refresh_from_db()

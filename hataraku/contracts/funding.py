@@ -64,11 +64,12 @@ def week_subject(escrow: Escrow) -> str | None:
 
 
 def milestone_funding_ask(escrow: Escrow) -> FundingAsk | None:
-    """A pending milestone of an active contract asks for its amount, less anything already held."""
+    """An unfunded milestone of an active contract asks for its amount, less anything already held (while
+    a funding is on its way the payments app refuses a second one itself)."""
     milestone = _milestone(escrow)
     if (
         milestone is None
-        or milestone.status != MilestoneStatus.PENDING
+        or milestone.status not in (MilestoneStatus.PENDING, MilestoneStatus.FUNDING_REQUESTED)
         or milestone.contract.status != ContractStatus.ACTIVE
     ):
         return None

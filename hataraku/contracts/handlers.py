@@ -7,24 +7,43 @@ handler that failed is caught up within a minute, and one that runs twice change
 from __future__ import annotations
 
 from hataraku.core.events import handles
-from hataraku.ledger.events import FundingPosted
+from hataraku.ledger.events import EscrowEvent, FundingPosted, FundingRequested, FundingVoided
 
 from . import services
 from .models import HourlyWeek, Milestone
 
 
+def _milestone(event: EscrowEvent) -> Milestone | None:
+    if event.reference_kind != "milestone" or event.reference_id is None:
+        return None
+    return Milestone.objects.filter(pk=event.reference_id, escrow_id=event.escrow_id).first()
+
+
 @handles(FundingPosted)
 def funding_posted(event: FundingPosted) -> None:
     """The money for a milestone or a billed hourly week arrived: the milestone becomes funded (the worker
-    may start) or the week is released to the worker, without anyone opening a page."""
-    pk = event.reference_id
-    if pk is None:
-        return
-    if event.reference_kind == "milestone":
-        milestone = Milestone.objects.filter(pk=pk, escrow_id=event.escrow_id).first()
-        if milestone is not None:
-            services.milestone_sync_funding(milestone=milestone)
-    elif event.reference_kind == "week":
-        week = HourlyWeek.objects.filter(pk=pk, escrow_id=event.escrow_id).first()
+    may start) or the week is released to the worker and paid, without anyone opening a page."""
+    milestone = _milestone(event)
+    if milestone is not None:
+        services.milestone_sync_funding(milestone=milestone)
+    elif event.reference_kind == "week" and event.reference_id is not None:
+        week = HourlyWeek.objects.filter(pk=event.reference_id, escrow_id=event.escrow_id).first()
         if week is not None:
             services.week_sync_release(week=week)
+
+
+@handles(FundingRequested)
+def funding_requested(event: FundingRequested) -> None:
+    """The client started paying for a milestone (also from the funding page, after a void): it now waits
+    for the money to be confirmed."""
+    milestone = _milestone(event)
+    if milestone is not None:
+        services.milestone_sync_funding(milestone=milestone)
+
+
+@handles(FundingVoided)
+def funding_voided(event: FundingVoided) -> None:
+    """A milestone's funding will not come (no transfer, a declined card): back to waiting for payment."""
+    milestone = _milestone(event)
+    if milestone is not None:
+        services.milestone_sync_funding(milestone=milestone)

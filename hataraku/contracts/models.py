@@ -153,7 +153,7 @@ class Milestone(TimeStampedModel):
     due_date = models.DateField(_("納期"))
     status = models.CharField(
         _("状態"),
-        max_length=12,
+        max_length=20,
         choices=MilestoneStatus.choices,
         default=MilestoneStatus.PENDING,
         db_index=True,
@@ -226,7 +226,7 @@ class HourlyWeek(TimeStampedModel):
     billed_minutes = models.PositiveIntegerField(_("請求した分数"), default=0)
     billed_amount = models.PositiveBigIntegerField(_("請求額"), default=0)
     reviewed_at = models.DateTimeField(_("確認日時"), null=True, blank=True)
-    # Billed is not yet paid when the client's bank transfer is still on its way.
+    # Set with the move to paid: billed is not yet paid while the client's money is still on its way.
     released_at = models.DateTimeField(_("支払日時"), null=True, blank=True)
     payment_reminded_at = models.DateTimeField(_("支払いの催促を送った日時"), null=True, blank=True)
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
+from .constants import ContractStatus
 from .models import AccommodationRequest, Contract, TimeCorrection, TimeEntry
 
 
@@ -65,3 +67,13 @@ def export_user_data(user: Any) -> dict[str, Any]:
 def erase_user_data(user: Any) -> None:
     """Nothing to blank: every record here is kept by law, and the special-care part of an accommodation
     request is erased by the profiles app (its link here is SET_NULL)."""
+
+
+def deletion_blockers(user: Any) -> list[str]:
+    """An offered, agreed or active contract still binds the other party (core/privacy.py collects this)."""
+    open_contracts = Contract.objects.filter(Q(worker=user) | Q(client=user)).filter(
+        status__in=[ContractStatus.OFFERED, ContractStatus.AGREED, ContractStatus.ACTIVE]
+    )
+    if open_contracts.exists():
+        return [_("進行中または申し込み中の契約があります。契約を終えるか取り消してください。")]
+    return []

@@ -3,15 +3,27 @@ requests through their own pages."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
 from hataraku.core import clock
 from hataraku.core.errors import NotFound
+from hataraku.ledger.constants import FundingStatus
+from hataraku.payments.models import ProviderFunding
 
-from .constants import AccommodationStatus, ContractStatus, DisputeStatus, WeekStatus
-from .models import AccommodationRequest, Contract, Dispute, HourlyWeek, Milestone
+from .constants import AccommodationStatus, ContractStatus, DisputeStatus, MilestoneStatus, WeekStatus
+from .models import (
+    AccommodationRequest,
+    ChangeRequest,
+    Contract,
+    DeliveryFile,
+    Dispute,
+    HourlyWeek,
+    Milestone,
+    TimeCorrection,
+)
 
 if TYPE_CHECKING:
     from hataraku.accounts.models import User
@@ -60,6 +72,61 @@ def access_week(user: User, contract_id: Any, week_id: Any) -> HourlyWeek:
         raise NotFound()
     week.contract = contract
     return week
+
+
+def access_change_request(user: User, contract_id: Any, change_id: Any) -> ChangeRequest:
+    """A change request on a contract `user` is a party to; 404 alike for missing and forbidden."""
+    contract = access_contract(user, contract_id)
+    found = contract.change_requests.filter(pk=change_id).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def access_accommodation_request(user: User, contract_id: Any, request_id: Any) -> AccommodationRequest:
+    """An accommodation request on a contract `user` is a party to; 404 alike for missing and forbidden."""
+    contract = access_contract(user, contract_id)
+    found = contract.accommodations.filter(pk=request_id).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def access_time_correction(user: User, contract_id: Any, week_id: Any, correction_id: Any) -> TimeCorrection:
+    """A proposed time correction on a week of a contract `user` is a party to; 404 alike for missing and
+    forbidden."""
+    week = access_week(user, contract_id, week_id)
+    found = week.corrections.filter(pk=correction_id).first()
+    if found is None:
+        raise NotFound()
+    found.week = week
+    return found
+
+
+def access_delivery_file(user: User, contract_id: Any, file_id: Any) -> DeliveryFile:
+    """A delivered file of a contract `user` is a party to; 404 alike for missing and forbidden."""
+    contract = access_contract(user, contract_id)
+    found = DeliveryFile.objects.filter(pk=file_id, delivery__milestone__contract=contract).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def fundings_waiting(
+    *, milestones: Sequence[Milestone], weeks: Sequence[HourlyWeek]
+) -> dict[int, ProviderFunding]:
+    """Escrow id → the client's funding still waiting for the money (a bank transfer with its 受付番号, or a
+    card payment on Stripe Checkout), so the contract page can send the client on to it."""
+    # PENDING with an escrow too: a voided funding leaves it there until the client pays another way.
+    asking = (MilestoneStatus.PENDING, MilestoneStatus.FUNDING_REQUESTED)
+    escrow_ids = [m.escrow_id for m in milestones if m.status in asking and m.escrow_id]
+    escrow_ids += [w.escrow_id for w in weeks if w.escrow_id and not w.released_at]
+    if not escrow_ids:
+        return {}
+    waiting = ProviderFunding.objects.filter(
+        escrow_id__in=escrow_ids, funding__status=FundingStatus.PENDING
+    ).order_by("id")
+    return {pf.escrow_id: pf for pf in waiting}
 
 
 def is_completed(contract: Contract) -> bool:

@@ -33,7 +33,9 @@ def inspection_date(*, delivery_date: dt.date, acceptance_days: int) -> dt.date:
     return delivery_date + dt.timedelta(days=acceptance_days)
 
 
-class FeeBreakdown(TypedDict):
+class TermsFee(TypedDict):
+    """One payment as the terms snapshot stores it (JSON, hashed with the text; the keys never change)."""
+
     amount: int
     consumption_tax: int
     amount_excluding_tax: int
@@ -44,26 +46,22 @@ class FeeBreakdown(TypedDict):
 
 def fee_breakdown(
     amount: money.Yen, *, withholding: bool, cumulative_before: money.Yen = 0, on: dt.date | None = None
-) -> FeeBreakdown:
+) -> TermsFee:
     """報酬の額 for a tax-inclusive `amount` — the figure the client funds into escrow and the ledger
-    releases — with the consumption tax it contains, the withholding the client keeps (computed on the
-    whole payment, as the ledger withholds it) and Hataraku's fee to the worker (tiered on the contract's
-    cumulative amount, `cumulative_before` being what earlier milestones add). `net_payment` is what
+    releases — with the consumption tax it contains, the withholding the client keeps and Hataraku's fee to
+    the worker (tiered on the contract's cumulative amount, `cumulative_before` being what earlier
+    milestones add). The numbers are the ledger's own (`money.fee_breakdown`), so `net_payment` is what
     reaches the worker's balance, to the yen."""
-    tax = money.included_consumption_tax(amount)
-    withheld = money.withholding_tax(amount) if withholding else 0
-    fee = money.project_fee(
-        amount=amount,
-        cumulative_before=cumulative_before,
-        schedule=money.fee_schedule_on(on or clock.today()),
+    split = money.fee_breakdown(
+        amount, withholding=withholding, cumulative_before=cumulative_before, on=on or clock.today()
     )
     return {
-        "amount": amount,
-        "consumption_tax": tax,
-        "amount_excluding_tax": amount - tax,
-        "withholding": withheld,
-        "platform_fee": fee.total,
-        "net_payment": amount - withheld - fee.total,
+        "amount": split.amount,
+        "consumption_tax": split.consumption_tax,
+        "amount_excluding_tax": split.amount_excluding_tax,
+        "withholding": split.withholding,
+        "platform_fee": split.platform_fee,
+        "net_payment": split.net,
     }
 
 
@@ -154,8 +152,8 @@ def build_terms_data(
     return data
 
 
-def _sum_breakdowns(parts: list[FeeBreakdown], total: int) -> FeeBreakdown:
-    summed: FeeBreakdown = {
+def _sum_breakdowns(parts: list[TermsFee], total: int) -> TermsFee:
+    summed: TermsFee = {
         "amount": total,
         "consumption_tax": money.included_consumption_tax(total),
         "amount_excluding_tax": 0,

@@ -1,6 +1,6 @@
 """Demo data: the personas of ../shared/PERSONAS.md, in Japanese. Idempotent: running it twice changes
-nothing the second time. Each app that has demo data adds a `demo.py` with `load(people)`; `APP_LOADERS`
-lists them in the order they depend on each other.
+nothing the second time. Each app that has demo data adds a `demo.py` with `load(people)`; they are
+found and run in INSTALLED_APPS order, which is the order they depend on each other.
 
 The passwords are for a local demo only and are printed by `hataraku demo --accounts`. Staff and municipal
 personas also get a TOTP authenticator (a second factor is required for those roles); its base32 secret is
@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from allauth.mfa.utils import decrypt
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError, transaction
 
@@ -97,15 +99,21 @@ PERSONAS: tuple[Persona, ...] = (
     ),
 )
 
-APP_LOADERS = [
-    "hataraku.profiles.demo",
-    "hataraku.ledger.demo",
-    "hataraku.payments.demo",
-    "hataraku.jobs.demo",
-    "hataraku.contracts.demo",
-    "hataraku.messaging.demo",
-    "hataraku.reviews.demo",
-]
+
+def app_demo_modules() -> list[ModuleType]:
+    """Every installed hataraku app's `demo` module, in INSTALLED_APPS order: an app is listed after the
+    apps it builds on, so its demo finds their rows. Discovered, so core names no app above it."""
+    found: list[ModuleType] = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("hataraku.") or config.name == __package__:
+            continue
+        dotted = f"{config.name}.demo"
+        try:
+            found.append(importlib.import_module(dotted))
+        except ModuleNotFoundError as exc:
+            if exc.name != dotted:
+                raise
+    return found
 
 
 def ensure_people() -> dict[str, Any]:
@@ -141,13 +149,7 @@ def totp_secret(email: str) -> str:
 @transaction.atomic
 def load() -> dict[str, Any]:
     people = ensure_people()
-    for dotted in APP_LOADERS:
-        try:
-            module = importlib.import_module(dotted)
-        except ModuleNotFoundError as exc:
-            if exc.name == dotted:
-                continue
-            raise
+    for module in app_demo_modules():
         module.load(people)
     return people
 

@@ -111,7 +111,9 @@ def tiered_fee(cumulative: Yen, schedule: FeeSchedule) -> Yen:
 
 
 @dataclass(frozen=True)
-class FeeBreakdown:
+class PlatformFee:
+    """Hataraku's fee on one release and the consumption tax on that fee (one qualified invoice)."""
+
     fee: Yen
     tax: Yen
 
@@ -120,7 +122,7 @@ class FeeBreakdown:
         return self.fee + self.tax
 
 
-def project_fee(*, amount: Yen, cumulative_before: Yen, schedule: FeeSchedule) -> FeeBreakdown:
+def project_fee(*, amount: Yen, cumulative_before: Yen, schedule: FeeSchedule) -> PlatformFee:
     """Marginal tiered fee for releasing `amount` when `cumulative_before` was already released."""
     if amount < 0:
         raise ValueError("amount cannot be negative")
@@ -130,13 +132,13 @@ def project_fee(*, amount: Yen, cumulative_before: Yen, schedule: FeeSchedule) -
     # and an invoice's tax must follow from the amounts printed on it (one rounding per rate per document).
     # A contract paid in parts may so pay up to ¥1 less tax per release than one paid at once, never more.
     fee = fee_after - fee_before
-    return FeeBreakdown(fee=fee, tax=consumption_tax(fee))
+    return PlatformFee(fee=fee, tax=consumption_tax(fee))
 
 
-def task_fee(*, amount: Yen, schedule: FeeSchedule) -> FeeBreakdown:
+def task_fee(*, amount: Yen, schedule: FeeSchedule) -> PlatformFee:
     """Flat task-format fee, rounded down, plus its consumption tax, rounded down."""
     fee = apply_rate(amount, schedule.task_rate, rounding=ROUND_DOWN)
-    return FeeBreakdown(fee=fee, tax=consumption_tax(fee))
+    return PlatformFee(fee=fee, tax=consumption_tax(fee))
 
 
 # --- withholding income tax (源泉徴収) --------------------------------------------------------------------
@@ -160,4 +162,61 @@ def withholding_tax(payment: Yen) -> Yen:
         (Decimal(low) * WITHHOLDING_RATE_LOW + Decimal(high) * WITHHOLDING_RATE_HIGH).quantize(
             Decimal(1), rounding=ROUND_DOWN
         )
+    )
+
+
+# --- one payment to a worker, split ------------------------------------------------------------------------
+#
+# The written terms promise these numbers and the ledger posts them, so both call `fee_breakdown`: a second
+# copy of this arithmetic would let the contract say one net amount and the worker receive another.
+
+
+@dataclass(frozen=True)
+class FeeBreakdown:
+    """How one tax-inclusive payment of `amount` to a worker splits: Hataraku's `fee` and the consumption tax
+    on it (`fee_tax`), the withholding income tax the client keeps, and `net`, what reaches the worker's
+    balance."""
+
+    amount: Yen
+    fee: Yen
+    fee_tax: Yen
+    withholding: Yen
+    net: Yen
+
+    @property
+    def platform_fee(self) -> Yen:
+        """The fee the worker bears, its consumption tax included."""
+        return self.fee + self.fee_tax
+
+    @property
+    def consumption_tax(self) -> Yen:
+        """The consumption tax contained in `amount` itself (every agreed amount is tax-inclusive)."""
+        return included_consumption_tax(self.amount)
+
+    @property
+    def amount_excluding_tax(self) -> Yen:
+        return self.amount - self.consumption_tax
+
+
+def fee_breakdown(
+    amount: Yen, *, withholding: bool, on: date, cumulative_before: Yen = 0, flat: bool = False
+) -> FeeBreakdown:
+    """Split a payment of `amount` to a worker released on `on` (its fee schedule).
+
+    The fee is tiered and marginal on what the fee group (a contract) already released, `cumulative_before`
+    (`project_fee`), or with `flat=True` the task rate (`task_fee`). `withholding` is the caller's decision
+    that withholding income tax applies; it is computed on the whole payment (`withholding_tax`). `net`
+    may come out negative only under a schedule whose fee exceeds the payment; the caller refuses that."""
+    schedule = fee_schedule_on(on)
+    if flat:
+        fee = task_fee(amount=amount, schedule=schedule)
+    else:
+        fee = project_fee(amount=amount, cumulative_before=cumulative_before, schedule=schedule)
+    withheld = withholding_tax(amount) if withholding else 0
+    return FeeBreakdown(
+        amount=amount,
+        fee=fee.fee,
+        fee_tax=fee.tax,
+        withholding=withheld,
+        net=amount - fee.fee - fee.tax - withheld,
     )

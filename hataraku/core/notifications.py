@@ -100,7 +100,6 @@ def notify(
     return _SENDER[0](user=user, code=code, params=dict(params or {}), url=url, email=email)
 
 
-
 def notice_modules() -> list[str]:
     """Import every installed hataraku app's `notices` module, so every code can be rendered whichever
     app sent it (called from `CoreConfig.ready`)."""

@@ -8,7 +8,9 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
+
+from .errors import NotFound
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,7 +47,7 @@ def role_required(*roles: str) -> Callable[[F], F]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             if not any(has_role(request.user, role) for role in roles):
-                raise Http404
+                raise NotFound()
             return view(request, *args, **kwargs)
 
         return login_required(wrapped)  # type: ignore[return-value]

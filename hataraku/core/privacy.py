@@ -4,6 +4,7 @@ Every installed `hataraku.*` app may have a `privacy.py` module with
 
     export_user_data(user) -> dict   # JSON-serialisable; the person's own data only
     erase_user_data(user) -> None    # delete or anonymise what is not legally required to be kept
+    deletion_blockers(user) -> list[str]   # optional: why the account cannot be deleted yet
 
 This module finds them, so a new app only adds its own `privacy.py`.
 """
@@ -52,6 +53,17 @@ def collect_user_data(user: Any) -> dict[str, Any]:
         "ユーザーID": user.pk,
         "データ": {label: module.export_user_data(user) for label, module in privacy_modules()},
     }
+
+
+def deletion_blockers(user: Any) -> list[str]:
+    """Every app's reasons why this account cannot be deleted yet (money still theirs, open contracts),
+    in INSTALLED_APPS order; empty when it can be deleted."""
+    reasons: list[str] = []
+    for _label, module in privacy_modules():
+        blockers = getattr(module, "deletion_blockers", None)
+        if blockers is not None:
+            reasons.extend(blockers(user))
+    return reasons
 
 
 def erase_user_data(user: Any) -> None:

@@ -84,7 +84,8 @@ class StateMachine:
         """The error for a move the table does not allow. `message` may use %(current)s and %(target)s."""
         template = message or _("いまは「%(current)s」のため、「%(target)s」にはできません。")
         return InvalidTransition(
-            template % {"current": self.label(current), "target": self.label(target), "status": self.label(current)},
+            template
+            % {"current": self.label(current), "target": self.label(target), "status": self.label(current)},
             current=str(current),
             target=str(target),
         )

@@ -1,13 +1,18 @@
 """What staff may see of jobs in the Django admin. A published job's text is public anyway; what people
-write to each other (cover letters, decline messages, invitations) and identity documents are not shown
-here (issue 7): they stay between the people concerned, and documents are reviewed only in the audited
-staff view."""
+write to each other (cover letters, decline messages, invitations) is not shown here (issue 7): it stays
+between the people concerned. (Identity verification lives in the accounts app now.)"""
+
+from typing import cast
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
+from hataraku.accounts.models import User
+
+from . import services
 from .models import (
     Category,
-    IdentityVerification,
     Invitation,
     Job,
     JobMeeting,
@@ -35,6 +40,15 @@ class JobAdmin(admin.ModelAdmin):
     raw_id_fields = ("client",)
     inlines = [JobMeetingInline]
 
+    # Deleting goes through the service, so it is audited and announced (`JobDeleted`). The admin's own
+    # check already refuses a job that proposals point at (on_delete=PROTECT).
+    def delete_model(self, request: HttpRequest, obj: Job) -> None:
+        services.job_delete(job=obj, actor=cast(User, request.user))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Job]) -> None:
+        for job in queryset:
+            services.job_delete(job=job, actor=cast(User, request.user))
+
 
 @admin.register(JobRevision)
 class JobRevisionAdmin(admin.ModelAdmin):
@@ -61,13 +75,3 @@ class InvitationAdmin(admin.ModelAdmin):
     list_display = ("job", "worker", "created_at")
     exclude = ("message",)
     raw_id_fields = ("job", "worker")
-
-
-@admin.register(IdentityVerification)
-class IdentityVerificationAdmin(admin.ModelAdmin):
-    # The document itself is reviewed only through the audited staff view, never here; the reason given to
-    # the person may describe the document, so it stays there too.
-    list_display = ("user", "status", "created_at", "reviewed_at")
-    list_filter = ("status",)
-    exclude = ("document", "reason")
-    raw_id_fields = ("user", "reviewed_by")

@@ -1,16 +1,20 @@
-"""Choices and the allowed state transitions of jobs, proposals and identity verifications.
+"""Choices and the state machines of jobs and proposals.
 
-Each table maps a current status to the statuses it may move to. The `*_transition` services in
-`services.py` are the only writers of `status`, and they consult these tables before anything changes.
+Each table maps a current status to the statuses it may move to; every status change goes through
+`hataraku.core.state.transition`, which checks the machine declared here before anything changes.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# Identity documents: images a phone takes, or a scanned PDF. Checked by content, not by name.
-VERIFICATION_MAX_BYTES = 10 * 1024 * 1024
+from hataraku.core import state
+
+from .events import JobClosed, JobEvent, JobPublished
+
 MAX_PROPOSAL_MILESTONES = 20
 MAX_SKILLS = 15
 
@@ -72,6 +76,28 @@ PROPOSAL_TRANSITIONS: dict[str, frozenset[str]] = {
     ProposalStatus.ACCEPTED: frozenset(),
 }
 
+
+def _job_event(job: Any, previous: str) -> JobEvent | None:
+    """Matching keeps its index in step: a job that opens (published or re-opened) or stops taking
+    proposals (closed by its client, by its last place being filled, or by the client's account deletion)
+    is announced after commit."""
+    if job.status == JobStatus.PUBLISHED:
+        return JobPublished(job_id=job.pk)
+    if job.status == JobStatus.CLOSED:
+        return JobClosed(job_id=job.pk)
+    return None
+
+
+JOB_MACHINE = state.StateMachine(
+    model="jobs.job", choices=JobStatus, table=JOB_TRANSITIONS, initial=JobStatus.DRAFT, event=_job_event
+)
+PROPOSAL_MACHINE = state.StateMachine(
+    model="jobs.proposal",
+    choices=ProposalStatus,
+    table=PROPOSAL_TRANSITIONS,
+    initial=ProposalStatus.SUBMITTED,
+)
+
 PROPOSAL_EDITABLE = frozenset({ProposalStatus.SUBMITTED})
 PROPOSAL_OPEN = frozenset({ProposalStatus.SUBMITTED, ProposalStatus.SHORTLISTED, ProposalStatus.OFFERED})
 
@@ -85,24 +111,8 @@ PROPOSAL_MOVER: dict[str, str] = {
 }
 
 
-class VerificationStatus(models.TextChoices):
-    PENDING = "pending", _("確認待ち")
-    APPROVED = "approved", _("本人確認済み")
-    REJECTED = "rejected", _("確認できませんでした")
-
-
-VERIFICATION_TRANSITIONS: dict[str, frozenset[str]] = {
-    VerificationStatus.PENDING: frozenset({VerificationStatus.APPROVED, VerificationStatus.REJECTED}),
-    VerificationStatus.APPROVED: frozenset(),
-    VerificationStatus.REJECTED: frozenset(),
-}
-
 DEFAULT_DECLINE_MESSAGE = _(
     "このたびはご応募いただき、ありがとうございました。\n"
     "慎重に検討しましたが、今回は別の方にお願いすることになりました。\n"
     "ご提案の内容はとても丁寧で、参考になりました。またの機会によろしくお願いいたします。"
 )
-
-
-def can_transition(table: dict[str, frozenset[str]], current: str, target: str) -> bool:
-    return target in table.get(current, frozenset())

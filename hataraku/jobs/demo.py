@@ -10,12 +10,14 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from hataraku.accounts import services as account_services
+from hataraku.accounts.constants import VerificationStatus
+from hataraku.accounts.models import IdentityVerification
 from hataraku.core import clock
 
-from . import services
 from .categories import ensure_categories
-from .constants import JobStatus, MeetingStyle, PayType, ProposalStatus, VerificationStatus
-from .models import Category, IdentityVerification, Job, JobMeeting, Proposal, ProposalMilestone
+from .constants import JobStatus, MeetingStyle, PayType, ProposalStatus
+from .models import Category, Job, JobMeeting, Proposal, ProposalMilestone
 from .rendering import render_markdown
 
 D = dt.timedelta
@@ -392,4 +394,4 @@ def _pending_verification(user: Any) -> None:
     if IdentityVerification.objects.filter(user=user).exists():
         return
     document = SimpleUploadedFile("id-card.png", demo_document_png(), content_type="image/png")
-    services.verification_submit(user=user, document=document)
+    account_services.verification_submit(user=user, document=document)

@@ -26,10 +26,11 @@ class JobEdited(JobEvent):
 
 @dataclass(frozen=True)
 class JobClosed(JobEvent):
-    """A job stopped taking proposals (closed by its client, or when the client's account was deleted)."""
+    """A job stopped taking proposals (closed by its client, by its last place being filled, or when the
+    client's account was deleted)."""
 
 
 @dataclass(frozen=True)
 class JobDeleted(JobEvent):
-    """A job is gone. No service deletes jobs today (they are closed); announced by whatever deletes one
-    later, so an index never keeps a job that no longer exists."""
+    """A job is gone (`services.job_delete`: a draft its client deletes, or a job nobody proposed on that
+    staff delete in the admin), so an index never keeps a job that no longer exists."""

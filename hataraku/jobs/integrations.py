@@ -1,11 +1,11 @@
-"""Calls into the sibling apps (messaging, reviews, contracts).
+"""Ports the apps above jobs plug into at start-up, so jobs never imports them.
 
-The messaging and reviews imports happen at call time because those apps import jobs models and services
-themselves; importing them at module load would be circular. Contracts sits above jobs and is never
-imported here: it registers its offer service at start-up (`ContractsConfig.ready` →
-`contract_offer_register`), the way it registers its funding askers with payments. An offer is a command
-that answers with the new contract, not an event, so it is a registered port rather than a handler. Tests
-replace these functions to observe the calls."""
+Contracts registers its offer service (`ContractsConfig.ready` → `contract_offer_register`), the way it
+registers its funding askers with payments: an offer is a command that answers with the new contract,
+not an event, so it is a registered port rather than a handler. Reviews registers what it knows about a
+client (`ReviewsConfig.ready` → `client_stats_register`), which the job page shows. Notices go through
+`hataraku.core.notifications` (texts in `notices.py`). Tests replace these functions to observe the calls.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from collections.abc import Callable
 from typing import Any
 
 ContractOffer = Callable[..., Any]
+ClientStats = Callable[[Any], Any]
 _contract_offer: ContractOffer | None = None
+_client_stats: ClientStats | None = None
 
 
 def contract_offer_register(offer: ContractOffer) -> None:
@@ -22,16 +24,15 @@ def contract_offer_register(offer: ContractOffer) -> None:
     _contract_offer = offer
 
 
-def notify(*, user: Any, kind: str, title: str, body: str, url: str = "") -> None:
-    from hataraku.messaging.services import notify as messaging_notify
+def client_stats_register(provider: ClientStats) -> None:
+    """The reviews app hands over `reviews.selectors.client_stats` (called from its `ready`)."""
+    global _client_stats
+    _client_stats = provider
 
-    messaging_notify(user=user, kind=kind, title=title, body=body, url=url)
 
-
-def client_stats(client: Any) -> Any:
-    from hataraku.reviews.selectors import client_stats as reviews_client_stats
-
-    return reviews_client_stats(client)
+def client_stats(client: Any) -> Any | None:
+    """What reviews knows about a client, or None when no app provides it (the page copes with None)."""
+    return _client_stats(client) if _client_stats is not None else None
 
 
 def contract_offer(*, proposal: Any, actor: Any, idempotency_key: str) -> Any:

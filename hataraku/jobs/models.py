@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import uuid
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -15,7 +12,6 @@ from .constants import (
     MeetingStyle,
     PayType,
     ProposalStatus,
-    VerificationStatus,
 )
 
 
@@ -212,46 +208,3 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job_id} → {self.worker_id}"
-
-
-def _verification_path(instance: Any, filename: str) -> str:
-    # A random name under a private prefix: the original name can contain the person's name, and MEDIA_ROOT
-    # is never served by URL (only the staff streaming view reads it).
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"identity/{uuid.uuid4().hex}.{suffix[:5]}"
-
-
-class IdentityVerification(TimeStampedModel):
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="identity_verifications"
-    )
-    document = models.FileField(_("本人確認書類"), upload_to=_verification_path, blank=True, max_length=200)
-    content_type = models.CharField(max_length=40, blank=True)
-    status = models.CharField(
-        _("状態"),
-        max_length=10,
-        choices=VerificationStatus.choices,
-        default=VerificationStatus.PENDING,
-        db_index=True,
-    )
-    reason = models.TextField(_("理由"), blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    reviewed_at = models.DateTimeField(_("確認日時"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        verbose_name = _("本人確認")
-        verbose_name_plural = _("本人確認")
-        constraints = [
-            # One open request per person; a rejected one can be followed by a new upload.
-            models.UniqueConstraint(
-                fields=["user"],
-                condition=Q(status="pending"),
-                name="identity_one_pending_per_user",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} {self.status}"

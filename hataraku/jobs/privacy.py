@@ -1,23 +1,19 @@
 """The jobs app's part of the personal-data download and of account deletion.
 
-On deletion: identity documents and their outcomes go (the document file too, if a review was still
-pending); invitations to the person go; their open proposals are withdrawn and every proposal message
+On deletion: invitations to the person go; their open proposals are withdrawn and every proposal message
 not tied to a contract is blanked (a contract keeps its own copy of the agreed terms); their published
-jobs are closed. Rows that contracts point at stay, with the anonymised user.
+jobs are closed (each move through the state machine, so it is audited and a closed job is announced).
+Rows that contracts point at stay, with the anonymised user. Identity verification is the accounts app's.
 """
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
-from django.db import transaction
-
-from hataraku.core import events
+from hataraku.core import clock, state
 
 from .constants import PROPOSAL_OPEN, JobStatus, ProposalStatus
-from .events import JobClosed
-from .models import IdentityVerification, Invitation, Job, Proposal
+from .models import Invitation, Job, Proposal
 
 
 def export_user_data(user: Any) -> dict[str, Any]:
@@ -50,26 +46,24 @@ def export_user_data(user: Any) -> dict[str, Any]:
             {"仕事": i.job.title, "メッセージ": i.message, "日時": i.created_at.isoformat()}
             for i in Invitation.objects.filter(worker=user).select_related("job").order_by("pk")
         ],
-        # The document itself is never kept after review, so only the outcome can be exported.
-        "本人確認": [
-            {"状態": v.get_status_display(), "理由": v.reason, "提出日時": v.created_at.isoformat()}
-            for v in IdentityVerification.objects.filter(user=user).order_by("pk")
-        ],
     }
 
 
 def erase_user_data(user: Any) -> None:
-    for verification in IdentityVerification.objects.filter(user=user).exclude(document=""):
-        transaction.on_commit(partial(verification.document.storage.delete, verification.document.name or ""))
-    IdentityVerification.objects.filter(user=user).delete()
     Invitation.objects.filter(worker=user).delete()
-    Proposal.objects.filter(worker=user, status__in=PROPOSAL_OPEN - {ProposalStatus.OFFERED}).update(
-        status=ProposalStatus.WITHDRAWN
-    )
+    # An offered proposal stays: the contract offer on it is the contracts app's to cancel.
+    for proposal in Proposal.objects.filter(worker=user, status__in=PROPOSAL_OPEN - {ProposalStatus.OFFERED}):
+        state.transition(
+            proposal, target=ProposalStatus.WITHDRAWN, actor=user, data={"reason": "account_deleted"}
+        )
     Proposal.objects.filter(worker=user).exclude(
         status__in=[ProposalStatus.ACCEPTED, ProposalStatus.OFFERED]
     ).update(message="", decline_message="")
-    closing = list(Job.objects.filter(client=user, status=JobStatus.PUBLISHED).values_list("pk", flat=True))
-    Job.objects.filter(pk__in=closing).update(status=JobStatus.CLOSED)
-    for job_id in closing:
-        events.announce(JobClosed(job_id=job_id))
+    for job in Job.objects.filter(client=user, status=JobStatus.PUBLISHED):
+        state.transition(
+            job,
+            target=JobStatus.CLOSED,
+            actor=user,
+            fields={"closed_at": clock.now()},
+            data={"reason": "account_deleted"},
+        )

@@ -1,42 +1,26 @@
-"""Reads with rules: what each person may see of jobs, proposals and identity verifications."""
+"""Reads with rules: what each person may see of jobs and proposals."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from hataraku.accounts.selectors import is_verified
+from hataraku.core import clock
 from hataraku.core.errors import NotFound
 from hataraku.core.money import format_yen
 
 from . import integrations
-from .constants import JobStatus, MeetingStyle, PayType, VerificationStatus
-from .models import Category, IdentityVerification, Invitation, Job, Proposal
+from .constants import JobStatus, MeetingStyle, PayType
+from .models import Category, Invitation, Job, Proposal
 
 if TYPE_CHECKING:
     from hataraku.accounts.models import User
-
-
-def is_verified(user: User) -> bool:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    return IdentityVerification.objects.filter(user=user, status=VerificationStatus.APPROVED).exists()
-
-
-def verified_user_ids(user_ids: list[int] | set[int]) -> set[int]:
-    """For lists: which of these people are verified, in one query."""
-    return set(
-        IdentityVerification.objects.filter(
-            user_id__in=user_ids, status=VerificationStatus.APPROVED
-        ).values_list("user_id", flat=True)
-    )
-
-
-def latest_verification(user: User) -> IdentityVerification | None:
-    return IdentityVerification.objects.filter(user=user).order_by("-created_at", "-id").first()
 
 
 def categories() -> QuerySet[Category]:
@@ -82,15 +66,6 @@ def access_proposal(user: User, proposal_id: int) -> Proposal:
     return proposal
 
 
-def access_verification_for_staff(user: User, verification_id: int) -> IdentityVerification:
-    if not getattr(user, "is_staff", False):
-        raise NotFound()
-    verification = IdentityVerification.objects.select_related("user").filter(pk=verification_id).first()
-    if verification is None:
-        raise NotFound()
-    return verification
-
-
 @dataclass
 class JobFilters:
     category: str = ""
@@ -106,8 +81,6 @@ class JobFilters:
 def job_list(*, viewer: User, filters: JobFilters | None = None) -> QuerySet[Job]:
     """Published jobs whose proposal deadline has not passed, filtered. Jobs restricted to verified
     workers are hidden from a worker who is not verified, so nobody is shown a door that is shut."""
-    from hataraku.core import clock
-
     filters = filters or JobFilters()
     qs = (
         Job.objects.filter(status=JobStatus.PUBLISHED, proposal_deadline__gte=clock.today())
@@ -192,8 +165,6 @@ def open_proposal_for(job: Job, worker: User) -> Proposal | None:
 def invitable_workers(client: User, *, limit: int = 50) -> list[Any]:
     """Workers the client already knows: anyone who proposed on one of their jobs, most recent first.
     A client finds other workers through their public profiles (which show the worker id)."""
-    from django.contrib.auth import get_user_model
-
     User = get_user_model()
     worker_ids = (
         Proposal.objects.filter(job__client=client)
@@ -207,10 +178,6 @@ def invitable_workers(client: User, *, limit: int = 50) -> list[Any]:
             seen.append(worker_id)
     by_id = User.objects.filter(pk__in=seen[:limit], is_worker=True, is_active=True).in_bulk()
     return [by_id[i] for i in seen[:limit] if i in by_id]
-
-
-def pending_verifications() -> QuerySet[IdentityVerification]:
-    return IdentityVerification.objects.filter(status=VerificationStatus.PENDING).select_related("user")
 
 
 def client_stats(client: User) -> Any | None:

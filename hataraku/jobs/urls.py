@@ -10,18 +10,6 @@ urlpatterns = [
     path("new/", views.job_create, name="create"),
     path("invite/", views.invite, name="invite"),
     path("proposals/", views.my_proposals, name="my_proposals"),
-    path("verification/", views.verification, name="verification"),
-    path("staff/verifications/", views.staff_verifications, name="staff_verifications"),
-    path(
-        "staff/verifications/<int:verification_id>/",
-        views.staff_verification_review,
-        name="staff_verification",
-    ),
-    path(
-        "staff/verifications/<int:verification_id>/document/",
-        views.staff_verification_document,
-        name="staff_verification_document",
-    ),
     path("<int:job_id>/", views.job_detail, name="detail"),
     path("<int:job_id>/edit/", views.job_edit, name="edit"),
     path("<int:job_id>/status/", views.job_status, name="status"),

@@ -6,12 +6,12 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hataraku.accounts.permissions import recent_mfa_required
+from hataraku.accounts.selectors import is_verified, verified_user_ids
 from hataraku.accounts.types import AuthedRequest
 from hataraku.core.errors import DomainError, NotFound
 from hataraku.core.forms import add_domain_error
@@ -27,8 +27,6 @@ from .forms import (
     JobFilterForm,
     JobForm,
     ProposalForm,
-    VerificationForm,
-    VerificationReviewForm,
 )
 
 JOBS_PER_PAGE = 50
@@ -47,7 +45,7 @@ def job_list(request: AuthedRequest) -> HttpResponse:
     paginator = Paginator(selectors.job_list(viewer=request.user, filters=filters), JOBS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     jobs = list(page.object_list)
-    verified = selectors.verified_user_ids({j.client_id for j in jobs})
+    verified = verified_user_ids({j.client_id for j in jobs})
     # Page links keep the filters the person chose; only the page number changes.
     query = request.GET.copy()
     query.pop("page", None)
@@ -82,11 +80,11 @@ def job_detail(request: AuthedRequest, job_id: int) -> HttpResponse:
             "description_html": job.description_html,
             "meetings": list(job.meetings.all()),
             "is_owner": is_owner,
-            "client_verified": selectors.is_verified(job.client),
+            "client_verified": is_verified(job.client),
             "stats": selectors.client_stats(job.client),
             "revisions": list(job.revisions.select_related("edited_by")) if is_owner else [],
             "my_proposal": selectors.open_proposal_for(job, request.user),
-            "viewer_verified": selectors.is_verified(request.user),
+            "viewer_verified": is_verified(request.user),
         },
     )
 
@@ -134,7 +132,7 @@ def job_status(request: AuthedRequest, job_id: int) -> HttpResponse:
     job = selectors.access_own_job(request.user, job_id)
     target = request.POST.get("to", "")
     if target not in JobStatus.values:
-        raise Http404
+        raise NotFound()
     try:
         services.job_transition(job=job, actor=request.user, to=target)
     except DomainError as exc:
@@ -155,7 +153,7 @@ def job_status(request: AuthedRequest, job_id: int) -> HttpResponse:
 def job_proposals(request: AuthedRequest, job_id: int) -> HttpResponse:
     job = selectors.access_own_job(request.user, job_id)
     proposals = list(selectors.proposals_for_job(job))
-    verified = selectors.verified_user_ids({p.worker_id for p in proposals})
+    verified = verified_user_ids({p.worker_id for p in proposals})
     return render(
         request, "jobs/job_proposals.html", {"job": job, "proposals": proposals, "verified_ids": verified}
     )
@@ -252,7 +250,7 @@ def propose(request: AuthedRequest, job_id: int) -> HttpResponse:
     return render(
         request,
         "jobs/propose.html",
-        {"job": job, "form": form, "existing": existing, "verified": selectors.is_verified(request.user)},
+        {"job": job, "form": form, "existing": existing, "verified": is_verified(request.user)},
     )
 
 
@@ -267,7 +265,7 @@ def proposal_detail(request: AuthedRequest, proposal_id: int) -> HttpResponse:
             "proposal": proposal,
             "is_client": is_client,
             "milestones": list(proposal.milestones.all()),
-            "worker_verified": selectors.is_verified(proposal.worker),
+            "worker_verified": is_verified(proposal.worker),
             "can_edit": not is_client and proposal.status == ProposalStatus.SUBMITTED,
             # The contract offered on this proposal, if any (the reverse one-to-one raises when absent).
             "contract": getattr(proposal, "contract", None),
@@ -302,7 +300,7 @@ def proposal_shortlist(request: AuthedRequest, proposal_id: int) -> HttpResponse
 def proposal_decline(request: AuthedRequest, proposal_id: int) -> HttpResponse:
     proposal = selectors.access_proposal(request.user, proposal_id)
     if proposal.job.client_id != request.user.pk:
-        raise Http404
+        raise NotFound()
     form = DeclineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -322,7 +320,7 @@ def proposal_decline(request: AuthedRequest, proposal_id: int) -> HttpResponse:
 def proposal_offer(request: AuthedRequest, proposal_id: int) -> HttpResponse:
     proposal = selectors.access_proposal(request.user, proposal_id)
     if proposal.job.client_id != request.user.pk:
-        raise Http404
+        raise NotFound()
     # The key comes from the form, so a double click or a resent POST offers once; a form without one
     # is refused with "reload the page" (never a made-up key, which would let a resend offer twice).
     try:
@@ -347,72 +345,3 @@ def my_proposals(request: AuthedRequest) -> HttpResponse:
             "invitations": selectors.worker_invitations(request.user),
         },
     )
-
-
-# --- identity verification -----------------------------------------------------------------------------
-
-
-@role_required("worker", "client")
-def verification(request: AuthedRequest) -> HttpResponse:
-    form = VerificationForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.verification_submit(user=request.user, document=form.cleaned_data["document"])
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("書類を受け付けました。確認が終わるとお知らせします。"))
-            return redirect("jobs:verification")
-    return render(
-        request,
-        "jobs/verification.html",
-        {
-            "form": form,
-            "verified": selectors.is_verified(request.user),
-            "latest": selectors.latest_verification(request.user),
-        },
-    )
-
-
-@role_required("staff")
-def staff_verifications(request: AuthedRequest) -> HttpResponse:
-    return render(
-        request, "jobs/staff_verifications.html", {"pending": list(selectors.pending_verifications())}
-    )
-
-
-@role_required("staff")
-def staff_verification_review(request: AuthedRequest, verification_id: int) -> HttpResponse:
-    item = selectors.access_verification_for_staff(request.user, verification_id)
-    form = VerificationReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.verification_review(
-                verification=item,
-                actor=request.user,
-                approve=form.cleaned_data["decision"] == "approve",
-                reason=form.cleaned_data["reason"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("確認結果を保存し、書類を削除しました。"))
-            return redirect("jobs:staff_verifications")
-    return render(request, "jobs/staff_verification_review.html", {"item": item, "form": form})
-
-
-@role_required("staff")
-@require_POST
-@recent_mfa_required
-def staff_verification_document(request: AuthedRequest, verification_id: int) -> FileResponse:
-    # A POST: opening the document is written to the audit log, so it is never a side effect of a link.
-    item = selectors.access_verification_for_staff(request.user, verification_id)
-    try:
-        handle = services.verification_document_open(verification=item, actor=request.user)
-    except DomainError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type=item.content_type or "application/octet-stream")
-    response["Content-Disposition"] = "inline"
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -1,10 +1,12 @@
-"""Ledger constants: account kinds, funding sources, fee plans and the small state machines of fundings and
-payout holds. Amounts that are policy (the transfer fee, the payout minimum) live here and nowhere else."""
+"""Ledger constants: account kinds, funding sources, fee plans, the funding state machine and the outcomes of
+a payout hold. Amounts that are policy (the transfer fee, the payout minimum) live here and nowhere else."""
 
 from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from hataraku.core import state
 
 # A payout costs the worker this much (the bank's charge for one domestic transfer, passed on at cost).
 PAYOUT_TRANSFER_FEE = 250
@@ -90,18 +92,21 @@ FUNDING_TRANSITIONS: dict[str, frozenset[str]] = {
     FundingStatus.VOIDED: frozenset(),
 }
 
+# `ledger.Funding.status` is the one truth of whether a client's money arrived (payments' provider fundings
+# read it, they keep no status of their own for it).
+FUNDING_MACHINE = state.StateMachine(
+    model="ledger.funding", choices=FundingStatus, table=FUNDING_TRANSITIONS, initial=FundingStatus.PENDING
+)
 
-class PayoutStatus(models.TextChoices):
+
+class HoldOutcome(models.TextChoices):
+    """Where a payout hold stands, read from its journal entries (`PayoutHold.outcome`), never stored: the
+    payout's life (requested → batched → paid/failed) is `payments.Payout.status`; the ledger only needs to
+    know whether the hold's money has been finally booked, and that is whether it has a final entry."""
+
     RESERVED = "reserved", _("振込手続き中")
     SETTLED = "settled", _("振込済み")
     FAILED = "failed", _("振込できませんでした")
-
-
-PAYOUT_TRANSITIONS: dict[str, frozenset[str]] = {
-    PayoutStatus.RESERVED: frozenset({PayoutStatus.SETTLED, PayoutStatus.FAILED}),
-    PayoutStatus.SETTLED: frozenset(),
-    PayoutStatus.FAILED: frozenset(),
-}
 
 
 class SettlementKind(models.TextChoices):
@@ -122,7 +127,3 @@ class EntryKind(models.TextChoices):
     PAYOUT_SETTLE = "payout_settle", _("出金完了")
     PAYOUT_FAIL = "payout_fail", _("出金失敗")
     REVERSAL = "reversal", _("取消仕訳")
-
-
-def transition_allowed(table: dict[str, frozenset[str]], current: str, target: str) -> bool:
-    return target in table.get(current, frozenset())

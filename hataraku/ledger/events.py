@@ -28,6 +28,23 @@ class EscrowEvent(Event):
 
 
 @dataclass(frozen=True)
+class FundingRequested(EscrowEvent):
+    """A client's payment into the escrow was recorded and waits for the money (`escrow_fund`)."""
+
+    funding_id: int
+    amount: int
+    source: str
+
+
+@dataclass(frozen=True)
+class FundingVoided(EscrowEvent):
+    """A pending payment will never arrive and was dropped (`funding_void`); the escrow holds nothing more."""
+
+    funding_id: int
+    amount: int
+
+
+@dataclass(frozen=True)
 class FundingPosted(EscrowEvent):
     """Money arrived in the escrow (`funding_post`)."""
 

@@ -6,7 +6,7 @@ entry's postings sum to zero and a liability we owe has a negative raw balance.
 Guards against changing history: `save()`/`delete()` refuse existing rows and the queryset refuses
 `update()`/`delete()`. On PostgreSQL, migration 0002 also adds triggers that forbid UPDATE/DELETE on
 entries and postings and a deferred constraint trigger that checks, at commit, that each entry sums to
-zero. On SQLite there are no such triggers: the service layer (`services._post_entry`) is the guard.
+zero. On SQLite there are no such triggers: the service layer (`services._journal._post_entry`) is the guard.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from .constants import (
     FeePlan,
     FundingSource,
     FundingStatus,
-    PayoutStatus,
+    HoldOutcome,
     SettlementKind,
 )
 
@@ -313,8 +313,10 @@ class Settlement(models.Model):
 
 
 class PayoutHold(models.Model):
-    """A worker's payout request. `amount` leaves their available balance (the transfer fee included);
-    the bank receives `amount - transfer_fee`."""
+    """The ledger side of a worker's payout. `amount` leaves their available balance (the transfer fee
+    included); the bank receives `amount - transfer_fee`. It has no status of its own: the payout's life is
+    `payments.Payout.status`, and whether the hold is settled or failed is the kind of its `final_entry`
+    (none yet: still reserved)."""
 
     worker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -324,9 +326,6 @@ class PayoutHold(models.Model):
     )
     amount = models.BigIntegerField(_("出金額(手数料込み)"))
     transfer_fee = models.BigIntegerField(_("振込手数料"))
-    status = models.CharField(
-        _("状態"), max_length=10, choices=PayoutStatus.choices, default=PayoutStatus.RESERVED
-    )
     created_at = models.DateTimeField(_("申請日時"))
     decided_at = models.DateTimeField(_("確定日時"), null=True, blank=True)
     reserve_entry = models.OneToOneField(
@@ -352,3 +351,23 @@ class PayoutHold(models.Model):
     @property
     def net_amount(self) -> int:
         return self.amount - self.transfer_fee
+
+    @property
+    def outcome(self) -> HoldOutcome:
+        """Reserved until a final entry is booked; then settled or failed by that entry's kind."""
+        final = self.final_entry
+        if final is None:
+            return HoldOutcome.RESERVED
+        return HoldOutcome.SETTLED if final.kind == EntryKind.PAYOUT_SETTLE else HoldOutcome.FAILED
+
+    @property
+    def is_open(self) -> bool:
+        return self.final_entry_id is None
+
+    @property
+    def is_settled(self) -> bool:
+        return self.outcome == HoldOutcome.SETTLED
+
+    @property
+    def is_failed(self) -> bool:
+        return self.outcome == HoldOutcome.FAILED

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
+from hataraku.core.money import format_yen
+
 from . import selectors
 from .models import Account
 
@@ -49,3 +53,37 @@ def export_user_data(user: Any) -> dict[str, Any]:
 def erase_user_data(user: Any) -> None:
     """Deliberately keeps everything: see the module docstring (legal retention, append-only ledger)."""
     return None
+
+
+def deletion_blockers(user: Any) -> list[str]:
+    """Money that is still the person's, or held for work in progress: deleting the account (its bank
+    account, its log-ins) would strand it, and balances never expire (core/privacy.py collects this)."""
+    reasons: list[str] = []
+    worker = selectors.worker_balances(user)
+    if worker.available > 0:
+        reasons.append(
+            _("出金できる報酬が %(amount)s あります。先に出金してください。")
+            % {"amount": format_yen(worker.available)}
+        )
+    if worker.in_transit > 0:
+        reasons.append(
+            _("振込の手続き中のお金が %(amount)s あります。振込が終わるまでお待ちください。")
+            % {"amount": format_yen(worker.in_transit)}
+        )
+    if worker.pending > 0:
+        reasons.append(
+            _("あなたへの支払いのために仮払いされているお金が %(amount)s あります。")
+            % {"amount": format_yen(worker.pending)}
+        )
+    client = selectors.client_balances(user)
+    if client.held > 0 or client.pending_funding > 0:
+        reasons.append(
+            _("仮払い中・入金待ちのお金が %(amount)s あります。契約を終えるか取り消してください。")
+            % {"amount": format_yen(client.held + client.pending_funding)}
+        )
+    if client.refundable > 0:
+        reasons.append(
+            _("返金を待っているお金が %(amount)s あります。サポートにご連絡ください。")
+            % {"amount": format_yen(client.refundable)}
+        )
+    return reasons

@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from hataraku.core import clock
 from hataraku.core.errors import NotFound
 
-from .constants import AccountKind, FundingStatus, PayoutStatus
+from .constants import AccountKind, EntryKind, FundingStatus
 from .models import Account, Escrow, Funding, JournalEntry, PayoutHold, Posting, Settlement
 
 if TYPE_CHECKING:
@@ -58,7 +58,8 @@ def _owed(kind: str, owner: User) -> int:
 
 
 def worker_balances(worker: User) -> Balances:
-    settled = PayoutHold.objects.filter(worker=worker, status=PayoutStatus.SETTLED).aggregate(
+    # A hold is settled when its final entry is the settlement (the hold stores no status of its own).
+    settled = PayoutHold.objects.filter(worker=worker, final_entry__kind=EntryKind.PAYOUT_SETTLE).aggregate(
         amount=Sum("amount"), fee=Sum("transfer_fee")
     )
     return Balances(

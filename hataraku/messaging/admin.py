@@ -10,10 +10,11 @@ from .models import Message, Notification, NotificationPreference, Thread, Threa
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("user", "kind", "title", "created_at", "read_at", "email_due_at", "emailed_at")
+    list_display = ("user", "kind", "display_title", "created_at", "read_at", "email_due_at", "emailed_at")
     list_filter = ("kind",)
-    search_fields = ("user__email", "title")
-    exclude = ("body",)
+    search_fields = ("user__email", "title", "code")
+    # The parameters carry the words of the body (names, job titles), so they stay hidden like it.
+    exclude = ("body", "params")
     raw_id_fields = ("user",)
     date_hierarchy = "created_at"
 

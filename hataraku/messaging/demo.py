@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from hataraku.contracts.models import Contract
 from hataraku.core import clock
 
 from .models import Message, Notification, ThreadRead
+from .notices import MESSAGE_RECEIVED
 from .services import thread_for_contract
 
 CONVERSATION = [
@@ -24,8 +26,6 @@ CONVERSATION = [
 
 
 def load(people: dict[str, Any]) -> None:
-    from hataraku.contracts.models import Contract
-
     contract = (
         Contract.objects.filter(client=people["hidamari"], worker=people["sakura"])
         .exclude(status="completed")
@@ -53,11 +53,11 @@ def load(people: dict[str, Any]) -> None:
     )
     Notification.objects.get_or_create(
         user=people["sakura"],
-        kind="message.received",
-        title="ひだまり出版 担当者 さんからメッセージが届きました",
+        kind=MESSAGE_RECEIVED,
+        code=MESSAGE_RECEIVED,
+        url=f"/messages/threads/{thread.pk}/",
         defaults={
-            "body": f"「{thread.subject}」に新しいメッセージがあります。",
-            "url": f"/messages/threads/{thread.pk}/",
+            "params": {"name": "ひだまり出版 担当者", "subject": thread.subject},
             "created_at": moment,
         },
     )

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hataraku.core import clock
+from hataraku.core import notifications as notices
 
 from .constants import DEFAULT_DIGEST_HOUR, EmailMode
 
@@ -14,11 +15,16 @@ from .constants import DEFAULT_DIGEST_HOUR, EmailMode
 class Notification(models.Model):
     """One in-app notice. The email copy is sent at most once: `emailed_at` is set by a conditional
     update, and `email_due_at` says when it may go out (after quiet hours, or at the digest hour).
-    `email_due_at` is null when no email is wanted."""
+    `email_due_at` is null when no email is wanted.
+
+    A notice is stored as `code` + `params` and rendered in the reader's language when shown or mailed
+    (`display_title`, `display_body`); rows from before codes existed keep their Japanese `title`/`body`."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("種類"), max_length=60)
-    title = models.CharField(_("件名"), max_length=200)
+    code = models.CharField(_("お知らせの種類コード"), max_length=80, blank=True)
+    params = models.JSONField(_("お知らせの値"), default=dict, blank=True)
+    title = models.CharField(_("件名"), max_length=200, blank=True)
     body = models.TextField(_("本文"), blank=True)
     url = models.CharField(_("リンク先"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("作成日時"), default=clock.now, db_index=True)
@@ -36,7 +42,23 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title
+
+    def _rendered(self) -> tuple[str, str]:
+        if not self.code:
+            return self.title, self.body
+        title, body = notices.render(self.code, self.params)
+        # A code no app defines any more (a removed notice) still shows what was stored, if anything.
+        return (title or self.title), (body or self.body)
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language."""
+        return self._rendered()[0]
+
+    @property
+    def display_body(self) -> str:
+        return self._rendered()[1]
 
     @property
     def is_read(self) -> bool:

@@ -21,23 +21,20 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from hataraku.core import clock
+from hataraku.profiles.selectors import next_allowed_notification_time
 
-from .constants import EmailMode
+from .constants import DEFAULT_DIGEST_HOUR, EmailMode
 from .models import Notification, NotificationPreference
 
 
 def next_allowed_time(user: Any, at: dt.datetime) -> dt.datetime:
     """The first moment at or after `at` outside the person's quiet hours (profiles owns the rule)."""
-    from hataraku.profiles.selectors import next_allowed_notification_time
-
     return next_allowed_notification_time(user, at)
 
 
 def preference_for(user: Any) -> tuple[str, int]:
     pref = NotificationPreference.objects.filter(user=user).only("email_mode", "digest_hour").first()
     if pref is None:
-        from .constants import DEFAULT_DIGEST_HOUR
-
         return EmailMode.IMMEDIATE, DEFAULT_DIGEST_HOUR
     return pref.email_mode, pref.digest_hour
 
@@ -80,7 +77,7 @@ def _build_email(user: Any, items: list[Notification], *, digest: bool) -> Email
             subject = translation.gettext("本日のお知らせ(%(count)s件)") % {"count": len(items)}
             name = "messaging/email/digest"
         else:
-            subject = items[0].title
+            subject = items[0].display_title
             name = "messaging/email/notification"
         text = render_to_string(f"{name}.txt", context)
         html = render_to_string(f"{name}.html", context)

@@ -23,8 +23,8 @@ def export_user_data(user: Any) -> dict[str, Any]:
         "お知らせ": [
             {
                 "種類": n.kind,
-                "件名": n.title,
-                "本文": n.body,
+                "件名": n.display_title,
+                "本文": n.display_body,
                 "リンク": n.url,
                 "日時": _iso(n.created_at),
                 "既読": _iso(n.read_at),

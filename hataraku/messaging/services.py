@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from hataraku.core import clock, limits
+from hataraku.core import notifications as notices
 from hataraku.core.audit import audit_record
 from hataraku.core.errors import DomainError, NotFound
 from hataraku.core.models import AuditEvent
@@ -18,6 +19,7 @@ from hataraku.core.models import AuditEvent
 from .attachments import check_files
 from .constants import EmailMode
 from .models import Attachment, Message, Notification, NotificationPreference, Thread, ThreadRead
+from .notices import MESSAGE_RECEIVED
 from .notifications import email_due_for, send_all_due
 from .selectors import is_participant
 
@@ -37,11 +39,13 @@ def _enqueue_email(user_id: int, due: dt.datetime) -> None:
     # `notifications_send_due` sweep sends it once it is due.
 
 
-def notify(
-    *, user: User, kind: str, title: str, body: str, url: str = "", email: bool = True
+def notice_send(
+    *, user: User, code: str, params: Mapping[str, notices.Param], url: str = "", email: bool = True
 ) -> Notification:
     """Tell `user` about something: an in-app notification now, and an email once it may be sent.
 
+    The sender behind `hataraku.core.notifications.notify` (registered in `MessagingConfig.ready`). The
+    row keeps the code and parameters, not the sentence, so it reads in the language of whoever reads it.
     The email waits for the end of the person's quiet hours, or for their digest hour if they chose a
     daily digest, and is enqueued only when the surrounding transaction commits (no email about a change
     that rolled back). Not audited itself: callers audit the event that caused the notice.
@@ -54,7 +58,13 @@ def notify(
     due = email_due_for(user, now) if email else None
     with transaction.atomic():
         notification = Notification.objects.create(
-            user=user, kind=kind, title=title[:200], body=body, url=url, created_at=now, email_due_at=due
+            user=user,
+            kind=code,
+            code=code,
+            params=dict(params),
+            url=url,
+            created_at=now,
+            email_due_at=due,
         )
         if due is not None:
             user_id = user.pk
@@ -209,11 +219,10 @@ def message_send(*, thread: Thread, sender: User, body: str, files: Sequence[Any
             url = reverse("messaging:thread", args=[locked.pk])
             name = getattr(sender, "name_for_display", str(sender))
             for other in locked.participants.exclude(pk=sender.pk):
-                notify(
+                notices.notify(
                     user=other,
-                    kind="message.received",
-                    title=_("%(name)s さんからメッセージが届きました") % {"name": name},
-                    body=_("「%(subject)s」に新しいメッセージがあります。") % {"subject": locked.subject},
+                    code=MESSAGE_RECEIVED,
+                    params={"name": name, "subject": locked.subject},
                     url=url,
                 )
     except Exception:

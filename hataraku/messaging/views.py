@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,9 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hataraku.accounts.types import AuthedRequest
-from hataraku.core.errors import DomainError
+from hataraku.contracts.selectors import access_contract
+from hataraku.core.errors import DomainError, NotFound
 from hataraku.core.forms import add_domain_error
 from hataraku.core.permissions import role_required
+from hataraku.jobs.selectors import access_proposal
 
 from . import selectors, services
 from .forms import MessageForm, NotificationPreferenceForm
@@ -49,7 +51,7 @@ def thread_detail(request: AuthedRequest, thread_id: int) -> HttpResponse:
     staff_reading = False
     if request.method == "POST" and not participant:
         if request.POST.get("staff_read") != "yes":
-            raise Http404
+            raise NotFound()
         services.thread_read_by_staff(thread=thread, actor=request.user)
         staff_reading = True
     elif request.method == "POST":
@@ -152,8 +154,6 @@ def _open_or_start(
 @role_required("worker", "client")
 @require_http_methods(["GET", "POST"])
 def proposal_thread(request: AuthedRequest, proposal_id: int) -> HttpResponse:
-    from hataraku.jobs.selectors import access_proposal
-
     proposal = access_proposal(request.user, proposal_id)
     job = proposal.job
     return _open_or_start(
@@ -170,8 +170,6 @@ def proposal_thread(request: AuthedRequest, proposal_id: int) -> HttpResponse:
 @role_required("worker", "client")
 @require_http_methods(["GET", "POST"])
 def contract_thread(request: AuthedRequest, contract_id: int) -> HttpResponse:
-    from hataraku.contracts.selectors import access_contract
-
     contract = access_contract(request.user, contract_id)
     return _open_or_start(
         request,
@@ -203,7 +201,7 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 @require_POST
 def notification_read(request: AuthedRequest, notification_id: int) -> HttpResponse:
     if not services.notification_mark_read(user=request.user, notification_id=notification_id):
-        raise Http404
+        raise NotFound()
     return redirect(_safe_next(request, "messaging:notifications"))
 
 

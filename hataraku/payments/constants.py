@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hataraku.core import state
 from hataraku.ledger import constants as ledger_constants
 
 # Payout policy amounts are the ledger's (one place for the minimum and the transfer fee); re-exported
@@ -36,19 +37,15 @@ PAYOUT_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-def payout_can_move(current: str, target: str) -> bool:
-    return ledger_constants.transition_allowed(PAYOUT_TRANSITIONS, current, target)
+# A payout's life; its ledger hold has no status of its own, so this is the one truth for a payout.
+PAYOUT_MACHINE = state.StateMachine(
+    model="payments.payout", choices=PayoutStatus, table=PAYOUT_TRANSITIONS, initial=PayoutStatus.REQUESTED
+)
 
 
 class Provider(models.TextChoices):
     BANK_TRANSFER = "bank_transfer", _("銀行振込")
     STRIPE = "stripe", _("クレジットカード(Stripe)")
-
-
-class ProviderFundingStatus(models.TextChoices):
-    PENDING = "pending", _("入金待ち")
-    SUCCEEDED = "succeeded", _("入金確認済み")
-    VOIDED = "voided", _("取り消し")
 
 
 class DocumentKind(models.TextChoices):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from hataraku.core import clock
+from hataraku.ledger.selectors import worker_balances
 
 from . import services
 from .models import BankAccount, Payout
@@ -29,10 +30,6 @@ def load(people: dict[str, Any]) -> None:
             actor=sakura,
         )
     if Payout.objects.filter(worker=sakura).exists():
-        return
-    try:
-        from hataraku.ledger.selectors import worker_balances
-    except ImportError:  # pragma: no cover - the ledger app always ships with payments
         return
     available = int(worker_balances(sakura).available)
     if available < DEMO_PAYOUT_AMOUNT:

@@ -9,13 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hataraku.core.models import TimeStampedModel
 
-from .constants import (
-    AccountType,
-    DocumentKind,
-    PayoutStatus,
-    Provider,
-    ProviderFundingStatus,
-)
+from .constants import AccountType, DocumentKind, PayoutStatus, Provider
 
 
 class BankAccount(TimeStampedModel):
@@ -169,8 +163,9 @@ class PayoutStatusChange(models.Model):
 
 class ProviderFunding(TimeStampedModel):
     """How a client is paying one pending ledger funding: by our bank transfer (with a reference code to
-        write as the transfer's name) or through a provider's payment (a Stripe Checkout Session id, or the
-    PaymentIntent id of fundings started before Checkout)."""
+    write as the transfer's name) or through a provider's payment (a Stripe Checkout Session id, or the
+    PaymentIntent id of fundings started before Checkout). It has no status of its own: whether the money
+    arrived is `funding.status` (the ledger's `Funding` is the one truth for a funding)."""
 
     funding = models.OneToOneField(
         "ledger.Funding", verbose_name=_("入金"), on_delete=models.PROTECT, related_name="provider_funding"
@@ -186,12 +181,6 @@ class ProviderFunding(TimeStampedModel):
     )
     provider = models.CharField(_("支払い方法"), max_length=20, choices=Provider.choices)
     amount = models.BigIntegerField(_("金額(円)"))
-    status = models.CharField(
-        _("状態"),
-        max_length=10,
-        choices=ProviderFundingStatus.choices,
-        default=ProviderFundingStatus.PENDING,
-    )
     reference_code = models.CharField(_("お振込み名義の番号"), max_length=12, unique=True)
     external_id = models.CharField(_("決済代行のID"), max_length=100, blank=True, db_index=True)
     # Where the client pays (Stripe Checkout's hosted page); empty for bank transfers.

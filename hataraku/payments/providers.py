@@ -1,100 +1,93 @@
-"""How a client's money reaches an escrow. One adapter per way of paying, chosen by
-`settings.HATARAKU_PAYMENT_PROVIDER`; each one records a *pending* ledger funding and then, when the money
-is ours, posts it (`services.funding_confirm`) or drops it (`services.funding_cancel`).
+"""How a client's money reaches an escrow: one adapter per way of paying, chosen by
+`settings.HATARAKU_PAYMENT_PROVIDER`. An adapter only talks to its provider and answers what it learnt
+(the payment page it opened, whether the payment is paid, expired or still open, the event a webhook
+carried); the services (`services/fundings.py`, `services/webhooks.py`) record pending fundings and post or
+void them. So this module imports no service, and the services orchestrate.
 
 * `bank_transfer` (default, embedded): the client transfers to our account writing a reference code;
-  staff see the transfer in the bank and confirm it in the staff queue.
+  staff see the transfer in the bank and confirm it in the staff queue. Nothing to ask a provider.
 * `stripe`: a Stripe Checkout Session in JPY (a zero-decimal currency: ¥1,000 is `amount=1000`). The client
   pays on Stripe's own hosted, accessible page (we never see a card number and load no third-party script,
   so our CSP stays closed); Checkout creates the PaymentIntent. Stripe's webhook tells us when the session
   was paid or expired (`checkout.session.*`), or when its PaymentIntent succeeded (matched by the funding
   id in its metadata). A declined card is not the end (the client may try another card on the same page),
-  so only an expired session voids the funding. The clock reconciles every pending card funding with
-  Stripe (`services.fundings_reconcile_due`), so a missed webhook never leaves the money unposted; the
-  return page only shows the state (and offers a button to ask Stripe now).
-* No network call inside a transaction: the pending funding commits first, and the Checkout Session is
-  created after commit (`StripeProvider.checkout_open`); reconciliation reads Stripe before it locks.
+  so only an expired session voids the funding.
+* No network call inside a transaction: every method here that calls Stripe is called by a service
+  outside any transaction (after the pending funding committed, or before it locks anything).
 """
 
 from __future__ import annotations
 
-import abc
-import logging
-from functools import partial
+import enum
+from dataclasses import dataclass
 from typing import Any
 
 import stripe
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from hataraku.core import clock
 from hataraku.core.errors import DomainError, ErrorCode
-from hataraku.ledger import services as ledger
 from hataraku.ledger.constants import FundingSource
-from hataraku.ledger.models import Escrow
 
-from .constants import (
-    STRIPE_EVENT_INTENT_CANCELED,
-    STRIPE_EVENTS_FAILED,
-    STRIPE_EVENTS_SUCCEEDED,
-    Provider,
-    ProviderFundingStatus,
-)
-from .models import ProcessedWebhookEvent, ProviderFunding
-
-logger = logging.getLogger(__name__)
+from .constants import Provider
+from .models import ProviderFunding
 
 
-class PaymentProvider(abc.ABC):
+class Outcome(enum.StrEnum):
+    """What a provider says about a pending payment."""
+
+    PAID = "paid"
+    CANCELLED = "cancelled"
+    OPEN = "open"
+
+
+@dataclass(frozen=True)
+class PaymentPage:
+    """The provider's payment started: its id, and the page where the client pays."""
+
+    external_id: str
+    url: str
+
+
+@dataclass(frozen=True)
+class WebhookEvent:
+    """A verified provider event: its id (for deduplication), its type and its object as a plain dict."""
+
+    id: str
+    type: str
+    obj: dict[str, Any]
+
+
+class InvalidWebhook(ValueError):
+    """The request is not a correctly signed event of the provider."""
+
+
+class PaymentProvider:
+    """A way of paying. The defaults suit one with nothing to ask (a bank transfer)."""
+
     name: str
+    # How the ledger records the pending funding (its source, and for a provider its clearing account).
+    ledger_source: str
+    ledger_provider: str = ""
 
-    @abc.abstractmethod
-    def create_funding(
-        self, escrow: Escrow, amount: int, idempotency_key: str, *, actor: Any
-    ) -> ProviderFunding:
-        """Record a pending funding of `amount` yen for `escrow` and start the payment."""
+    def check_available(self) -> None:
+        """Raise a `DomainError` when this way of paying cannot take a payment now."""
 
-    @abc.abstractmethod
-    def confirm(self, provider_funding: ProviderFunding, *, actor: Any) -> ProviderFunding:
-        """Post the funding once the money is known to be ours."""
+    def open_page(self, provider_funding: ProviderFunding) -> PaymentPage | None:
+        """Start the provider's payment for a recorded pending funding; None when there is nothing to open
+        (a bank transfer needs only the reference code). Called outside any transaction."""
+        return None
 
-    def handle_webhook(self, request: HttpRequest) -> HttpResponse:
-        return HttpResponse(status=404)
+    def outcome(self, provider_funding: ProviderFunding) -> Outcome:
+        """Ask the provider about a pending funding. Called outside any transaction."""
+        return Outcome.OPEN
 
 
 class BankTransferProvider(PaymentProvider):
+    # The only evidence is the bank statement, so only staff confirm (the staff queue); nothing to ask.
     name = Provider.BANK_TRANSFER
-
-    def create_funding(
-        self, escrow: Escrow, amount: int, idempotency_key: str, *, actor: Any
-    ) -> ProviderFunding:
-        from .services import provider_funding_create
-
-        with transaction.atomic():
-            funding = ledger.escrow_fund(
-                escrow=escrow,
-                amount=amount,
-                source=FundingSource.BANK_TRANSFER,
-                actor=actor,
-                idempotency_key=f"payments.funding:{idempotency_key}",
-            )
-            return provider_funding_create(
-                escrow=escrow,
-                client=actor,
-                amount=amount,
-                provider=self.name,
-                idempotency_key=idempotency_key,
-                funding=funding,
-            )
-
-    def confirm(self, provider_funding: ProviderFunding, *, actor: Any) -> ProviderFunding:
-        from .services import funding_confirm
-
-        # The only evidence is the bank statement, so only staff confirm (the view is staff-only).
-        return funding_confirm(provider_funding=provider_funding, actor=actor)
+    ledger_source = FundingSource.BANK_TRANSFER
 
 
 def make_stripe_client(secret_key: str) -> stripe.StripeClient:
@@ -104,6 +97,8 @@ def make_stripe_client(secret_key: str) -> stripe.StripeClient:
 
 class StripeProvider(PaymentProvider):
     name = Provider.STRIPE
+    ledger_source = FundingSource.PROVIDER
+    ledger_provider = Provider.STRIPE
 
     def __init__(self, client: stripe.StripeClient | None = None, *, webhook_secret: str | None = None):
         self._client = client
@@ -120,51 +115,13 @@ class StripeProvider(PaymentProvider):
             self._client = make_stripe_client(settings.STRIPE_SECRET_KEY)
         return self._client
 
-    def create_funding(
-        self, escrow: Escrow, amount: int, idempotency_key: str, *, actor: Any
-    ) -> ProviderFunding:
-        from .services import provider_funding_create
+    def check_available(self) -> None:
+        self.client  # noqa: B018 — card payments switched off: refused before anything is recorded
 
-        self.client  # noqa: B018 — card payments switched off: refused here, before anything is recorded
-        with transaction.atomic():
-            funding = ledger.escrow_fund(
-                escrow=escrow,
-                amount=amount,
-                source=FundingSource.PROVIDER,
-                provider=self.name,
-                actor=actor,
-                idempotency_key=f"payments.funding:{idempotency_key}",
-            )
-            pf = provider_funding_create(
-                escrow=escrow,
-                client=actor,
-                amount=amount,
-                provider=self.name,
-                idempotency_key=idempotency_key,
-                funding=funding,
-            )
-            # Stripe is asked only once this transaction (and the caller's, which holds the contract and
-            # escrow locks) has committed: a slow provider never holds a row lock or SQLite's write lock.
-            transaction.on_commit(partial(self.checkout_open_quietly, pf.pk))
-            return pf
-
-    def checkout_open_quietly(self, provider_funding_id: int) -> None:
-        """`checkout_open` after commit: a refusal or an unreachable Stripe is logged, and the funding page
-        offers the client a button to try again (the funding stays pending, with no Checkout page yet)."""
-        try:
-            self.checkout_open(provider_funding_id)
-        except (stripe.StripeError, DomainError):
-            logger.warning("stripe checkout for funding %s not opened", provider_funding_id, exc_info=True)
-
-    def checkout_open(self, provider_funding_id: int) -> ProviderFunding:
-        """Create the Stripe Checkout Session for a pending card funding that has none yet, outside any
-        transaction (the network call), then remember it in a short transaction of its own. The same
-        Idempotency-Key every time, so a retry (the button, a second process) gets the same session."""
-        from .services import provider_funding_set_external
-
-        pf = ProviderFunding.objects.select_related("funding", "escrow").get(pk=provider_funding_id)
-        if pf.provider != self.name or pf.status != ProviderFundingStatus.PENDING or pf.external_id:
-            return pf
+    def open_page(self, provider_funding: ProviderFunding) -> PaymentPage:
+        """Create the Stripe Checkout Session for a pending card funding. The same Idempotency-Key every
+        time, so a retry (the button, a second process) gets the same session."""
+        pf = provider_funding
         escrow, funding, amount = pf.escrow, pf.funding, pf.amount
         back = settings.HATARAKU_SITE_URL + reverse("payments:funding_detail", args=[pf.pk])
         metadata = {"escrow_id": str(escrow.pk), "funding_id": str(funding.pk)}
@@ -194,117 +151,46 @@ class StripeProvider(PaymentProvider):
             },
             options={"idempotency_key": f"hataraku-funding-{pf.idempotency_key}"},
         )
-        with transaction.atomic():
-            locked = ProviderFunding.objects.select_for_update().get(pk=pf.pk)
-            if locked.external_id:
-                return locked
-            return provider_funding_set_external(
-                provider_funding=locked, external_id=session.id, action_url=session.url or ""
-            )
+        return PaymentPage(external_id=session.id, url=session.url or "")
 
-    def confirm(self, provider_funding: ProviderFunding, *, actor: Any) -> ProviderFunding:
-        """Ask Stripe for the state of the payment (a reconciliation: the client came back from Checkout,
-        or staff check a funding whose webhook was missed)."""
-        from .services import funding_cancel, funding_confirm
-
-        if provider_funding.status != ProviderFundingStatus.PENDING or not provider_funding.external_id:
-            return provider_funding
-        if provider_funding.external_id.startswith("pi_"):
-            # A funding started as a bare PaymentIntent, before Checkout: read the intent itself.
-            intent = self.client.v1.payment_intents.retrieve(provider_funding.external_id)
-            if intent.status == "succeeded" and _amount_matches(intent.to_dict(), provider_funding):
-                return funding_confirm(provider_funding=provider_funding, actor=actor)
+    def outcome(self, provider_funding: ProviderFunding) -> Outcome:
+        """Read the Checkout Session (or, for a funding started as a bare PaymentIntent before Checkout,
+        the intent itself). Paid counts only for exactly the funding's amount in yen."""
+        pf = provider_funding
+        if not pf.external_id:
+            return Outcome.OPEN
+        if pf.external_id.startswith("pi_"):
+            intent = self.client.v1.payment_intents.retrieve(pf.external_id)
+            if intent.status == "succeeded" and amount_matches(intent.to_dict(), pf.funding.amount):
+                return Outcome.PAID
             if intent.status == "canceled":
-                return funding_cancel(provider_funding=provider_funding, actor=actor)
-            return provider_funding
-        session = self.client.v1.checkout.sessions.retrieve(provider_funding.external_id)
-        if session.payment_status == "paid" and _amount_matches(session.to_dict(), provider_funding):
-            return funding_confirm(provider_funding=provider_funding, actor=actor)
+                return Outcome.CANCELLED
+            return Outcome.OPEN
+        session = self.client.v1.checkout.sessions.retrieve(pf.external_id)
+        if session.payment_status == "paid" and amount_matches(session.to_dict(), pf.funding.amount):
+            return Outcome.PAID
         if session.status == "expired":
-            return funding_cancel(provider_funding=provider_funding, actor=actor)
-        return provider_funding
+            return Outcome.CANCELLED
+        return Outcome.OPEN
 
-    def handle_webhook(self, request: HttpRequest) -> HttpResponse:
-        from .services import funding_cancel, funding_confirm
-
-        payload = request.body
-        signature = request.headers.get("Stripe-Signature", "")
+    def parse_event(self, payload: bytes, signature: str) -> WebhookEvent:
+        """The event of a webhook request, once its signature is checked; `InvalidWebhook` otherwise."""
         try:
             event = stripe.Webhook.construct_event(payload, signature, self.webhook_secret)
-        except (ValueError, stripe.SignatureVerificationError):
-            return HttpResponseBadRequest("invalid signature")
-        with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    ProcessedWebhookEvent.objects.create(
-                        provider=self.name, event_id=event.id, event_type=event.type, received_at=clock.now()
-                    )
-            except IntegrityError:
-                return HttpResponse("already processed")
-            succeeded = event.type in STRIPE_EVENTS_SUCCEEDED
-            obj = event.data.object.to_dict()
-            if event.type == STRIPE_EVENT_INTENT_CANCELED:
-                # Only a funding that *is* this PaymentIntent (started before Checkout) ends with it; inside
-                # Checkout the session decides.
-                pf = ProviderFunding.objects.filter(
-                    provider=self.name, external_id=obj.get("id") or "-"
-                ).first()
-                if pf is not None and pf.status == ProviderFundingStatus.PENDING:
-                    funding_cancel(provider_funding=pf, actor=None)
-                    return HttpResponse("ok")
-                return HttpResponse("ignored")
-            if not succeeded and event.type not in STRIPE_EVENTS_FAILED:
-                return HttpResponse("ignored")
-            if event.type == "checkout.session.completed" and obj.get("payment_status") != "paid":
-                # A delayed method (e.g. konbini): the async_payment_* event will follow.
-                return HttpResponse("waiting")
-            pf = self._funding_for(obj)
-            if pf is None:
-                logger.warning("stripe event %s for unknown payment %s", event.id, obj.get("id"))
-                return HttpResponse("unknown payment")
-            if succeeded and not _amount_matches(obj, pf):
-                # Never post an amount we did not agree: the escrow must hold exactly the funding.
-                logger.error(
-                    "stripe event %s: %s %s received, funding %s expects %s jpy; not applied",
-                    event.id,
-                    _amount_of(obj),
-                    obj.get("currency"),
-                    pf.pk,
-                    pf.funding.amount,
-                )
-                return HttpResponse("amount mismatch")
-            try:
-                with transaction.atomic():
-                    if succeeded:
-                        funding_confirm(provider_funding=pf, actor=None)
-                    elif pf.status == ProviderFundingStatus.PENDING:
-                        funding_cancel(provider_funding=pf, actor=None)
-            except DomainError as exc:
-                # Answering an error would make Stripe resend forever; staff reconcile from the log.
-                logger.error("stripe event %s not applied to %s: %s", event.id, pf.pk, exc)
-                return HttpResponse("not applied")
-        return HttpResponse("ok")
-
-    def _funding_for(self, obj: dict[str, Any]) -> ProviderFunding | None:
-        """The funding an event's object belongs to: by its id (our Checkout Session), else by the funding id
-        we put in its metadata (the PaymentIntent that Checkout created for our session)."""
-        fundings = ProviderFunding.objects.select_related("funding").filter(provider=self.name)
-        pf = fundings.filter(external_id=obj.get("id") or "-").first()
-        funding_id = str((obj.get("metadata") or {}).get("funding_id", ""))
-        if pf is None and funding_id.isdigit():
-            pf = fundings.filter(funding_id=int(funding_id)).first()
-        return pf
+        except (ValueError, stripe.SignatureVerificationError) as exc:
+            raise InvalidWebhook(str(exc)) from exc
+        return WebhookEvent(id=event.id, type=event.type, obj=event.data.object.to_dict())
 
 
-def _amount_of(obj: dict[str, Any]) -> Any:
+def amount_of(obj: dict[str, Any]) -> Any:
     """Yen paid by a Checkout Session or a PaymentIntent (as a plain dict: `StripeObject.to_dict()`)."""
     if obj.get("object") == "checkout.session":
         return obj.get("amount_total")
     return obj.get("amount_received") or obj.get("amount")
 
 
-def _amount_matches(obj: dict[str, Any], pf: ProviderFunding) -> bool:
-    return bool(obj.get("currency") == "jpy" and _amount_of(obj) == pf.funding.amount)
+def amount_matches(obj: dict[str, Any], amount: int) -> bool:
+    return bool(obj.get("currency") == "jpy" and amount_of(obj) == amount)
 
 
 def get_provider(name: str | None = None) -> PaymentProvider:

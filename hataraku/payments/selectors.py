@@ -6,12 +6,13 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
+from hataraku.core import clock
 from hataraku.core.errors import NotFound
 from hataraku.ledger.constants import FundingStatus
 from hataraku.ledger.models import Escrow, Funding, Settlement
 from hataraku.ledger.selectors import settlements_for_worker
 
-from .constants import DocumentKind, PayoutStatus, Provider, ProviderFundingStatus
+from .constants import DocumentKind, PayoutStatus, Provider
 from .models import BankAccount, InvoiceDocument, Payout, PayoutBatch, ProviderFunding
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ def access_client_escrow(user: User, escrow_id: int) -> Escrow:
 
 
 def access_client_provider_funding(user: User, pk: int) -> ProviderFunding:
-    pf = ProviderFunding.objects.select_related("escrow").filter(pk=pk, client=user).first()
+    pf = ProviderFunding.objects.select_related("escrow", "funding").filter(pk=pk, client=user).first()
     if pf is None:
         raise NotFound()
     return pf
@@ -43,8 +44,8 @@ def access_client_provider_funding(user: User, pk: int) -> ProviderFunding:
 
 def bank_transfers_waiting() -> QuerySet[ProviderFunding]:
     return (
-        ProviderFunding.objects.filter(provider=Provider.BANK_TRANSFER, status=ProviderFundingStatus.PENDING)
-        .select_related("client", "escrow")
+        ProviderFunding.objects.filter(provider=Provider.BANK_TRANSFER, funding__status=FundingStatus.PENDING)
+        .select_related("client", "escrow", "funding")
         .order_by("created_at", "id")
     )
 
@@ -54,7 +55,7 @@ def access_staff_bank_transfer(user: User, pk: int) -> ProviderFunding:
     told it is done rather than answered 404); NotFound otherwise."""
     pf = (
         ProviderFunding.objects.filter(provider=Provider.BANK_TRANSFER, pk=pk)
-        .select_related("client", "escrow")
+        .select_related("client", "escrow", "funding")
         .first()
         if getattr(user, "is_staff", False)
         else None
@@ -135,8 +136,6 @@ def requested_payouts() -> QuerySet[Payout]:
 
 def payment_record_years(client: User) -> list[int]:
     """Calendar years (Japan time) in which `client` paid any worker, newest first."""
-    from hataraku.core import clock
-
     moments = Settlement.objects.filter(
         escrow__client=client, worker__isnull=False, entry__reversed_by__isnull=True
     ).datetimes("occurred_at", "year", order="DESC", tzinfo=clock.TOKYO)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hataraku.core import state
+
 MINUTES_PER_DAY = 24 * 60
 MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
 MAX_HOURS_PER_WEEK = 168
@@ -82,5 +84,9 @@ CONSENT_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-def consent_can_move(current: str, target: str) -> bool:
-    return target in CONSENT_TRANSITIONS.get(current, frozenset())
+CONSENT_MACHINE = state.StateMachine(
+    model="profiles.sensitiveconsent",
+    choices=ConsentStatus,
+    table=CONSENT_TRANSITIONS,
+    initial=ConsentStatus.GIVEN,
+)

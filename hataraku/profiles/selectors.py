@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -160,8 +161,6 @@ class PublicProfile:
 
 def access_public_profile(viewer: User, worker_id: int) -> PublicProfile:
     """404 alike for a missing user, a non-worker, a deleted account, or an anonymous viewer."""
-    from django.contrib.auth import get_user_model
-
     if not getattr(viewer, "is_authenticated", False):
         raise NotFound()
     worker = (
@@ -198,8 +197,6 @@ def own_sensitive_reasons(user: User) -> SensitiveReasons | None:
 
 
 def active_consent(user: User) -> SensitiveConsent | None:
-    from .constants import ConsentStatus
-
     return (
         SensitiveConsent.objects.filter(user=user, status=ConsentStatus.GIVEN).order_by("-given_at").first()
     )

@@ -15,10 +15,10 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from hataraku.core import clock, limits
+from hataraku.core import clock, limits, state
 from hataraku.core.audit import audit_record
 from hataraku.core.dates import check_date
-from hataraku.core.errors import DomainError, InvalidTransition, NotFound
+from hataraku.core.errors import DomainError, NotFound
 from hataraku.core.prefectures import BY_CODE
 from hataraku.core.validators import normalise_invoice_number, validate_invoice_number
 
@@ -31,7 +31,6 @@ from .constants import (
     ExceptionKind,
     SensitiveCategory,
     StaffReadPurpose,
-    consent_can_move,
 )
 from .models import (
     AvailabilityWindow,
@@ -357,14 +356,17 @@ def sensitive_consent_withdraw(*, user: User) -> int:
             )
         moment = clock.now()
         for consent in consents:
-            if not consent_can_move(consent.status, ConsentStatus.WITHDRAWN):
-                raise InvalidTransition(_("この同意は撤回できません。"))
-            consent.status = ConsentStatus.WITHDRAWN
-            consent.withdrawn_at = moment
             # Which categories were consented to is itself special-care information: withdrawal removes it
             # too, keeping only who consented, when, to which policy version, and when it was withdrawn.
-            consent.categories = []
-            consent.save(update_fields=["status", "withdrawn_at", "categories"])
+            state.transition(
+                consent,
+                target=ConsentStatus.WITHDRAWN,
+                actor=user,
+                action="profiles.sensitive_consent_withdrawn",
+                fields={"withdrawn_at": moment, "categories": []},
+                refusal=_("この同意は撤回できません。"),
+                locked=True,
+            )
         audit_record(
             actor=user,
             action="profiles.sensitive_withdraw",

@@ -8,13 +8,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hataraku.accounts.permissions import recent_mfa_required
+from hataraku.accounts.selectors import verified_user_ids
 from hataraku.accounts.types import AuthedRequest
 from hataraku.core import clock
 from hataraku.core.errors import DomainError, NotFound
@@ -288,9 +289,6 @@ def sensitive_withdraw(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def public_profile(request: AuthedRequest, user_id: int) -> HttpResponse:
-    # Imported here: the jobs app owns identity verification and itself builds on profiles.
-    from hataraku.jobs.selectors import verified_user_ids
-
     profile = selectors.access_public_profile(request.user, user_id)
     return render(
         request,
@@ -316,7 +314,7 @@ def staff_sensitive(request: AuthedRequest, user_id: int) -> HttpResponse:
     (no redirect, so no GET ever reads or writes)."""
     worker = get_user_model().objects.filter(pk=user_id, is_worker=True).first()
     if worker is None:
-        raise Http404
+        raise NotFound()
     form = StaffRevealForm(request.POST if request.method == "POST" else None)
     reading = None
     if request.method == "POST" and form.is_valid():

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from hataraku.contracts.models import Contract
+
 from .models import Review
 from .services import review_submit
 
 
 def load(people: dict[str, Any]) -> None:
-    from hataraku.contracts.models import Contract
-
     contract = (
         Contract.objects.filter(client=people["hidamari"], worker=people["sakura"], status="completed")
         .order_by("pk")

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from hataraku.contracts.constants import ContractStatus
+from hataraku.contracts.models import Contract, Delivery, Milestone
 from hataraku.core import clock
 
 from .constants import RATING_NAMES, REVIEW_HIDDEN_DAYS
@@ -72,9 +74,6 @@ def client_stats(client: User) -> ClientStats:
     - returned_delivery_share: share of deliveries the client returned.
     Averages are None when there is nothing to average, so the page can say 「まだありません」.
     """
-    from hataraku.contracts.constants import ContractStatus
-    from hataraku.contracts.models import Contract, Delivery, Milestone
-
     completed = Contract.objects.filter(client=client, status=ContractStatus.COMPLETED).count()
     about = visible_reviews().filter(reviewee=client)
     ratings = list(about.values_list(*RATING_NAMES))

@@ -8,12 +8,16 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from hataraku.contracts.models import Contract
+from hataraku.contracts.selectors import is_completed
 from hataraku.core import clock, limits
+from hataraku.core import notifications as notices
 from hataraku.core.audit import audit_record
 from hataraku.core.errors import Conflict, DomainError, InvalidTransition, NotFound
 
 from .constants import RATING_FIELDS
 from .models import Review
+from .notices import REVIEW_RECEIVED_BOTH, REVIEW_RECEIVED_WAITING
 
 if TYPE_CHECKING:
     from hataraku.accounts.models import User
@@ -32,9 +36,6 @@ def review_submit(
 ) -> Review:
     """One review per side of a completed contract. Raises before completion, for anyone who is not a
     party (NotFound, like a missing contract), for a second review, and for ratings outside 1–5."""
-    from hataraku.contracts.models import Contract
-    from hataraku.contracts.selectors import is_completed
-
     ratings = {
         "skill": skill,
         "quality": quality,
@@ -77,20 +78,11 @@ def review_submit(
         audit_record(
             actor=reviewer, action="reviews.submitted", target=review, data={"contract_id": locked.pk}
         )
-        from hataraku.messaging.services import notify
-
         both = Review.objects.filter(contract=locked).count() == 2
-        notify(
+        notices.notify(
             user=review.reviewee,
-            kind="review.received",
-            title=_("「%(title)s」の評価が届きました") % {"title": locked.title},
-            body=(
-                _("お互いの評価が公開されました。")
-                if both
-                else _(
-                    "あなたも評価を送ると、お互いの評価が公開されます(送らなくても完了から14日後に公開されます)。"
-                )
-            ),
+            code=REVIEW_RECEIVED_BOTH if both else REVIEW_RECEIVED_WAITING,
+            params={"title": locked.title},
             url=reverse("reviews:contract", args=[locked.pk]),
         )
     return review

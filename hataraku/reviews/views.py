@@ -5,13 +5,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from hataraku.accounts.types import AuthedRequest
-from hataraku.core.errors import DomainError
+from hataraku.contracts.selectors import access_contract, is_completed
+from hataraku.core.errors import DomainError, NotFound
 from hataraku.core.forms import add_domain_error
 from hataraku.core.permissions import role_required
 
@@ -23,8 +24,6 @@ from .services import review_submit
 @role_required("worker", "client")
 @require_http_methods(["GET", "POST"])
 def contract_review(request: AuthedRequest, contract_id: int) -> HttpResponse:
-    from hataraku.contracts.selectors import access_contract, is_completed
-
     contract = access_contract(request.user, contract_id)
     existing = selectors.reviews_for_contract(contract)
     user: Any = request.user
@@ -62,7 +61,7 @@ def contract_review(request: AuthedRequest, contract_id: int) -> HttpResponse:
 def user_reviews(request: AuthedRequest, user_id: int) -> HttpResponse:
     subject = get_user_model().objects.filter(pk=user_id, is_active=True, deleted_at__isnull=True).first()
     if subject is None:
-        raise Http404
+        raise NotFound()
     reviews = list(selectors.visible_reviews_for(subject))
     average = round(sum(r.average for r in reviews) / len(reviews), 1) if reviews else None
     return render(

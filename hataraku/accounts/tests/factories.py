@@ -1,11 +1,13 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 import factory
 from allauth.account.models import EmailAddress
 
-from hataraku.accounts.models import User
+from hataraku.accounts.constants import VerificationStatus
+from hataraku.accounts.models import IdentityVerification, User
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -55,3 +57,21 @@ class MunicipalFactory(UserFactory):
 class StaffFactory(UserFactory):
     is_worker = False
     is_staff = True
+
+
+class _VerificationFactory(factory.django.DjangoModelFactory[IdentityVerification]):
+    class Meta:
+        model = IdentityVerification
+
+    user = factory.SubFactory(UserFactory)
+    status = VerificationStatus.APPROVED
+    content_type = "image/png"
+
+
+def verified(user: Any) -> Any:
+    """`user`, shown as 本人確認済み from now on."""
+    _VerificationFactory(user=user, status=VerificationStatus.APPROVED)
+    return user
+
+
+VerificationFactory = cast("Callable[..., IdentityVerification]", _VerificationFactory)

@@ -14,6 +14,7 @@ from hataraku.core.errors import DomainError
 from hataraku.ledger import services as ledger
 from hataraku.ledger.selectors import worker_balances
 from hataraku.ledger.tests.factories import funded_escrow, key
+from hataraku.messaging.tests.factories import ContractFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +68,16 @@ def test_the_delete_page_explains_what_to_do_first():
     assert "出金できる報酬" in response.content.decode()
     worker.refresh_from_db()
     assert worker.is_active
+
+
+def test_the_apps_reasons_come_money_first_then_open_contracts():
+    # given a worker with an active contract and money held in escrow for them
+    contract = ContractFactory.create()
+    funded_escrow(5_000, client=contract.client, worker=contract.worker)
+    # when the reasons are collected from the apps' privacy modules (ledger, then contracts)
+    reasons = deletion_blockers(contract.worker)
+    # then the money comes first and the open contract last, as one list of plain sentences
+    assert reasons == [
+        "あなたへの支払いのために仮払いされているお金が ¥5,000 あります。",
+        "進行中または申し込み中の契約があります。契約を終えるか取り消してください。",
+    ]

@@ -244,8 +244,8 @@ class TestDashboard:
         html = client.get(reverse("core:dashboard")).content.decode()
         assert 'id="dash-worker"' in html and 'id="dash-client"' in html
         # and the menu leads to both money pages: earnings as a worker, funding as a client
-        assert f'href="{reverse("ledger:earnings")}"' in html
-        assert f'href="{reverse("ledger:funding")}"' in html
+        assert f'href="{reverse("payments:earnings")}"' in html
+        assert f'href="{reverse("payments:funding")}"' in html
 
     def test_mfa_nudge_until_enabled(self, client):
         user = UserFactory()

@@ -58,8 +58,10 @@ def test_the_preview_is_exactly_what_the_client_is_notified_of(
         response = browser.post(url, {**data, "action": "send"})
     # then the client's notification says exactly what the preview said
     assert response.status_code == 302
-    notice = Notification.objects.get(user=contract.client, kind="accommodation_requested")
-    assert (notice.title, notice.body) == (shown.notification_title, shown.notification_body)
+    notice = Notification.objects.get(
+        user=contract.client, code="contracts.accommodation_extension_requested"
+    )
+    assert (notice.display_title, notice.display_body) == (shown.notification_title, shown.notification_body)
     # and the reason is stored encrypted under her consent, linked from the request
     request = AccommodationRequest.objects.get()
     assert request.sensitive_reason is not None
@@ -120,6 +122,7 @@ def test_audit_and_client_notification_never_carry_the_reason(
         )
     for event in AuditEvent.objects.all():
         assert "caregiving" not in str(event.data) and NOTE not in str(event.data)
-    notice = Notification.objects.get(user=contract.client)
-    assert "一時停止の希望" in notice.body
-    assert "介護" not in f"{notice.title}{notice.body}" and NOTE not in notice.body
+    notice = Notification.objects.get(user=contract.client, code="contracts.accommodation_pause_requested")
+    assert "一時停止の希望" in notice.display_body
+    assert "介護" not in f"{notice.display_title}{notice.display_body}{notice.params}"
+    assert NOTE not in notice.display_body

@@ -1,80 +1,215 @@
-"""The transition tables themselves."""
+"""The state machines of the contracts app: each table written out move by move, and one refused move
+through a service for each."""
 
 from __future__ import annotations
 
 import pytest
 
+from hataraku.contracts import services
 from hataraku.contracts.constants import (
-    CONTRACT_TRANSITIONS,
-    MILESTONE_TRANSITIONS,
-    WEEK_TRANSITIONS,
+    ACCOMMODATION_MACHINE,
+    CHANGE_REQUEST_MACHINE,
+    CONTRACT_MACHINE,
+    DISPUTE_MACHINE,
+    MILESTONE_MACHINE,
+    TIME_CORRECTION_MACHINE,
+    WEEK_MACHINE,
+    AccommodationKind,
+    AccommodationStatus,
+    ChangeRequestStatus,
     ContractStatus,
+    DisputeStatus,
     MilestoneStatus,
+    TimeCorrectionStatus,
     WeekStatus,
-    transition_allowed,
 )
+from hataraku.contracts.models import HourlyWeek
+from hataraku.contracts.tests.factories import StaffFactory, active_contract, funded_milestone, key
+from hataraku.core import clock, state
+from hataraku.core.errors import InvalidTransition
+
+C, M, W = ContractStatus, MilestoneStatus, WeekStatus
 
 
-@pytest.mark.parametrize(
-    ("table", "choices"),
-    [
-        (CONTRACT_TRANSITIONS, ContractStatus),
-        (MILESTONE_TRANSITIONS, MilestoneStatus),
-        (WEEK_TRANSITIONS, WeekStatus),
-    ],
-)
-def test_every_status_has_a_row_and_targets_are_known(table, choices):
-    # given a table, then it has exactly one row per status and only known targets
-    assert set(table) == set(choices.values)
-    for targets in table.values():
-        assert targets <= set(choices.values)
+def _moves(machine: state.StateMachine) -> set[tuple[str, str]]:
+    return {(source, target) for source, targets in machine.table.items() for target in targets}
 
 
-@pytest.mark.parametrize(
-    ("current", "target", "allowed"),
-    [
-        (ContractStatus.OFFERED, ContractStatus.AGREED, True),
-        (ContractStatus.AGREED, ContractStatus.ACTIVE, True),
-        (ContractStatus.ACTIVE, ContractStatus.COMPLETED, True),
-        (ContractStatus.OFFERED, ContractStatus.ACTIVE, False),
-        (ContractStatus.OFFERED, ContractStatus.COMPLETED, False),
-        (ContractStatus.COMPLETED, ContractStatus.ACTIVE, False),
-        (ContractStatus.CANCELLED, ContractStatus.OFFERED, False),
-        # only an offer nobody is bound by can be cancelled; an agreed contract ends completed
-        (ContractStatus.OFFERED, ContractStatus.CANCELLED, True),
-        (ContractStatus.AGREED, ContractStatus.CANCELLED, False),
-        (ContractStatus.ACTIVE, ContractStatus.CANCELLED, False),
-    ],
-)
-def test_contract_moves(current, target, allowed):
-    assert transition_allowed(CONTRACT_TRANSITIONS, current, target) is allowed
+def test_contract_table() -> None:
+    # only an offer nobody is bound by can be cancelled; an agreed contract ends completed
+    assert _moves(CONTRACT_MACHINE) == {
+        (C.OFFERED, C.AGREED),
+        (C.OFFERED, C.CANCELLED),
+        (C.AGREED, C.ACTIVE),
+        (C.ACTIVE, C.COMPLETED),
+    }
+    assert CONTRACT_MACHINE.initial == {C.OFFERED}
 
 
-@pytest.mark.parametrize(
-    ("current", "target", "allowed"),
-    [
-        (MilestoneStatus.PENDING, MilestoneStatus.FUNDED, True),
-        (MilestoneStatus.PENDING, MilestoneStatus.DELIVERED, False),  # no work before the money is held
-        (MilestoneStatus.FUNDED, MilestoneStatus.DELIVERED, True),
-        (MilestoneStatus.DELIVERED, MilestoneStatus.ACCEPTED, True),
-        (MilestoneStatus.DELIVERED, MilestoneStatus.RETURNED, True),
-        (MilestoneStatus.RETURNED, MilestoneStatus.DELIVERED, True),
-        (MilestoneStatus.RETURNED, MilestoneStatus.ACCEPTED, False),
-        (MilestoneStatus.ACCEPTED, MilestoneStatus.RELEASED, True),
-        (MilestoneStatus.ACCEPTED, MilestoneStatus.ACCEPTED, False),  # accept twice
-        (MilestoneStatus.RELEASED, MilestoneStatus.ACCEPTED, False),
-        (MilestoneStatus.DISPUTED, MilestoneStatus.RELEASED, True),
-        (MilestoneStatus.DISPUTED, MilestoneStatus.CANCELLED, True),
-        (MilestoneStatus.RELEASED, MilestoneStatus.DISPUTED, False),
-    ],
-)
-def test_milestone_moves(current, target, allowed):
-    assert transition_allowed(MILESTONE_TRANSITIONS, current, target) is allowed
+def test_milestone_table() -> None:
+    # no work before the money is held; a funding on its way waits in funding_requested, and goes back
+    # to pending if it is voided; a dispute ends released or cancelled
+    assert _moves(MILESTONE_MACHINE) == {
+        (M.PENDING, M.FUNDING_REQUESTED),
+        (M.PENDING, M.FUNDED),
+        (M.PENDING, M.CANCELLED),
+        (M.FUNDING_REQUESTED, M.FUNDED),
+        (M.FUNDING_REQUESTED, M.PENDING),
+        (M.FUNDED, M.DELIVERED),
+        (M.FUNDED, M.DISPUTED),
+        (M.DELIVERED, M.ACCEPTED),
+        (M.DELIVERED, M.RETURNED),
+        (M.DELIVERED, M.DISPUTED),
+        (M.RETURNED, M.DELIVERED),
+        (M.RETURNED, M.DISPUTED),
+        (M.ACCEPTED, M.RELEASED),
+        (M.DISPUTED, M.RELEASED),
+        (M.DISPUTED, M.CANCELLED),
+    }
+    assert MILESTONE_MACHINE.initial == {M.PENDING}
 
 
-def test_final_states_have_no_way_out():
-    assert CONTRACT_TRANSITIONS[ContractStatus.COMPLETED] == frozenset()
-    assert CONTRACT_TRANSITIONS[ContractStatus.CANCELLED] == frozenset()
-    assert MILESTONE_TRANSITIONS[MilestoneStatus.RELEASED] == frozenset()
-    assert MILESTONE_TRANSITIONS[MilestoneStatus.CANCELLED] == frozenset()
-    assert WEEK_TRANSITIONS[WeekStatus.BILLED] == frozenset()
+def test_week_table() -> None:
+    # billed is approved but not yet paid; paid once the money reached the worker
+    assert _moves(WEEK_MACHINE) == {
+        (W.OPEN, W.SUBMITTED),
+        (W.OPEN, W.BILLED),
+        (W.OPEN, W.DISPUTED),
+        (W.SUBMITTED, W.BILLED),
+        (W.SUBMITTED, W.CORRECTION),
+        (W.SUBMITTED, W.DISPUTED),
+        (W.CORRECTION, W.SUBMITTED),
+        (W.CORRECTION, W.BILLED),
+        (W.CORRECTION, W.DISPUTED),
+        (W.BILLED, W.PAID),
+        (W.DISPUTED, W.RESOLVED),
+        (W.RESOLVED, W.PAID),
+    }
+    assert WEEK_MACHINE.initial == {W.OPEN}
+
+
+def test_time_correction_table() -> None:
+    T = TimeCorrectionStatus
+    assert _moves(TIME_CORRECTION_MACHINE) == {
+        (T.PENDING, T.ACCEPTED),
+        (T.PENDING, T.DECLINED),
+        (T.PENDING, T.LAPSED),
+    }
+    assert TIME_CORRECTION_MACHINE.initial == {T.PENDING}
+
+
+def test_change_request_table() -> None:
+    R = ChangeRequestStatus
+    assert _moves(CHANGE_REQUEST_MACHINE) == {(R.PENDING, R.ACCEPTED), (R.PENDING, R.REJECTED)}
+    # an extension the client grants is written as a change request already accepted
+    assert CHANGE_REQUEST_MACHINE.initial == {R.PENDING, R.ACCEPTED}
+
+
+def test_accommodation_table() -> None:
+    A = AccommodationStatus
+    assert _moves(ACCOMMODATION_MACHINE) == {(A.PENDING, A.ACCEPTED), (A.PENDING, A.DECLINED)}
+    assert ACCOMMODATION_MACHINE.initial == {A.PENDING}
+
+
+def test_dispute_table() -> None:
+    assert _moves(DISPUTE_MACHINE) == {(DisputeStatus.OPEN, DisputeStatus.DECIDED)}
+    assert DISPUTE_MACHINE.initial == {DisputeStatus.OPEN}
+
+
+def test_the_honest_labels() -> None:
+    # a billed week is not called paid while the client's money has not come
+    assert str(WeekStatus.BILLED.label) == "承認済み・お支払い待ち"
+    assert str(WeekStatus.PAID.label) == "支払い済み"
+    assert str(MilestoneStatus.FUNDING_REQUESTED.label) == "入金の確認待ち"
+
+
+# --- one refused move through a service, per machine ---------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_contract_cannot_be_agreed_twice_through_the_helper() -> None:
+    contract = active_contract()
+    with pytest.raises(InvalidTransition) as exc:
+        services.contract_transition(contract=contract, target=C.AGREED, actor=contract.client)
+    assert exc.value.data["current"] == C.ACTIVE and "進行中" in exc.value.message
+
+
+@pytest.mark.django_db
+def test_a_pending_milestone_cannot_be_delivered() -> None:
+    contract = active_contract()
+    milestone = contract.milestones.get()
+    with pytest.raises(InvalidTransition):
+        services.milestone_transition(milestone=milestone, target=M.DELIVERED, actor=contract.worker)
+    milestone.refresh_from_db()
+    assert milestone.status == M.PENDING
+
+
+@pytest.mark.django_db
+def test_a_billed_week_cannot_be_disputed() -> None:
+    contract = active_contract(hourly=True)
+    services.time_entry_add(
+        contract=contract, actor=contract.worker, work_date=clock.today(), minutes=60, memo="入力"
+    )
+    week = HourlyWeek.objects.get()
+    services.week_submit(week=week, actor=contract.worker)
+    services.week_approve(week=week, actor=contract.client, idempotency_key=key())
+    week.refresh_from_db()
+    assert week.status == W.BILLED
+    with pytest.raises(InvalidTransition):
+        services.dispute_open(contract=contract, actor=contract.worker, reason="不満", week=week)
+
+
+@pytest.mark.django_db
+def test_a_time_correction_is_answered_once() -> None:
+    contract = active_contract(hourly=True)
+    entry = services.time_entry_add(
+        contract=contract, actor=contract.worker, work_date=clock.today(), minutes=60, memo="入力"
+    )
+    services.week_submit(week=entry.week, actor=contract.worker)
+    correction = services.time_correction_propose(
+        week=entry.week, actor=contract.worker, reason="直し", entries={entry.pk: 30}
+    )
+    services.time_correction_answer(correction=correction, actor=contract.client, accept=False)
+    with pytest.raises(InvalidTransition):
+        services.time_correction_answer(correction=correction, actor=contract.client, accept=True)
+    assert correction.status == TimeCorrectionStatus.DECLINED
+
+
+@pytest.mark.django_db
+def test_a_change_request_is_answered_once() -> None:
+    contract = active_contract()
+    milestone = contract.milestones.get()
+    cr = services.change_request_propose(
+        contract=contract, actor=contract.client, changes={"milestones": {str(milestone.pk): {"title": "新"}}}
+    )
+    services.change_request_answer(change_request=cr, actor=contract.worker, accept=False)
+    with pytest.raises(InvalidTransition):
+        services.change_request_answer(change_request=cr, actor=contract.worker, accept=True)
+    assert cr.status == ChangeRequestStatus.REJECTED
+
+
+@pytest.mark.django_db
+def test_an_accommodation_request_is_answered_once() -> None:
+    contract = active_contract()
+    request = services.accommodation_request(
+        contract=contract, actor=contract.worker, kind=AccommodationKind.PAUSE
+    )
+    services.accommodation_answer(request=request, actor=contract.client, accept=False, message="難しいです")
+    with pytest.raises(InvalidTransition):
+        services.accommodation_answer(request=request, actor=contract.client, accept=True)
+    assert request.status == AccommodationStatus.DECLINED
+
+
+@pytest.mark.django_db
+def test_a_dispute_is_decided_once() -> None:
+    milestone = funded_milestone()
+    dispute = services.dispute_open(
+        contract=milestone.contract, actor=milestone.contract.worker, reason="相談", milestone=milestone
+    )
+    staff = StaffFactory()
+    services.dispute_decide(dispute=dispute, actor=staff, worker_amount=0, note="返金", idempotency_key=key())
+    with pytest.raises(InvalidTransition):
+        services.dispute_decide(
+            dispute=dispute, actor=staff, worker_amount=1, note="別", idempotency_key=key()
+        )
+    assert dispute.status == DisputeStatus.DECIDED

@@ -48,7 +48,7 @@ def _snapshot() -> dict[str, Any]:
         "accommodations": sorted(AccommodationRequest.objects.values_list("pk", "status")),
         "changes": sorted(ChangeRequest.objects.values_list("pk", "status")),
         "fundings": sorted(Funding.objects.values_list("pk", "status")),
-        "transfers": sorted(ProviderFunding.objects.values_list("pk", "status")),
+        "transfers": sorted(ProviderFunding.objects.values_list("pk", "funding__status")),
         "settlements": Settlement.objects.count(),
     }
 
@@ -78,10 +78,10 @@ def test_demo_loads_each_state_once():
     )
     assert Milestone.objects.filter(status=MilestoneStatus.DELIVERED).count() == 1
     assert Milestone.objects.filter(status=MilestoneStatus.FUNDED).count() == 1
-    # and exactly one bank transfer waits in the staff's queue, its milestone still pending
+    # and exactly one bank transfer waits in the staff's queue, its milestone waiting for it to be confirmed
     waiting = list(bank_transfers_waiting())
     assert len(waiting) == 1
-    assert Milestone.objects.get(escrow=waiting[0].escrow).status == MilestoneStatus.PENDING
+    assert Milestone.objects.get(escrow=waiting[0].escrow).status == MilestoneStatus.FUNDING_REQUESTED
     # every other transfer was confirmed through the payments app, so no ledger funding is left pending
     assert Funding.objects.filter(status="pending").count() == 1
     # and 中村 さくら has earnings

@@ -256,3 +256,50 @@ def test_a_billed_hourly_week_asks_for_its_billed_amount_until_paid(frozen_clock
     week.status = WeekStatus.OPEN
     week.save()
     assert payments.funding_ask(week.escrow) is None
+
+
+def test_a_milestone_says_honestly_whether_money_is_on_its_way(
+    client: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from hataraku.contracts.constants import MilestoneStatus
+
+    # given a milestone whose client chose bank transfer: it waits for the money to be confirmed
+    contract = active_contract(milestones=1, amount=30_000)
+    milestone = contract.milestones.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.milestone_fund(milestone=milestone, actor=contract.client, idempotency_key=key("fund"))
+    milestone.refresh_from_db()
+    assert milestone.status == MilestoneStatus.FUNDING_REQUESTED
+    # when staff void the transfer (the money never came), then it waits for a payment again
+    with django_capture_on_commit_callbacks(execute=True):
+        payments.funding_cancel(
+            provider_funding=ProviderFunding.objects.get(escrow=milestone.escrow), actor=None
+        )
+    milestone.refresh_from_db()
+    assert milestone.status == MilestoneStatus.PENDING
+    # when the client pays again from the funding page, then it waits for that money
+    login_as(client, contract.client)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _post(client, milestone, "30000").status_code == 302
+    milestone.refresh_from_db()
+    assert milestone.status == MilestoneStatus.FUNDING_REQUESTED
+    # when that transfer is confirmed, then the milestone is funded
+    with django_capture_on_commit_callbacks(execute=True):
+        payments.funding_confirm(
+            provider_funding=ProviderFunding.objects.filter(escrow=milestone.escrow).latest("id"), actor=None
+        )
+    milestone.refresh_from_db()
+    assert milestone.status == MilestoneStatus.FUNDED
+
+
+def test_the_tick_catches_a_void_nobody_heard_of() -> None:
+    from hataraku.contracts.constants import MilestoneStatus
+
+    # given a milestone whose transfer was voided while its handler did not run (no commit callbacks)
+    milestone = _voided_milestone()
+    milestone.refresh_from_db()
+    assert milestone.status == MilestoneStatus.FUNDING_REQUESTED
+    # when the tick reconciles, then it waits for a payment again (and is not counted as funded)
+    assert services.milestones_sync_funding() == 0
+    milestone.refresh_from_db()
+    assert milestone.status == MilestoneStatus.PENDING

@@ -158,9 +158,11 @@ def test_the_tick_submits_a_week_at_the_end_of_the_following_week(
     event = AuditEvent.objects.get(action="hourly_week.transition", data__to=WeekStatus.SUBMITTED)
     assert event.actor_id is None and event.data["minutes"] == 90
     # and the client is asked to look at it by a date, the worker told it was submitted
-    client_note = Notification.objects.get(user=contract.client, kind="week_submitted")
-    assert "2026年12月21日までに" in client_note.body
-    assert Notification.objects.filter(user=contract.worker, kind="week_auto_submitted").count() == 1
+    client_note = Notification.objects.get(user=contract.client, code="contracts.week_submitted")
+    assert "2026年12月21日までに" in client_note.display_body
+    assert (
+        Notification.objects.filter(user=contract.worker, code="contracts.week_auto_submitted").count() == 1
+    )
     # and a second tick changes nothing
     assert services.weeks_submit_due() == 0
 
@@ -423,11 +425,11 @@ def test_the_migration_backfills_activation_from_the_audit_log(frozen_clock):
 
 
 def test_the_week_table_never_approves_an_open_week_or_reopens_a_submitted_one():
-    from hataraku.contracts.constants import WEEK_TRANSITIONS, transition_allowed
+    from hataraku.contracts.constants import WEEK_MACHINE, WEEK_TRANSITIONS
 
     # an open week is submitted first (billed directly only as the ¥0 close of an empty week at the end)
-    assert transition_allowed(WEEK_TRANSITIONS, WeekStatus.OPEN, WeekStatus.SUBMITTED)
-    assert not transition_allowed(WEEK_TRANSITIONS, WeekStatus.OPEN, WeekStatus.CORRECTION)
+    assert WEEK_MACHINE.allows(WeekStatus.OPEN, WeekStatus.SUBMITTED)
+    assert not WEEK_MACHINE.allows(WeekStatus.OPEN, WeekStatus.CORRECTION)
     # a submitted week is approved, sent back for a correction or disputed, never reopened for logging
     assert WEEK_TRANSITIONS[WeekStatus.SUBMITTED] == frozenset(
         {WeekStatus.BILLED, WeekStatus.CORRECTION, WeekStatus.DISPUTED}

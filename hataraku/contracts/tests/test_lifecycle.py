@@ -93,7 +93,7 @@ def test_unanswered_week_is_approved_after_the_acceptance_period_and_billed_once
     assert run_periodic()["weeks_auto_approved"] == 0
     # then the week is approved by the platform and billed exactly once for ¥1,800
     week.refresh_from_db()
-    assert week.status == WeekStatus.BILLED
+    assert week.status == WeekStatus.BILLED and week.get_status_display() == "承認済み・お支払い待ち"
     assert week.billed_minutes == 90
     assert week.billed_amount == 1_800
     assert week.reviewed_at == frozen_clock.now()
@@ -106,7 +106,7 @@ def test_unanswered_week_is_approved_after_the_acceptance_period_and_billed_once
     assert approval.actor_id is None
     # and once the client's transfer arrives, the worker is paid
     _pay_week(week)
-    assert week.released_at is not None
+    assert week.released_at is not None and week.status == WeekStatus.PAID
     assert worker_balances(contract.worker).available > 0
 
 
@@ -119,9 +119,9 @@ def test_a_week_without_time_is_closed_without_money(frozen_clock):
     assert services.weeks_submit_due() == 1
     _at(frozen_clock, dt.date(2026, 12, 21))
     assert services.weeks_auto_approve_due() == 1
-    # then it is closed with nothing billed and no escrow opened
+    # then it is closed with nothing billed and no escrow opened: approved, with nothing left to pay
     week.refresh_from_db()
-    assert week.status == WeekStatus.BILLED
+    assert week.status == WeekStatus.PAID
     assert (week.billed_minutes, week.billed_amount, week.escrow_id) == (0, 0, None)
     assert Escrow.objects.filter(reference=f"week:{week.pk}").count() == 0
 
@@ -204,7 +204,7 @@ def test_hourly_contract_without_time_ends_and_closes_empty_weeks():
     contract.refresh_from_db()
     week.refresh_from_db()
     assert contract.status == ContractStatus.COMPLETED
-    assert (week.status, week.billed_amount, week.escrow_id) == (WeekStatus.BILLED, 0, None)
+    assert (week.status, week.billed_amount, week.escrow_id) == (WeekStatus.PAID, 0, None)
 
 
 def test_only_parties_end_only_active_hourly_contracts():
@@ -321,7 +321,7 @@ def test_withdrawn_offer_returns_the_proposal_to_the_shortlist(side):
 
     moved = AuditEvent.objects.get(action="proposal.offer_withdrawn", target_id=str(proposal.pk))
     assert moved.actor_id == getattr(contract, side).pk
-    assert not Notification.objects.filter(user=proposal.worker, kind="proposal_shortlisted").exists()
+    assert not Notification.objects.filter(user=proposal.worker, code="jobs.proposal_shortlisted").exists()
     # and the client can offer again on the same proposal
     again = job_services.proposal_offer(proposal=proposal, actor=contract.client, idempotency_key=key())
     proposal.refresh_from_db()
@@ -371,7 +371,9 @@ def test_an_approved_week_whose_money_is_late_is_chased_and_shown_to_staff(
     services.week_submit(week=week, actor=contract.worker)
     _at(frozen_clock, dt.date(2026, 12, 7), hour=10)
     services.week_approve(week=week, actor=contract.client, idempotency_key=key())
-    reminders = Notification.objects.filter(user=contract.client, kind="week_payment_reminder")
+    reminders = Notification.objects.filter(
+        user=contract.client, code__in=["contracts.week_payment_reminder", "contracts.week_payment_overdue"]
+    )
     # when the tick runs before three days have passed, then nobody is chased yet
     _at(frozen_clock, dt.date(2026, 12, 10), hour=9)
     assert tick() == 0 and not reminders.exists()
@@ -380,15 +382,15 @@ def test_an_approved_week_whose_money_is_late_is_chased_and_shown_to_staff(
     # followed up
     _at(frozen_clock, dt.date(2026, 12, 10), hour=11)
     assert tick() == 1
-    assert reminders.count() == 1 and "2027年2月3日までに" in reminders.get().body
-    assert Notification.objects.filter(user=contract.worker, kind="week_payment_late").count() == 1
+    assert reminders.count() == 1 and "2027年2月3日までに" in reminders.get().display_body
+    assert Notification.objects.filter(user=contract.worker, code="contracts.week_payment_late").count() == 1
     # and the next ticks that week send nothing more; a week later the client is reminded again, the worker not
     _at(frozen_clock, dt.date(2026, 12, 16), hour=11)
     assert tick() == 0
     _at(frozen_clock, dt.date(2026, 12, 17), hour=11)
     assert tick() == 1
     assert reminders.count() == 2
-    assert Notification.objects.filter(user=contract.worker, kind="week_payment_late").count() == 1
+    assert Notification.objects.filter(user=contract.worker, code="contracts.week_payment_late").count() == 1
     # and staff see the week with the days left to the limit
     login_as(client, StaffFactory())
     page = client.get("/contracts/staff/late-payments/").content.decode()
@@ -396,9 +398,15 @@ def test_an_approved_week_whose_money_is_late_is_chased_and_shown_to_staff(
     # when the limit has passed and the money still has not come, then the reminder says so plainly
     _at(frozen_clock, dt.date(2027, 2, 4), hour=11)
     assert tick() == 1
-    assert "支払期限(2027年2月3日)を過ぎても" in reminders.order_by("-id")[0].body
+    latest = reminders.order_by("-id")[0]
+    assert (
+        latest.code == "contracts.week_payment_overdue"
+        and "支払期限(2027年2月3日)を過ぎても" in latest.display_body
+    )
     # when the money arrives and the worker is paid, then the chasing stops and the queue is empty
     _pay_week(week)
+    week.refresh_from_db()
+    assert week.status == WeekStatus.PAID and week.get_status_display() == "支払い済み"
     _at(frozen_clock, dt.date(2027, 2, 20), hour=11)
     assert tick() == 0
     assert "入金が遅れている週はありません" in client.get("/contracts/staff/late-payments/").content.decode()

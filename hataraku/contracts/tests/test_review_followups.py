@@ -184,8 +184,8 @@ def test_the_client_reads_only_more_time_or_a_pause(
             else None,
         )
     # then her notification says only that more time or a pause is asked for
-    notice = Notification.objects.get(user=contract.client, kind="accommodation_requested")
-    assert notice.title == title
+    notice = Notification.objects.get(user=contract.client, code__startswith="contracts.accommodation_")
+    assert notice.display_title == title
     # when she accepts and looks at the contract page and the terms history
     with django_capture_on_commit_callbacks(execute=True):
         services.accommodation_answer(request=asked, actor=contract.client, accept=True)
@@ -193,7 +193,7 @@ def test_the_client_reads_only_more_time_or_a_pause(
     pages = [
         client.get(contract.get_absolute_url()).content.decode(),
         client.get(reverse("contracts:terms", args=[contract.pk])).content.decode(),
-        f"{notice.title} {notice.body}",
+        f"{notice.display_title} {notice.display_body}",
         *(f"{m.subject} {m.body}" for m in mail.outbox if contract.client.email in m.to),
         *ChangeRequest.objects.values_list("reason", flat=True),
     ]

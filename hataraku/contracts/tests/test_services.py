@@ -316,10 +316,11 @@ def test_funding_by_bank_transfer_is_pending_until_posted():
     # when the client funds by bank transfer
     services.milestone_fund(milestone=m, actor=contract.client, idempotency_key=key())
     m.refresh_from_db()
-    # then the escrow is open but the milestone waits for the money
+    # then the escrow is open and the milestone says it waits for the money to be confirmed
     assert m.escrow is not None and m.escrow.reference == f"milestone:{m.pk}"
     assert m.escrow.fee_group.key == f"contract:{contract.pk}"
-    assert m.status == MilestoneStatus.PENDING
+    assert m.status == MilestoneStatus.FUNDING_REQUESTED
+    assert m.get_status_display() == "入金の確認待ち"
     # when staff confirm the transfer and the sync runs
     post_funding(m)
     assert services.milestones_sync_funding() == 1
@@ -358,7 +359,7 @@ def test_delivering_an_unfunded_milestone_is_refused_and_changes_nothing():
     # then a clear Japanese error, no delivery, no money moved
     assert "仮払いされていないため、納品できません" in exc.value.message
     m.refresh_from_db()
-    assert m.status == MilestoneStatus.PENDING
+    assert m.status == MilestoneStatus.FUNDING_REQUESTED
     assert Delivery.objects.count() == 0
     assert _money(contract) == before
 
@@ -740,4 +741,5 @@ def test_notifications_go_out_on_commit(django_capture_on_commit_callbacks):
     # then the worker has an in-app notification linking to the contract
     note = Notification.objects.get(user=contract.worker)
     assert note.url == f"/contracts/{contract.pk}/"
-    assert "契約の申し込み" in note.title
+    assert note.code == "contracts.offer_received"
+    assert "契約の申し込み" in note.display_title

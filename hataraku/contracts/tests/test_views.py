@@ -437,8 +437,8 @@ def test_review_link_appears_only_once_the_contract_is_completed(client):
     # then both are offered the review form, and the worker a link to her earnings
     for user in (contract.client, contract.worker):
         assert review in _html(client, user, url)
-    assert reverse("ledger:earnings") in _html(client, contract.worker, url)
-    assert reverse("ledger:earnings") not in _html(client, contract.client, url)
+    assert reverse("payments:earnings") in _html(client, contract.worker, url)
+    assert reverse("payments:earnings") not in _html(client, contract.client, url)
 
 
 def test_bank_transfer_funding_links_the_client_to_the_transfer_details_and_not_the_worker(client):
@@ -454,8 +454,8 @@ def test_bank_transfer_funding_links_the_client_to_the_transfer_details_and_not_
     # then the transfer waits for the money with a reference code
     m.refresh_from_db()
     pf = ProviderFunding.objects.get(escrow=m.escrow)
-    assert pf.status == "pending" and pf.amount == m.amount and pf.reference_code
-    assert m.status == MilestoneStatus.PENDING
+    assert pf.funding.status == "pending" and pf.amount == m.amount and pf.reference_code
+    assert m.status == MilestoneStatus.FUNDING_REQUESTED
     url = reverse("contracts:detail", args=[contract.pk])
     details = f'href="{reverse("payments:funding_detail", args=[pf.pk])}"'
     # when the client opens the contract page, then it says the money is awaited and links to the details
@@ -504,7 +504,7 @@ def test_a_milestone_paid_by_card_goes_to_checkout_and_is_funded_when_stripe_say
     assert http.calls[0]["params"]["line_items[0][price_data][unit_amount]"] == [str(m.amount)]
     # and the worker is not told to start yet
     m.refresh_from_db()
-    assert m.status == MilestoneStatus.PENDING
+    assert m.status == MilestoneStatus.FUNDING_REQUESTED
     # when the client comes back from a paid Checkout and asks for the result (the clock would too),
     # then the milestone is funded by the ledger's event, before any contract page is opened
     with django_capture_on_commit_callbacks(execute=True):
@@ -568,7 +568,7 @@ def test_a_posted_funding_that_never_reached_its_handler_waits_for_the_tick(clie
     # when the worker opens the contract and milestone pages, then they only read: still pending
     _html(client, contract.worker, reverse("contracts:detail", args=[contract.pk]))
     _html(client, contract.worker, reverse("contracts:milestone", args=[contract.pk, m.pk]))
-    assert Milestone.objects.get(pk=m.pk).status == MilestoneStatus.PENDING
+    assert Milestone.objects.get(pk=m.pk).status == MilestoneStatus.FUNDING_REQUESTED
     # and the tick's reconciliation funds it
     assert services.milestones_sync_funding() == 1
     assert Milestone.objects.get(pk=m.pk).status == MilestoneStatus.FUNDED

@@ -48,6 +48,7 @@ USED_BY_NAME = {
     "ruff": r"\bruff (check|format)\b",
     "mypy": r"\bmypy\b",
     "django-stubs": r"mypy_django_plugin",
+    "import-linter": r"\blint-imports\b",
 }
 
 

@@ -94,7 +94,7 @@ def _kwargs(route: str) -> list[dict[str, int]]:
         "dispute_id": "contracts.Dispute",
         "job_id": "jobs.Job",
         "proposal_id": "jobs.Proposal",
-        "verification_id": "jobs.IdentityVerification",
+        "verification_id": "accounts.IdentityVerification",
         "thread_id": "messaging.Thread",
         "attachment_id": "messaging.Attachment",
         "notification_id": "messaging.Notification",
@@ -178,7 +178,7 @@ def _money_waiting_for_its_handler() -> None:
     from hataraku.ledger.models import Funding
     from hataraku.ledger.services import funding_post
 
-    waiting = Milestone.objects.filter(status=MilestoneStatus.PENDING, escrow__isnull=False).first()
+    waiting = Milestone.objects.filter(status=MilestoneStatus.FUNDING_REQUESTED, escrow__isnull=False).first()
     assert waiting is not None and waiting.escrow is not None, "the demo has a transfer awaiting staff"
     funding = Funding.objects.get(escrow=waiting.escrow, status=FundingStatus.PENDING)
     funding_post(funding=funding, actor=None, idempotency_key="test:posted-without-handler")

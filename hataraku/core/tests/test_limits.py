@@ -153,9 +153,9 @@ def _invitation_send(text: str) -> None:
 
 
 def _verification_review(text: str) -> None:
-    from hataraku.jobs import services
-    from hataraku.jobs.constants import VerificationStatus
-    from hataraku.jobs.tests.factories import StaffFactory, VerificationFactory
+    from hataraku.accounts import services
+    from hataraku.accounts.constants import VerificationStatus
+    from hataraku.accounts.tests.factories import StaffFactory, VerificationFactory
 
     verification = VerificationFactory(status=VerificationStatus.PENDING)
     services.verification_review(verification=verification, actor=StaffFactory(), approve=False, reason=text)

@@ -74,7 +74,7 @@ def _assignments(path: Path, root: Path = ROOT.parent) -> list[str]:
         for target in targets:
             for sub in ast.walk(target):
                 if isinstance(sub, ast.Attribute) and sub.attr in STATUS_FIELDS:
-                    hits.append(f"{path.relative_to(root)}:{node.lineno}")
+                    hits.append(f"{path.relative_to(root)}:{sub.lineno}")
         if isinstance(node, ast.Call):
             func = node.func
             if (
@@ -88,9 +88,7 @@ def _assignments(path: Path, root: Path = ROOT.parent) -> list[str]:
             if isinstance(func, ast.Attribute) and func.attr in {"update", "bulk_update"}:
                 names = {kw.arg for kw in node.keywords}
                 fields = [a for a in node.args if isinstance(a, ast.List | ast.Tuple)]
-                listed = {
-                    elt.value for f in fields for elt in f.elts if isinstance(elt, ast.Constant)
-                }
+                listed = {elt.value for f in fields for elt in f.elts if isinstance(elt, ast.Constant)}
                 if names & set(STATUS_FIELDS) or listed & set(STATUS_FIELDS):
                     hits.append(f"{path.relative_to(root)}:{node.lineno}")
     return hits

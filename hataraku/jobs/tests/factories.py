@@ -2,16 +2,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, cast
+from typing import cast
 
 import factory
 
 from hataraku.accounts.models import User
 from hataraku.accounts.tests import factories as account_factories
+from hataraku.accounts.tests.factories import VerificationFactory as VerificationFactory
+from hataraku.accounts.tests.factories import verified as verified
 from hataraku.core import clock
 from hataraku.jobs.categories import ensure_categories
-from hataraku.jobs.constants import JobStatus, MeetingStyle, PayType, ProposalStatus, VerificationStatus
-from hataraku.jobs.models import Category, IdentityVerification, Invitation, Job, Proposal, ProposalMilestone
+from hataraku.jobs.constants import JobStatus, MeetingStyle, PayType, ProposalStatus
+from hataraku.jobs.models import Category, Invitation, Job, Proposal, ProposalMilestone
 from hataraku.jobs.rendering import render_markdown
 
 
@@ -77,26 +79,11 @@ class _InvitationFactory(factory.django.DjangoModelFactory[Invitation]):
     created_at = factory.LazyFunction(clock.now)
 
 
-class _VerificationFactory(factory.django.DjangoModelFactory[IdentityVerification]):
-    class Meta:
-        model = IdentityVerification
-
-    user = factory.SubFactory(account_factories.UserFactory)
-    status = VerificationStatus.APPROVED
-    content_type = "image/png"
-
-
-def verified(user: Any) -> Any:
-    _VerificationFactory(user=user, status=VerificationStatus.APPROVED)
-    return user
-
-
 # Typed entry points: factory-boy's classes return instances of the model, which mypy cannot see.
 JobFactory = cast("Callable[..., Job]", _JobFactory)
 ProposalFactory = cast("Callable[..., Proposal]", _ProposalFactory)
 ProposalMilestoneFactory = cast("Callable[..., ProposalMilestone]", _ProposalMilestoneFactory)
 InvitationFactory = cast("Callable[..., Invitation]", _InvitationFactory)
-VerificationFactory = cast("Callable[..., IdentityVerification]", _VerificationFactory)
 UserFactory = cast("Callable[..., User]", account_factories.UserFactory)
 ClientFactory = cast("Callable[..., User]", account_factories.ClientFactory)
 StaffFactory = cast("Callable[..., User]", account_factories.StaffFactory)

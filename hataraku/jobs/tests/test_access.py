@@ -1,4 +1,5 @@
-"""Every URL of the jobs app × every role: the expected status. Missing and forbidden answer alike (404)."""
+"""Every URL under /jobs/ (the jobs app, and identity verification, which kept its addresses when it moved
+to accounts) × every role: the expected status. Missing and forbidden answer alike (404)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from hataraku.accounts import services as account_services
 from hataraku.accounts.tests.mfa import login_as
-from hataraku.jobs import services
 from hataraku.jobs.constants import JobStatus
 
 from .factories import ClientFactory, JobFactory, MunicipalFactory, ProposalFactory, StaffFactory, UserFactory
@@ -25,7 +26,7 @@ def world() -> dict[str, Any]:
     published = JobFactory(client=owner)
     draft = JobFactory(client=owner, status=JobStatus.DRAFT, published_at=None)
     proposal = ProposalFactory(job=published)
-    pending = services.verification_submit(
+    pending = account_services.verification_submit(
         user=UserFactory(),
         document=SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n0000", content_type="image/png"),
     )
@@ -60,21 +61,25 @@ GET_MATRIX: list[tuple[str, Any, dict[str, int]]] = [
     ("create", lambda w: reverse("jobs:create"), _expect(LOGIN, 200, 200, 404, 404, 404, 404)),
     ("invite", lambda w: reverse("jobs:invite"), _expect(LOGIN, 200, 200, 404, 404, 404, 404)),
     ("my_proposals", lambda w: reverse("jobs:my_proposals"), _expect(LOGIN, 404, 404, 200, 200, 404, 404)),
-    ("verification", lambda w: reverse("jobs:verification"), _expect(LOGIN, 200, 200, 200, 200, 404, 404)),
+    (
+        "verification",
+        lambda w: reverse("identity:verification"),
+        _expect(LOGIN, 200, 200, 200, 200, 404, 404),
+    ),
     (
         "staff_queue",
-        lambda w: reverse("jobs:staff_verifications"),
+        lambda w: reverse("identity:staff_verifications"),
         _expect(LOGIN, 404, 404, 404, 404, 404, 200),
     ),
     (
         "staff_review",
-        lambda w: reverse("jobs:staff_verification", args=[w["verification"].pk]),
+        lambda w: reverse("identity:staff_verification", args=[w["verification"].pk]),
         _expect(LOGIN, 404, 404, 404, 404, 404, 200),
     ),
     (
         "staff_document",
         # A POST only (opening it is audited); staff's GET is refused, the others' is not found.
-        lambda w: reverse("jobs:staff_verification_document", args=[w["verification"].pk]),
+        lambda w: reverse("identity:staff_verification_document", args=[w["verification"].pk]),
         _expect(LOGIN, 404, 404, 404, 404, 404, 405),
     ),
     (

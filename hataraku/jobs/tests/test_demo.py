@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import pytest
 
+from hataraku.accounts.constants import VerificationStatus
+from hataraku.accounts.models import IdentityVerification
+from hataraku.accounts.selectors import is_verified
+from hataraku.accounts.services import sniff_document_type
 from hataraku.core.demo import ensure_people
 from hataraku.jobs import demo
-from hataraku.jobs.constants import MeetingStyle, ProposalStatus, VerificationStatus
-from hataraku.jobs.models import Category, IdentityVerification, Job, Proposal
-from hataraku.jobs.selectors import is_verified
-from hataraku.jobs.services import sniff_document_type
+from hataraku.jobs.constants import MeetingStyle, ProposalStatus
+from hataraku.jobs.models import Category, Job, Proposal
 
 pytestmark = pytest.mark.django_db
 

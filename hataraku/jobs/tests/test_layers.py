@@ -1,5 +1,7 @@
-"""Jobs sits below contracts: no jobs module imports the contracts app (the offer on a proposal reaches
-contracts through the port it registers at start-up, `integrations.contract_offer_register`)."""
+"""Jobs sits below contracts, messaging and reviews: no jobs module imports them. The offer on a proposal
+reaches contracts through the port it registers at start-up (`integrations.contract_offer_register`), a
+client's record comes from reviews the same way (`integrations.client_stats_register`), and notices go
+through `hataraku.core.notifications`."""
 
 from __future__ import annotations
 
@@ -19,11 +21,14 @@ def _imports(path: Path) -> set[str]:
     return found
 
 
-def test_no_jobs_module_imports_contracts():
+ABOVE = ("hataraku.contracts", "hataraku.messaging", "hataraku.reviews")
+
+
+def test_no_jobs_module_imports_an_app_above_it():
     offenders = [
         str(path.relative_to(JOBS))
         for path in JOBS.rglob("*.py")
-        if "tests" not in path.parts and any(name.startswith("hataraku.contracts") for name in _imports(path))
+        if "tests" not in path.parts and any(name.startswith(ABOVE) for name in _imports(path))
     ]
     assert offenders == []
 
@@ -33,3 +38,10 @@ def test_the_offer_port_is_registered_by_the_contracts_app():
     from hataraku.jobs import integrations
 
     assert integrations._contract_offer is contract_offer
+
+
+def test_the_client_stats_port_is_registered_by_the_reviews_app():
+    from hataraku.jobs import integrations
+    from hataraku.reviews.selectors import client_stats
+
+    assert integrations._client_stats is client_stats

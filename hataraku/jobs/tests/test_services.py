@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from hataraku.core import clock
+from hataraku.core import clock, notifications
 from hataraku.core.errors import DomainError, InvalidTransition, NotFound, PermissionDenied
 from hataraku.core.models import AuditEvent
-from hataraku.jobs import integrations, services
+from hataraku.jobs import integrations, notices, services
 from hataraku.jobs.constants import JobStatus, MeetingStyle, PayType, ProposalStatus
 from hataraku.jobs.models import Invitation, Job, JobMeeting, JobRevision, Proposal, ProposalMilestone
 from hataraku.jobs.services import JobInput, MeetingInput, MilestoneInput
@@ -52,7 +52,7 @@ def job_input(**overrides: Any) -> JobInput:
 @pytest.fixture
 def notes(monkeypatch):  # type: ignore[no-untyped-def]
     sent: list[dict[str, Any]] = []
-    monkeypatch.setattr(integrations, "notify", lambda **kw: sent.append(kw))
+    monkeypatch.setattr(notifications, "notify", lambda **kw: sent.append(kw))
     return sent
 
 
@@ -235,7 +235,7 @@ def test_worker_proposes_with_milestones_and_client_is_notified(notes):
     assert proposal.status == ProposalStatus.SUBMITTED
     assert list(proposal.milestones.values_list("order", "title")) == [(1, "前半"), (2, "後半")]
     assert [n["user"] for n in notes] == [job.client]
-    assert notes[0]["kind"] == "proposal_new"
+    assert notes[0]["code"] == notices.PROPOSAL_NEW
 
 
 def test_milestones_must_add_up_to_the_amount():
@@ -327,7 +327,7 @@ def test_client_shortlists_then_declines_with_the_kind_text(notes):
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.DECLINED
     assert proposal.decline_message.startswith("今回は")
-    assert [n["kind"] for n in notes] == ["proposal_shortlisted", "proposal_declined"]
+    assert [n["code"] for n in notes] == [notices.PROPOSAL_SHORTLISTED, notices.PROPOSAL_DECLINED]
 
 
 def test_worker_cannot_shortlist_their_own_proposal():
@@ -426,7 +426,7 @@ def test_client_invites_a_worker_once(notes):
     job = JobFactory()
     worker = UserFactory()
     services.invitation_send(job=job, client=job.client, worker=worker, message="ぜひ")
-    assert notes[0]["user"] == worker and notes[0]["kind"] == "job_invited"
+    assert notes[0]["user"] == worker and notes[0]["code"] == notices.JOB_INVITED
     with pytest.raises(InvalidTransition):
         services.invitation_send(job=job, client=job.client, worker=worker)
     assert job.invitations.count() == 1
@@ -448,7 +448,7 @@ def test_new_proposal_reaches_the_client_as_an_in_app_notification():
     job = JobFactory()
     propose(job, UserFactory())
     note = Notification.objects.get(user=job.client)
-    assert note.kind == "proposal_new" and job.title in note.title
+    assert note.code == "jobs.proposal_new" and job.title in note.display_title
 
 
 def test_a_job_closes_by_itself_when_its_places_are_filled():

@@ -1,55 +1,54 @@
-"""The funding and payout state machines, as tables."""
+"""The funding state machine, as a table, and the account kinds."""
 
 from __future__ import annotations
 
 import pytest
 
+from hataraku.core import state
+from hataraku.core.errors import InvalidTransition
+from hataraku.ledger import services
 from hataraku.ledger.constants import (
-    FUNDING_TRANSITIONS,
+    FUNDING_MACHINE,
     KIND_TYPE,
     NON_NEGATIVE_KINDS,
-    PAYOUT_TRANSITIONS,
     AccountKind,
     AccountType,
     FundingStatus,
-    PayoutStatus,
-    transition_allowed,
 )
+from hataraku.ledger.models import Funding
+
+from .factories import fund, key, open_escrow
+
+ALLOWED = {
+    (FundingStatus.PENDING, FundingStatus.POSTED),
+    (FundingStatus.PENDING, FundingStatus.VOIDED),
+}
 
 
-@pytest.mark.parametrize(
-    ("current", "target", "allowed"),
-    [
-        (FundingStatus.PENDING, FundingStatus.POSTED, True),
-        (FundingStatus.PENDING, FundingStatus.VOIDED, True),
-        (FundingStatus.POSTED, FundingStatus.VOIDED, False),
-        (FundingStatus.POSTED, FundingStatus.POSTED, False),
-        (FundingStatus.VOIDED, FundingStatus.POSTED, False),
-        (FundingStatus.VOIDED, FundingStatus.VOIDED, False),
-    ],
-)
-def test_funding_transitions(current: str, target: str, allowed: bool) -> None:
+@pytest.mark.parametrize("current", FundingStatus.values)
+@pytest.mark.parametrize("target", FundingStatus.values)
+def test_funding_machine_allows_exactly_these_moves(current: str, target: str) -> None:
     # given the table / when a move is asked / then only pending → posted | voided is allowed
-    assert transition_allowed(FUNDING_TRANSITIONS, current, target) is allowed
+    assert FUNDING_MACHINE.allows(current, target) is ((current, target) in ALLOWED)
 
 
-@pytest.mark.parametrize(
-    ("current", "target", "allowed"),
-    [
-        (PayoutStatus.RESERVED, PayoutStatus.SETTLED, True),
-        (PayoutStatus.RESERVED, PayoutStatus.FAILED, True),
-        (PayoutStatus.SETTLED, PayoutStatus.FAILED, False),
-        (PayoutStatus.FAILED, PayoutStatus.SETTLED, False),
-        (PayoutStatus.SETTLED, PayoutStatus.SETTLED, False),
-    ],
-)
-def test_payout_transitions(current: str, target: str, allowed: bool) -> None:
-    assert transition_allowed(PAYOUT_TRANSITIONS, current, target) is allowed
+def test_funding_machine_is_the_one_for_the_model() -> None:
+    # given the registry / then ledger.Funding's machine is this one, starting pending
+    assert state.machine_for(Funding) is FUNDING_MACHINE
+    assert FUNDING_MACHINE.initial == {FundingStatus.PENDING}
 
 
-def test_every_state_and_account_kind_is_in_the_tables() -> None:
-    # given the enumerations / then every value has a row, and only liabilities are guarded ≥ 0
-    assert set(FUNDING_TRANSITIONS) == set(FundingStatus.values)
-    assert set(PAYOUT_TRANSITIONS) == set(PayoutStatus.values)
+@pytest.mark.django_db
+def test_a_refused_funding_move_raises_invalid_transition() -> None:
+    # given a posted funding / when it is voided / then the machine refuses, with the kind message
+    funding = fund(open_escrow(), 1_000)
+    with pytest.raises(InvalidTransition, match="この入金は「入金済み」のため、もう変更できません"):
+        services.funding_void(funding=funding, actor=None, idempotency_key=key())
+    funding.refresh_from_db()
+    assert funding.status == FundingStatus.POSTED
+
+
+def test_every_account_kind_is_in_the_tables() -> None:
+    # given the enumerations / then every kind has a type, and only liabilities are guarded ≥ 0
     assert set(KIND_TYPE) == set(AccountKind.values)
     assert all(KIND_TYPE[kind] == AccountType.LIABILITY for kind in NON_NEGATIVE_KINDS)

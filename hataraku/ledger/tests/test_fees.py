@@ -13,6 +13,7 @@ from hataraku.core.money import (
     FEE_SCHEDULES,
     FeeSchedule,
     FeeTier,
+    fee_breakdown,
     fee_schedule_on,
     project_fee,
     task_fee,
@@ -153,3 +154,30 @@ def test_schedule_is_chosen_by_effective_date() -> None:
             fee_schedule_on(dt.date(2020, 1, 1))
     finally:
         money.FEE_SCHEDULES = original
+
+
+@pytest.mark.parametrize(
+    ("amount", "before", "withholding", "flat", "expected"),
+    [
+        # 20 % of 33,000 = 6,600, tax 660; no withholding
+        (33_000, 0, False, False, (6_600, 660, 0, 33_000 - 7_260)),
+        # 20 % of 30,001 = 6,000.2 → 6,000, tax 600; withholding 10.21 % = 3,063.1 → 3,063
+        (30_001, 0, True, False, (6_000, 600, 3_063, 30_001 - 6_600 - 3_063)),
+        # ¥100,000 already released: 10 % of 50,000 = 5,000, tax 500
+        (50_000, 100_000, False, False, (5_000, 500, 0, 44_500)),
+        # task plan: flat 20 % of 1,234 = 246.8 → 246, tax 24, whatever was released before
+        (1_234, 500_000, True, True, (246, 24, 125, 1_234 - 270 - 125)),
+    ],
+)
+def test_fee_breakdown_splits_one_payment(
+    amount: int, before: int, withholding: bool, flat: bool, expected: tuple[int, int, int, int]
+) -> None:
+    # given a payment / when it is split as the ledger releases it and the terms print it
+    split = fee_breakdown(
+        amount, withholding=withholding, cumulative_before=before, flat=flat, on=dt.date(2026, 12, 1)
+    )
+    # then fee, fee tax, withholding and net are these, and the parts add back up to the payment
+    assert (split.fee, split.fee_tax, split.withholding, split.net) == expected
+    assert split.amount == amount == split.net + split.platform_fee + split.withholding
+    assert split.consumption_tax == amount * 10 // 110
+    assert split.amount_excluding_tax == amount - split.consumption_tax

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from hataraku.core.errors import Conflict, DomainError, ErrorCode, InvalidTransition
 from hataraku.core.models import AuditEvent
 from hataraku.ledger import selectors, services
-from hataraku.ledger.constants import AccountKind, FeePlan, FundingSource, FundingStatus, PayoutStatus
+from hataraku.ledger.constants import AccountKind, FeePlan, FundingSource, FundingStatus, HoldOutcome
 from hataraku.ledger.models import (
     Account,
     AppendOnlyError,
@@ -24,6 +24,7 @@ from hataraku.ledger.models import (
     Posting,
     Settlement,
 )
+from hataraku.ledger.services import _journal
 
 from .factories import ClientFactory, WorkerFactory, fund, funded_escrow, key, open_escrow
 
@@ -334,6 +335,26 @@ def test_payout_reserve_then_settle() -> None:
     assert_balanced()
 
 
+def test_a_hold_reads_its_outcome_from_its_final_entry_and_is_booked_once() -> None:
+    # given a reserved hold: open, no final entry
+    worker = _worker_with(10_000)
+    hold = services.payout_reserve(
+        worker=worker, amount=5_000, transfer_fee=250, actor=worker, idempotency_key=key()
+    )
+    assert (hold.outcome, hold.is_open, hold.is_settled) == (HoldOutcome.RESERVED, True, False)
+    # when it is settled
+    services.payout_settle(hold=hold, actor=None, idempotency_key=key())
+    # then it reads as settled from the entry's kind, and neither a second settle nor a fail moves money
+    settled = PayoutHold.objects.get(pk=hold.pk)
+    assert settled.outcome == HoldOutcome.SETTLED and settled.is_settled and not settled.is_failed
+    before = selectors.worker_balances(worker)
+    for call in (services.payout_settle, services.payout_fail):
+        with pytest.raises(InvalidTransition, match="「振込済み」のため、もう変更できません"):
+            call(hold=hold, actor=None, idempotency_key=key())
+    assert selectors.worker_balances(worker) == before
+    assert_balanced()
+
+
 def test_failed_payout_returns_everything_including_the_fee() -> None:
     # given a reserved payout
     worker = _worker_with(10_000)
@@ -344,9 +365,9 @@ def test_failed_payout_returns_everything_including_the_fee() -> None:
     # when the bank rejects it
     failed = services.payout_fail(hold=hold, actor=None, idempotency_key=key())
     # then the whole ¥3,000 is available again, and it cannot be settled afterwards
-    assert failed.status == PayoutStatus.FAILED
+    assert failed.outcome == HoldOutcome.FAILED and failed.is_failed and not failed.is_open
     assert selectors.worker_balances(worker).available == available
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition, match="「振込できませんでした」のため、もう変更できません"):
         services.payout_settle(hold=hold, actor=None, idempotency_key=key())
 
 
@@ -604,7 +625,7 @@ def test_internal_writer_refuses_to_run_outside_a_transaction() -> None:
     # given no surrounding transaction / when the posting writer is called directly / then refused
     bank = services.system_account(AccountKind.PLATFORM_BANK)
     with pytest.raises(services.LedgerOutsideTransaction):
-        services._post_entry(kind="funding", lines=[(bank, 1), (bank, -1)])
+        _journal._post_entry(kind="funding", lines=[(bank, 1), (bank, -1)])
 
 
 def test_crash_between_postings_leaves_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -612,7 +633,7 @@ def test_crash_between_postings_leaves_nothing(monkeypatch: pytest.MonkeyPatch) 
     worker = WorkerFactory()
     escrow = funded_escrow(50_000, worker=worker, withholding=True)
     counts = _counts()
-    real = services._write_posting
+    real = _journal._write_posting
     written: list[int] = []
 
     def flaky(entry: JournalEntry, account: Account, amount: int) -> Posting:
@@ -621,7 +642,7 @@ def test_crash_between_postings_leaves_nothing(monkeypatch: pytest.MonkeyPatch) 
         written.append(amount)
         return real(entry, account, amount)
 
-    monkeypatch.setattr(services, "_write_posting", flaky)
+    monkeypatch.setattr(_journal, "_write_posting", flaky)
     # when a release crashes half-way
     with pytest.raises(RuntimeError):
         services.escrow_release(

@@ -56,7 +56,6 @@ from hataraku.ledger.constants import (
     FeePlan,
     FundingSource,
     FundingStatus,
-    PayoutStatus,
 )
 from hataraku.ledger.models import Escrow, Funding, JournalEntry, PayoutHold, Posting
 
@@ -277,7 +276,7 @@ class LedgerMachine(RuleBasedStateMachine):
         try:
             self._call("settle" if settle else "fail", fn, hold=hold)
         except InvalidTransition:
-            assert hold.status != PayoutStatus.RESERVED
+            assert not hold.is_open
             return
         if not settle:
             self.available[hold.worker_id] += hold.amount
@@ -343,7 +342,10 @@ class LedgerMachine(RuleBasedStateMachine):
             or 0
         )
         settled = int(
-            PayoutHold.objects.filter(status=PayoutStatus.SETTLED).aggregate(t=Sum("amount"))["t"] or 0
+            PayoutHold.objects.filter(final_entry__kind=EntryKind.PAYOUT_SETTLE).aggregate(t=Sum("amount"))[
+                "t"
+            ]
+            or 0
         )
         sent_back = int(
             Posting.objects.filter(entry__kind=EntryKind.CLIENT_MONEY_OUT, amount__gt=0).aggregate(

@@ -8,6 +8,7 @@ import factory
 from hataraku.accounts.tests.factories import ClientFactory, MunicipalFactory, StaffFactory, UserFactory
 from hataraku.contracts.models import Contract
 from hataraku.core import clock
+from hataraku.core import notifications as notices
 from hataraku.jobs.models import Category, Job, Proposal
 from hataraku.jobs.rendering import render_markdown
 from hataraku.messaging.models import Message, Notification, NotificationPreference, Thread
@@ -134,3 +135,14 @@ __all__ = [
     "WorkerFactory",
     "header_queries",
 ]
+
+
+# The notice tests speak of: its words travel as parameters, so each test can say what it is about.
+TEST_NOTICE = notices.define("messaging.test_notice", title="%(title)s", body="%(body)s")
+
+
+def notify(*, user: Any, title: str, body: str = "", url: str = "", email: bool = True) -> Notification:
+    """Send a notice through the core interface, as every app does (messaging delivers it)."""
+    return notices.notify(
+        user=user, code=TEST_NOTICE, params={"title": title, "body": body}, url=url, email=email
+    )  # type: ignore[return-value]

@@ -69,7 +69,7 @@ def test_message_send_notifies_the_other_participant_and_counts_unread(
         message = message_send(thread=thread, sender=contract.worker, body="納品物をお送りします。", files=[])
     # then the client gets an in-app notification (and email) and has one unread message
     notification = Notification.objects.get(user=contract.client)
-    assert notification.kind == "message.received"
+    assert notification.code == "messaging.message_received"
     assert notification.url == f"/messages/threads/{thread.pk}/"
     assert len(mailoutbox) == 1 and mailoutbox[0].to == [contract.client.email]
     assert unread_message_count(contract.client) == 1

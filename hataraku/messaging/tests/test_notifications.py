@@ -16,10 +16,9 @@ from hataraku.messaging.services import (
     notification_preference_update,
     notifications_mark_all_read,
     notifications_send_due,
-    notify,
 )
 
-from .factories import NotificationPreferenceFactory, WorkerFactory
+from .factories import NotificationPreferenceFactory, WorkerFactory, notify
 
 pytestmark = pytest.mark.django_db
 
@@ -44,13 +43,13 @@ def test_notify_creates_the_in_app_row_and_emails_on_commit(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         n = notify(
             user=user,
-            kind="proposal.received",
             title="応募が届きました",
             body="内容を確認してください。",
             url="/jobs/1/",
         )
         # then the in-app row exists at once, but no mail is sent before the commit
-        assert Notification.objects.filter(user=user, title="応募が届きました", read_at__isnull=True).exists()
+        stored = Notification.objects.get(user=user, read_at__isnull=True)
+        assert stored.display_title == "応募が届きました" and stored.title == ""
         assert mailoutbox == []
     assert len(callbacks) == 1
     callbacks[0]()
@@ -73,7 +72,7 @@ def test_notify_without_email_sends_nothing(frozen_clock, mailoutbox, django_cap
     user = WorkerFactory.create()
     # when notified with email=False
     with django_capture_on_commit_callbacks(execute=True):
-        n = notify(user=user, kind="x", title="画面だけ", body="", email=False)
+        n = notify(user=user, title="画面だけ", body="", email=False)
     # then only the in-app row exists
     assert n.email_due_at is None
     assert mailoutbox == []
@@ -87,7 +86,7 @@ def test_notify_rolled_back_sends_no_email(frozen_clock, mailoutbox, django_capt
     user = WorkerFactory.create()
     # when the caller's transaction rolls back after notify
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
-        notify(user=user, kind="x", title="取り消される", body="")
+        notify(user=user, title="取り消される", body="")
         raise RuntimeError("boom")
     # then there is neither a notification nor an email
     assert not Notification.objects.filter(user=user).exists()
@@ -99,7 +98,7 @@ def test_email_mode_off_sends_nothing(frozen_clock, mailoutbox, django_capture_o
     pref = NotificationPreferenceFactory.create(email_mode=EmailMode.OFF)
     # when notified
     with django_capture_on_commit_callbacks(execute=True):
-        notify(user=pref.user, kind="x", title="メールなし", body="")
+        notify(user=pref.user, title="メールなし", body="")
     frozen_clock.advance(dt.timedelta(days=2))
     # then no email, ever
     assert notifications_send_due() == 0
@@ -116,14 +115,14 @@ def test_quiet_hours_hold_the_email_until_they_end_and_send_once(
     # when notified at 13:00 (outside quiet hours)
     frozen_clock.set(at_tokyo(1, 13))
     with django_capture_on_commit_callbacks(execute=True):
-        notify(user=user, kind="x", title="昼のお知らせ", body="")
+        notify(user=user, title="昼のお知らせ", body="")
     # then it is sent at once
     assert [m.subject for m in mailoutbox] == ["[Hataraku] 昼のお知らせ"]
 
     # when notified at 22:30 (inside quiet hours)
     frozen_clock.set(at_tokyo(1, 22, 30))
     with django_capture_on_commit_callbacks(execute=True):
-        late = notify(user=user, kind="x", title="夜のお知らせ", body="")
+        late = notify(user=user, title="夜のお知らせ", body="")
     # then nothing is sent now, even by the sweep, and the email waits for 07:00
     assert notifications_send_due() == 0
     assert len(mailoutbox) == 1
@@ -148,7 +147,7 @@ def test_just_before_quiet_hours_end_nothing_is_sent(
     with_quiet_hours(user)
     frozen_clock.set(at_tokyo(1, 23))
     with django_capture_on_commit_callbacks(execute=True):
-        notify(user=user, kind="x", title="夜", body="")
+        notify(user=user, title="夜", body="")
     # when the sweep runs at 06:59
     frozen_clock.set(at_tokyo(2, 6, 59))
     # then nothing goes out yet
@@ -166,7 +165,7 @@ def test_daily_digest_collects_the_days_notifications_into_one_email(
     for hour, title in ((9, "一件目"), (12, "二件目"), (19, "三件目")):
         frozen_clock.set(at_tokyo(1, hour))
         with django_capture_on_commit_callbacks(execute=True):
-            notify(user=user, kind="x", title=title, body=f"{title}の本文")
+            notify(user=user, title=title, body=f"{title}の本文")
     # then nothing is emailed before 20:00
     frozen_clock.set(at_tokyo(1, 19, 59))
     assert notifications_send_due() == 0
@@ -202,7 +201,7 @@ def test_digest_hour_inside_quiet_hours_is_moved_to_their_end(
     frozen_clock.set(at_tokyo(1, 15))
     # when notified in the afternoon
     with django_capture_on_commit_callbacks(execute=True):
-        n = notify(user=pref.user, kind="x", title="まとめ", body="")
+        n = notify(user=pref.user, title="まとめ", body="")
     # then the email is due at 07:00 the next morning
     n.refresh_from_db()
     assert n.email_due_at == at_tokyo(2, 7)
@@ -210,8 +209,8 @@ def test_digest_hour_inside_quiet_hours_is_moved_to_their_end(
 
 def test_mark_read_only_touches_own_notifications(frozen_clock):
     # given two people with a notification each
-    mine = notify(user=WorkerFactory.create(), kind="x", title="私の", body="", email=False)
-    theirs = notify(user=WorkerFactory.create(), kind="x", title="他人の", body="", email=False)
+    mine = notify(user=WorkerFactory.create(), title="私の", body="", email=False)
+    theirs = notify(user=WorkerFactory.create(), title="他人の", body="", email=False)
     # when I mark both read
     assert notification_mark_read(user=mine.user, notification_id=mine.pk) is True
     assert notification_mark_read(user=mine.user, notification_id=theirs.pk) is False
@@ -225,8 +224,8 @@ def test_mark_read_only_touches_own_notifications(frozen_clock):
 def test_mark_all_read(frozen_clock):
     # given two unread notifications
     user = WorkerFactory.create()
-    notify(user=user, kind="x", title="1", body="", email=False)
-    notify(user=user, kind="x", title="2", body="", email=False)
+    notify(user=user, title="1", body="", email=False)
+    notify(user=user, title="2", body="", email=False)
     # when all are marked read
     assert notifications_mark_all_read(user=user) == 2
     # then none is unread
@@ -252,7 +251,7 @@ def test_switching_to_off_drops_waiting_emails(frozen_clock, mailoutbox, django_
     # given a digest user with a waiting email
     pref = NotificationPreferenceFactory.create(email_mode=EmailMode.DAILY_DIGEST, digest_hour=20)
     with django_capture_on_commit_callbacks(execute=True):
-        notify(user=pref.user, kind="x", title="待機中", body="")
+        notify(user=pref.user, title="待機中", body="")
     # when they switch emails off
     notification_preference_update(user=pref.user, actor=pref.user, email_mode=EmailMode.OFF, digest_hour=20)
     frozen_clock.advance(dt.timedelta(days=1))
@@ -266,7 +265,7 @@ def test_deleted_users_get_no_email(frozen_clock, mailoutbox, django_capture_on_
     user = WorkerFactory.create(is_active=False, deleted_at=frozen_clock.now())
     # when notified
     with django_capture_on_commit_callbacks(execute=True):
-        n = notify(user=user, kind="x", title="届かない", body="")
+        n = notify(user=user, title="届かない", body="")
     # then no email is scheduled
     assert n.email_due_at is None
     assert mailoutbox == []
@@ -283,7 +282,7 @@ def test_two_concurrent_sweeps_send_each_email_once(mailoutbox):
     user = WorkerFactory.create()
     clock.set_time(at_tokyo(1, 22, 30))
     with_quiet_hours(user)
-    notify(user=user, kind="x", title="同時実行", body="")
+    notify(user=user, title="同時実行", body="")
     clock.set_time(at_tokyo(2, 7))
     # when two sweeps run at the same time
     results: list[int] = []
@@ -319,7 +318,7 @@ def test_on_the_database_backend_a_held_email_is_enqueued_to_run_after_quiet_hou
     frozen_clock.set(at_tokyo(1, 22, 30))
     # when notified inside quiet hours
     with django_capture_on_commit_callbacks(execute=True):
-        notify(user=user, kind="x", title="夜", body="")
+        notify(user=user, title="夜", body="")
     # then one task waits in the queue until 07:00, and nothing was sent
     queued = DBTaskResult.objects.get()
     assert queued.run_after == at_tokyo(2, 7)
@@ -337,7 +336,7 @@ def test_management_command_sends_due_emails(frozen_clock, mailoutbox, django_ca
     with_quiet_hours(user)
     frozen_clock.set(at_tokyo(1, 23))
     with django_capture_on_commit_callbacks(execute=True):
-        notify(user=user, kind="x", title="朝に届く", body="")
+        notify(user=user, title="朝に届く", body="")
     frozen_clock.set(at_tokyo(2, 7, 5))
     # when the command runs
     out = StringIO()
@@ -352,7 +351,7 @@ def test_management_command_sends_due_emails(frozen_clock, mailoutbox, django_ca
     [("/contracts/1/", "/contracts/1/"), ("javascript:alert(1)", ""), ("//evil.example/", ""), ("", "")],
 )
 def test_notification_links_are_only_site_paths_or_web_urls(frozen_clock, url, kept):
-    n = notify(user=WorkerFactory.create(), kind="x", title="リンク", body="", url=url, email=False)
+    n = notify(user=WorkerFactory.create(), title="リンク", body="", url=url, email=False)
     assert n.url == kept
 
 
@@ -375,7 +374,7 @@ def test_mail_is_sent_after_the_claim_commits_and_released_when_sending_fails(fr
 
     monkeypatch.setattr(EmailBackend, "send_messages", failing)
     # when a notification's email is due (the task after commit tries once) and is sent again
-    notify(user=user, kind="k", title="お知らせ", body="本文")
+    notify(user=user, title="お知らせ", body="本文")
     with pytest.raises(OSError):
         send_due_for_user(user.pk)
     # then the server was only ever called outside any transaction, and the email is still waiting

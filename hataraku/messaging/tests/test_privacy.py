@@ -7,9 +7,9 @@ import pytest
 from hataraku.accounts.services import account_delete
 from hataraku.messaging import privacy
 from hataraku.messaging.models import Message, Notification, NotificationPreference, ThreadRead
-from hataraku.messaging.services import message_send, notify, thread_for_contract
+from hataraku.messaging.services import message_send, thread_for_contract
 
-from .factories import ContractFactory, NotificationPreferenceFactory
+from .factories import ContractFactory, NotificationPreferenceFactory, notify
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def test_export_contains_the_persons_notifications_and_messages(frozen_clock):
     contract = ContractFactory.create()
     thread = thread_for_contract(contract)
     message_send(thread=thread, sender=contract.worker, body="よろしくお願いします", files=[])
-    notify(user=contract.worker, kind="x", title="ようこそ", body="", email=False)
+    notify(user=contract.worker, title="ようこそ", body="", email=False)
     data = privacy.export_user_data(contract.worker)
     assert [n["件名"] for n in data["お知らせ"]] == ["ようこそ"]
     assert [m["本文"] for m in data["送ったメッセージ"]] == ["よろしくお願いします"]
@@ -32,7 +32,7 @@ def test_account_deletion_keeps_messages_for_the_other_party_anonymised(frozen_c
     contract = ContractFactory.create(status="completed")
     thread = thread_for_contract(contract)
     message_send(thread=thread, sender=contract.worker, body="納品しました", files=[])
-    notify(user=contract.worker, kind="x", title="ようこそ", body="", email=False)
+    notify(user=contract.worker, title="ようこそ", body="", email=False)
     NotificationPreferenceFactory.create(user=contract.worker)
     # when the worker deletes their account
     account_delete(user=contract.worker, actor=contract.worker)

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from hataraku.accounts.tests.mfa import login_as
 from hataraku.core.models import AuditEvent
 from hataraku.messaging.models import Message, Notification, NotificationPreference
-from hataraku.messaging.services import message_send, notify, thread_for_contract, thread_for_proposal
+from hataraku.messaging.services import message_send, thread_for_contract, thread_for_proposal
 
 from .factories import (
     ClientFactory,
@@ -22,6 +22,7 @@ from .factories import (
     StaffFactory,
     WorkerFactory,
     header_queries,
+    notify,
 )
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,7 @@ def world(frozen_clock):  # type: ignore[no-untyped-def]
         body="資料です",
         files=[SimpleUploadedFile("資料.png", PNG, content_type="image/png")],
     )
-    notification = notify(user=contract.client, kind="x", title="テスト", body="", email=False)
+    notification = notify(user=contract.client, title="テスト", body="", email=False)
     return {
         "contract": contract,
         "proposal": contract.proposal,
@@ -119,7 +120,7 @@ def test_mark_all_read_touches_only_ones_own_notifications(client, world, role):
     # given the client's unread notification, and one of the poster's own
     url = "/messages/notifications/read-all/"
     poster = world["roles"][role]
-    own = notify(user=poster, kind="x", title="自分あて", body="", email=False)
+    own = notify(user=poster, title="自分あて", body="", email=False)
     # when anonymous posts, then they are sent to log in and nothing is read
     response = client.post(url)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
@@ -195,7 +196,7 @@ def test_send_by_plain_form_post(client, world, django_capture_on_commit_callbac
     # then they are redirected back and the worker is notified
     assert response.status_code == 302
     assert Message.objects.filter(sender=contract.client, body="ありがとうございます").exists()
-    assert Notification.objects.filter(user=contract.worker, kind="message.received").exists()
+    assert Notification.objects.filter(user=contract.worker, code="messaging.message_received").exists()
 
 
 def test_bad_file_by_form_shows_japanese_error_and_saves_nothing(client, world):
@@ -246,8 +247,8 @@ def test_unread_context_processor_uses_two_queries(rf, frozen_clock, django_asse
 
 def test_notification_list_shows_unread_count_and_mark_all(client, frozen_clock):
     user = WorkerFactory.create()
-    notify(user=user, kind="x", title="一つ目", body="", email=False)
-    notify(user=user, kind="x", title="二つ目", body="", email=False)
+    notify(user=user, title="一つ目", body="", email=False)
+    notify(user=user, title="二つ目", body="", email=False)
     login_as(client, user)
     assert "未読のお知らせは 2 件です。" in client.get("/messages/notifications/").content.decode()
     client.post("/messages/notifications/read-all/")
@@ -273,7 +274,7 @@ def test_notification_list_and_thread_page_query_counts(client, frozen_clock, dj
     # given a person with many notifications and a thread with several messages and attachments
     contract = ContractFactory.create()
     for i in range(5):
-        notify(user=contract.worker, kind="x", title=f"お知らせ{i}", body="", email=False)
+        notify(user=contract.worker, title=f"お知らせ{i}", body="", email=False)
     thread = thread_for_contract(contract)
     for _ in range(3):
         message_send(

@@ -11,7 +11,7 @@ from hataraku.ledger.constants import FundingSource, FundingStatus
 from hataraku.ledger.models import Funding
 from hataraku.ledger.selectors import escrow_held
 from hataraku.payments import services
-from hataraku.payments.constants import DocumentKind, ProviderFundingStatus
+from hataraku.payments.constants import DocumentKind
 from hataraku.payments.models import InvoiceDocument, ProcessedWebhookEvent, ProviderFunding
 from hataraku.payments.providers import StripeProvider, get_provider
 
@@ -55,11 +55,11 @@ def test_staff_confirm_posts_the_funding_and_issues_one_receipt(client_user, sta
         client=client_user, escrow=escrow, amount=33_000, provider="bank_transfer", idempotency_key=key()
     )
     # when staff confirm (twice: a double click)
-    get_provider("bank_transfer").confirm(pf, actor=staff)
+    services.funding_confirm(provider_funding=pf, actor=staff)
     services.funding_confirm(provider_funding=pf, actor=staff)
     # then the money is held once and one numbered receipt exists
     pf.refresh_from_db()
-    assert pf.status == ProviderFundingStatus.SUCCEEDED and pf.decided_by == staff
+    assert pf.funding.status == FundingStatus.POSTED and pf.decided_by == staff
     assert escrow_held(escrow) == 33_000
     receipt = InvoiceDocument.objects.get(kind=DocumentKind.RECEIPT)
     assert receipt.recipient == client_user and receipt.total_amount == 33_000
@@ -74,7 +74,7 @@ def test_staff_void_drops_the_pending_funding(client_user, staff):
     )
     services.funding_cancel(provider_funding=pf, actor=staff)
     pf.refresh_from_db()
-    assert pf.status == ProviderFundingStatus.VOIDED and pf.funding.status == FundingStatus.VOIDED
+    assert pf.funding.status == FundingStatus.VOIDED
     with pytest.raises(InvalidTransition):
         services.funding_confirm(provider_funding=pf, actor=staff)
     assert escrow_held(escrow) == 0
@@ -92,7 +92,9 @@ def _stripe_funding(client_user, amount=33_000):
     k = key()
     # Stripe is asked after the pending funding commits.
     with TestCase.captureOnCommitCallbacks(execute=True):
-        pf = provider.create_funding(escrow, amount, k, actor=client_user)
+        pf = services.provider_funding_record(
+            provider=provider, escrow=escrow, amount=amount, idempotency_key=k, actor=client_user
+        )
     pf.refresh_from_db()
     return escrow, pf, http, k
 
@@ -152,8 +154,12 @@ def test_stripe_refusal_after_commit_leaves_the_funding_pending_without_a_page(c
     client, _http = client_with((400, error))
     # when a card funding is recorded and committed
     with TestCase.captureOnCommitCallbacks(execute=True):
-        pf = StripeProvider(client, webhook_secret=SECRET).create_funding(
-            escrow, 10, key(), actor=client_user
+        pf = services.provider_funding_record(
+            provider=StripeProvider(client, webhook_secret=SECRET),
+            escrow=escrow,
+            amount=10,
+            idempotency_key=key(),
+            actor=client_user,
         )
     # then the caller is not failed after its commit: the funding waits with no payment page (the
     # funding page offers to prepare one; the clock voids it after the grace period) and the refusal is logged
@@ -197,7 +203,9 @@ def test_stripe_confirm_reads_the_checkout_session(client_user, staff):
     escrow, pf, _http, _k = _stripe_funding(client_user)
     # when staff reconcile it and Stripe says the session is paid
     client, http = client_with((200, fixture("checkout_session_paid.json")))
-    StripeProvider(client, webhook_secret=SECRET).confirm(pf, actor=staff)
+    services.funding_check(
+        provider_funding=pf, actor=staff, provider=StripeProvider(client, webhook_secret=SECRET)
+    )
     # then the session was read and the money is held
     assert http.calls[0]["method"] == "GET"
     assert http.calls[0]["url"].endswith("/v1/checkout/sessions/cs_test_a1HaTaRaKu0001")
@@ -205,16 +213,28 @@ def test_stripe_confirm_reads_the_checkout_session(client_user, staff):
     # and a second reconciliation asks Stripe nothing and posts nothing more
     pf.refresh_from_db()
     again, http_again = client_with()
-    StripeProvider(again, webhook_secret=SECRET).confirm(pf, actor=staff)
+    services.funding_check(
+        provider_funding=pf, actor=staff, provider=StripeProvider(again, webhook_secret=SECRET)
+    )
     assert http_again.calls == [] and escrow_held(escrow) == 33_000
 
 
 def test_stripe_confirm_of_an_open_session_waits_and_of_an_expired_one_voids(client_user, staff):
     escrow, pf, _http, _k = _stripe_funding(client_user)
     still_open, _ = client_with((200, fixture("checkout_session_created.json")))
-    assert StripeProvider(still_open).confirm(pf, actor=staff).status == ProviderFundingStatus.PENDING
+    assert (
+        services.funding_check(
+            provider_funding=pf, actor=staff, provider=StripeProvider(still_open)
+        ).funding.status
+        == FundingStatus.PENDING
+    )
     expired, _ = client_with((200, fixture("checkout_session_expired.json")))
-    assert StripeProvider(expired).confirm(pf, actor=staff).status == ProviderFundingStatus.VOIDED
+    assert (
+        services.funding_check(
+            provider_funding=pf, actor=staff, provider=StripeProvider(expired)
+        ).funding.status
+        == FundingStatus.VOIDED
+    )
     assert escrow_held(escrow) == 0
 
 
@@ -223,7 +243,12 @@ def test_stripe_confirm_never_posts_a_paid_session_of_another_amount(client_user
     paid = fixture("checkout_session_paid.json")
     paid["amount_total"] = 30_000
     client, _ = client_with((200, paid))
-    assert StripeProvider(client).confirm(pf, actor=staff).status == ProviderFundingStatus.PENDING
+    assert (
+        services.funding_check(
+            provider_funding=pf, actor=staff, provider=StripeProvider(client)
+        ).funding.status
+        == FundingStatus.PENDING
+    )
     assert escrow_held(escrow) == 0
 
 
@@ -242,7 +267,7 @@ def test_webhook_paid_posts_once_even_when_replayed(client, client_user, frozen_
     assert first.status_code == 200 and first.content == b"ok"
     assert second.status_code == 200 and second.content == b"already processed"
     pf.refresh_from_db()
-    assert pf.status == ProviderFundingStatus.SUCCEEDED
+    assert pf.funding.status == FundingStatus.POSTED
     assert escrow_held(escrow) == 33_000
     assert ProcessedWebhookEvent.objects.filter(event_id=event["id"]).count() == 1
     assert InvoiceDocument.objects.filter(kind=DocumentKind.RECEIPT).count() == 1
@@ -266,7 +291,7 @@ def test_webhook_expired_session_voids_the_funding(client, client_user):
     response = _post(client, _event("event_checkout_session_expired.json", pf))
     assert response.status_code == 200
     pf.refresh_from_db()
-    assert pf.status == ProviderFundingStatus.VOIDED and pf.funding.status == FundingStatus.VOIDED
+    assert pf.funding.status == FundingStatus.VOIDED
     assert escrow_held(escrow) == 0
 
 
@@ -279,7 +304,7 @@ def test_a_declined_card_leaves_the_funding_pending_for_another_try(client, clie
     # then nothing changes: the client may try another card on the same Checkout page
     assert response.status_code == 200 and response.content == b"ignored"
     pf.refresh_from_db()
-    assert pf.status == ProviderFundingStatus.PENDING and escrow_held(escrow) == 0
+    assert pf.funding.status == FundingStatus.PENDING and escrow_held(escrow) == 0
 
 
 @override_settings(STRIPE_WEBHOOK_SECRET=SECRET)
@@ -289,7 +314,7 @@ def test_session_completed_but_unpaid_waits_for_the_async_payment(client, client
     response = _post(client, _event("event_checkout_session_completed.json", pf, payment_status="unpaid"))
     assert response.content == b"waiting"
     pf.refresh_from_db()
-    assert pf.status == ProviderFundingStatus.PENDING and escrow_held(escrow) == 0
+    assert pf.funding.status == FundingStatus.PENDING and escrow_held(escrow) == 0
     # when the async payment succeeds, then the money is held
     later = _event("event_checkout_session_completed.json", pf)
     later["id"], later["type"] = "evt_async_ok", "checkout.session.async_payment_succeeded"
@@ -306,7 +331,7 @@ def test_webhook_with_a_bad_signature_is_refused_and_posts_nothing(client, clien
     missing = client.post("/payments/stripe/webhook/", data=b"{}", content_type="application/json")
     assert [wrong_secret.status_code, garbage.status_code, missing.status_code] == [400, 400, 400]
     pf.refresh_from_db()
-    assert pf.status == ProviderFundingStatus.PENDING
+    assert pf.funding.status == FundingStatus.PENDING
     assert escrow_held(escrow) == 0
     assert not ProcessedWebhookEvent.objects.exists()
 
@@ -346,7 +371,7 @@ def test_webhook_with_a_different_amount_posts_nothing(client, client_user, name
     # then it is answered (so Stripe stops resending) but nothing is posted; staff reconcile from the log
     assert response.status_code == 200 and response.content == b"amount mismatch"
     pf.refresh_from_db()
-    assert pf.status == ProviderFundingStatus.PENDING
+    assert pf.funding.status == FundingStatus.PENDING
     assert escrow_held(escrow) == 0
 
 
@@ -362,7 +387,9 @@ def test_a_funding_started_before_checkout_is_reconciled_from_its_payment_intent
     pf = _legacy(pf)
     intent = fixture("event_payment_intent_succeeded.json")["data"]["object"]
     client, http = client_with((200, intent))
-    StripeProvider(client, webhook_secret=SECRET).confirm(pf, actor=staff)
+    services.funding_check(
+        provider_funding=pf, actor=staff, provider=StripeProvider(client, webhook_secret=SECRET)
+    )
     assert http.calls[0]["url"].endswith("/v1/payment_intents/pi_3QhAtaRaKu0001")
     assert escrow_held(escrow) == 33_000
 
@@ -376,10 +403,10 @@ def test_a_canceled_payment_intent_voids_only_the_funding_that_is_that_intent(cl
     # when the PaymentIntent is canceled while the funding is a Checkout session, then nothing changes
     assert _post(client, event).content == b"ignored"
     checkout_pf.refresh_from_db()
-    assert checkout_pf.status == ProviderFundingStatus.PENDING
+    assert checkout_pf.funding.status == FundingStatus.PENDING
     # when the funding is that PaymentIntent, then it is voided
     legacy = _legacy(checkout_pf)
     event["id"] = "evt_canceled_2"
     assert _post(client, event).content == b"ok"
     legacy.refresh_from_db()
-    assert legacy.status == ProviderFundingStatus.VOIDED
+    assert legacy.funding.status == FundingStatus.VOIDED

@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from hataraku.ledger.idempotency import scoped_key
 from hataraku.ledger.models import IdempotencyKey, PayoutHold
 from hataraku.payments import services
 from hataraku.payments.models import Payout
@@ -65,8 +66,8 @@ def test_user_keys_are_stored_with_their_sender_and_internal_keys_stay_shared(fr
     assert IdempotencyKey.objects.filter(key=f"payments.payout:u{worker.pk}:mine").exists()
     # and a key longer than the column is kept whole as its hash, never cut short into someone else's
     long_key = "x" * 100
-    assert services.scoped_key(worker, long_key).startswith(f"u{worker.pk}:sha256:")
-    assert services.scoped_key(worker, long_key) != services.scoped_key(worker, "x" * 99 + "y")
+    assert scoped_key(worker, long_key).startswith(f"u{worker.pk}:sha256:")
+    assert scoped_key(worker, long_key) != scoped_key(worker, "x" * 99 + "y")
 
 
 def _together(calls: list[Any]) -> list[Any]:

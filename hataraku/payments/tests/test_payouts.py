@@ -6,7 +6,7 @@ import pytest
 
 from hataraku.core.errors import Conflict, DomainError, InvalidTransition
 from hataraku.core.models import AuditEvent
-from hataraku.ledger.constants import PayoutStatus as HoldStatus
+from hataraku.ledger.constants import EntryKind
 from hataraku.ledger.selectors import worker_balances
 from hataraku.payments import services
 from hataraku.payments.constants import PAYOUT_TRANSFER_FEE, PayoutStatus
@@ -31,7 +31,7 @@ def test_request_reserves_the_amount_and_copies_the_bank_account(earning_worker,
     payout = services.payout_request(worker=earning_worker, amount=10_000, idempotency_key=key())
     # then the ledger holds it, the bank details are copied and the fee is the ledger's
     assert payout.status == PayoutStatus.REQUESTED
-    assert payout.hold.amount == 10_000 and payout.hold.status == HoldStatus.RESERVED
+    assert payout.hold.amount == 10_000 and payout.hold.final_entry is None
     assert payout.transfer_fee == PAYOUT_TRANSFER_FEE
     assert payout.net_amount == 10_000 - PAYOUT_TRANSFER_FEE
     assert (payout.bank_code, payout.account_number, payout.holder_name) == (
@@ -116,7 +116,7 @@ def test_mark_paid_settles_the_hold(earning_worker, staff, frozen_clock):
     paid = services.payout_mark_paid(payout=payout, actor=staff, idempotency_key=k)
     assert paid.status == PayoutStatus.PAID
     paid.hold.refresh_from_db()
-    assert paid.hold.status == HoldStatus.SETTLED
+    assert paid.hold.final_entry is not None and paid.hold.final_entry.kind == EntryKind.PAYOUT_SETTLE
     # a replay with the same key changes nothing; a different move is refused
     services.payout_mark_paid(payout=payout, actor=staff, idempotency_key=k)
     assert PayoutStatusChange.objects.filter(payout=payout, to_status=PayoutStatus.PAID).count() == 1
@@ -141,7 +141,7 @@ def test_requested_payout_cannot_be_marked_paid(earning_worker, staff):
         services.payout_mark_paid(payout=payout, actor=staff, idempotency_key=key())
     payout.refresh_from_db()
     assert payout.status == PayoutStatus.REQUESTED
-    assert payout.hold.status == HoldStatus.RESERVED
+    assert payout.hold.final_entry is None
 
 
 def test_zengin_file_for_a_batch_uses_net_amounts(earning_worker, staff, frozen_clock):

@@ -10,10 +10,12 @@ from django.test import override_settings
 
 from hataraku.accounts.tests.mfa import login_as
 from hataraku.core.models import AuditEvent
+from hataraku.ledger.constants import FundingStatus
 from hataraku.ledger.selectors import escrow_held, worker_balances
 from hataraku.payments import providers, services
-from hataraku.payments.constants import PayoutStatus, ProviderFundingStatus
+from hataraku.payments.constants import PayoutStatus
 from hataraku.payments.models import BankAccount, Payout, PayoutBatch, ProviderFunding
+from hataraku.payments.services import fundings
 
 from .factories import (
     BankAccountFactory,
@@ -133,7 +135,7 @@ def test_staff_posts_are_404_for_others(client, world, role):
         assert client.post(url).status_code == 404
     pf.refresh_from_db()
     payout.refresh_from_db()
-    assert pf.status == ProviderFundingStatus.PENDING and payout.status == PayoutStatus.BATCHED
+    assert pf.funding.status == FundingStatus.PENDING and payout.status == PayoutStatus.BATCHED
 
 
 def test_missing_objects_are_404(client, world):
@@ -237,20 +239,20 @@ def test_staff_confirm_and_void_from_the_queue(client, world):
     assert pf.reference_code in client.get("/payments/staff/transfers/").content.decode()
     assert client.post(f"/payments/staff/transfers/{pf.pk}/confirm/").status_code == 302
     pf.refresh_from_db()
-    assert pf.status == ProviderFundingStatus.SUCCEEDED
+    assert pf.funding.status == FundingStatus.POSTED
     # a decided funding leaves the queue; a different decision on it is refused kindly (no money moves)
     refused = client.post(f"/payments/staff/transfers/{pf.pk}/void/", follow=True)
     assert refused.redirect_chain[-1][0] == "/payments/staff/transfers/"
-    assert "確認済み" in refused.content.decode()
+    assert "入金済み" in refused.content.decode()
     pf.refresh_from_db()
-    assert pf.status == ProviderFundingStatus.SUCCEEDED
+    assert pf.funding.status == FundingStatus.POSTED
 
 
 @pytest.mark.parametrize(
     ("decision", "status", "said"),
     [
-        ("confirm", ProviderFundingStatus.SUCCEEDED, "この入金はすでに確認済みです"),
-        ("void", ProviderFundingStatus.VOIDED, "この入金待ちはすでに取り消し済みです"),
+        ("confirm", FundingStatus.POSTED, "この入金はすでに確認済みです"),
+        ("void", FundingStatus.VOIDED, "この入金待ちはすでに取り消し済みです"),
     ],
 )
 def test_staff_double_post_of_a_transfer_decision_says_it_is_done(client, world, decision, status, said):
@@ -269,7 +271,7 @@ def test_staff_double_post_of_a_transfer_decision_says_it_is_done(client, world,
     assert again.redirect_chain[-1][0] == "/payments/staff/transfers/"
     assert said in again.content.decode()
     pf.refresh_from_db()
-    assert pf.status == status
+    assert pf.funding.status == status
     assert escrow_held(pf.escrow) == held
     assert AuditEvent.objects.count() == audits
 
@@ -321,7 +323,7 @@ def asks_33000(monkeypatch):
             services.FundingAsk(amount=33_000, label="テストの仮払い") if escrow_held(escrow) == 0 else None
         )
 
-    monkeypatch.setitem(services._ASKERS, "payments-test", ask)
+    monkeypatch.setitem(fundings._ASKERS, "payments-test", ask)
 
 
 def test_client_funding_page_starts_a_bank_transfer(client, frozen_clock, asks_33000):
@@ -406,7 +408,7 @@ def test_the_clock_reconciles_a_card_funding_whose_webhook_never_came(
     assert results["hataraku.payments.services.fundings_reconcile_due"] == {"confirmed": 1, "voided": 0}
     assert http.calls[-1]["url"].endswith("/v1/checkout/sessions/cs_test_a1HaTaRaKu0001")
     pf.refresh_from_db()
-    assert pf.status == ProviderFundingStatus.SUCCEEDED and escrow_held(escrow) == 33_000
+    assert pf.funding.status == FundingStatus.POSTED and escrow_held(escrow) == 33_000
 
 
 @override_settings(HATARAKU_PAYMENT_PROVIDER="stripe", STRIPE_SECRET_KEY="sk_test_recorded")
@@ -426,7 +428,7 @@ def test_stripe_unreachable_after_commit_leaves_a_pending_funding_and_a_button(
         )
     # then the funding waits without a payment page, and the page offers to prepare one
     pf.refresh_from_db()
-    assert pf.status == ProviderFundingStatus.PENDING and not pf.external_id
+    assert pf.funding.status == FundingStatus.PENDING and not pf.external_id
     page = client.get(f"/payments/fundings/{pf.pk}/").content.decode()
     assert f'action="/payments/fundings/{pf.pk}/checkout/"' in page
     # when the client presses it and Stripe answers
@@ -457,7 +459,7 @@ def test_a_card_funding_whose_checkout_never_opened_is_voided_by_the_clock(
     frozen_clock.advance(services.CHECKOUT_OPEN_GRACE + dt.timedelta(minutes=1))
     assert services.fundings_reconcile_due() == {"confirmed": 0, "voided": 1}
     pf.refresh_from_db()
-    assert pf.status == ProviderFundingStatus.VOIDED
+    assert pf.funding.status == FundingStatus.VOIDED
 
 
 def test_pdf_downloads_are_pdfs(client, world):

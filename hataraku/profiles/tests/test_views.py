@@ -460,7 +460,7 @@ class TestSensitivePage:
 
 
 def test_public_profile_shows_the_verified_badge_only_for_a_verified_worker(client):
-    from hataraku.jobs.tests.factories import verified
+    from hataraku.accounts.tests.factories import verified
 
     # given a verified worker and one who is not
     checked = verified(WorkerProfileFactory.create().user)
