@@ -14,7 +14,7 @@ $(CURDIR)/.tools/bin/uv:
 	   mkdir -p .tools/bin && ln -sf ../lib/bin/uv .tools/bin/uv)
 
 sync: $(if $(findstring .tools,$(UV)),$(UV))
-	$(UV) sync --frozen
+	$(UV) sync --frozen --extra rq
 
 run: sync
 	PORT=$(PORT) $(UV) run hataraku serve --port $(PORT)

@@ -37,7 +37,13 @@ PERSONAS = [
     ("misaki@demo.hataraku.jp", {"profiles:conditions", "jobs:list"}),
     (
         "hidamari@demo.hataraku.jp",
-        {"jobs:client_jobs", "contracts:detail", "payments:funding", "reviews:user"},
+        {
+            "jobs:client_jobs",
+            "contracts:detail",
+            "payments:funding",
+            "payments:client_refunds",
+            "reviews:user",
+        },
     ),
     ("nichinan@demo.hataraku.jp", {"accounts:settings"}),
     (

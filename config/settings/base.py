@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -94,8 +95,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # /healthz answers here, before sessions and users (hataraku/core/middleware.py).
+    "hataraku.core.middleware.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Saves a signed-in session at most once a minute instead of on every request (core/sessions.py).
+    "hataraku.core.middleware.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Errors answered around the API's operations (unknown path, wrong method, 500) become JSON under /api/.
     "config.api_errors.ApiErrorMiddleware",
@@ -152,7 +157,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Kept open between requests, as on PostgreSQL: opening a SQLite connection (and its PRAGMAs) cost
+    # about 1.8 ms of CPU per request, more than /healthz itself (bench/pages.py, issue 9). An idle
+    # connection in autocommit holds no snapshot, so WAL checkpoints are not held back.
+    DATABASES["default"]["CONN_MAX_AGE"] = 60
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -216,7 +225,9 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
 
 # --- sessions (WCAG 2.2.1: warn before the timeout and let the person extend) --------------------------
 SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(60 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
+# Not on every request: that rewrote the session row (SQLite's write lock) on every page view.
+# hataraku.core.middleware.SessionRefreshMiddleware refreshes the expiry at most once a minute.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_TIMEOUT_WARNING_SECONDS = 5 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -250,16 +261,53 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Hataraku <no-reply@hataraku.example>")
 
-# --- background tasks: database backend by default, Redis/RQ when REDIS_URL and TASKS_BACKEND=rq -------
+# --- background tasks and the cache -------------------------------------------------------------------
+# TASKS_BACKEND says where background work (e-mail, notices) waits to run:
+# - "db" (the default): a table in the database, run by `manage.py db_worker`;
+# - "rq": Redis through RQ, run by `manage.py rqworker --with-scheduler default` (the `rq` extra,
+#   `uv sync --extra rq`, which `make sync` installs). Needs REDIS_URL.
+# `hataraku serve` starts the matching worker beside gunicorn. A wrong value stops the start: falling back
+# to the database queue quietly would leave the operator believing Redis runs the work.
 REDIS_URL = env("REDIS_URL")
-if env("TASKS_BACKEND") == "rq" and REDIS_URL:
+_tasks_backend = env("TASKS_BACKEND").strip().lower()
+TASKS_BACKEND = {"": "db", "database": "db"}.get(_tasks_backend, _tasks_backend)
+if TASKS_BACKEND not in {"db", "rq"}:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND={TASKS_BACKEND!r} is not known. Use 'db' (the database queue, the default) or 'rq' "
+        "(Redis/RQ, with REDIS_URL set)."
+    )
+if TASKS_BACKEND == "rq":
+    if not REDIS_URL:
+        raise ImproperlyConfigured(
+            "TASKS_BACKEND=rq needs REDIS_URL (for example redis://127.0.0.1:6379/0). Without it the "
+            "background work would have nowhere to go; unset TASKS_BACKEND to use the database queue."
+        )
+    if importlib.util.find_spec("django_tasks_rq") is None:
+        raise ImproperlyConfigured(
+            "TASKS_BACKEND=rq needs the RQ packages: install the `rq` extra (`uv sync --extra rq`, as "
+            "`make sync` does, or `pip install 'hataraku[rq]'`)."
+        )
+    # django_rq gives the `rqworker` command; django_tasks_rq's Job class lets RQ run a django-tasks task,
+    # so every worker started from these settings (plain `rqworker` included) uses it.
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+# The cache is Redis whenever REDIS_URL is set, whichever backend runs the tasks (rate-limit counters must
+# be shared by every gunicorn worker). `cache.clear()` empties its whole Redis database, RQ's queues with
+# it: REDIS_CACHE_URL gives the cache a database of its own (e.g. redis://127.0.0.1:6379/1).
+REDIS_CACHE_URL = env("REDIS_CACHE_URL", REDIS_URL)
+if REDIS_CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_CACHE_URL,
+            "KEY_PREFIX": "hataraku",
+        }
+    }
 else:
     CACHES = {
         "default": {

@@ -95,11 +95,34 @@ MILESTONE_TRANSITIONS: dict[str, frozenset[str]] = {
         {MilestoneStatus.FUNDING_REQUESTED, MilestoneStatus.FUNDED, MilestoneStatus.CANCELLED}
     ),
     MilestoneStatus.FUNDING_REQUESTED: frozenset({MilestoneStatus.FUNDED, MilestoneStatus.PENDING}),
-    MilestoneStatus.FUNDED: frozenset({MilestoneStatus.DELIVERED, MilestoneStatus.DISPUTED}),
-    MilestoneStatus.DELIVERED: frozenset(
-        {MilestoneStatus.ACCEPTED, MilestoneStatus.RETURNED, MilestoneStatus.DISPUTED}
+    # From funded, delivered and returned the two parties may also end a milestone together
+    # (`services.cancellation_answer`): released when the worker receives part of the money, cancelled when
+    # all of it goes back to the client, as after a staff decision.
+    MilestoneStatus.FUNDED: frozenset(
+        {
+            MilestoneStatus.DELIVERED,
+            MilestoneStatus.DISPUTED,
+            MilestoneStatus.RELEASED,
+            MilestoneStatus.CANCELLED,
+        }
     ),
-    MilestoneStatus.RETURNED: frozenset({MilestoneStatus.DELIVERED, MilestoneStatus.DISPUTED}),
+    MilestoneStatus.DELIVERED: frozenset(
+        {
+            MilestoneStatus.ACCEPTED,
+            MilestoneStatus.RETURNED,
+            MilestoneStatus.DISPUTED,
+            MilestoneStatus.RELEASED,
+            MilestoneStatus.CANCELLED,
+        }
+    ),
+    MilestoneStatus.RETURNED: frozenset(
+        {
+            MilestoneStatus.DELIVERED,
+            MilestoneStatus.DISPUTED,
+            MilestoneStatus.RELEASED,
+            MilestoneStatus.CANCELLED,
+        }
+    ),
     MilestoneStatus.ACCEPTED: frozenset({MilestoneStatus.RELEASED}),
     MilestoneStatus.RELEASED: frozenset(),
     # A staff decision splits the escrow: the milestone ends released (the worker got something) or
@@ -265,4 +288,61 @@ DISPUTE_TRANSITIONS: dict[str, frozenset[str]] = {
 
 DISPUTE_MACHINE = StateMachine(
     model="contracts.dispute", choices=DisputeStatus, table=DISPUTE_TRANSITIONS, initial=DisputeStatus.OPEN
+)
+
+
+class CancellationStatus(models.TextChoices):
+    PENDING = "pending", _("相手の回答待ち")
+    ACCEPTED = "accepted", _("双方合意(精算済み)")
+    DECLINED = "declined", _("お断り")
+    WITHDRAWN = "withdrawn", _("申し出を取り下げ")
+    # The milestone moved on before the other party answered (accepted and paid, or sent to staff).
+    LAPSED = "lapsed", _("状況が変わったため無効")
+
+
+# A cancellation of a funded milestone is agreed by both or not at all: the other party accepts or
+# declines, the proposer may withdraw, and one left pending lapses when the milestone is paid or disputed.
+CANCELLATION_TRANSITIONS: dict[str, frozenset[str]] = {
+    CancellationStatus.PENDING: frozenset(
+        {
+            CancellationStatus.ACCEPTED,
+            CancellationStatus.DECLINED,
+            CancellationStatus.WITHDRAWN,
+            CancellationStatus.LAPSED,
+        }
+    ),
+    CancellationStatus.ACCEPTED: frozenset(),
+    CancellationStatus.DECLINED: frozenset(),
+    CancellationStatus.WITHDRAWN: frozenset(),
+    CancellationStatus.LAPSED: frozenset(),
+}
+
+CANCELLATION_MACHINE = StateMachine(
+    model="contracts.milestonecancellation",
+    choices=CancellationStatus,
+    table=CANCELLATION_TRANSITIONS,
+    initial=CancellationStatus.PENDING,
+)
+
+
+class BonusStatus(models.TextChoices):
+    # The client confirmed the bonus and was asked for the money (bank transfer or card).
+    AWAITING_PAYMENT = "awaiting_payment", _("入金の確認待ち")
+    PAID = "paid", _("支払い済み")
+    WITHDRAWN = "withdrawn", _("取り下げ")
+
+
+# awaiting_payment → paid once the money is held and released to the worker (`services.bonus_sync_release`,
+# from the ledger's FundingPosted event); the client may withdraw a bonus whose money never came.
+BONUS_TRANSITIONS: dict[str, frozenset[str]] = {
+    BonusStatus.AWAITING_PAYMENT: frozenset({BonusStatus.PAID, BonusStatus.WITHDRAWN}),
+    BonusStatus.PAID: frozenset(),
+    BonusStatus.WITHDRAWN: frozenset(),
+}
+
+BONUS_MACHINE = StateMachine(
+    model="contracts.bonus",
+    choices=BonusStatus,
+    table=BONUS_TRANSITIONS,
+    initial=BonusStatus.AWAITING_PAYMENT,
 )

@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -255,4 +256,65 @@ class DisputeDecisionForm(IdempotentForm):
         label=_("決定の理由"),
         max_length=limits.DISPUTE_DECISION_NOTE,
         widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class CancellationForm(IdempotentForm):
+    """How a funded milestone's money is split if both agree to end it early."""
+
+    worker_amount = forms.IntegerField(
+        label=_("ワーカーへの支払額(円・税込)"),
+        min_value=0,
+        help_text=_("0円にすると全額がクライアントに返金されます。残りはクライアントへの返金になります。"),
+    )
+    reason = limits.LimitedCharField(
+        label=_("取りやめたい理由"),
+        max_length=limits.CHANGE_REASON,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("どこまで作業が進んだか、なぜこの金額にしたいかを書いてください。相手に伝わります。"),
+    )
+
+    def __init__(self, *args: Any, milestone_amount: int = YEN_INPUT_MAX, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["worker_amount"]
+        field.max_value = milestone_amount  # type: ignore[attr-defined]
+        field.validators.append(_max_yen(milestone_amount))
+        field.widget.attrs.update({"min": 0, "max": milestone_amount, "inputmode": "numeric"})
+
+
+def _max_yen(limit: int) -> MaxValueValidator:
+    return MaxValueValidator(
+        limit,
+        message=interpolate_lazy(
+            _("マイルストーンの金額(%(limit)s円)以下にしてください。"), {"limit": f"{limit:,}"}
+        ),
+    )
+
+
+class BonusForm(IdempotentForm):
+    amount = forms.IntegerField(
+        label=_("ボーナスの金額(円・税込)"),
+        min_value=1,
+        max_value=YEN_INPUT_MAX,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    message = limits.LimitedCharField(
+        label=_("ワーカーへのメッセージ(任意)"),
+        max_length=limits.CHANGE_REASON,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class MilestoneAddForm(forms.Form):
+    title = limits.LimitedCharField(
+        label=_("追加するマイルストーンの名前"), max_length=limits.MILESTONE_TITLE
+    )
+    amount = forms.IntegerField(label=_("金額(円・税込)"), min_value=1, max_value=YEN_INPUT_MAX)
+    due_date = dates.DateField(label=_("納期"))
+    reason = limits.LimitedCharField(
+        label=_("ワーカーへの説明(任意)"),
+        max_length=limits.CHANGE_REASON,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -15,8 +15,8 @@ from hataraku.ledger.models import Escrow
 from hataraku.ledger.selectors import escrow_held
 from hataraku.payments.services import FundingAsk, funding_asker_register, funding_subject_register
 
-from .constants import ContractStatus, MilestoneStatus, WeekStatus
-from .models import HourlyWeek, Milestone
+from .constants import BonusStatus, ContractStatus, MilestoneStatus, WeekStatus
+from .models import Bonus, HourlyWeek, Milestone
 
 
 def _reference_pk(escrow: Escrow) -> int | None:
@@ -90,8 +90,38 @@ def week_funding_ask(escrow: Escrow) -> FundingAsk | None:
     return FundingAsk(amount=remaining, label=_week_label(week))
 
 
+def _bonus(escrow: Escrow) -> Bonus | None:
+    pk = _reference_pk(escrow)
+    if pk is None:
+        return None
+    return Bonus.objects.select_related("contract").filter(pk=pk, escrow_id=escrow.pk).first()
+
+
+def _bonus_label(bonus: Bonus) -> str:
+    return _("「%(contract)s」のボーナス") % {"contract": bonus.contract.title}
+
+
+def bonus_subject(escrow: Escrow) -> str | None:
+    bonus = _bonus(escrow)
+    return _bonus_label(bonus) if bonus is not None else None
+
+
+def bonus_funding_ask(escrow: Escrow) -> FundingAsk | None:
+    """A bonus the client gave and has not paid yet asks for its amount, less anything already held (also
+    after the contract ended: she promised it)."""
+    bonus = _bonus(escrow)
+    if bonus is None or bonus.status != BonusStatus.AWAITING_PAYMENT:
+        return None
+    remaining = bonus.amount - escrow_held(escrow)
+    if remaining <= 0:
+        return None
+    return FundingAsk(amount=remaining, label=_bonus_label(bonus))
+
+
 def register() -> None:
     funding_asker_register("milestone", milestone_funding_ask)
     funding_asker_register("week", week_funding_ask)
     funding_subject_register("milestone", milestone_subject)
     funding_subject_register("week", week_subject)
+    funding_asker_register("bonus", bonus_funding_ask)
+    funding_subject_register("bonus", bonus_subject)

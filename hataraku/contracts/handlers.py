@@ -10,7 +10,7 @@ from hataraku.core.events import handles
 from hataraku.ledger.events import EscrowEvent, FundingPosted, FundingRequested, FundingVoided
 
 from . import services
-from .models import HourlyWeek, Milestone
+from .models import Bonus, HourlyWeek, Milestone
 
 
 def _milestone(event: EscrowEvent) -> Milestone | None:
@@ -21,8 +21,9 @@ def _milestone(event: EscrowEvent) -> Milestone | None:
 
 @handles(FundingPosted)
 def funding_posted(event: FundingPosted) -> None:
-    """The money for a milestone or a billed hourly week arrived: the milestone becomes funded (the worker
-    may start) or the week is released to the worker and paid, without anyone opening a page."""
+    """The money for a milestone, a billed hourly week or a bonus arrived: the milestone becomes funded (the
+    worker may start), or the week or bonus is released to the worker and paid, without anyone opening a
+    page."""
     milestone = _milestone(event)
     if milestone is not None:
         services.milestone_sync_funding(milestone=milestone)
@@ -30,6 +31,10 @@ def funding_posted(event: FundingPosted) -> None:
         week = HourlyWeek.objects.filter(pk=event.reference_id, escrow_id=event.escrow_id).first()
         if week is not None:
             services.week_sync_release(week=week)
+    elif event.reference_kind == "bonus" and event.reference_id is not None:
+        bonus = Bonus.objects.filter(pk=event.reference_id, escrow_id=event.escrow_id).first()
+        if bonus is not None:
+            services.bonus_sync_release(bonus=bonus)
 
 
 @handles(FundingRequested)

@@ -19,6 +19,8 @@ from .constants import (
     PAYMENT_LIMIT_DAYS,
     AccommodationKind,
     AccommodationStatus,
+    BonusStatus,
+    CancellationStatus,
     ChangeRequestStatus,
     ContractKind,
     ContractStatus,
@@ -132,7 +134,8 @@ class ChangeRequest(TimeStampedModel):
     status = models.CharField(
         _("状態"), max_length=10, choices=ChangeRequestStatus.choices, default=ChangeRequestStatus.PENDING
     )
-    # {"milestones": {"<id>": {"due_date": "YYYY-MM-DD", "amount": int, "title": str}}, "title": str}
+    # {"milestones": {"<id>": {"due_date": "YYYY-MM-DD", "amount": int, "title": str}},
+    #  "add": [{"title": str, "amount": int, "due_date": "YYYY-MM-DD"}]}  (milestones added to the contract)
     changes = models.JSONField(_("変更内容"))
     reason = models.TextField(_("理由"), blank=True)
     base_version = models.PositiveSmallIntegerField(_("元の版"))
@@ -369,3 +372,59 @@ class Dispute(TimeStampedModel):
                 name="dispute_has_one_subject",
             ),
         ]
+
+
+class MilestoneCancellation(TimeStampedModel):
+    """One party proposes to end a funded milestone early: `worker_amount` of its escrow to the worker (fee,
+    tax and withholding taken from it as on any release), `client_amount` back to the client; the two add
+    up to the milestone's amount. Nothing moves until the other party accepts (Freelance Act art. 5: the
+    client may not cut an agreed fee on her own). At most one is pending per milestone."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="cancellations")
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="cancellations")
+    proposed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    worker_amount = models.PositiveBigIntegerField(_("ワーカーへの支払額"))
+    client_amount = models.PositiveBigIntegerField(_("クライアントへの返金額"))
+    reason = models.TextField(_("理由"))
+    status = models.CharField(
+        _("状態"), max_length=10, choices=CancellationStatus.choices, default=CancellationStatus.PENDING
+    )
+    responded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    responded_at = models.DateTimeField(_("回答日時"), null=True, blank=True)
+    settlement = models.ForeignKey(
+        "ledger.Settlement", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("マイルストーンの取りやめの申し出")
+        verbose_name_plural = _("マイルストーンの取りやめの申し出")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["milestone"],
+                condition=models.Q(status="pending"),
+                name="cancellation_one_pending_per_milestone",
+            )
+        ]
+
+
+class Bonus(TimeStampedModel):
+    """A bonus the client adds to an active contract: paid into its own escrow (`bonus:<id>`) and released
+    to the worker like any payment, with the platform fee, its consumption tax and withholding."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="bonuses")
+    given_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    amount = models.PositiveBigIntegerField(_("金額(税込)"))
+    message = models.TextField(_("メッセージ"), blank=True)
+    status = models.CharField(
+        _("状態"), max_length=20, choices=BonusStatus.choices, default=BonusStatus.AWAITING_PAYMENT
+    )
+    escrow = models.ForeignKey(
+        "ledger.Escrow", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    released_at = models.DateTimeField(_("支払日時"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("ボーナス")
+        verbose_name_plural = _("ボーナス")

@@ -193,3 +193,44 @@ DISPUTE_OPENED = notices.define(
 DISPUTE_DECIDED = notices.define(
     "contracts.dispute_decided", title=_("仲介の結果をお知らせします"), body="%(note)s"
 )
+
+# --- ending a funded milestone by agreement, and bonuses ---------------------------------------------------
+# Amounts are pre-formatted ("12,000"). The worker's copy says she may decline: a fee is never cut
+# without her agreement (Freelance Act art. 5).
+CANCELLATION_PROPOSED_TO_WORKER = notices.define(
+    "contracts.cancellation_proposed_to_worker",
+    title=_("マイルストーンの取りやめの申し出が届きました"),
+    body=_(
+        "「%(title)s」の「%(m)s」: あなたへの支払い%(worker)s円、クライアントへの返金%(client)s円。"
+        "あなたが承諾しない限り、報酬は減りません。お断りして作業を続けることもできます。"
+    ),
+)
+CANCELLATION_PROPOSED_TO_CLIENT = notices.define(
+    "contracts.cancellation_proposed_to_client",
+    title=_("マイルストーンの取りやめの申し出が届きました"),
+    body=_(
+        "「%(title)s」の「%(m)s」: ワーカーへの支払い%(worker)s円、あなたへの返金%(client)s円。"
+        "承諾するかお断りするかを選んでください。"
+    ),
+)
+CANCELLATION_ACCEPTED = notices.define(
+    "contracts.cancellation_accepted",
+    title=_("マイルストーンの取りやめが合意され、精算しました"),
+    body=_("「%(m)s」: ワーカーへの支払い%(worker)s円、クライアントへの返金%(client)s円"),
+)
+CANCELLATION_DECLINED = notices.define(
+    "contracts.cancellation_declined", title=_("取りやめの申し出はお断りされました"), body="%(m)s"
+)
+CANCELLATION_WITHDRAWN = notices.define(
+    "contracts.cancellation_withdrawn", title=_("取りやめの申し出が取り下げられました"), body="%(m)s"
+)
+BONUS_ANNOUNCED = notices.define(
+    "contracts.bonus_announced",
+    title=_("ボーナスが贈られました(入金の確認待ち)"),
+    body=_("「%(title)s」: %(amount)s円。入金が確認されしだい、あなたの残高に入ります。%(message)s"),
+)
+BONUS_PAID = notices.define(
+    "contracts.bonus_paid",
+    title=_("ボーナスが支払われました"),
+    body=_("「%(title)s」: %(amount)s円(手数料・税を引いた受取額 %(net)s円)"),
+)

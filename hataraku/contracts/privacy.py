@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from .constants import ContractStatus
-from .models import AccommodationRequest, Contract, TimeCorrection, TimeEntry
+from .models import AccommodationRequest, Bonus, Contract, MilestoneCancellation, TimeCorrection, TimeEntry
 
 
 def export_user_data(user: Any) -> dict[str, Any]:
@@ -60,6 +60,31 @@ def export_user_data(user: Any) -> dict[str, Any]:
                 "状態": a.status,
             }
             for a in AccommodationRequest.objects.filter(requested_by=user)
+        ],
+        "マイルストーンの取りやめの申し出": [
+            {
+                "マイルストーン": c.milestone.title,
+                "ワーカーへの支払額": c.worker_amount,
+                "クライアントへの返金額": c.client_amount,
+                "理由": c.reason,
+                "申し出た側": "自分" if c.proposed_by_id == user.pk else "相手",
+                "状態": c.status,
+            }
+            for c in MilestoneCancellation.objects.filter(
+                Q(contract__client=user) | Q(contract__worker=user)
+            ).select_related("milestone")
+        ],
+        "ボーナス": [
+            {
+                "契約": b.contract.title,
+                "金額": b.amount,
+                "メッセージ": b.message,
+                "状態": b.status,
+                "支払日時": b.released_at.isoformat() if b.released_at else None,
+            }
+            for b in Bonus.objects.filter(Q(contract__client=user) | Q(contract__worker=user)).select_related(
+                "contract"
+            )
         ],
     }
 

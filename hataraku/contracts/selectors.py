@@ -16,12 +16,14 @@ from hataraku.payments.models import ProviderFunding
 from .constants import AccommodationStatus, ContractStatus, DisputeStatus, MilestoneStatus, WeekStatus
 from .models import (
     AccommodationRequest,
+    Bonus,
     ChangeRequest,
     Contract,
     DeliveryFile,
     Dispute,
     HourlyWeek,
     Milestone,
+    MilestoneCancellation,
     TimeCorrection,
 )
 
@@ -83,6 +85,33 @@ def access_change_request(user: User, contract_id: Any, change_id: Any) -> Chang
     return found
 
 
+def access_cancellation(user: User, contract_id: Any, cancellation_id: Any) -> MilestoneCancellation:
+    """A proposal to end a milestone early, on a contract `user` is a party to; 404 alike for missing and
+    forbidden."""
+    contract = access_contract(user, contract_id)
+    try:
+        pk = int(cancellation_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    found = contract.cancellations.select_related("milestone", "proposed_by").filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def access_bonus(user: User, contract_id: Any, bonus_id: Any) -> Bonus:
+    """A bonus on a contract `user` is a party to; 404 alike for missing and forbidden."""
+    contract = access_contract(user, contract_id)
+    try:
+        pk = int(bonus_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    found = contract.bonuses.filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
 def access_accommodation_request(user: User, contract_id: Any, request_id: Any) -> AccommodationRequest:
     """An accommodation request on a contract `user` is a party to; 404 alike for missing and forbidden."""
     contract = access_contract(user, contract_id)
@@ -113,7 +142,7 @@ def access_delivery_file(user: User, contract_id: Any, file_id: Any) -> Delivery
 
 
 def fundings_waiting(
-    *, milestones: Sequence[Milestone], weeks: Sequence[HourlyWeek]
+    *, milestones: Sequence[Milestone], weeks: Sequence[HourlyWeek], bonuses: Sequence[Bonus] = ()
 ) -> dict[int, ProviderFunding]:
     """Escrow id → the client's funding still waiting for the money (a bank transfer with its 受付番号, or a
     card payment on Stripe Checkout), so the contract page can send the client on to it."""
@@ -121,6 +150,7 @@ def fundings_waiting(
     asking = (MilestoneStatus.PENDING, MilestoneStatus.FUNDING_REQUESTED)
     escrow_ids = [m.escrow_id for m in milestones if m.status in asking and m.escrow_id]
     escrow_ids += [w.escrow_id for w in weeks if w.escrow_id and not w.released_at]
+    escrow_ids += [b.escrow_id for b in bonuses if b.escrow_id and not b.released_at]
     if not escrow_ids:
         return {}
     waiting = ProviderFunding.objects.filter(

@@ -17,6 +17,7 @@ def run_periodic() -> dict[str, int]:
         # Funding first, so a milestone whose bank transfer arrived is funded before anything else looks.
         "milestones_funded": services.milestones_sync_funding(),
         "weeks_released": services.weeks_sync_release(),
+        "bonuses_paid": services.bonuses_sync_release(),
         # A silent client never leaves a worker unpaid: deliveries past the acceptance period are accepted;
         # hourly weeks whose logging closed (the end of the following week) are submitted, and submitted
         # weeks left unanswered for the acceptance period after submission are approved and billed.

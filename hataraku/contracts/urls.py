@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accommodations, changes, contract, disputes, hourly, milestones, offers
+from .views import accommodations, changes, contract, disputes, extras, hourly, milestones, offers
 
 app_name = "contracts"
 
@@ -35,6 +35,24 @@ urlpatterns = [
         milestones.milestone_return,
         name="milestone_return",
     ),
+    path(
+        "<int:contract_id>/milestones/<int:milestone_id>/cancel/",
+        extras.cancellation_new,
+        name="cancellation_new",
+    ),
+    path(
+        "<int:contract_id>/cancellations/<int:cancellation_id>/answer/",
+        extras.cancellation_answer,
+        name="cancellation_answer",
+    ),
+    path(
+        "<int:contract_id>/cancellations/<int:cancellation_id>/withdraw/",
+        extras.cancellation_withdraw,
+        name="cancellation_withdraw",
+    ),
+    path("<int:contract_id>/milestones/new/", extras.milestone_add, name="milestone_add"),
+    path("<int:contract_id>/bonuses/new/", extras.bonus_new, name="bonus_new"),
+    path("<int:contract_id>/bonuses/<int:bonus_id>/withdraw/", extras.bonus_withdraw, name="bonus_withdraw"),
     path("<int:contract_id>/files/<int:file_id>/", milestones.delivery_file, name="delivery_file"),
     path("<int:contract_id>/accommodations/new/", accommodations.accommodation_new, name="accommodation_new"),
     path(

@@ -6,6 +6,7 @@ from django.core.handlers.exception import response_for_exception
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.template.loader import render_to_string
 
+from . import sessions, views
 from .errors import NotFound
 
 
@@ -24,6 +25,47 @@ class SecurityHeadersMiddleware:
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             # Pages behind a log-in may show personal data: never keep them in a shared cache.
             response.headers.setdefault("Cache-Control", "private, no-store")
+        return response
+
+
+class HealthCheckMiddleware:
+    """Answer /healthz before sessions, users, CSRF and CSP: load balancers call it every few seconds with
+    no cookie, and it only asks whether the database answers. Through the whole stack it cost a session and
+    a user lookup for a signed-in caller and most of its time in middleware (issue 9, item 4)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info == "/healthz":
+            return views.healthz(request)
+        return self.get_response(request)
+
+
+class SessionRefreshMiddleware:
+    """Keep an active session alive while writing its row at most once a minute (see core/sessions.py).
+
+    Listed right after SessionMiddleware, so this runs before it saves: a session some code read (a signed-in
+    page always reads it) is marked refreshed when its last refresh is a minute old, which makes
+    SessionMiddleware save it with a fresh expiry. A session that is saved anyway (log-in, a message, the
+    keep-alive button) is marked too, so the mark always matches the stored expiry. Requests that never read
+    the session (static files, /healthz) do not count as activity. The `X-Session-Expires-In` header lets the
+    warning script follow htmx requests without asking the server again.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or not session.accessed or session.session_key is None or session.is_empty():
+            return response
+        if response.status_code >= 500:  # SessionMiddleware does not save on a server error either
+            return response
+        if session.modified or sessions.refresh_due(session):
+            sessions.mark_refreshed(session)
+        response.headers["X-Session-Expires-In"] = str(sessions.seconds_left(session))
         return response
 
 

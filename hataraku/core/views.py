@@ -49,7 +49,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def session_extend(request: HttpRequest) -> JsonResponse:
-    # SESSION_SAVE_EVERY_REQUEST already renewed the expiry by the time we get here.
+    # A modified session is saved with a fresh expiry (and marked refreshed by SessionRefreshMiddleware).
     request.session.modified = True
     return JsonResponse({"expires_in": settings.SESSION_COOKIE_AGE})
 

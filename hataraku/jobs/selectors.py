@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
-from django.utils.formats import date_format
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.formats import date_format, localize
 from django.utils.translation import gettext as _
 
 from hataraku.accounts.selectors import is_verified
@@ -85,7 +87,9 @@ def job_list(*, viewer: User, filters: JobFilters | None = None) -> QuerySet[Job
     qs = (
         Job.objects.filter(status=JobStatus.PUBLISHED, proposal_deadline__gte=clock.today())
         .select_related("client", "category", "category__parent")
-        .annotate(proposal_count=Count("proposals", distinct=True))
+        # The list never shows the description; its Markdown and HTML are most of each row's bytes.
+        .defer("description_md", "description_html", "skills")
+        .annotate(proposal_count=_proposal_count())
         .order_by("-published_at", "-id")
     )
     if not is_verified(viewer):
@@ -107,6 +111,90 @@ def job_list(*, viewer: User, filters: JobFilters | None = None) -> QuerySet[Job
     if filters.q:
         qs = qs.filter(Q(title__icontains=filters.q) | Q(description_md__icontains=filters.q))
     return qs
+
+
+def _proposal_count() -> Coalesce:
+    """Proposals per job as a correlated subquery: a COUNT(DISTINCT) over a join made the database group
+    every selected column of four tables (a third of the job list's time on SQLite)."""
+    per_job = (
+        Proposal.objects.filter(job=OuterRef("pk"))
+        .order_by()
+        .values("job")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(per_job, output_field=IntegerField()), 0)
+
+
+@dataclass(frozen=True)
+class JobCard:
+    """One job as the job list shows it, every display value worked out once. The list's template only
+    prints these (a dozen lookups a card instead of a few hundred through nested includes)."""
+
+    url: str
+    title: str
+    client_name: str
+    verified: bool
+    terms: list[tuple[str, str]]
+    tags: list[str]
+    proposals: str
+
+
+def _day(value: Any) -> str:
+    return date_format(value, "DATE_FORMAT") if value else ""
+
+
+def _pay(job: Job) -> str:
+    if job.pay_type == PayType.FIXED:
+        return f"{_('固定報酬')} {_yen(job.budget_min)}〜{_yen(job.budget_max)}"
+    text = f"{_('時間単価')} {_yen(job.hourly_rate_min)}〜{_yen(job.hourly_rate_max)} / {_('時間')}"
+    if job.weekly_hour_cap is not None:
+        text += "(" + _("週%(cap)s時間まで") % {"cap": localize(job.weekly_hour_cap)} + ")"
+    return text
+
+
+def _yen(value: int | None) -> str:
+    return "—" if value is None else format_yen(int(value))
+
+
+def _work_style(job: Job) -> list[str]:
+    tags = [
+        job.get_meeting_style_display(),  # type: ignore[attr-defined]
+        _("決まった時間帯に作業") if job.fixed_hours else _("好きな時間に作業"),
+        _("途中で中断できる") if job.interruptible else _("中断しにくい作業"),
+        _("最短%(m)s分から") % {"m": localize(job.min_block_minutes)},
+    ]
+    if job.beginner_welcome:
+        tags.append(_("初心者歓迎"))
+    if job.has_accessible_materials:
+        tags.append(_("資料のアクセシビリティに配慮あり"))
+    if job.verified_only:
+        tags.append(_("本人確認済みの方のみ"))
+    return tags
+
+
+def job_cards(jobs: list[Job], *, verified_ids: set[int]) -> list[JobCard]:
+    """Display values for the job list, from rows of `job_list` (client, category and proposal_count
+    already loaded: no query here). Same words as jobs/_job_terms.html and _work_style.html, which the job
+    page still uses."""
+    return [
+        JobCard(
+            url=reverse("jobs:detail", args=[job.pk]),
+            title=job.title,
+            client_name=job.client.name_for_display,
+            verified=job.client_id in verified_ids,
+            terms=[
+                (_("カテゴリ"), str(job.category)),
+                (_("報酬"), _pay(job)),
+                (_("作業時間の目安"), _("%(h)s時間") % {"h": localize(job.estimated_hours)}),
+                (_("応募締切"), _day(job.proposal_deadline)),
+                (_("納期"), _day(job.deadline)),
+            ],
+            tags=_work_style(job),
+            proposals=_("応募 %(n)s件") % {"n": localize(job.proposal_count)},  # type: ignore[attr-defined]
+        )
+        for job in jobs
+    ]
 
 
 def client_jobs(client: User) -> QuerySet[Job]:

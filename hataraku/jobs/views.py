@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,6 +33,20 @@ from .forms import (
 
 JOBS_PER_PAGE = 50
 
+# The empty filter form, rendered once per language and set of categories in each server process: its
+# eight fields take about as long to render through Django's widget templates as the 20 cards below it.
+_BLANK_FILTER_FORM: dict[tuple[Any, ...], SafeString] = {}
+
+
+def _blank_filter_form(cats: list[Any]) -> SafeString:
+    key = (get_language(), tuple((c.pk, c.slug, c.name, c.parent_id) for c in cats))
+    html = _BLANK_FILTER_FORM.get(key)
+    if html is None:
+        if len(_BLANK_FILTER_FORM) >= 32:  # categories edited many times: start again rather than grow
+            _BLANK_FILTER_FORM.clear()
+        html = _BLANK_FILTER_FORM[key] = SafeString(JobFilterForm(categories=cats))
+    return html
+
 
 # --- worker-facing: list and page ----------------------------------------------------------------------
 
@@ -53,8 +69,8 @@ def job_list(request: AuthedRequest) -> HttpResponse:
         request,
         "jobs/job_list.html",
         {
-            "form": form,
-            "jobs": jobs,
+            "form": form if form.is_bound else _blank_filter_form(cats),
+            "jobs": selectors.job_cards(jobs, verified_ids=verified),
             "page": page,
             "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
             if paginator.num_pages > 1
@@ -62,7 +78,6 @@ def job_list(request: AuthedRequest) -> HttpResponse:
             "ellipsis": Paginator.ELLIPSIS,
             "query": query.urlencode(),
             "total": paginator.count,
-            "verified_ids": verified,
             "filtered": bool(query),
         },
     )

@@ -123,6 +123,8 @@ class EntryKind(models.TextChoices):
     REFUND = "refund", _("返金")
     SPLIT = "split", _("分割")
     CLIENT_MONEY_OUT = "client_money_out", _("クライアントへの払い戻し")
+    CLIENT_WITHDRAWAL_RESERVE = "client_withdrawal_reserve", _("返金可能残高の出金申請")
+    CLIENT_WITHDRAWAL_FAIL = "client_withdrawal_fail", _("返金可能残高の出金失敗")
     PAYOUT_RESERVE = "payout_reserve", _("出金申請")
     PAYOUT_SETTLE = "payout_settle", _("出金完了")
     PAYOUT_FAIL = "payout_fail", _("出金失敗")

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.apps import apps
-from django.db import IntegrityError, models, transaction
+from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
 from hataraku.core import clock
@@ -73,8 +73,8 @@ def idempotent(*, scope: str, key: str, params: dict[str, Any], body: Callable[[
     roll back together. `params` are what the request asked for (ids and amounts); `body` returns the one
     row that is the result, and a replay returns that row again.
 
-    The key row is inserted before any lock is taken, in a savepoint: a concurrent request with the same
-    key waits on the unique index until the first commits, then sees its result."""
+    The key row is inserted before any lock is taken, in one statement (`_claim`): a concurrent request
+    with the same key waits on the unique index until the first commits, then sees its result."""
     key = require_key(key)
     expected = fingerprint(scope, params)
 
@@ -89,17 +89,41 @@ def idempotent(*, scope: str, key: str, params: dict[str, Any], body: Callable[[
             raise Conflict(_("同じ処理が実行中です。少し待ってからもう一度お試しください。"))
         return _resolve(existing.result)  # type: ignore[no-any-return]
 
-    existing = IdempotencyKey.objects.filter(scope=scope, key=key).first()
-    if existing is not None:
-        return replay(existing)
-    try:
-        with transaction.atomic():
-            idem = IdempotencyKey.objects.create(
-                scope=scope, key=key, fingerprint=expected, created_at=clock.now()
-            )
-    except IntegrityError:
+    idem = _claim(scope, key, expected)
+    if idem is None:
         return replay(IdempotencyKey.objects.get(scope=scope, key=key))
     result = body(idem)
     idem.result = {"model": result._meta.label_lower, "pk": result.pk}
     idem.save(update_fields=["result"])
     return result
+
+
+def _claim(scope: str, key: str, expected: str) -> IdempotencyKey | None:
+    """Insert the key row in one round trip, or answer None when (scope, key) is already there.
+
+    `INSERT … ON CONFLICT DO NOTHING` needs no savepoint and no read first: while another transaction
+    holds an uncommitted row for the same key, PostgreSQL (and SQLite, whose writers are serialised) makes
+    this insert wait for it; once that one commits, nothing is inserted here and the caller reads the
+    committed row (a fresh statement sees it), and if it rolled back, this insert goes ahead."""
+    now = clock.now()
+    meta = IdempotencyKey._meta
+    fields = {field.name: field for field in meta.concrete_fields}
+    column = {name: str(field.column) for name, field in fields.items()}
+    row_values = {"scope": scope, "key": key, "fingerprint": expected, "result": {}, "created_at": now}
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(column[name]) for name in row_values)
+    placeholders = ", ".join(["%s"] * len(row_values))
+    params = [fields[name].get_db_prep_save(value, connection) for name, value in row_values.items()]
+    sql = (
+        f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({placeholders}) "  # noqa: S608
+        f"ON CONFLICT ({qn(column['scope'])}, {qn(column['key'])}) DO NOTHING RETURNING {qn(column['id'])}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    idem = IdempotencyKey(pk=row[0], scope=scope, key=key, fingerprint=expected, result={}, created_at=now)
+    idem._state.adding = False
+    idem._state.db = connection.alias
+    return idem

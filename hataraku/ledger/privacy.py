@@ -83,7 +83,7 @@ def deletion_blockers(user: Any) -> list[str]:
         )
     if client.refundable > 0:
         reasons.append(
-            _("返金を待っているお金が %(amount)s あります。サポートにご連絡ください。")
+            _("返金可能残高が %(amount)s あります。「返金可能残高」のページから振込を申し込んでください。")
             % {"amount": format_yen(client.refundable)}
         )
     return reasons

@@ -1,4 +1,5 @@
-"""The money API for a logged-in person (`/api/money/`): balances, payouts and the yearly payment record.
+"""The money API for a logged-in person (`/api/money/`): balances, payouts, a client's refund withdrawals
+and the yearly payment record.
 
 Session authentication only (`django_auth`), which also checks the CSRF token on POST, so a page of
 ours can call it and another site cannot. Wrong role → 404, like the HTML pages. Every status an
@@ -21,9 +22,18 @@ from hataraku.core.permissions import has_role
 from hataraku.ledger.selectors import PaymentRecord, payment_records, worker_balances
 
 from . import selectors, services
-from .constants import PAYMENT_RECORD_YEAR_MAX, PAYMENT_RECORD_YEAR_MIN, PayoutStatus
-from .models import Payout
-from .schemas import BalancesOut, ErrorOut, PaymentRecordOut, PaymentRecordsOut, PayoutIn, PayoutOut
+from .constants import PAYMENT_RECORD_YEAR_MAX, PAYMENT_RECORD_YEAR_MIN, ClientWithdrawalStatus, PayoutStatus
+from .models import ClientWithdrawal, Payout
+from .schemas import (
+    BalancesOut,
+    ErrorOut,
+    PaymentRecordOut,
+    PaymentRecordsOut,
+    PayoutIn,
+    PayoutOut,
+    RefundWithdrawalIn,
+    RefundWithdrawalOut,
+)
 
 router = Router(auth=django_auth, tags=["money"])
 
@@ -52,6 +62,13 @@ def _worker(request: HttpRequest) -> User:
     return user
 
 
+def _client(request: HttpRequest) -> User:
+    user = _account(request)
+    if not has_role(user, "client"):
+        raise NotFound()
+    return user
+
+
 def _utc(moment: dt.datetime) -> dt.datetime:
     # One spelling of each moment (UTC), so a replay's body is the first answer's, byte for byte.
     return moment.astimezone(dt.UTC)
@@ -67,6 +84,18 @@ def _payout_out(payout: Payout) -> PayoutOut:
         status_label=str(payout.get_status_display()),
         requested_at=_utc(payout.created_at),
         paid_at=_utc(payout.decided_at) if payout.status == PayoutStatus.PAID and payout.decided_at else None,
+    )
+
+
+def _withdrawal_out(row: ClientWithdrawal) -> RefundWithdrawalOut:
+    paid = row.status == ClientWithdrawalStatus.PAID and row.decided_at
+    return RefundWithdrawalOut(
+        id=row.pk,
+        amount=row.amount,
+        status=ClientWithdrawalStatus(row.status),
+        status_label=str(row.get_status_display()),
+        requested_at=_utc(row.created_at),
+        paid_at=_utc(row.decided_at) if paid and row.decided_at else None,
     )
 
 
@@ -125,6 +154,41 @@ def payout_create(
     # A replay answers exactly what the first request answered (201 and the same payout), whether it
     # comes a minute later or at the same moment: the client cannot tell which copy arrived first.
     return Status(201, _payout_out(payout))
+
+
+@router.get("/refund-withdrawals", response={200: list[RefundWithdrawalOut], **ANONYMOUS, **NOT_A_WORKER})
+def refund_withdrawal_list(request: HttpRequest) -> list[RefundWithdrawalOut]:
+    """A client's requests to have her refundable balance sent back to her bank account (404 for others)."""
+    return [_withdrawal_out(w) for w in selectors.withdrawals_for_client(_client(request))]
+
+
+@router.post(
+    "/refund-withdrawals",
+    response={
+        201: RefundWithdrawalOut,  # also for the same Idempotency-Key again: the first request, nothing new
+        400: ErrorOut,
+        **ANONYMOUS,
+        403: ErrorOut,
+        **NOT_A_WORKER,
+        409: ErrorOut,
+        422: ErrorOut,  # above the refundable balance, below ¥1, no bank account, malformed body
+    },
+)
+def refund_withdrawal_create(
+    request: HttpRequest,
+    body: RefundWithdrawalIn,
+    idempotency_key: str = Header(
+        ...,
+        alias="Idempotency-Key",
+        max_length=IDEMPOTENCY_KEY_MAX,
+        pattern=IDEMPOTENCY_KEY_PATTERN,
+        description="One key per request (e.g. a UUID); sending it again answers what the first answered.",
+    ),
+) -> Status[Any]:
+    row = services.client_withdrawal_request(
+        client=_client(request), amount=body.amount, idempotency_key=idempotency_key
+    )
+    return Status(201, _withdrawal_out(row))
 
 
 @router.get(

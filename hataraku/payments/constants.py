@@ -43,6 +43,34 @@ PAYOUT_MACHINE = state.StateMachine(
 )
 
 
+class ClientWithdrawalStatus(models.TextChoices):
+    REQUESTED = "requested", _("申請済み")
+    BATCHED = "batched", _("振込準備中")
+    PAID = "paid", _("振込完了")
+    FAILED = "failed", _("振込できませんでした")
+
+
+# A client's withdrawal of her refundable balance goes through the same staff batches as workers' payouts,
+# so it moves the same way. A failed one is final: the money is back in her refundable balance.
+CLIENT_WITHDRAWAL_TRANSITIONS: dict[str, frozenset[str]] = {
+    ClientWithdrawalStatus.REQUESTED: frozenset({ClientWithdrawalStatus.BATCHED}),
+    ClientWithdrawalStatus.BATCHED: frozenset({ClientWithdrawalStatus.PAID, ClientWithdrawalStatus.FAILED}),
+    ClientWithdrawalStatus.PAID: frozenset(),
+    ClientWithdrawalStatus.FAILED: frozenset(),
+}
+
+CLIENT_WITHDRAWAL_MACHINE = state.StateMachine(
+    model="payments.clientwithdrawal",
+    choices=ClientWithdrawalStatus,
+    table=CLIENT_WITHDRAWAL_TRANSITIONS,
+    initial=ClientWithdrawalStatus.REQUESTED,
+)
+
+# The bank's charge for sending a client's refundable balance back to her. The platform bears it (the money
+# is hers, returned because the work did not happen); it is booked as the platform's bank fees.
+CLIENT_WITHDRAWAL_BANK_CHARGE = PAYOUT_TRANSFER_FEE
+
+
 class Provider(models.TextChoices):
     BANK_TRANSFER = "bank_transfer", _("銀行振込")
     STRIPE = "stripe", _("クレジットカード(Stripe)")
@@ -51,6 +79,8 @@ class Provider(models.TextChoices):
 class DocumentKind(models.TextChoices):
     INVOICE = "invoice", _("適格請求書")
     RECEIPT = "receipt", _("領収書")
+    # 適格返還請求書 (消費税法 57条の4 第3項): issued when a fee we invoiced is given back.
+    RETURN = "return", _("適格返還請求書")
 
 
 # The consumption tax rate printed on documents, as a whole percent (our services are all at 10 %).

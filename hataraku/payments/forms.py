@@ -137,6 +137,43 @@ class FundingStartForm(IdempotentForm):
         return cleaned
 
 
+class ClientWithdrawalForm(IdempotentForm):
+    """How much of her refundable balance a client wants sent back to her bank account."""
+
+    amount = forms.IntegerField(
+        label=_("出金額(円)"),
+        min_value=1,
+        max_value=YEN_INPUT_MAX,
+        help_text=_("振込手数料はかかりません。1円から、返金可能残高まで申し込めます。"),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1, "step": 1}),
+        error_messages={
+            "required": _("出金額を入力してください。"),
+            "invalid": _("出金額は半角の数字で入力してください。"),
+            "min_value": _("出金額は1円以上で入力してください。"),
+        },
+    )
+
+
+class BalanceFundingForm(IdempotentForm):
+    """Pay what an escrow asks for from the refundable balance. The amount is the one the page showed (a
+    hidden field); the service refuses it if the ask has changed since."""
+
+    amount = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        raw = str(cleaned.get("amount") or "").strip()
+        if raw.isascii() and raw.isdigit() and len(raw) <= 12 and 0 < int(raw) <= YEN_INPUT_MAX:
+            cleaned["amount"] = int(raw)
+        else:
+            cleaned["amount"] = None
+            self.add_error(
+                None,
+                _("お支払いいただく金額が確かめられませんでした。ページを開き直してからお進みください。"),
+            )
+        return cleaned
+
+
 class BatchCreateForm(IdempotentForm):
     transfer_date = dates.DateField(
         label=_("振込日"),

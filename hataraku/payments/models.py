@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hataraku.core.models import TimeStampedModel
 
-from .constants import AccountType, DocumentKind, PayoutStatus, Provider
+from .constants import AccountType, ClientWithdrawalStatus, DocumentKind, PayoutStatus, Provider
 
 
 class BankAccount(TimeStampedModel):
@@ -159,6 +159,82 @@ class PayoutStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.payout_id}: {self.from_status} → {self.to_status}"
+
+
+class ClientWithdrawal(TimeStampedModel):
+    """A client's request to send her refundable balance back to her bank account. It travels in the staff's
+    payout batches beside workers' payouts. The ledger set the amount aside when she asked
+    (`reserve_entry`: refundable → reserved) and books the bank's answer once (`final_entry`: out of the
+    bank when paid, back to refundable when failed). The bank details are copied, as for payouts. The
+    platform bears the bank's charge, so she receives the whole `amount`."""
+
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("クライアント"),
+        on_delete=models.PROTECT,
+        related_name="client_withdrawals",
+    )
+    batch = models.ForeignKey(
+        PayoutBatch,
+        verbose_name=_("出金バッチ"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="client_withdrawals",
+    )
+    amount = models.BigIntegerField(_("出金額"))
+    status = models.CharField(
+        _("状態"),
+        max_length=10,
+        choices=ClientWithdrawalStatus.choices,
+        default=ClientWithdrawalStatus.REQUESTED,
+    )
+    idempotency_key = models.CharField(_("冪等キー"), max_length=100, unique=True)
+    reserve_entry = models.OneToOneField(
+        "ledger.JournalEntry",
+        verbose_name=_("申請の仕訳"),
+        on_delete=models.PROTECT,
+        related_name="client_withdrawal_reserved",
+    )
+    final_entry = models.OneToOneField(
+        "ledger.JournalEntry",
+        verbose_name=_("確定の仕訳"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="client_withdrawal_finished",
+    )
+    bank_code = models.CharField(_("銀行コード"), max_length=4)
+    bank_name = models.CharField(_("銀行名"), max_length=60)
+    branch_code = models.CharField(_("支店コード"), max_length=3)
+    branch_name = models.CharField(_("支店名"), max_length=60)
+    account_type = models.CharField(_("預金種目"), max_length=1, choices=AccountType.choices)
+    account_number = models.CharField(_("口座番号"), max_length=7)
+    holder_name = models.CharField(_("口座名義(カナ)"), max_length=60)
+    decided_at = models.DateTimeField(_("確定日時"), null=True, blank=True)
+    failure_reason = models.CharField(_("振込できなかった理由"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("返金可能残高の出金")
+        verbose_name_plural = _("返金可能残高の出金")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="payments_client_withdrawal_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"R{self.pk} {self.amount}"
+
+    @property
+    def net_amount(self) -> int:
+        """What the bank sends her: the whole amount (the platform bears the bank's charge)."""
+        return self.amount
+
+    @property
+    def masked_number(self) -> str:
+        return "***" + self.account_number[-4:]
 
 
 class ProviderFunding(TimeStampedModel):

@@ -1,6 +1,6 @@
 """Personal data of the payments app, for the personal-data download and account deletion.
 
-Erasure deletes bank accounts. Payouts, their bank-detail copies and issued invoices/receipts stay: they
+Erasure deletes bank accounts. Payouts, clients' refund withdrawals, their bank-detail copies and issued invoices/receipts stay: they
 are transaction records that the Corporation Tax Act and the Consumption Tax Act (invoice system) oblige us
 to keep for 7 years. They stay linked to the user row, which account deletion anonymises.
 """
@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import BankAccount, InvoiceDocument, Payout
+from django.utils.translation import gettext as _
+
+from hataraku.core.money import format_yen
+
+from .constants import ClientWithdrawalStatus
+from .models import BankAccount, ClientWithdrawal, InvoiceDocument, Payout
 
 
 def _masked(number: str) -> str:
@@ -45,6 +50,17 @@ def export_user_data(user: Any) -> dict[str, Any]:
             }
             for p in Payout.objects.filter(worker=user).order_by("created_at", "id")
         ],
+        "refund_withdrawals": [
+            {
+                "requested_at": w.created_at.isoformat(),
+                "amount": w.amount,
+                "status": w.get_status_display(),
+                "bank": f"{w.bank_name} {w.branch_name}",
+                "account_number": _masked(w.account_number),
+                "decided_at": w.decided_at.isoformat() if w.decided_at else None,
+            }
+            for w in ClientWithdrawal.objects.filter(client=user).order_by("created_at", "id")
+        ],
         "documents": [
             {
                 "kind": d.get_kind_display(),
@@ -63,3 +79,18 @@ def export_user_data(user: Any) -> dict[str, Any]:
 
 def erase_user_data(user: Any) -> None:
     BankAccount.objects.filter(worker=user).delete()
+
+
+def deletion_blockers(user: Any) -> list[str]:
+    """A refund on its way to her bank: if the transfer failed after the account was gone, the money would
+    come back to a balance nobody can reach."""
+    open_rows = ClientWithdrawal.objects.filter(
+        client=user, status__in=[ClientWithdrawalStatus.REQUESTED, ClientWithdrawalStatus.BATCHED]
+    ).values_list("amount", flat=True)
+    total = sum(int(amount) for amount in open_rows)
+    if total <= 0:
+        return []
+    return [
+        _("振込の手続き中の返金が %(amount)s あります。振込が終わるまでお待ちください。")
+        % {"amount": format_yen(total)}
+    ]

@@ -7,7 +7,7 @@ import datetime as dt
 from ninja import Field, Schema
 from pydantic import StrictInt
 
-from .constants import PAYOUT_MINIMUM, PayoutStatus
+from .constants import PAYOUT_MINIMUM, ClientWithdrawalStatus, PayoutStatus
 
 
 class ErrorOut(Schema):
@@ -59,3 +59,20 @@ class PaymentRecordsOut(Schema):
     year: int
     as_worker: list[PaymentRecordOut]
     as_client: list[PaymentRecordOut]
+
+
+class RefundWithdrawalIn(Schema):
+    amount: StrictInt = Field(
+        ...,
+        description="返金可能残高から銀行口座に振り込む金額(円)。1円以上、返金可能残高以下。振込手数料はかかりません。",
+        json_schema_extra={"minimum": 1},
+    )
+
+
+class RefundWithdrawalOut(Schema):
+    id: int
+    amount: int
+    status: ClientWithdrawalStatus
+    status_label: str
+    requested_at: dt.datetime
+    paid_at: dt.datetime | None

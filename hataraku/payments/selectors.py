@@ -8,12 +8,12 @@ from django.db.models import QuerySet
 
 from hataraku.core import clock
 from hataraku.core.errors import NotFound
-from hataraku.ledger.constants import FundingStatus
+from hataraku.ledger.constants import FundingSource, FundingStatus
 from hataraku.ledger.models import Escrow, Funding, Settlement
 from hataraku.ledger.selectors import settlements_for_worker
 
-from .constants import DocumentKind, PayoutStatus, Provider
-from .models import BankAccount, InvoiceDocument, Payout, PayoutBatch, ProviderFunding
+from .constants import ClientWithdrawalStatus, DocumentKind, PayoutStatus, Provider
+from .models import BankAccount, ClientWithdrawal, InvoiceDocument, Payout, PayoutBatch, ProviderFunding
 
 if TYPE_CHECKING:
     from hataraku.accounts.models import User
@@ -67,7 +67,10 @@ def access_staff_bank_transfer(user: User, pk: int) -> ProviderFunding:
 
 def posted_fundings_for_client(client: User) -> QuerySet[Funding]:
     return (
+        # A funding paid from her refundable balance has no receipt of its own: the money was receipted
+        # when she first paid it.
         Funding.objects.filter(escrow__client=client, status=FundingStatus.POSTED)
+        .exclude(source=FundingSource.CLIENT_BALANCE)
         .select_related("escrow")
         .order_by("-decided_at", "-id")
     )
@@ -140,3 +143,46 @@ def payment_record_years(client: User) -> list[int]:
         escrow__client=client, worker__isnull=False, entry__reversed_by__isnull=True
     ).datetimes("occurred_at", "year", order="DESC", tzinfo=clock.TOKYO)
     return [m.year for m in moments]
+
+
+def withdrawals_for_client(client: User) -> QuerySet[ClientWithdrawal]:
+    return ClientWithdrawal.objects.filter(client=client).order_by("-created_at", "-id")
+
+
+def client_withdrawals_in_transit(client: User) -> int:
+    """Yen she asked to have sent back that the bank has not yet confirmed (requested or batched)."""
+    rows = ClientWithdrawal.objects.filter(
+        client=client, status__in=[ClientWithdrawalStatus.REQUESTED, ClientWithdrawalStatus.BATCHED]
+    ).values_list("amount", flat=True)
+    return sum(int(amount) for amount in rows)
+
+
+def requested_client_withdrawals() -> QuerySet[ClientWithdrawal]:
+    return ClientWithdrawal.objects.filter(
+        status=ClientWithdrawalStatus.REQUESTED, batch__isnull=True
+    ).select_related("client")
+
+
+def access_batched_client_withdrawal(user: User, withdrawal_id: int) -> ClientWithdrawal:
+    found = (
+        ClientWithdrawal.objects.filter(pk=withdrawal_id).first()
+        if getattr(user, "is_staff", False)
+        else None
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def return_documents_for(user: User) -> QuerySet[InvoiceDocument]:
+    """Her 適格返還請求書 (fees we gave back), newest first."""
+    return InvoiceDocument.objects.filter(recipient=user, kind=DocumentKind.RETURN).order_by(
+        "-issued_on", "-id"
+    )
+
+
+def access_return_document(user: User, document_id: int) -> InvoiceDocument:
+    found = return_documents_for(user).filter(pk=document_id).first()
+    if found is None:
+        raise NotFound()
+    return found

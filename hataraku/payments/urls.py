@@ -3,7 +3,7 @@ the ledger served them, and everything else lives under `/payments/`. One namesp
 
 from django.urls import include, path
 
-from .views import client, overview, staff, webhooks, worker
+from .views import client, overview, refunds, staff, webhooks, worker
 
 app_name = "payments"
 
@@ -20,6 +20,14 @@ payments_patterns = [
     path("invoices/", worker.invoice_list, name="invoice_list"),
     path("invoices/<int:settlement_id>/pdf/", worker.invoice_pdf, name="invoice_pdf"),
     path("escrows/<int:escrow_id>/fund/", client.funding_start, name="funding_start"),
+    path(
+        "escrows/<int:escrow_id>/fund-from-balance/",
+        refunds.funding_from_balance,
+        name="funding_from_balance",
+    ),
+    path("refunds/", refunds.refunds, name="client_refunds"),
+    path("refunds/bank-account/", refunds.client_bank_account, name="client_bank_account"),
+    path("return-documents/<int:pk>/pdf/", refunds.return_document_pdf, name="return_document_pdf"),
     path("fundings/<int:pk>/", client.funding_detail, name="funding_detail"),
     path("fundings/<int:pk>/checkout/", client.funding_checkout, name="funding_checkout"),
     path("fundings/<int:pk>/check/", client.funding_check, name="funding_check"),
@@ -54,6 +62,18 @@ payments_patterns = [
         staff.staff_payout_decide,
         {"decision": "failed"},
         name="staff_payout_failed",
+    ),
+    path(
+        "staff/client-withdrawals/<int:pk>/paid/",
+        staff.staff_client_withdrawal_decide,
+        {"decision": "paid"},
+        name="staff_client_withdrawal_paid",
+    ),
+    path(
+        "staff/client-withdrawals/<int:pk>/failed/",
+        staff.staff_client_withdrawal_decide,
+        {"decision": "failed"},
+        name="staff_client_withdrawal_failed",
     ),
     path("stripe/webhook/", webhooks.stripe_webhook, name="stripe_webhook"),
 ]

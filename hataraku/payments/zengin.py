@@ -151,7 +151,9 @@ def build_transfer_file(
     branch_name_kana: str = "",
     newline: bytes = b"\r\n",
 ) -> bytes:
-    """The transfer file for every payout of `batch`, for the net amount (after the transfer fee)."""
+    """The transfer file for every payout of `batch`, for the net amount (after the transfer fee), then
+    every client's withdrawal of her refundable balance in it (the whole amount: the platform bears the
+    bank's charge). Customer codes keep the two apart: a payout's is its id, a withdrawal's starts with 9."""
     transfers = [
         Transfer(
             bank_code=p.bank_code,
@@ -163,6 +165,18 @@ def build_transfer_file(
             customer_code=f"{p.pk:010d}"[-10:],
         )
         for p in batch.payouts.order_by("pk")
+    ]
+    transfers += [
+        Transfer(
+            bank_code=w.bank_code,
+            branch_code=w.branch_code,
+            account_type=w.account_type,
+            account_number=w.account_number,
+            holder_name=w.holder_name,
+            amount=w.net_amount,
+            customer_code="9" + f"{w.pk:09d}"[-9:],
+        )
+        for w in batch.client_withdrawals.order_by("pk")
     ]
     return build_file(
         transfers,

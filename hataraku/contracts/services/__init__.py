@@ -1,12 +1,14 @@
 """Every write of the contracts app, one module per part of a contract's life:
 
 - `offers`: the offer on a proposal, each side's agreement, the withdrawal of an offer;
-- `changes`: changes of agreed terms;
+- `changes`: changes of agreed terms, milestones added to a fixed contract included;
 - `milestones`: funding, delivery, acceptance and release of a fixed contract's milestones;
 - `hourly`: time logged, weeks submitted, corrections; `weeks`: approval, payment, the end of an hourly
   contract;
 - `accommodations`: requests for more time or a pause (Freelance Act art. 13);
 - `disputes`: staff mediation;
+- `cancellations`: ending a funded milestone early by agreement of both (Freelance Act art. 5);
+- `bonuses`: a bonus the client adds, paid through its own escrow with fee, tax and withholding;
 - `lifecycle`: the written terms and the completion of a fixed contract; `_common`: who may act, the
   state moves (`core.state.transition`), notices and the funding request every part shares.
 
@@ -24,8 +26,19 @@ from .accommodations import AccommodationPreview as AccommodationPreview
 from .accommodations import accommodation_answer as accommodation_answer
 from .accommodations import accommodation_preview as accommodation_preview
 from .accommodations import accommodation_request as accommodation_request
+from .bonuses import bonus_give as bonus_give
+from .bonuses import bonus_preview as bonus_preview
+from .bonuses import bonus_sync_release as bonus_sync_release
+from .bonuses import bonus_withdraw as bonus_withdraw
+from .bonuses import bonuses_sync_release as bonuses_sync_release
+from .cancellations import CANCELLABLE as CANCELLABLE
+from .cancellations import cancellation_answer as cancellation_answer
+from .cancellations import cancellation_preview as cancellation_preview
+from .cancellations import cancellation_propose as cancellation_propose
+from .cancellations import cancellation_withdraw as cancellation_withdraw
 from .changes import change_request_answer as change_request_answer
 from .changes import change_request_propose as change_request_propose
+from .changes import milestone_add_propose as milestone_add_propose
 from .disputes import dispute_decide as dispute_decide
 from .disputes import dispute_open as dispute_open
 from .hourly import contract_activated_on as contract_activated_on

@@ -15,9 +15,9 @@ from hataraku.core.errors import Conflict, DomainError, InvalidTransition, Permi
 from hataraku.core.money import YEN_INPUT_MAX
 
 from .. import notices
-from ..constants import ChangeRequestStatus, ContractKind, ContractStatus, MilestoneStatus
+from ..constants import MAX_MILESTONES, ChangeRequestStatus, ContractKind, ContractStatus, MilestoneStatus
 from ..models import ChangeRequest, Contract, Milestone
-from ._common import contract_url, notify, other_party, require_party
+from ._common import contract_url, notify, other_party, require_client, require_party
 from .lifecycle import terms_generate
 
 if TYPE_CHECKING:
@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 
 
 def _clean_changes(contract: Contract, changes: dict[str, Any]) -> dict[str, Any]:
-    """Accepts {"milestones": {"<id>": {"due_date": "YYYY-MM-DD", "title": str, "amount": int}}}. Amounts
-    change only on milestones not yet funded: funded money is already in escrow."""
+    """Accepts {"milestones": {"<id>": {"due_date": "YYYY-MM-DD", "title": str, "amount": int}}, "add":
+    [{"title": str, "amount": int, "due_date": "YYYY-MM-DD"}]}. Amounts change only on milestones not yet
+    funded: funded money is already in escrow. Added milestones start unfunded."""
     cleaned: dict[str, Any] = {"milestones": {}}
     by_id = {str(m.pk): m for m in contract.milestones.all()}
     for mid, values in (changes.get("milestones") or {}).items():
@@ -60,9 +61,51 @@ def _clean_changes(contract: Contract, changes: dict[str, Any]) -> dict[str, Any
             entry["amount"] = int(values["amount"])
         if entry:
             cleaned["milestones"][str(milestone.pk)] = entry
-    if not cleaned["milestones"]:
+    added = [_clean_added(contract, values) for values in (changes.get("add") or [])]
+    if added:
+        live = contract.milestones.exclude(status=MilestoneStatus.CANCELLED).count()
+        if live + len(added) > MAX_MILESTONES:
+            raise DomainError(
+                _("マイルストーンは1つの契約に%(n)sつまでです。") % {"n": MAX_MILESTONES}, field="title"
+            )
+        cleaned["add"] = added
+    if not cleaned["milestones"] and not added:
         raise DomainError(_("変更する内容を入力してください。"))
     return cleaned
+
+
+def _clean_added(contract: Contract, values: dict[str, Any]) -> dict[str, Any]:
+    """A milestone added to a fixed contract: a title, an amount and a due date, checked as an offer's."""
+    if contract.kind != ContractKind.FIXED:
+        raise DomainError(_("マイルストーンを追加できるのは固定報酬の契約だけです。"))
+    title = str(values.get("title") or "").strip()
+    if not title:
+        raise DomainError(_("追加するマイルストーンの名前を入力してください。"), field="title")
+    limits.check_length(title, limit=limits.MILESTONE_TITLE, field="title")
+    amount = values.get("amount")
+    if not isinstance(amount, int) or isinstance(amount, bool) or not 1 <= amount <= YEN_INPUT_MAX:
+        raise DomainError(_("金額は1円から1億円までにしてください。"), field="amount")
+    try:
+        due = dt.date.fromisoformat(str(values.get("due_date")))
+    except ValueError as exc:
+        raise DomainError(_("納期を日付(例: 2026-12-20)で入力してください。"), field="due_date") from exc
+    check_date(due, label=_("納期"), field="due_date")
+    return {"title": title, "amount": amount, "due_date": due.isoformat()}
+
+
+def milestone_add_propose(
+    *, contract: Contract, actor: User, title: str, amount: int, due_date: dt.date, reason: str = ""
+) -> ChangeRequest:
+    """The client proposes one more milestone on an active fixed contract. It is a change of the agreed
+    terms (Freelance Act art. 3: the new work and its fee in writing), so it becomes a new terms version
+    only when the worker accepts; the milestone is then funded like any other."""
+    require_client(contract, actor)
+    return change_request_propose(
+        contract=contract,
+        actor=actor,
+        changes={"add": [{"title": title, "amount": amount, "due_date": due_date.isoformat()}]},
+        reason=reason,
+    )
 
 
 def change_request_propose(
@@ -112,6 +155,17 @@ def apply_changes(contract: Contract, changes: dict[str, Any]) -> None:
             fields.append("amount")
         if fields:
             milestone.save(update_fields=fields)
+    added = changes.get("add") or []
+    if added:
+        last = contract.milestones.order_by("-order").values_list("order", flat=True).first() or 0
+        for offset, values in enumerate(added, start=1):
+            Milestone.objects.create(
+                contract=contract,
+                order=last + offset,
+                title=values["title"],
+                amount=int(values["amount"]),
+                due_date=dt.date.fromisoformat(values["due_date"]),
+            )
     if contract.kind == ContractKind.FIXED:
         contract.total_amount = sum(
             contract.milestones.exclude(status=MilestoneStatus.CANCELLED).values_list("amount", flat=True)

@@ -26,6 +26,7 @@ __all__ = [
     "funded_milestone",
     "key",
     "offered_contract",
+    "post_escrow_funding",
     "post_funding",
 ]
 
@@ -77,10 +78,15 @@ def active_contract(**kwargs: Any) -> Contract:
 
 def post_funding(milestone: Milestone) -> None:
     """Staff confirm the client's bank transfer (what the payments app does in production)."""
+    post_escrow_funding(milestone.escrow)
+
+
+def post_escrow_funding(escrow: Any) -> None:
+    """Staff confirm the latest funding of `escrow` (a milestone's, a week's or a bonus's)."""
     from hataraku.payments import services as payments
     from hataraku.payments.models import ProviderFunding
 
-    funding = Funding.objects.filter(escrow=milestone.escrow).order_by("-id").first()
+    funding = Funding.objects.filter(escrow=escrow).order_by("-id").first()
     assert funding is not None
     transfer = ProviderFunding.objects.filter(funding=funding).first()
     if transfer is not None:

@@ -67,3 +67,44 @@ def test_double_fund_opens_one_escrow():
 
     assert Escrow.objects.filter(reference=f"milestone:{m.pk}").count() == 1
     assert Funding.objects.filter(escrow=m.escrow).count() == 1
+
+
+def test_two_acceptances_of_a_cancellation_split_once():
+    from hataraku.contracts.constants import CancellationStatus
+    from hataraku.contracts.tests.factories import key
+
+    # given a pending proposal to end a funded milestone (¥6,000 to the worker, ¥4,000 back)
+    m = funded_milestone(amount=10_000)
+    proposal = services.cancellation_propose(
+        milestone=m, actor=m.contract.client, worker_amount=6_000, reason="途中まで", idempotency_key=key()
+    )
+    worker = m.contract.worker
+
+    # when the worker's acceptance arrives twice at the same moment (two tabs, a resent POST)
+    results = _race(lambda: services.cancellation_answer(cancellation=proposal, actor=worker, accept=True))
+
+    # then both answer the acceptance, and the escrow was split exactly once
+    assert results == ["ok", "ok"]
+    proposal.refresh_from_db()
+    assert proposal.status == CancellationStatus.ACCEPTED
+    splits = Settlement.objects.filter(escrow=m.escrow)
+    assert [(s.worker_gross, s.client_amount) for s in splits] == [(6_000, 4_000)]
+    m.refresh_from_db()
+    assert m.status == MilestoneStatus.RELEASED
+
+
+def test_a_bonus_given_twice_at_once_opens_one_escrow():
+    from hataraku.contracts.models import Bonus
+    from hataraku.contracts.tests.factories import active_contract, key
+    from hataraku.ledger.models import Escrow
+
+    contract = active_contract()
+    k = key("bonus")
+    results = _race(
+        lambda: services.bonus_give(
+            contract=contract, actor=contract.client, amount=5_000, message="", idempotency_key=k
+        )
+    )
+    assert results == ["ok", "ok"]
+    assert Bonus.objects.filter(contract=contract).count() == 1
+    assert Escrow.objects.filter(reference__startswith="bonus:").count() == 1

@@ -8,6 +8,8 @@ import pytest
 from hataraku.contracts import services
 from hataraku.contracts.constants import (
     ACCOMMODATION_MACHINE,
+    BONUS_MACHINE,
+    CANCELLATION_MACHINE,
     CHANGE_REQUEST_MACHINE,
     CONTRACT_MACHINE,
     DISPUTE_MACHINE,
@@ -16,6 +18,8 @@ from hataraku.contracts.constants import (
     WEEK_MACHINE,
     AccommodationKind,
     AccommodationStatus,
+    BonusStatus,
+    CancellationStatus,
     ChangeRequestStatus,
     ContractStatus,
     DisputeStatus,
@@ -62,6 +66,13 @@ def test_milestone_table() -> None:
         (M.DELIVERED, M.DISPUTED),
         (M.RETURNED, M.DELIVERED),
         (M.RETURNED, M.DISPUTED),
+        # ended early by both parties' agreement (services.cancellation_answer)
+        (M.FUNDED, M.RELEASED),
+        (M.FUNDED, M.CANCELLED),
+        (M.DELIVERED, M.RELEASED),
+        (M.DELIVERED, M.CANCELLED),
+        (M.RETURNED, M.RELEASED),
+        (M.RETURNED, M.CANCELLED),
         (M.ACCEPTED, M.RELEASED),
         (M.DISPUTED, M.RELEASED),
         (M.DISPUTED, M.CANCELLED),
@@ -114,6 +125,24 @@ def test_accommodation_table() -> None:
 def test_dispute_table() -> None:
     assert _moves(DISPUTE_MACHINE) == {(DisputeStatus.OPEN, DisputeStatus.DECIDED)}
     assert DISPUTE_MACHINE.initial == {DisputeStatus.OPEN}
+
+
+def test_cancellation_table() -> None:
+    X = CancellationStatus
+    # agreed by both or not at all; the proposer may withdraw; a proposal overtaken by events lapses
+    assert _moves(CANCELLATION_MACHINE) == {
+        (X.PENDING, X.ACCEPTED),
+        (X.PENDING, X.DECLINED),
+        (X.PENDING, X.WITHDRAWN),
+        (X.PENDING, X.LAPSED),
+    }
+    assert CANCELLATION_MACHINE.initial == {X.PENDING}
+
+
+def test_bonus_table() -> None:
+    B = BonusStatus
+    assert _moves(BONUS_MACHINE) == {(B.AWAITING_PAYMENT, B.PAID), (B.AWAITING_PAYMENT, B.WITHDRAWN)}
+    assert BONUS_MACHINE.initial == {B.AWAITING_PAYMENT}
 
 
 def test_the_honest_labels() -> None:
@@ -213,3 +242,33 @@ def test_a_dispute_is_decided_once() -> None:
             dispute=dispute, actor=staff, worker_amount=1, note="別", idempotency_key=key()
         )
     assert dispute.status == DisputeStatus.DECIDED
+
+
+@pytest.mark.django_db
+def test_a_cancellation_is_withdrawn_only_while_pending() -> None:
+    milestone = funded_milestone()
+    contract = milestone.contract
+    proposal = services.cancellation_propose(
+        milestone=milestone, actor=contract.client, worker_amount=0, reason="中止", idempotency_key=key()
+    )
+    services.cancellation_answer(cancellation=proposal, actor=contract.worker, accept=False)
+    with pytest.raises(InvalidTransition):
+        services.cancellation_withdraw(cancellation=proposal, actor=contract.client)
+    proposal.refresh_from_db()
+    assert proposal.status == CancellationStatus.DECLINED
+
+
+@pytest.mark.django_db
+def test_a_paid_bonus_cannot_be_withdrawn() -> None:
+    from hataraku.contracts.tests.factories import post_escrow_funding
+
+    contract = active_contract()
+    bonus = services.bonus_give(
+        contract=contract, actor=contract.client, amount=1_000, message="", idempotency_key=key()
+    )
+    post_escrow_funding(bonus.escrow)
+    assert services.bonus_sync_release(bonus=bonus) is True
+    with pytest.raises(InvalidTransition):
+        services.bonus_withdraw(bonus=bonus, actor=contract.client)
+    bonus.refresh_from_db()
+    assert bonus.status == BonusStatus.PAID

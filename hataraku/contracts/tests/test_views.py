@@ -19,7 +19,7 @@ from hataraku.contracts.constants import (
     ContractStatus,
     MilestoneStatus,
 )
-from hataraku.contracts.models import AccommodationRequest, Delivery, HourlyWeek
+from hataraku.contracts.models import AccommodationRequest, Bonus, Delivery, HourlyWeek, MilestoneCancellation
 from hataraku.ledger.models import Settlement
 
 from .factories import (
@@ -67,6 +67,16 @@ def world(settings, tmp_path):
         changes={"milestones": {str(pending.pk): {"due_date": "2027-01-31"}}},
         reason="資料の到着が遅れたため",
     )
+    cancellation = services.cancellation_propose(
+        milestone=m,
+        actor=fixed.client,
+        worker_amount=5_000,
+        reason="途中までで終えたい",
+        idempotency_key=key(),
+    )
+    bonus = services.bonus_give(
+        contract=fixed, actor=fixed.client, amount=3_000, message="ありがとう", idempotency_key=key()
+    )
     people = {
         "worker": fixed.worker,
         "client": fixed.client,
@@ -84,6 +94,8 @@ def world(settings, tmp_path):
         "week": week,
         "dispute": dispute,
         "change": change,
+        "cancellation": cancellation,
+        "bonus": bonus,
         "people": people,
     }
 
@@ -108,6 +120,10 @@ def _urls(w):
         (reverse("contracts:week", args=[h, w["week"].pk]), parties),
         (reverse("contracts:time_correction_new", args=[h, w["week"].pk]), worker_only),
         (reverse("contracts:dispute_new", args=[c]) + f"?milestone={m}", parties),
+        (reverse("contracts:cancellation_new", args=[c, m]), parties),
+        (reverse("contracts:bonus_new", args=[c]), {"client": 200}),
+        (reverse("contracts:milestone_add", args=[c]), {"client": 200}),
+        (reverse("contracts:milestone_add", args=[h]), {}),  # not a fixed contract
         (reverse("contracts:staff_disputes"), {"staff": 200}),
         (reverse("contracts:staff_dispute", args=[w["dispute"].pk]), {"staff": 200}),
         (reverse("contracts:staff_accommodations"), {"staff": 200}),
@@ -137,6 +153,12 @@ def _post_urls(w):
         reverse("contracts:dispute_new", args=[c]) + f"?milestone={m}",
         # a real, pending change request: an outsider's "accept" would change the terms if it got through
         reverse("contracts:change_answer", args=[c, w["change"].pk]),
+        reverse("contracts:cancellation_new", args=[c, m]),
+        reverse("contracts:cancellation_answer", args=[c, w["cancellation"].pk]),
+        reverse("contracts:cancellation_withdraw", args=[c, w["cancellation"].pk]),
+        reverse("contracts:bonus_new", args=[c]),
+        reverse("contracts:bonus_withdraw", args=[c, w["bonus"].pk]),
+        reverse("contracts:milestone_add", args=[c]),
     ]
 
 
@@ -186,6 +208,8 @@ def _snapshot(w):
         "disputes": sorted(Dispute.objects.values_list("pk", "status")),
         "deliveries": Delivery.objects.count(),
         "settlements": sorted(Settlement.objects.values_list("pk", "worker_gross", "client_amount")),
+        "cancellations": sorted(MilestoneCancellation.objects.values_list("pk", "status")),
+        "bonuses": sorted(Bonus.objects.values_list("pk", "status")),
     }
 
 

@@ -17,7 +17,10 @@ from hataraku.payments.providers import enabled_providers
 from .. import selectors, services
 from ..constants import (
     AccommodationStatus,
+    BonusStatus,
+    CancellationStatus,
     ChangeRequestStatus,
+    ContractKind,
     ContractStatus,
     MilestoneStatus,
     WeekStatus,
@@ -46,6 +49,10 @@ def contract_detail(request: AuthedRequest, contract_id: int) -> HttpResponse:
         .prefetch_related(Prefetch("entries", queryset=TimeEntry.objects.order_by("work_date", "id")))
         .order_by("-week_start")
     )
+    cancellations = list(
+        contract.cancellations.select_related("milestone", "proposed_by").order_by("-created_at", "-id")
+    )
+    bonuses = list(contract.bonuses.order_by("-created_at", "-id"))
     ctx = {
         "contract": contract,
         "is_client": is_client,
@@ -71,7 +78,26 @@ def contract_detail(request: AuthedRequest, contract_id: int) -> HttpResponse:
         "card_enabled": is_client and "stripe" in enabled_providers(),
         "can_request_accommodation": not is_client
         and contract.status in (ContractStatus.AGREED, ContractStatus.ACTIVE),
-        "transfers": selectors.fundings_waiting(milestones=milestones, weeks=weeks) if is_client else {},
+        "transfers": selectors.fundings_waiting(milestones=milestones, weeks=weeks, bonuses=bonuses)
+        if is_client
+        else {},
+        "cancellations": cancellations,
+        "CxStatus": CancellationStatus,
+        "cancellable": services.CANCELLABLE if contract.status == ContractStatus.ACTIVE else (),
+        # A milestone with a proposal waiting is not offered a second one (services refuse it too).
+        "cancel_pending": {c.milestone_id for c in cancellations if c.status == CancellationStatus.PENDING},
+        # The worker decides on a proposal knowing what would reach her after fee, tax and withholding.
+        "cancel_take_home": {
+            c.pk: services.cancellation_preview(c).net
+            for c in cancellations
+            if c.status == CancellationStatus.PENDING and c.worker_amount
+        },
+        "bonuses": bonuses,
+        "BStatus": BonusStatus,
+        "can_give_bonus": is_client and contract.status == ContractStatus.ACTIVE,
+        "can_add_milestone": is_client
+        and contract.status == ContractStatus.ACTIVE
+        and contract.kind == ContractKind.FIXED,
         "disputable": services.DISPUTABLE,
         "can_complete": contract.is_hourly and contract.status == ContractStatus.ACTIVE,
         "funded_any": contract.status == ContractStatus.ACTIVE

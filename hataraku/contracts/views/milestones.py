@@ -102,6 +102,8 @@ def milestone_page(request: AuthedRequest, contract_id: int, milestone_id: int) 
             and contract.status == ContractStatus.ACTIVE
             and milestone.status in (MilestoneStatus.FUNDED, MilestoneStatus.RETURNED),
             "can_dispute": milestone.status in services.DISPUTABLE,
+            "can_cancel": contract.status == ContractStatus.ACTIVE
+            and milestone.status in services.CANCELLABLE,
             "auto_accept_at": auto_at,
             "return_form": ReturnForm(),
             "MStatus": MilestoneStatus,

@@ -39,6 +39,8 @@ IMPORTED_AS = {
 USED_BY_NAME = {
     "django-tasks-db": r"\"django_tasks_db\b",
     "django-tasks-rq": r"\"django_tasks_rq\b",
+    "django-rq": r"\"django_rq\"",
+    "rq": r"\brqworker\b",  # the serve command runs RQ's worker
     "django-csp": r'"csp\.middleware\.',
     "gunicorn": r'"gunicorn",',  # the serve command runs it
     "whitenoise": r"\"whitenoise\.",
@@ -61,7 +63,11 @@ def _pattern(name: str) -> str | None:
 def _declared() -> list[str]:
     data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     specs = list(data["project"]["dependencies"]) + [
-        s for group in data.get("dependency-groups", {}).values() for s in group if isinstance(s, str)
+        s
+        for groups in (data["project"].get("optional-dependencies", {}), data.get("dependency-groups", {}))
+        for group in groups.values()
+        for s in group
+        if isinstance(s, str)
     ]
     return [re.split(r"[\[<>=;~! ]", spec, maxsplit=1)[0].lower() for spec in specs]
 

@@ -71,6 +71,8 @@ def _kwargs(route: str) -> list[dict[str, int]]:
         ),
         ("contract_id", "request_id"): _pairs("contracts.AccommodationRequest", "contract"),
         ("contract_id", "week_id"): _pairs("contracts.HourlyWeek", "contract"),
+        ("contract_id", "cancellation_id"): _pairs("contracts.MilestoneCancellation", "contract"),
+        ("contract_id", "bonus_id"): _pairs("contracts.Bonus", "contract"),
     }
     key = tuple(names)
     if key in nested:
@@ -86,6 +88,8 @@ def _kwargs(route: str) -> list[dict[str, int]]:
         "payments/staff/transfers/": "payments.ProviderFunding",
         "payments/staff/batches/": "payments.PayoutBatch",
         "payments/staff/payouts/": "payments.Payout",
+        "payments/staff/client-withdrawals/": "payments.ClientWithdrawal",
+        "payments/return-documents/": "payments.InvoiceDocument",
         "profile/conditions/exceptions/": "profiles.DateException",
     }
     by_name = {

@@ -10,7 +10,7 @@ from hataraku.accounts.tests.mfa import login_as
 from hataraku.core import clock
 from hataraku.jobs import integrations, selectors
 from hataraku.jobs.constants import JobStatus, MeetingStyle, PayType, ProposalStatus
-from hataraku.jobs.models import Job, JobRevision, Proposal
+from hataraku.jobs.models import Category, Job, JobRevision, Proposal
 
 from .factories import ClientFactory, JobFactory, ProposalFactory, UserFactory, category, verified
 
@@ -385,3 +385,47 @@ def test_proposal_page_links_both_sides_to_the_contract_once_one_is_offered(clie
     for person in (proposal.worker, proposal.job.client):
         login_as(client, person)
         assert link in client.get(page).content.decode()
+
+
+def test_job_card_shows_the_terms_tags_and_proposals(client):
+    # given an hourly job from a verified client, with two proposals
+    job = JobFactory(
+        title="時給の入力",
+        pay_type=PayType.HOURLY,
+        budget_min=None,
+        budget_max=None,
+        hourly_rate_min=1200,
+        hourly_rate_max=1500,
+        weekly_hour_cap=10,
+        beginner_welcome=True,
+        accessibility_notes="読み上げ可",
+    )
+    verified(job.client)
+    ProposalFactory(job=job)
+    ProposalFactory(job=job)
+    client.force_login(UserFactory())
+
+    # when a worker opens the job list
+    body = client.get(reverse("jobs:list")).content.decode()
+
+    # then the card says what the job page says, worked out once in selectors.job_cards
+    assert f'href="{reverse("jobs:detail", args=[job.pk])}"' in body
+    assert "時間単価 ¥1,200〜¥1,500 / 時間(週10時間まで)" in body
+    assert "本人確認済み" in body
+    assert "初心者歓迎" in body and "資料のアクセシビリティに配慮あり" in body
+    assert "応募 2件" in body
+
+
+def test_filter_form_follows_new_categories_and_keeps_choices(client):
+    # given a worker who has opened the list once (the empty form is then kept per process)
+    client.force_login(UserFactory())
+    client.get(reverse("jobs:list"))
+
+    # when a category is added, and when she filters
+    Category.objects.create(slug="bench-new-category", name="新しいカテゴリ", order=999)
+    blank = client.get(reverse("jobs:list")).content.decode()
+    filtered = client.get(reverse("jobs:list") + "?q=入力").content.decode()
+
+    # then the empty form lists the new category and the filtered form keeps what she typed
+    assert "新しいカテゴリ" in blank
+    assert 'value="入力"' in filtered

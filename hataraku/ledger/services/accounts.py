@@ -4,9 +4,10 @@ each worker, client and escrow holds, opened on first use."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from hataraku.core import clock
@@ -14,7 +15,7 @@ from hataraku.core.errors import DomainError, ErrorCode
 
 from ..constants import KIND_TYPE, AccountKind, FundingSource
 from ..models import Account
-from ._common import _check_provider
+from ._common import Line, _check_provider
 
 if TYPE_CHECKING:
     from hataraku.accounts.models import User
@@ -27,6 +28,7 @@ _SYSTEM_CODES: dict[str, str] = {
     AccountKind.WITHHOLDING_PAYABLE: "Liabilities:Tax:Withholding",
     AccountKind.BANK_FEES_EXPENSE: "Expenses:BankFees",
 }
+_SYSTEM_KINDS = frozenset({*_SYSTEM_CODES, AccountKind.PROVIDER_CLEARING})
 _OWNER_CODES: dict[str, str] = {
     AccountKind.WORKER_PAYABLE: "Liabilities:Payable:Worker:U{pk}",
     AccountKind.WORKER_IN_TRANSIT: "Liabilities:InTransit:Worker:U{pk}",
@@ -49,18 +51,64 @@ def _get_or_create_account(*, code: str, kind: str, name: str, **extra: Any) -> 
         return Account.objects.get(code=code)
 
 
-def system_account(kind: str, *, provider: str = "") -> Account:
-    """The platform's own account of `kind` (one per provider for provider clearing)."""
+class _Spec(NamedTuple):
+    code: str
+    # Stored bookkeeping data (the Beancount export's open directive), in Japanese whatever the language of
+    # the request that first needed the account.
+    name: str
+
+
+def _system_code_and_name(kind: str, provider: str) -> _Spec:
     if kind == AccountKind.PROVIDER_CLEARING:
         _check_provider(provider)
         component = "".join(part.capitalize() for part in re.split(r"[_-]", provider))
-        return _get_or_create_account(
-            code=f"Assets:Clearing:{component}",
-            kind=kind,
-            name=f"決済代行の未収金({provider})",
-            provider=provider,
-        )
-    return _get_or_create_account(code=_SYSTEM_CODES[kind], kind=kind, name=str(AccountKind(kind).label))
+        return _Spec(code=f"Assets:Clearing:{component}", name=f"決済代行の未収金({provider})")
+    return _Spec(code=_SYSTEM_CODES[kind], name=str(AccountKind(kind).label))
+
+
+def system_account(kind: str, *, provider: str = "") -> Account:
+    """The platform's own account of `kind` (one per provider for provider clearing)."""
+    code, name = _system_code_and_name(kind, provider)
+    extra = {"provider": provider} if kind == AccountKind.PROVIDER_CLEARING else {}
+    return _get_or_create_account(code=code, kind=kind, name=name, **extra)
+
+
+# The platform's own accounts never change once opened, and every release names three of them: a process
+# keeps them by code, per database (a test run switches databases under one process). Only the journal
+# writer takes them from here (`_system`), and it checks them in the statement that reads the balances
+# anyway (`_journal._balances_and_check`): a test that rolled back or flushed the rows is noticed, and
+# `refresh_cached` looks them up afresh.
+_CACHE: dict[tuple[str, str, str], Account] = {}
+
+
+def _cache_key(code: str) -> tuple[str, str, str]:
+    return (connection.alias, str(connection.settings_dict.get("NAME")), code)
+
+
+def _system(kind: str, *, provider: str = "") -> Account:
+    """`system_account` through the per-process cache; for lines handed to `_journal._post_entry`."""
+    code, _name = _system_code_and_name(kind, provider)
+    account = _CACHE.get(_cache_key(code))
+    if account is None:
+        account = system_account(kind, provider=provider)
+        _CACHE[_cache_key(code)] = account
+    return account
+
+
+def is_cached(account: Account) -> bool:
+    return _CACHE.get(_cache_key(account.code)) is account
+
+
+def refresh_cached(lines: Sequence[Line]) -> list[Line]:
+    """The same lines with every cached system account looked up afresh (the cache had gone stale)."""
+    for key in [key for key in _CACHE if key[:2] == _cache_key("")[:2]]:
+        del _CACHE[key]
+    fresh: list[Line] = []
+    for account, amount in lines:
+        if account.kind in _SYSTEM_KINDS:
+            account = _system(account.kind, provider=account.provider)
+        fresh.append((account, amount))
+    return fresh
 
 
 def owner_account(kind: str, owner: User) -> Account:
@@ -73,12 +121,14 @@ def owner_account(kind: str, owner: User) -> Account:
     )
 
 
-def _source_account(source: str, provider: str, client: User) -> Account:
-    """Where a client's money comes from (a funding) or goes back to (`client_money_out`)."""
+def _source_account(source: str, provider: str, client: User | None) -> Account:
+    """Where a client's money comes from (a funding) or goes back to (`client_money_out`). `client` is only
+    read for `FundingSource.CLIENT_BALANCE`. For `_journal._post_entry` only (system accounts come from
+    the cache it checks)."""
     if source == FundingSource.BANK_TRANSFER:
-        return system_account(AccountKind.PLATFORM_BANK)
+        return _system(AccountKind.PLATFORM_BANK)
     if source == FundingSource.PROVIDER:
-        return system_account(AccountKind.PROVIDER_CLEARING, provider=provider)
-    if source == FundingSource.CLIENT_BALANCE:
+        return _system(AccountKind.PROVIDER_CLEARING, provider=provider)
+    if source == FundingSource.CLIENT_BALANCE and client is not None:
         return owner_account(AccountKind.CLIENT_REFUNDABLE, client)
     raise DomainError(ErrorCode.INVALID_SOURCE, _("入金方法が正しくありません。"))

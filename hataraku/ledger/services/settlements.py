@@ -16,21 +16,23 @@ from hataraku.core.errors import DomainError, ErrorCode
 from ..constants import AccountKind, EntryKind, FeePlan, FundingSource, SettlementKind
 from ..events import EscrowRefunded, EscrowReleased
 from ..idempotency import idempotent
-from ..models import Escrow, IdempotencyKey, JournalEntry, Settlement
+from ..models import Account, Escrow, IdempotencyKey, JournalEntry, Settlement
 from ._common import Line, _check_amount, _pk
 from ._journal import _post_entry
 from ._locking import _lock_escrow, _lock_fee_group, _require_held
-from .accounts import _source_account, owner_account, system_account
+from .accounts import _source_account, _system, owner_account
 
 if TYPE_CHECKING:
     from hataraku.accounts.models import User
 
 
-def _worker_lines(escrow: Escrow, worker: User | None, amount: int) -> tuple[list[Line], dict[str, int]]:
-    """Postings and numbers for paying `amount` of `escrow` to `worker`, split by `money.fee_breakdown` (the
-    same function the written terms use). Caller holds the escrow lock; this locks the fee group
-    (escrow → fee group → accounts)."""
-    if worker is None or (escrow.worker_id is not None and escrow.worker_id != worker.pk):
+def _worker_lines(
+    escrow: Escrow, worker: User | None, payable: Account | None, amount: int
+) -> tuple[list[Line], dict[str, int]]:
+    """Postings and numbers for paying `amount` of `escrow` to `worker` (whose payable account the caller
+    looked up before taking any lock), split by `money.fee_breakdown` (the same function the written terms
+    use). Caller holds the escrow lock; this locks the fee group (escrow → fee group → accounts)."""
+    if worker is None or payable is None or (escrow.worker_id is not None and escrow.worker_id != worker.pk):
         raise DomainError(ErrorCode.WRONG_WORKER, _("この仮払いは別のワーカーへの支払いです。"))
     _lock_fee_group(escrow)
     flat = escrow.fee_plan == FeePlan.TASK_FLAT
@@ -48,10 +50,10 @@ def _worker_lines(escrow: Escrow, worker: User | None, amount: int) -> tuple[lis
     if split.net < 0:  # cannot happen with today's rates; kept so a future schedule cannot pay out negatives
         raise DomainError(ErrorCode.FEE_EXCEEDS_AMOUNT, _("手数料と税額が支払額を超えています。"))
     lines: list[Line] = [
-        (owner_account(AccountKind.WORKER_PAYABLE, worker), -split.net),
-        (system_account(AccountKind.FEE_INCOME), -split.fee),
-        (system_account(AccountKind.CONSUMPTION_TAX_PAYABLE), -split.fee_tax),
-        (system_account(AccountKind.WITHHOLDING_PAYABLE), -split.withholding),
+        (payable, -split.net),
+        (_system(AccountKind.FEE_INCOME), -split.fee),
+        (_system(AccountKind.CONSUMPTION_TAX_PAYABLE), -split.fee_tax),
+        (_system(AccountKind.WITHHOLDING_PAYABLE), -split.withholding),
     ]
     numbers = {
         "worker_gross": split.amount,
@@ -80,13 +82,15 @@ def _settle(
     idem: IdempotencyKey,
     actor: User | None,
 ) -> Settlement:
+    # Reads that need no lock come first, so the locks below are held for as short a time as possible.
+    payable = owner_account(AccountKind.WORKER_PAYABLE, worker) if worker_amount and worker else None
     locked = _lock_escrow(escrow)
     total = worker_amount + client_amount
     _require_held(locked, total)
     lines: list[Line] = [(locked.held_account, total)]
     numbers: dict[str, int] = {}
     if worker_amount:
-        worker_lines, numbers = _worker_lines(locked, worker, worker_amount)
+        worker_lines, numbers = _worker_lines(locked, worker, payable, worker_amount)
         lines += worker_lines
     if client_amount:
         lines.append((owner_account(AccountKind.CLIENT_REFUNDABLE, locked.client), -client_amount))

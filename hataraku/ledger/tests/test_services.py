@@ -25,6 +25,7 @@ from hataraku.ledger.models import (
     Settlement,
 )
 from hataraku.ledger.services import _journal
+from hataraku.ledger.services import accounts as _accounts
 
 from .factories import ClientFactory, WorkerFactory, fund, funded_escrow, key, open_escrow
 
@@ -628,30 +629,53 @@ def test_internal_writer_refuses_to_run_outside_a_transaction() -> None:
         _journal._post_entry(kind="funding", lines=[(bank, 1), (bank, -1)])
 
 
-def test_crash_between_postings_leaves_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
-    # given ¥50,000 held, and a posting writer that fails after writing the first posting
+def test_crash_after_the_postings_are_written_leaves_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # given ¥50,000 held, and a posting writer that writes all of an entry's postings (one INSERT) and
+    # then fails, before the settlement, the audit row and the key's result are written
     worker = WorkerFactory()
     escrow = funded_escrow(50_000, worker=worker, withholding=True)
     counts = _counts()
-    real = _journal._write_posting
-    written: list[int] = []
+    real = _journal._write_postings
+    written: list[list[int]] = []
 
-    def flaky(entry: JournalEntry, account: Account, amount: int) -> Posting:
-        if written:
-            raise RuntimeError("disk on fire")
-        written.append(amount)
-        return real(entry, account, amount)
+    def crash_after(entry: JournalEntry, lines: Any) -> list[Posting]:
+        postings = real(entry, lines)
+        written.append([p.amount for p in postings])
+        assert Posting.objects.filter(entry=entry).count() == len(lines)  # really in the database
+        raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(_journal, "_write_posting", flaky)
-    # when a release crashes half-way
+    monkeypatch.setattr(_journal, "_write_postings", crash_after)
+    # when a release crashes right after its postings landed
     with pytest.raises(RuntimeError):
         services.escrow_release(
             escrow=escrow, amount=50_000, worker=worker, actor=None, idempotency_key="crash"
         )
     # then no entry, posting, settlement, key or audit row survives, and the money is still held
-    assert written == [50_000]
+    assert written and written[0][0] == 50_000 and sum(written[0]) == 0
     assert _counts() == counts
     assert not IdempotencyKey.objects.filter(key="crash").exists()
+    assert selectors.escrow_held(escrow) == 50_000
+
+
+def test_crash_before_the_postings_leaves_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # given ¥50,000 held, and a posting writer that fails once the entry row exists but before its postings
+    worker = WorkerFactory()
+    escrow = funded_escrow(50_000, worker=worker)
+    counts = _counts()
+
+    def crash(entry: JournalEntry, lines: Any) -> list[Posting]:
+        assert JournalEntry.objects.filter(pk=entry.pk).exists()
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(_journal, "_write_postings", crash)
+    # when a release crashes between its entry and its postings
+    with pytest.raises(RuntimeError):
+        services.escrow_release(
+            escrow=escrow, amount=50_000, worker=worker, actor=None, idempotency_key="crash-early"
+        )
+    # then nothing of it remains
+    assert _counts() == counts
+    assert not IdempotencyKey.objects.filter(key="crash-early").exists()
     assert selectors.escrow_held(escrow) == 50_000
 
 
@@ -720,3 +744,25 @@ def test_payment_record_totals_by_calendar_year_in_japan(frozen_clock: Any) -> N
     assert (r2026.paid, r2026.withheld) == (100_000, 10_210)
     assert (r2027.paid, r2027.withheld) == (200_000, 20_420)
     assert selectors.payment_record(year=2025, worker=worker, client=escrow.client).paid == 0
+
+
+def test_a_stale_cached_system_account_is_noticed_and_looked_up_afresh(frozen_clock: Any) -> None:
+    # given the fee income account cached by this process from a transaction that then rolled back
+    # (what a test's rollback or a flushed database does under a long-lived process)
+    worker = WorkerFactory()
+    escrow = funded_escrow(50_000, worker=worker)
+    _accounts._CACHE.clear()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _accounts._system(AccountKind.FEE_INCOME)
+        raise RuntimeError("rolled back")
+    stale = _accounts._system(AccountKind.FEE_INCOME)
+    assert not Account.objects.filter(pk=stale.pk, code=stale.code).exists()
+    # when a release books its fee
+    settlement = services.escrow_release(
+        escrow=escrow, amount=50_000, worker=worker, actor=None, idempotency_key=key()
+    )
+    # then the fee lands on the real fee income account, and the cache now holds that one
+    fee_income = Account.objects.get(code="Income:Fees:Platform")
+    assert settlement.entry.postings.get(account=fee_income).amount == -settlement.fee
+    assert _accounts._system(AccountKind.FEE_INCOME).pk == fee_income.pk
+    assert sum(selectors.trial_balance().values()) == 0

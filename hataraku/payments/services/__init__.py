@@ -1,17 +1,22 @@
 """Every write of the payments app. Money moves only through `hataraku.ledger.services`; these services
 add what the ledger does not know: bank accounts (`bank_accounts`), the payout workflow and its Zengin
-batches (`payouts`), how a client pays (`fundings`, with the provider adapters below them in
+batches (`payouts`), a client's refundable balance back to her bank or into a funding (`client_refunds`), how a client pays (`fundings`, with the provider adapters below them in
 `..providers`, and the provider webhooks in `webhooks`), and the invoices and receipts we issue
 (`documents`).
 
 Lock order, so that two services never wait on each other in opposite orders: payout → (ledger: hold →
-accounts); escrow / provider funding → (ledger: escrow → funding → accounts); document sequence last.
+accounts); client withdrawal → (ledger: accounts); escrow / provider funding → (ledger: escrow → funding → accounts); document sequence last.
 """
 
 from .bank_accounts import bank_account_save as bank_account_save
+from .client_refunds import client_withdrawal_mark_failed as client_withdrawal_mark_failed
+from .client_refunds import client_withdrawal_mark_paid as client_withdrawal_mark_paid
+from .client_refunds import client_withdrawal_request as client_withdrawal_request
+from .client_refunds import funding_from_balance as funding_from_balance
 from .documents import invoice_issue as invoice_issue
 from .documents import invoices_issue_due as invoices_issue_due
 from .documents import receipt_issue as receipt_issue
+from .documents import return_document_issue as return_document_issue
 from .documents import tax_included_split as tax_included_split
 from .fundings import CHECKOUT_OPEN_GRACE as CHECKOUT_OPEN_GRACE
 from .fundings import FundingAsk as FundingAsk

@@ -1,4 +1,4 @@
-"""A worker's payout bank account."""
+"""A person's bank account: where a worker's payouts and a client's refundable balance are sent."""
 
 from __future__ import annotations
 
@@ -32,9 +32,11 @@ def bank_account_save(
 ) -> BankAccount:
     """Make this the worker's payout account. The previous one is kept, inactive, so a payout already
     asked for still shows where it went. Raises ValidationError (per field) on bad input."""
-    if not getattr(worker, "is_worker", False):
+    # Workers are paid there; clients get their refundable balance back there (one account per person).
+    if not (getattr(worker, "is_worker", False) or getattr(worker, "is_client", False)):
         raise DomainError(
-            ErrorCode.NOT_WORKER, _("振込先口座はワーカーとして登録している方だけが登録できます。")
+            ErrorCode.NOT_WORKER,
+            _("振込先口座はワーカーかクライアントとして登録している方だけが登録できます。"),
         )
     data = clean_bank_account(
         {

@@ -1,5 +1,5 @@
-"""The invoices (適格請求書, for the platform fee taken from a worker's payment) and receipts (領収書, for a
-client's posted funding) we issue: numbered without gaps, issued once per source, stored as printed."""
+"""The invoices (適格請求書, for the platform fee taken from a worker's payment), return documents
+(適格返還請求書, when such a fee is given back) and receipts (領収書, for a client's posted funding) we issue: numbered without gaps, issued once per source, stored as printed."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from hataraku.core import clock, money
 from hataraku.core.audit import audit_record
 from hataraku.core.errors import DomainError, ErrorCode
-from hataraku.ledger.constants import FundingStatus
-from hataraku.ledger.models import Funding, Settlement
+from hataraku.ledger.constants import FundingSource, FundingStatus
+from hataraku.ledger.models import Funding, JournalEntry, Settlement
 
 from ..constants import DOCUMENT_TAX_RATE_PERCENT, DocumentKind
 from ..models import DocumentSequence, InvoiceDocument
@@ -87,6 +87,13 @@ def receipt_issue(*, funding: Funding, actor: User | None) -> InvoiceDocument:
     """The receipt (領収書) for a client's posted funding. Issued once; later calls return it."""
     if funding.status != FundingStatus.POSTED:
         raise DomainError(ErrorCode.NOT_POSTED, _("入金が確認できてから領収書を発行できます。"))
+    if funding.source == FundingSource.CLIENT_BALANCE:
+        # The money was received, and receipted, when she first paid it; a second receipt would count it
+        # twice in her books.
+        raise DomainError(
+            ErrorCode.NOT_POSTED,
+            _("返金可能残高からのお支払いには領収書は発行されません(最初のお支払いの領収書が有効です)。"),
+        )
     escrow = funding.escrow
     taxable, tax = tax_included_split(funding.amount)
     decided = funding.decided_at or clock.now()
@@ -119,6 +126,68 @@ def invoice_issue(*, settlement: Settlement, actor: User | None) -> InvoiceDocum
     )
 
 
+def return_document_issue(*, settlement: Settlement, actor: User | None) -> InvoiceDocument:
+    """The qualified return invoice (適格返還請求書, 消費税法 57条の4 第3項) for a platform fee we invoiced
+    and then gave back: the payment it was taken from was corrected by a reversing entry, so the fee and its
+    tax went back to the worker. It carries what the law asks: our name and registration number, the date
+    of the return and the date of the original sale (in the description, with the invoice's number), what
+    was sold, and the returned amount and its tax at the 10 % rate. Issued once; later calls return it.
+
+    Only a fee that was invoiced is returned with a document: a payment corrected before its invoice was
+    issued never had one (`invoices_issue_due` skips reversed payments). Clients pay no platform fee on
+    Hataraku (the fee is taken from the worker's side), so a refund or a split to a client returns no fee
+    and needs no return document."""
+    worker = settlement.worker
+    reversal = JournalEntry.objects.filter(reverses_id=settlement.entry_id).first()
+    if worker is None or settlement.fee <= 0 or reversal is None:
+        raise DomainError(ErrorCode.NO_FEE, _("この支払いには返還したシステム利用料がありません。"))
+    invoice = InvoiceDocument.objects.filter(
+        kind=DocumentKind.INVOICE, source_type=Settlement._meta.label_lower, source_id=str(settlement.pk)
+    ).first()
+    if invoice is None:
+        raise DomainError(ErrorCode.NO_FEE, _("この支払いのシステム利用料には請求書を発行していません。"))
+    return _document_issue(
+        kind=DocumentKind.RETURN,
+        source=settlement,
+        recipient=worker,
+        description=f"システム利用料の返還({settlement.escrow.code}、"
+        f"元の取引日 {invoice.transaction_date:%Y年%m月%d日}、請求書 {invoice.number})",
+        transaction_date=reversal.occurred_at.astimezone(clock.TOKYO).date(),
+        taxable_amount=settlement.fee,
+        tax_amount=settlement.fee_tax,
+        actor=actor,
+    )
+
+
+def returns_issue_due(*, limit: int = 500) -> int:
+    """Issue the return document for every invoiced fee whose payment has since been reversed (run by the
+    clock beside `invoices_issue_due`, so the document carries the day the fee went back)."""
+    label = Settlement._meta.label_lower
+    invoiced = InvoiceDocument.objects.filter(kind=DocumentKind.INVOICE, source_type=label).values_list(
+        "source_id", flat=True
+    )
+    returned = set(
+        InvoiceDocument.objects.filter(kind=DocumentKind.RETURN, source_type=label).values_list(
+            "source_id", flat=True
+        )
+    )
+    due = (
+        Settlement.objects.filter(entry__reversed_by__isnull=False, worker__isnull=False, fee__gt=0)
+        .filter(pk__in=[int(pk) for pk in invoiced if pk.isdigit()])
+        .select_related("escrow", "worker")
+        .order_by("occurred_at", "id")
+    )
+    count = 0
+    for settlement in due.iterator():
+        if str(settlement.pk) in returned:
+            continue
+        return_document_issue(settlement=settlement, actor=None)
+        count += 1
+        if count >= limit:
+            break
+    return count
+
+
 def invoices_issue_due(*, limit: int = 500) -> int:
     """Issue the qualified invoice for every payment to a worker that took a fee and has none yet.
 
@@ -143,4 +212,5 @@ def invoices_issue_due(*, limit: int = 500) -> int:
         count += 1
         if count >= limit:
             break
-    return count
+    # Fees given back since are documented in the same run (the tick names only this function).
+    return count + returns_issue_due(limit=limit)

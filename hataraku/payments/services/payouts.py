@@ -22,8 +22,9 @@ from hataraku.ledger import services as ledger
 from hataraku.ledger.idempotency import idempotent, scoped_key
 from hataraku.ledger.selectors import worker_balances
 
-from ..constants import PAYOUT_MINIMUM, PAYOUT_TRANSFER_FEE, PayoutStatus
-from ..models import BankAccount, Payout, PayoutBatch, PayoutStatusChange
+from ..constants import PAYOUT_MINIMUM, PAYOUT_TRANSFER_FEE, ClientWithdrawalStatus, PayoutStatus
+from ..models import BankAccount, ClientWithdrawal, Payout, PayoutBatch, PayoutStatusChange
+from .client_refunds import client_withdrawals_batch
 
 if TYPE_CHECKING:
     from hataraku.accounts.models import User
@@ -143,7 +144,8 @@ def _move(
 
 
 def payout_batch_create(*, actor: User | None, transfer_date: Any, idempotency_key: str) -> PayoutBatch:
-    """Staff gather every requested payout into one batch (one Zengin file)."""
+    """Staff gather every requested payout, and every client's requested withdrawal of her refundable
+    balance, into one batch (one Zengin file)."""
     if not getattr(actor, "is_staff", False):
         raise NotFound()
     key = scoped_key(actor, idempotency_key)
@@ -155,9 +157,14 @@ def payout_batch_create(*, actor: User | None, transfer_date: Any, idempotency_k
             .filter(status=PayoutStatus.REQUESTED, batch__isnull=True)
             .order_by("pk")
         )
-        if not payouts:
+        # Clients' withdrawals of their refundable balance go in the same file (`client_refunds`).
+        waiting_clients = ClientWithdrawal.objects.filter(
+            status=ClientWithdrawalStatus.REQUESTED, batch__isnull=True
+        ).exists()
+        if not payouts and not waiting_clients:
             raise DomainError(ErrorCode.NOTHING_TO_BATCH, _("まとめる出金申請がありません。"))
         batch = PayoutBatch.objects.create(transfer_date=transfer_date, created_by=actor, idempotency_key=key)
+        withdrawals = client_withdrawals_batch(batch=batch, actor=actor)
         for payout in payouts:
             _move(
                 payout,
@@ -171,7 +178,11 @@ def payout_batch_create(*, actor: User | None, transfer_date: Any, idempotency_k
             actor=actor,
             action="payments.payout_batch_create",
             target=batch,
-            data={"payouts": [p.pk for p in payouts], "total": sum(p.net_amount for p in payouts)},
+            data={
+                "payouts": [p.pk for p in payouts],
+                "client_withdrawals": [w.pk for w in withdrawals],
+                "total": sum(p.net_amount for p in payouts) + sum(w.net_amount for w in withdrawals),
+            },
         )
         return batch
 

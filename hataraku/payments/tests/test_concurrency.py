@@ -13,14 +13,23 @@ import pytest
 from django.db import connection
 
 from hataraku.core.errors import DomainError
-from hataraku.ledger.constants import EntryKind
-from hataraku.ledger.selectors import escrow_held, worker_balances
+from hataraku.ledger import services as ledger
+from hataraku.ledger.constants import EntryKind, FundingSource
+from hataraku.ledger.selectors import client_balances, escrow_held, worker_balances
 from hataraku.payments import services
 from hataraku.payments.constants import PayoutStatus
-from hataraku.payments.models import Payout, ProcessedWebhookEvent
+from hataraku.payments.models import ClientWithdrawal, Payout, ProcessedWebhookEvent
 from hataraku.payments.providers import StripeProvider
 
-from .factories import BankAccountFactory, StaffFactory, WorkerFactory, give_balance, key
+from .factories import (
+    BankAccountFactory,
+    ClientFactory,
+    StaffFactory,
+    WorkerFactory,
+    give_balance,
+    key,
+    open_escrow,
+)
 from .stripe_fakes import fixture, signature_header
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -138,3 +147,45 @@ def test_session_paid_and_payment_intent_succeeded_at_once_post_once():
     assert _race(session, intent) == ["ok", "ok"]
     assert escrow_held(escrow) == 33_000
     assert ProcessedWebhookEvent.objects.count() == 2
+
+
+def _refunded_client(amount: int) -> Any:
+    """A client with a bank account and `amount` refunded to her (a posted funding refunded whole)."""
+    person: Any = ClientFactory()
+    BankAccountFactory(worker=person)
+    escrow = open_escrow(client=person)
+    funding = ledger.escrow_fund(
+        escrow=escrow, amount=amount, source=FundingSource.BANK_TRANSFER, actor=None, idempotency_key=key()
+    )
+    ledger.funding_post(funding=funding, actor=None, idempotency_key=key())
+    ledger.escrow_refund(escrow=escrow, amount=amount, actor=None, idempotency_key=key())
+    return person
+
+
+def test_two_refund_withdrawals_cannot_take_the_same_yen():
+    # given a client whose refundable balance covers one of two requests, not both
+    person = _refunded_client(20_000)
+    # when two withdrawals of ¥15,000 are asked for at the same moment, with different keys
+    results = _race(
+        lambda: services.client_withdrawal_request(client=person, amount=15_000, idempotency_key=key()),
+        lambda: services.client_withdrawal_request(client=person, amount=15_000, idempotency_key=key()),
+    )
+    # then one is taken, the other refused for the balance, and the yen are counted once
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert len(errors) == 1 and isinstance(errors[0], DomainError), results
+    assert errors[0].code == "insufficient_balance"
+    assert ClientWithdrawal.objects.count() == 1
+    assert client_balances(person).refundable == 5_000
+
+
+def test_the_same_refund_withdrawal_sent_twice_at_once_is_one():
+    person = _refunded_client(20_000)
+    k = key()
+    results = _race(
+        lambda: services.client_withdrawal_request(client=person, amount=8_000, idempotency_key=k),
+        lambda: services.client_withdrawal_request(client=person, amount=8_000, idempotency_key=k),
+    )
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert results[0].pk == results[1].pk
+    assert ClientWithdrawal.objects.count() == 1
+    assert client_balances(person).refundable == 12_000

@@ -20,11 +20,11 @@ from hataraku.core import clock
 from hataraku.core.errors import DomainError, NotFound
 from hataraku.core.permissions import role_required
 from hataraku.ledger.constants import FundingStatus
-from hataraku.ledger.selectors import escrow_held, payment_records, users_by_id
+from hataraku.ledger.selectors import client_balances, escrow_held, payment_records, users_by_id
 
 from .. import selectors, services
 from ..constants import PAYMENT_RECORD_YEAR_MAX, PAYMENT_RECORD_YEAR_MIN, DocumentKind, Provider
-from ..forms import FundingStartForm, PaymentRecordYearForm
+from ..forms import BalanceFundingForm, FundingStartForm, PaymentRecordYearForm
 from ..providers import enabled_providers
 from ._documents import document_or_issue_form
 
@@ -78,6 +78,14 @@ def funding_start(request: AuthedRequest, escrow_id: int) -> HttpResponse:
             # Named by its contract and milestone or week, never by the escrow's internal code.
             "subject": services.funding_subject(escrow),
             "held": escrow_held(escrow),
+            # Her refundable balance may pay it at once; not while a card payment is under way (it may
+            # already be paid on the provider's page).
+            "refundable": client_balances(request.user).refundable,
+            "balance_form": (
+                BalanceFundingForm(initial={"amount": ask.amount})
+                if ask is not None and (waiting is None or waiting.provider == Provider.BANK_TRANSFER)
+                else None
+            ),
         },
     )
 

@@ -15,6 +15,8 @@ from hataraku.core import clock
 from hataraku.core.permissions import role_required
 from hataraku.ledger import selectors as ledger
 
+from .. import selectors
+
 SETTLEMENTS_SHOWN = 50
 
 
@@ -81,6 +83,7 @@ def funding(request: AuthedRequest) -> HttpResponse:
         "payments/funding.html",
         {
             "balances": ledger.client_balances(request.user),
+            "refund_in_transit": selectors.client_withdrawals_in_transit(request.user),
             "escrows": list(ledger.escrows_for_client(request.user)),
             "fundings": list(ledger.fundings_for_client(request.user)[:100]),
         },

@@ -84,6 +84,7 @@ def staff_batches(request: AuthedRequest) -> HttpResponse:
             messages.success(request, _("出金バッチを作りました。"))
             return redirect("payments:staff_batch_detail", pk=batch.pk)
     waiting = list(selectors.requested_payouts())
+    waiting_clients = list(selectors.requested_client_withdrawals())
     return render(
         request,
         "payments/staff_batches.html",
@@ -91,7 +92,8 @@ def staff_batches(request: AuthedRequest) -> HttpResponse:
             "form": form,
             "batches": list(selectors.batches()),
             "waiting": waiting,
-            "waiting_total": sum(p.net_amount for p in waiting),
+            "waiting_clients": waiting_clients,
+            "waiting_total": sum(p.net_amount for p in waiting) + sum(w.net_amount for w in waiting_clients),
         },
     )
 
@@ -100,6 +102,7 @@ def staff_batches(request: AuthedRequest) -> HttpResponse:
 def staff_batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     batch = selectors.access_batch(request.user, pk)
     payouts = list(batch.payouts.select_related("worker").order_by("pk"))
+    withdrawals = list(batch.client_withdrawals.select_related("client").order_by("pk"))
     return render(
         request,
         "payments/staff_batch_detail.html",
@@ -109,7 +112,11 @@ def staff_batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                 (p, PayoutDecisionForm(prefix=f"paid{p.pk}"), PayoutDecisionForm(prefix=f"failed{p.pk}"))
                 for p in payouts
             ],
-            "total": sum(p.net_amount for p in payouts),
+            "client_rows": [
+                (w, PayoutDecisionForm(prefix=f"rpaid{w.pk}"), PayoutDecisionForm(prefix=f"rfailed{w.pk}"))
+                for w in withdrawals
+            ],
+            "total": sum(p.net_amount for p in payouts) + sum(w.net_amount for w in withdrawals),
         },
     )
 
@@ -171,4 +178,39 @@ def staff_payout_decide(request: AuthedRequest, pk: int, decision: str) -> HttpR
             messages.error(request, exc.message)
     if payout.batch_id:
         return redirect("payments:staff_batch_detail", pk=payout.batch_id)
+    return redirect("payments:staff_batches")
+
+
+@role_required("staff")
+@require_POST
+def staff_client_withdrawal_decide(request: AuthedRequest, pk: int, decision: str) -> HttpResponse:
+    """The bank's answer for a client's withdrawal of her refundable balance, as for a payout."""
+    withdrawal = selectors.access_batched_client_withdrawal(request.user, pk)
+    form = PayoutDecisionForm(request.POST, prefix=f"r{decision}{withdrawal.pk}")
+    if not form.is_valid():
+        messages.error(request, _("操作を受け付けられませんでした。ページを開き直してください。"))
+    else:
+        key = form.cleaned_data["idempotency_key"]
+        try:
+            if decision == "paid":
+                services.client_withdrawal_mark_paid(
+                    withdrawal=withdrawal, actor=request.user, idempotency_key=key
+                )
+                messages.success(request, _("返金 R%(pk)s を振込完了にしました。") % {"pk": withdrawal.pk})
+            else:
+                services.client_withdrawal_mark_failed(
+                    withdrawal=withdrawal,
+                    actor=request.user,
+                    idempotency_key=key,
+                    reason=form.cleaned_data["reason"],
+                )
+                messages.success(
+                    request,
+                    _("返金 R%(pk)s を振込できなかったとして、返金可能残高に戻しました。")
+                    % {"pk": withdrawal.pk},
+                )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    if withdrawal.batch_id:
+        return redirect("payments:staff_batch_detail", pk=withdrawal.batch_id)
     return redirect("payments:staff_batches")

@@ -93,7 +93,15 @@ def invoice_list(request: AuthedRequest) -> HttpResponse:
     for s in settlements:
         # The link says "issue and download" until the document exists (it opens the issue page then).
         s.issued = str(s.pk) in documents  # type: ignore[attr-defined]
-    return render(request, "payments/invoice_list.html", {"settlements": settlements, "documents": documents})
+    return render(
+        request,
+        "payments/invoice_list.html",
+        {
+            "settlements": settlements,
+            "documents": documents,
+            "returns": list(selectors.return_documents_for(request.user)),
+        },
+    )
 
 
 @role_required("worker")

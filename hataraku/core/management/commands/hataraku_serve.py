@@ -4,12 +4,13 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 GUNICORN_CONFIG = settings.BASE_DIR / "config" / "gunicorn.py"
 
@@ -27,9 +28,20 @@ class Command(BaseCommand):
             help="gunicorn worker processes (default: WEB_CONCURRENCY, else 2 × cores + 1; config/gunicorn.py)",
         )
         parser.add_argument("--no-demo", action="store_true", help="do not load demo data on first run")
-        parser.add_argument("--no-worker", action="store_true", help="do not start the background worker")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="do not start the background workers and the minute tick"
+        )
+        parser.add_argument(
+            "--task-workers",
+            type=int,
+            default=int(os.environ.get("HATARAKU_TASK_WORKERS", "1")),
+            help="background task worker processes (db_worker or rqworker, per TASKS_BACKEND; default 1)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.TASKS_BACKEND == "rq":
+            # First: even the demo data enqueues e-mail, so nothing below works without Redis.
+            check_redis()
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
@@ -42,26 +54,77 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Hataraku is running at {url}"))
         self.stdout.write("Demo log-ins: README.md § Demo accounts, or `uv run hataraku demo --accounts`.")
+        if not options["no_worker"]:
+            self.stdout.write(
+                f"Background work: {options['task_workers']} × {TASK_WORKER_NAMES[settings.TASKS_BACKEND]}"
+                " and the minute tick."
+            )
         self.stdout.write("Press Ctrl+C to stop.")
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "")}
         helpers: list[subprocess.Popen[bytes]] = []
         if not options["no_worker"]:
             # Background tasks (e-mail, notifications) run beside the web server, and a tick every minute
-            # does what time makes due (auto-acceptance, e-mail held back by quiet hours).
-            helpers.append(subprocess.Popen([sys.executable, "-m", "django", "db_worker"], env=env))
-            helpers.append(
-                subprocess.Popen([sys.executable, "-m", "django", "hataraku_tick", "--loop", "60"], env=env)
-            )
+            # does what time makes due (auto-acceptance, e-mail held back by quiet hours). Each helper gets
+            # its own process group, so Ctrl+C in the terminal reaches only us and we stop them in order
+            # (a second signal would make RQ abandon the job it is running).
+            commands = helper_commands(backend=settings.TASKS_BACKEND, task_workers=options["task_workers"])
+            helpers.extend(subprocess.Popen(command, env=env, process_group=0) for command in commands)
         gunicorn = gunicorn_command(host=options["host"], port=options["port"], workers=options["workers"])
         # `kill` (SIGTERM) stops everything too, not only Ctrl+C: leaving the worker and the tick running
         # after the server is gone would keep sending e-mail from a platform nobody can open.
         try:
             run_until_stopped(gunicorn, env=env)
         finally:
-            for proc in helpers:
-                proc.send_signal(signal.SIGTERM)
-            for proc in helpers:
-                proc.wait(timeout=10)
+            stop_helpers(helpers)
+
+
+TASK_WORKER_NAMES = {"db": "db_worker (database queue)", "rq": "rqworker (Redis/RQ)"}
+
+
+def helper_commands(*, backend: str, task_workers: int) -> list[list[str]]:
+    """The processes `serve` runs beside gunicorn: `task_workers` task workers for the configured
+    backend, and one minute tick. The tick runs under either backend: it calls the periodic jobs itself
+    (core/periodic.py), so what time makes due never waits on a queue."""
+    django = [sys.executable, "-m", "django"]
+    if backend == "rq":
+        # The scheduler moves deferred tasks (an e-mail held until quiet hours end) into the queue when
+        # due; RQ lets one worker at a time hold its lock, so every worker may ask for it.
+        worker = [*django, "rqworker", "--with-scheduler", "default"]
+    else:
+        worker = [*django, "db_worker"]
+    return [*([worker] * max(task_workers, 0)), [*django, "hataraku_tick", "--loop", "60"]]
+
+
+def check_redis() -> None:
+    """Refuse to start when Redis does not answer: RQ workers would exit at once and tasks would pile up
+    unseen. The address is not printed, since REDIS_URL may hold a password."""
+    import django_rq  # only installed with the `rq` extra, which TASKS_BACKEND=rq requires
+
+    try:
+        django_rq.get_connection("default").ping()
+    except Exception as error:
+        raise CommandError(
+            f"TASKS_BACKEND=rq, but Redis at REDIS_URL does not answer ({type(error).__name__}). "
+            "Start Redis, or unset TASKS_BACKEND to use the database queue."
+        ) from None
+
+
+def stop_helpers(helpers: Sequence[subprocess.Popen[Any]], *, grace: float = 30) -> None:
+    """Stop the workers and the tick the way each expects: SIGTERM lets a worker finish the task it is
+    running (RQ's warm shutdown; db_worker the same) within `grace` seconds. A helper still running then
+    gets a second SIGTERM (RQ: stop the job now), and finally SIGKILL, so `serve` never hangs on exit."""
+    for proc in helpers:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+    for escalate in (signal.SIGTERM, signal.SIGKILL):
+        for proc in helpers:
+            try:
+                proc.wait(timeout=grace)
+            except subprocess.TimeoutExpired:
+                proc.send_signal(escalate)
+        grace = 10
+    for proc in helpers:
+        proc.wait()
 
 
 def run_until_stopped(command: list[str], *, env: dict[str, str]) -> None:

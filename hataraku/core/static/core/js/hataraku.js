@@ -10,6 +10,7 @@
   }
 
   // WCAG 2.2.1 Timing Adjustable: warn before the session ends and let the person extend it.
+  // data-session-timeout holds the seconds this session really has left (not the full age).
   function sessionTimeout() {
     var body = document.body;
     var timeout = parseInt(body.getAttribute("data-session-timeout") || "0", 10);
@@ -45,7 +46,13 @@
     dialog.querySelector("[data-session-extend]").addEventListener("click", extend);
     ticker = window.setInterval(tick, 1000);
     tick();
-    document.addEventListener("htmx:afterRequest", function () { deadline = Date.now() + timeout * 1000; });
+    // The server refreshes the session at most once a minute and says how long it really has left
+    // (X-Session-Expires-In); a request that did not refresh it must not move the deadline out.
+    document.addEventListener("htmx:afterRequest", function (event) {
+      var xhr = event.detail && event.detail.xhr;
+      var left = xhr ? parseInt(xhr.getResponseHeader("X-Session-Expires-In") || "", 10) : NaN;
+      if (!isNaN(left)) { deadline = Date.now() + left * 1000; }
+    });
     return ticker;
   }
 
