@@ -223,7 +223,7 @@ def test_inbox_query_count_does_not_grow_with_threads(client, frozen_clock, djan
         message_send(thread=thread, sender=proposal.job.client, body="質問があります", files=[])
     client.force_login(worker)
     # when the inbox is opened: session, user, threads (with unread), participants, and the session
-    # refresh of its first page view (savepoint, update, release; then at most once a minute) - the same for 3 threads or 300
+    # refresh of a first page view (savepoint, update, release; then once a minute) - same for 3 threads or 300
     with django_assert_num_queries(7 + header_queries()):
         response = client.get("/messages/")
     # then each thread says, in text, how many are unread
