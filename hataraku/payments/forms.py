@@ -101,7 +101,7 @@ class PayoutRequestForm(IdempotentForm):
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": PAYOUT_MINIMUM, "step": 1}),
         error_messages={
             "required": _("出金額を入力してください。"),
-            "invalid": _("出金額は半角の数字で入力してください。"),
+            "invalid": _("出金額は数字で入力してください(例: 5000)。"),
         },
     )
 
@@ -148,7 +148,7 @@ class ClientWithdrawalForm(IdempotentForm):
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1, "step": 1}),
         error_messages={
             "required": _("出金額を入力してください。"),
-            "invalid": _("出金額は半角の数字で入力してください。"),
+            "invalid": _("出金額は数字で入力してください(例: 5000)。"),
             "min_value": _("出金額は1円以上で入力してください。"),
         },
     )

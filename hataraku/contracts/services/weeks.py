@@ -371,7 +371,7 @@ def contract_complete(*, contract: Contract, actor: User) -> Contract:
             if w.status == WeekStatus.DISPUTED:
                 raise Conflict(
                     _("%(start)sからの週は運営が仲介中です。仲介の結果が出てから、契約を終了できます。")
-                    % {"start": w.week_start}
+                    % {"start": date_words(w.week_start)}
                 )
             unsettled = (WeekStatus.OPEN, WeekStatus.SUBMITTED, WeekStatus.CORRECTION)
             if w.status in unsettled and minutes.get(w.pk):
@@ -381,14 +381,14 @@ def contract_complete(*, contract: Contract, actor: User) -> Contract:
                             "今週(%(start)sから)の作業時間がまだ支払われていません。"
                             "週が終わって承認と支払いが済んでから、契約を終了できます。"
                         )
-                        % {"start": w.week_start}
+                        % {"start": date_words(w.week_start)}
                     )
                 raise Conflict(
                     _(
                         "%(start)sからの週の作業時間がまだ承認されていません。"
                         "提出・承認と支払いが済んでから、契約を終了できます。"
                     )
-                    % {"start": w.week_start}
+                    % {"start": date_words(w.week_start)}
                 )
             if w.status in unsettled:
                 empty_open.append(w)
@@ -398,7 +398,7 @@ def contract_complete(*, contract: Contract, actor: User) -> Contract:
                         "%(start)sからの週の入金がまだ確認できていません。"
                         "入金が確認され、ワーカーに支払われてから、契約を終了できます。"
                     )
-                    % {"start": w.week_start}
+                    % {"start": date_words(w.week_start)}
                 )
         for w in empty_open:
             # Nothing was logged: closed at ¥0, so nothing is owed either.

@@ -59,6 +59,12 @@ def test_a_cancellation_proposed_by_the_client_moves_money_only_when_the_worker_
     assert (settlement.worker_gross, settlement.client_amount) == (4_000, 6_000)
     m.refresh_from_db()
     assert m.status == MilestoneStatus.RELEASED
+    # and the milestone table says what was agreed, not the full amount as paid
+    detail = client.get(reverse("contracts:detail", args=[contract.pk])).content.decode()
+    link = reverse("contracts:milestone", args=[contract.pk, m.pk])
+    row = detail[detail.index(link) : detail.index("</tr>", detail.index(link))]
+    assert "合意で取りやめ" in row and "ワーカーへ ¥4,000、返金 ¥6,000" in row
+    assert str(MilestoneStatus.RELEASED.label) not in row
 
 
 def test_the_client_sees_no_answer_buttons_for_her_own_proposal_and_may_withdraw_it(client) -> None:

@@ -86,6 +86,11 @@ def contract_detail(request: AuthedRequest, contract_id: int) -> HttpResponse:
         "cancellable": services.CANCELLABLE if contract.status == ContractStatus.ACTIVE else (),
         # A milestone with a proposal waiting is not offered a second one (services refuse it too).
         "cancel_pending": {c.milestone_id for c in cancellations if c.status == CancellationStatus.PENDING},
+        # A milestone ended by agreement is `released` (or `cancelled`) like after a staff decision; the
+        # table says what was agreed, so nobody reads the full amount as paid.
+        "cancel_agreed": {
+            c.milestone_id: c for c in cancellations if c.status == CancellationStatus.ACCEPTED
+        },
         # The worker decides on a proposal knowing what would reach her after fee, tax and withholding.
         "cancel_take_home": {
             c.pk: services.cancellation_preview(c).net
