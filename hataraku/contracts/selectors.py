@@ -4,10 +4,11 @@ requests through their own pages."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from hataraku.accounts.models import User
 from hataraku.core import clock
 from hataraku.core.errors import NotFound
 from hataraku.ledger.constants import FundingStatus
@@ -26,9 +27,6 @@ from .models import (
     MilestoneCancellation,
     TimeCorrection,
 )
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
 
 
 def contracts_for(user: User) -> QuerySet[Contract]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.formats import date_format, localize
 from django.utils.translation import gettext as _
 
+from hataraku.accounts.models import User
 from hataraku.accounts.selectors import is_verified
 from hataraku.core import clock
 from hataraku.core.errors import NotFound
@@ -20,9 +21,6 @@ from hataraku.core.money import format_yen
 from . import integrations
 from .constants import JobStatus, MeetingStyle, PayType
 from .models import Category, Invitation, Job, Proposal
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
 
 
 def categories() -> QuerySet[Category]:

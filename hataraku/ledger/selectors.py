@@ -6,19 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from hataraku.accounts.models import User
 from hataraku.core import clock
 from hataraku.core.errors import NotFound
 
 from .constants import AccountKind, EntryKind, FundingStatus
 from .models import Account, Escrow, Funding, JournalEntry, PayoutHold, Posting, Settlement
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
 
 
 def _sum(qs: QuerySet[Any], field: str = "amount") -> int:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from hataraku.accounts.models import User
 from hataraku.core.errors import NotFound
 
 from .models import Attachment, Message, Notification, Thread, ThreadRead
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
 
 
 def _last_read(user: User, thread_ref: str) -> Subquery:

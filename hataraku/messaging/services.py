@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from hataraku.accounts.models import User
 from hataraku.core import clock, limits
 from hataraku.core import notifications as notices
 from hataraku.core.audit import audit_record
@@ -22,9 +23,6 @@ from .models import Attachment, Message, Notification, NotificationPreference, T
 from .notices import MESSAGE_RECEIVED
 from .notifications import email_due_for, send_all_due
 from .selectors import is_participant
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
 
 
 def _enqueue_email(user_id: int, due: dt.datetime) -> None:

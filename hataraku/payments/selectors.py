@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.db.models import QuerySet
 
+from hataraku.accounts.models import User
 from hataraku.core import clock
 from hataraku.core.errors import NotFound
 from hataraku.ledger.constants import FundingSource, FundingStatus
@@ -14,9 +13,6 @@ from hataraku.ledger.selectors import settlements_for_worker
 
 from .constants import ClientWithdrawalStatus, DocumentKind, PayoutStatus, Provider
 from .models import BankAccount, ClientWithdrawal, InvoiceDocument, Payout, PayoutBatch, ProviderFunding
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
 
 
 def active_bank_account(worker: User) -> BankAccount | None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from hataraku.accounts.models import User
 from hataraku.core import clock
 from hataraku.core.errors import NotFound
 
@@ -26,9 +26,6 @@ from .models import (
     WorkConditions,
     WorkerProfile,
 )
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
 
 
 def profile_for(user: User) -> WorkerProfile | None:

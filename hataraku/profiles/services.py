@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -15,6 +14,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hataraku.accounts.models import User
 from hataraku.core import clock, limits, state
 from hataraku.core.audit import audit_record
 from hataraku.core.dates import check_date
@@ -41,9 +41,6 @@ from .models import (
     WorkConditions,
     WorkerProfile,
 )
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
 
 MAX_LIST_ITEMS = 30
 

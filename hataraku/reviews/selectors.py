@@ -5,19 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from hataraku.accounts.models import User
 from hataraku.contracts.constants import ContractStatus
 from hataraku.contracts.models import Contract, Delivery, Milestone
 from hataraku.core import clock
 
 from .constants import RATING_NAMES, REVIEW_HIDDEN_DAYS
 from .models import Review
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
 
 
 def _visible_q(at: dt.datetime) -> Q:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from hataraku.accounts.models import User
 from hataraku.contracts.models import Contract
 from hataraku.contracts.selectors import is_completed
 from hataraku.core import clock, limits
@@ -18,9 +19,6 @@ from hataraku.core.errors import Conflict, DomainError, InvalidTransition, NotFo
 from .constants import RATING_FIELDS
 from .models import Review
 from .notices import REVIEW_RECEIVED_BOTH, REVIEW_RECEIVED_WAITING
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
 
 
 def review_submit(

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from hataraku.accounts.models import User
 from hataraku.core import clock, state
 from hataraku.core import notifications as notices
 from hataraku.core.errors import DomainError, NotFound, PermissionDenied
@@ -21,9 +22,6 @@ from hataraku.payments.providers import enabled_providers
 from ..constants import ContractStatus
 from ..events import status_changed
 from ..models import Contract, HourlyWeek, Milestone
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
 
 
 def notify(*, user: Any, code: str, params: Mapping[str, str | int] | None = None, url: str = "") -> None:

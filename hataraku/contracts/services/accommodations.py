@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from hataraku.accounts.models import User
 from hataraku.core import clock, limits, state
 from hataraku.core import notifications as core_notices
 from hataraku.core.audit import audit_record
@@ -37,9 +37,6 @@ from ..models import AccommodationRequest, ChangeRequest, Contract, Milestone
 from ._common import contract_url, notify, require_client, require_worker
 from .changes import apply_changes
 from .lifecycle import terms_generate
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
 
 
 @dataclass(frozen=True)

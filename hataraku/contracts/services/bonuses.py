@@ -14,11 +14,12 @@ Lock order: contract → bonus → (payments/ledger: escrow → funding → acco
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hataraku.accounts.models import User
 from hataraku.core import clock, limits, money, state
 from hataraku.core.audit import audit_record
 from hataraku.core.errors import DomainError, ErrorCode, InvalidTransition
@@ -39,9 +40,6 @@ from ._common import (
     request_funding,
     require_client,
 )
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
 
 
 def _check_amount(amount: Any) -> int:

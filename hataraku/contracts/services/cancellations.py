@@ -17,11 +17,12 @@ Lock order as everywhere: contract → cancellation → milestone → (ledger: e
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hataraku.accounts.models import User
 from hataraku.core import clock, limits, money, state
 from hataraku.core.audit import audit_record
 from hataraku.core.errors import (
@@ -49,9 +50,6 @@ from ._common import (
 )
 from .lifecycle import maybe_complete
 from .milestones import DISPUTABLE
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
 
 # The milestones whose escrow holds the money the work is done against: the same as those staff may split.
 CANCELLABLE = DISPUTABLE

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hataraku.accounts.models import User
 from hataraku.core import clock, limits, state
 from hataraku.core.audit import audit_record
 from hataraku.core.dates import check_date
@@ -19,9 +20,6 @@ from ..constants import MAX_MILESTONES, ChangeRequestStatus, ContractKind, Contr
 from ..models import ChangeRequest, Contract, Milestone
 from ._common import contract_url, notify, other_party, require_client, require_party
 from .lifecycle import terms_generate
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
 
 
 def _clean_changes(contract: Contract, changes: dict[str, Any]) -> dict[str, Any]:

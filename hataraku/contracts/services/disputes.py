@@ -3,11 +3,10 @@ how the money is split (a milestone's escrow) or what is billed (a week)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hataraku.accounts.models import User
 from hataraku.core import clock, limits, state
 from hataraku.core.audit import audit_record
 from hataraku.core.errors import DomainError, InvalidTransition, NotFound
@@ -30,9 +29,6 @@ from .hourly import logged_minutes, week_amount
 from .lifecycle import maybe_complete
 from .milestones import DISPUTABLE
 from .weeks import week_bill_and_close
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
 
 
 def dispute_open(

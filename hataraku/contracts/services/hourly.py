@@ -5,11 +5,12 @@ change only when the client accepts. Approval and payment of a week are in `week
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hataraku.accounts.models import User
 from hataraku.core import clock, limits, state
 from hataraku.core.audit import audit_record
 from hataraku.core.errors import Conflict, DomainError, InvalidTransition
@@ -33,9 +34,6 @@ from ._common import (
     week_transition,
     week_url,
 )
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
 
 
 def time_entry_add(

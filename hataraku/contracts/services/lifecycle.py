@@ -3,8 +3,9 @@ contract once its last milestone is finished."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from hataraku.accounts.models import User
 from hataraku.core import clock
 
 from .. import notices
@@ -12,9 +13,6 @@ from .. import terms as terms_lib
 from ..constants import ContractKind, ContractStatus, MilestoneStatus
 from ..models import ChangeRequest, Contract, ContractTerms
 from ._common import contract_transition, contract_url, notify
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
 
 
 def _terms_data(contract: Contract) -> dict[str, Any]:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from hataraku.accounts.models import User
 from hataraku.core import clock, limits
 from hataraku.core.audit import audit_record
 from hataraku.core.errors import DomainError, InvalidTransition
@@ -44,9 +44,6 @@ from ._common import (
     require_worker,
 )
 from .lifecycle import maybe_complete
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
 
 # Milestones whose escrow holds money the work is done against: a dispute can be opened on these.
 DISPUTABLE = frozenset({MilestoneStatus.FUNDED, MilestoneStatus.DELIVERED, MilestoneStatus.RETURNED})

@@ -3,11 +3,12 @@ withdrawal of an offer nobody is bound by yet."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hataraku.accounts.models import User
 from hataraku.core import clock
 from hataraku.core.audit import audit_record
 from hataraku.core.dates import check_date
@@ -19,9 +20,6 @@ from ..constants import MAX_MILESTONES, ContractKind, ContractStatus
 from ..models import Contract, Milestone
 from ._common import contract_transition, contract_url, notify, other_party, require_party
 from .lifecycle import terms_generate
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
 
 
 def _withholding_applies(*, client: User, job: Any) -> bool:

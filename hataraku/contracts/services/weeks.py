@@ -9,12 +9,12 @@ same way."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from hataraku.accounts.models import User
 from hataraku.core import clock, state
 from hataraku.core.audit import audit_record
 from hataraku.core.errors import Conflict, DomainError, InvalidTransition
@@ -47,9 +47,6 @@ from ._common import (
 )
 from .hourly import logged_minutes, week_amount, week_auto_approve_at
 from .lifecycle import notify_completed
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
 
 
 def week_bill_and_close(

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from hataraku.accounts.models import User
 from hataraku.core import clock, limits
 from hataraku.core import notifications as notices
 from hataraku.core.audit import audit_record
@@ -16,9 +15,6 @@ from hataraku.core.errors import InvalidTransition, NotFound
 from .. import notices as job_notices
 from ..constants import JobStatus
 from ..models import Invitation, Job
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
 
 
 def invitation_send(*, job: Job, client: User, worker: User, message: str = "") -> Invitation:

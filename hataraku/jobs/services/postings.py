@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from hataraku.accounts.models import User
 from hataraku.core import clock, events, limits, state
 from hataraku.core.audit import audit_record
 from hataraku.core.dates import date_error, datetime_error
@@ -20,9 +21,6 @@ from ..constants import JOB_MACHINE, MAX_SKILLS, JobStatus, MeetingStyle, PayTyp
 from ..events import JobDeleted, JobEdited
 from ..models import Category, Job, JobMeeting, JobRevision, Proposal
 from ..rendering import description_error, render_markdown
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
 
 
 @dataclass

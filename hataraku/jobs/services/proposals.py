@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from hataraku.accounts.models import User
 from hataraku.accounts.selectors import is_verified
 from hataraku.core import clock, limits, state
 from hataraku.core import notifications as notices
@@ -34,9 +35,6 @@ from ..constants import (
 )
 from ..models import Job, Proposal, ProposalMilestone
 from .postings import JOB_FULL_MESSAGE, job_is_full
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
 
 
 @dataclass

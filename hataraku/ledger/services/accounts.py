@@ -5,20 +5,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
+from hataraku.accounts.models import User
 from hataraku.core import clock
 from hataraku.core.errors import DomainError, ErrorCode
 
 from ..constants import KIND_TYPE, AccountKind, FundingSource
 from ..models import Account
 from ._common import Line, _check_provider
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
 
 _SYSTEM_CODES: dict[str, str] = {
     AccountKind.PLATFORM_BANK: "Assets:Platform:Bank",

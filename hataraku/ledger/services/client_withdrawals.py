@@ -14,8 +14,7 @@ calls each of these once, under its own row lock and a key fixed per withdrawal.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from hataraku.accounts.models import User
 from hataraku.core.audit import audit_record
 
 from ..constants import AccountKind, EntryKind
@@ -24,9 +23,6 @@ from ..models import IdempotencyKey, JournalEntry
 from ._common import _check_amount
 from ._journal import _post_entry
 from .accounts import owner_account, system_account
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
 
 
 def client_withdrawal_reserve(

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from hataraku.accounts.models import User
 from hataraku.core import clock
 from hataraku.core.audit import audit_record
 from hataraku.core.errors import DomainError, ErrorCode
@@ -15,9 +14,6 @@ from ..constants import KIND_TYPE, AccountKind, FeePlan
 from ..idempotency import idempotent
 from ..models import Account, Escrow, FeeGroup, IdempotencyKey
 from ._common import _pk
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
 
 
 def escrow_open(

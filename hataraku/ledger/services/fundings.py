@@ -7,10 +7,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.utils.translation import gettext as _
 
+from hataraku.accounts.models import User
 from hataraku.core import clock, events, state
 from hataraku.core.audit import audit_record
 from hataraku.core.errors import DomainError, ErrorCode
@@ -23,9 +22,6 @@ from ._common import _check_amount, _check_provider
 from ._journal import _post_entry
 from ._locking import _lock_escrow
 from .accounts import _source_account, owner_account
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
 
 
 def escrow_fund(

@@ -7,10 +7,9 @@ journal entries, and whether it is settled or failed is the kind of its `final_e
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.utils.translation import gettext as _
 
+from hataraku.accounts.models import User
 from hataraku.core.audit import audit_record
 from hataraku.core.errors import DomainError, ErrorCode, InvalidTransition
 from hataraku.core.money import format_yen
@@ -21,9 +20,6 @@ from ..models import IdempotencyKey, PayoutHold
 from ._common import _check_amount
 from ._journal import _post_entry
 from .accounts import owner_account, system_account
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
 
 
 def payout_reserve(

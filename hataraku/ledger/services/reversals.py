@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.utils.translation import gettext as _
 
+from hataraku.accounts.models import User
 from hataraku.core.audit import audit_record
 from hataraku.core.errors import DomainError, ErrorCode
 
@@ -15,9 +14,6 @@ from ..models import IdempotencyKey, JournalEntry
 from ._common import Line
 from ._journal import _post_entry
 from ._locking import _lock_escrow
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
 
 
 def entry_reverse(

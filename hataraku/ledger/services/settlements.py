@@ -4,11 +4,10 @@ dispute decision (`escrow_split`); and a client's refundable balance back to the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from hataraku.accounts.models import User
 from hataraku.core import clock, events, money
 from hataraku.core.audit import audit_record
 from hataraku.core.errors import DomainError, ErrorCode
@@ -21,9 +20,6 @@ from ._common import Line, _check_amount, _pk
 from ._journal import _post_entry
 from ._locking import _lock_escrow, _lock_fee_group, _require_held
 from .accounts import _source_account, _system, owner_account
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
 
 
 def _worker_lines(

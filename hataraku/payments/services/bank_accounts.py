@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hataraku.accounts.models import User
 from hataraku.core.audit import audit_record
 from hataraku.core.errors import DomainError, ErrorCode
 
 from ..models import BankAccount
 from ..validators import clean_bank_account
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
 
 
 def bank_account_save(

@@ -11,13 +11,14 @@ balance: provider funding → escrow → funding → accounts, as staff confirmi
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from hataraku.accounts.models import User
 from hataraku.core import clock, limits, state
 from hataraku.core import notifications as notices
 from hataraku.core.audit import audit_record
@@ -33,9 +34,6 @@ from ..constants import CLIENT_WITHDRAWAL_BANK_CHARGE, ClientWithdrawalStatus, P
 from ..models import BankAccount, ClientWithdrawal, PayoutBatch, ProviderFunding
 from ..notices import REFUND_WITHDRAWAL_FAILED, REFUND_WITHDRAWAL_PAID
 from .fundings import funding_ask, funding_cancel
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
 
 
 def _check_yen(amount: Any) -> None:

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from hataraku.accounts.models import User
 from hataraku.core import clock, money
 from hataraku.core.audit import audit_record
 from hataraku.core.errors import DomainError, ErrorCode
@@ -17,9 +18,6 @@ from hataraku.ledger.models import Funding, JournalEntry, Settlement
 
 from ..constants import DOCUMENT_TAX_RATE_PERCENT, DocumentKind
 from ..models import DocumentSequence, InvoiceDocument
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
 
 
 def _next_number(year: int) -> str:

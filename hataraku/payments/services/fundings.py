@@ -18,13 +18,14 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import stripe
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hataraku.accounts.models import User
 from hataraku.core import clock
 from hataraku.core.audit import audit_record
 from hataraku.core.errors import DomainError, ErrorCode, NotFound
@@ -38,9 +39,6 @@ from ..constants import Provider
 from ..models import ProviderFunding
 from ..providers import Outcome, PaymentProvider, StripeProvider, get_provider
 from .documents import receipt_issue
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
 
 logger = logging.getLogger(__name__)
 

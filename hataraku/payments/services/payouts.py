@@ -7,12 +7,13 @@ the money. Lock order: worker (a request) or payout → (ledger: hold → accoun
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hataraku.accounts.models import User
 from hataraku.core import clock, limits, state
 from hataraku.core.audit import audit_record
 from hataraku.core.dates import check_date
@@ -25,9 +26,6 @@ from hataraku.ledger.selectors import worker_balances
 from ..constants import PAYOUT_MINIMUM, PAYOUT_TRANSFER_FEE, ClientWithdrawalStatus, PayoutStatus
 from ..models import BankAccount, ClientWithdrawal, Payout, PayoutBatch, PayoutStatusChange
 from .client_refunds import client_withdrawals_batch
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
 
 
 def payout_request(*, worker: User, amount: int, idempotency_key: str) -> Payout:
