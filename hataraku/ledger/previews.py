@@ -11,12 +11,18 @@ from hataraku.core import clock, money
 from .models import Settlement
 
 
-def fee_group_released(fee_group: str) -> int:
-    """What has been paid to the worker so far in `fee_group` (the tiered fee counts on it), reversed
-    releases left out: the same sum `services.escrow_release` starts from."""
-    total = Settlement.objects.filter(
-        escrow__fee_group__key=fee_group, entry__reversed_by__isnull=True
-    ).aggregate(t=Sum("worker_gross"))["t"]
+def fee_group_released(fee_group: str = "", *, fee_group_id: int | None = None) -> int:
+    """What has been paid to the worker so far in a fee group (the tiered fee counts on it), by key or id,
+    reversed releases left out. `services.escrow_release` starts from this same sum, under the fee group's
+    lock; a preview reads it without one."""
+    where = (
+        {"escrow__fee_group_id": fee_group_id}
+        if fee_group_id is not None
+        else {"escrow__fee_group__key": fee_group}
+    )
+    total = Settlement.objects.filter(**where, entry__reversed_by__isnull=True).aggregate(
+        t=Sum("worker_gross")
+    )["t"]
     return int(total or 0)
 
 

@@ -4,7 +4,6 @@ dispute decision (`escrow_split`); and a client's refundable balance back to the
 
 from __future__ import annotations
 
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from hataraku.accounts.models import User
@@ -16,6 +15,7 @@ from ..constants import AccountKind, EntryKind, FeePlan, FundingSource, Settleme
 from ..events import EscrowRefunded, EscrowReleased
 from ..idempotency import idempotent
 from ..models import Account, Escrow, IdempotencyKey, JournalEntry, Settlement
+from ..previews import fee_group_released
 from ._common import Line, _check_amount, _pk
 from ._journal import _post_entry
 from ._locking import _lock_escrow, _lock_fee_group, _require_held
@@ -32,16 +32,9 @@ def _worker_lines(
         raise DomainError(ErrorCode.WRONG_WORKER, _("この仮払いは別のワーカーへの支払いです。"))
     _lock_fee_group(escrow)
     flat = escrow.fee_plan == FeePlan.TASK_FLAT
-    before = 0
-    if not flat:
-        before = (
-            Settlement.objects.filter(
-                escrow__fee_group_id=escrow.fee_group_id, entry__reversed_by__isnull=True
-            ).aggregate(t=Sum("worker_gross"))["t"]
-            or 0
-        )
+    before = 0 if flat else fee_group_released(fee_group_id=escrow.fee_group_id)
     split = money.fee_breakdown(
-        amount, withholding=escrow.withholding, cumulative_before=int(before), flat=flat, on=clock.today()
+        amount, withholding=escrow.withholding, cumulative_before=before, flat=flat, on=clock.today()
     )
     if split.net < 0:  # cannot happen with today's rates; kept so a future schedule cannot pay out negatives
         raise DomainError(ErrorCode.FEE_EXCEEDS_AMOUNT, _("手数料と税額が支払額を超えています。"))
