@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from config.api_errors import install_error_handlers
+from hataraku.matching.api import router as matching_router
 from hataraku.payments.api import router as payments_router
 
 api = NinjaAPI(
@@ -16,6 +17,7 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/money/", payments_router)
+api.add_router("/me/", matching_router)
 
 
 @api.get("/health", tags=["core"])

@@ -20,6 +20,7 @@ urlpatterns = [
     # `/money/…` (the money overviews) and `/payments/…`: one app, one namespace.
     path("", include("hataraku.payments.urls")),
     path("jobs/", include(identity_urlpatterns)),
+    path("jobs/", include("hataraku.matching.urls")),
     path("jobs/", include("hataraku.jobs.urls")),
     path("contracts/", include("hataraku.contracts.urls")),
     path("messages/", include("hataraku.messaging.urls")),

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -100,7 +101,10 @@ def test_deliver_and_accept_pages(page, axe, login):
     page.goto(page.base_url + f"/contracts/{contract.pk}/milestones/{m.pk}/")
     audit_page(page, axe, "milestone review (client)")
     with page.expect_navigation():
-        page.get_by_role("button", name="検収して支払う").click()
+        page.get_by_role("link", name="検収して支払う").click()
+    audit_page(page, axe, "acceptance summary")
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("^確定して .* を支払う$")).click()
     audit_page(page, axe, "milestone accepted")
     m.refresh_from_db()
     assert m.status == MilestoneStatus.RELEASED

@@ -33,8 +33,13 @@ FILE_MARKERS = (
 PER_VIEW = 3
 PERSONAS = [
     # (demo e-mail, views that must be among the audited pages)
-    ("sakura@demo.hataraku.jp", {"profiles:conditions", "contracts:detail", "payments:earnings"}),
+    (
+        "sakura@demo.hataraku.jp",
+        {"profiles:conditions", "contracts:detail", "payments:earnings", "accounts:report"},
+    ),
     ("misaki@demo.hataraku.jp", {"profiles:conditions", "jobs:list"}),
+    ("kenichi@demo.hataraku.jp", {"profiles:conditions", "jobs:list"}),
+    ("shota@demo.hataraku.jp", {"contracts:detail", "jobs:list"}),
     (
         "hidamari@demo.hataraku.jp",
         {
@@ -45,6 +50,7 @@ PERSONAS = [
             "reviews:user",
         },
     ),
+    ("naoko@demo.hataraku.jp", {"jobs:client_jobs"}),
     ("nichinan@demo.hataraku.jp", {"accounts:settings"}),
     (
         "staff@demo.hataraku.jp",
@@ -55,6 +61,13 @@ PERSONAS = [
             "identity:staff_verification",
             "profiles:staff_sensitive",
             "contracts:staff_late_payments",
+            # Staff manage people (issue 10, item 8): the demo's open report leads to the person's pages.
+            "accounts:staff_people",
+            "accounts:staff_reports",
+            "accounts:staff_report",
+            "accounts:staff_person",
+            "accounts:staff_person_suspend",
+            "accounts:staff_municipalities",
         },
     ),
 ]

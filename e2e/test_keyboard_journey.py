@@ -70,7 +70,7 @@ def test_sign_up_and_register_a_window_with_the_keyboard_only(page, axe):
     axe(page, label="dashboard")
 
     # when they follow the menu to the work conditions
-    tab_to(page, css="a", text="働ける条件")
+    tab_to(page, css="a", text="働ける時間帯")
     page.keyboard.press("Enter")
     page.wait_for_url("**/profile/conditions/")
     assert "まだ登録されていません" in page.locator("[data-week-summary]").inner_text()

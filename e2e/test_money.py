@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from hataraku.accounts.tests.factories import PASSWORD, ClientFactory, StaffFactory, UserFactory
+from hataraku.core import clock
 from hataraku.ledger import services
 from hataraku.ledger.constants import FundingSource
 from hataraku.ledger.tests.factories import funded_escrow, key
@@ -63,9 +64,18 @@ def test_earnings_chart_has_an_accessible_name_and_the_same_numbers_in_a_table(
     login(money["worker"].email, PASSWORD)
     # when she opens her earnings
     page.goto(page.base_url + "/money/earnings/")
-    # then the chart is an image with a name, and the table says the same numbers
-    chart = page.get_by_role("img", name="仮払い中・出金できる・振込手続き中・振込済みの金額の棒グラフ")
+    # then the chart of her take-home by month is an image with a name, and the table beside it says the
+    # same numbers: this month ¥100,000 paid, ¥67,790 after the fee, its tax and withholding
+    chart = page.get_by_role("img", name="月ごとの受取額の棒グラフ")
     assert chart.count() == 1
+    assert "¥67,790" in (chart.locator("desc").text_content() or "")
     table = page.get_by_role("table", name="グラフと同じ金額")
-    assert table.get_by_role("row", name="出金できる ¥57,790").count() == 1
-    assert table.get_by_role("row", name="振込済み ¥9,750").count() == 1
+    today = clock.today()
+    month = f"{today.year}年{today.month}月"
+    assert table.get_by_role("row", name=f"{month} ¥100,000 ¥67,790").count() == 1
+    assert table.get_by_role("row").count() == 13  # the header and twelve months
+    # and withdrawing is one click away
+    assert (
+        page.get_by_role("link", name="出金を申し込む").count() == 1
+        or page.get_by_role("link", name="振込先口座を登録して出金する").count() == 1
+    )

@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "hataraku.contracts",
     "hataraku.messaging",
     "hataraku.reviews",
+    "hataraku.search",
+    "hataraku.matching",
 ]
 
 MIDDLEWARE = [
@@ -138,6 +140,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "hataraku.core.context_processors.site",
+                "hataraku.core.navigation.navigation",
                 "hataraku.messaging.context_processors.unread",
             ],
         },
@@ -228,6 +231,8 @@ SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(60 * 60)))
 # Not on every request: that rewrote the session row (SQLite's write lock) on every page view.
 # hataraku.core.middleware.SessionRefreshMiddleware refreshes the expiry at most once a minute.
 SESSION_SAVE_EVERY_REQUEST = False
+# Django's database sessions; only the per-request read is done with SQL built once (core/session_store.py).
+SESSION_ENGINE = "hataraku.core.session_store"
 SESSION_TIMEOUT_WARNING_SECONDS = 5 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -249,7 +254,8 @@ STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "private"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # WhiteNoise's CompressedManifestStaticFilesStorage, keeping each URL once worked out (core/static_storage.py).
+    "staticfiles": {"BACKEND": "hataraku.core.static_storage.StaticStorage"},
 }
 
 # --- email ---------------------------------------------------------------------------------------------

@@ -10,8 +10,9 @@ from allauth.account.models import EmailConfirmation
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.contrib import admin
+from django.http import HttpRequest
 
-from .models import IdentityVerification
+from .models import IdentityVerification, Municipality
 
 for model in (Authenticator, UserSession, EmailConfirmation):
     if admin.site.is_registered(model):
@@ -26,3 +27,19 @@ class IdentityVerificationAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     exclude = ("document", "reason")
     raw_id_fields = ("user", "reviewed_by")
+
+
+def _superusers_only(request: HttpRequest) -> bool:
+    """The Django admin is for superusers (issue 10, item 8). Staff manage people in our own pages
+    (`accounts:staff_people`), which audit every change and tell the person; the admin does neither."""
+    user = request.user
+    return bool(user.is_active and getattr(user, "is_superuser", False))
+
+
+admin.site.has_permission = _superusers_only  # type: ignore[method-assign]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ("jis_code", "name", "prefecture")
+    search_fields = ("name", "jis_code")

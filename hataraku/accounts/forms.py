@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from hataraku.core import limits
 
-from .constants import ClientKind
+from .constants import ClientKind, IdentityCheck, ReportCategory
+from .models import Municipality
+from .municipalities import PREFECTURE_CHOICES
 
 
 class SignupForm(forms.Form):
@@ -132,4 +134,118 @@ class VerificationReviewForm(forms.Form):
         required=False,
         max_length=limits.VERIFICATION_REASON,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+# --- staff manage people, and reports to staff (issue 10, items 7 and 8) -------------------------------
+
+
+class PeopleSearchForm(forms.Form):
+    q = limits.LimitedCharField(
+        label=_("メールアドレス・名前・ID"),
+        max_length=limits.PEOPLE_SEARCH,
+        required=False,
+        help_text=_("一部だけでも探せます。数字だけなら、そのIDの方を先に表示します。"),
+    )
+
+
+class MunicipalRoleForm(forms.Form):
+    municipality = forms.ModelChoiceField(
+        label=_("所属する自治体"),
+        queryset=Municipality.objects.none(),
+        empty_label=_("選んでください"),
+        error_messages={"required": _("所属する自治体を選んでください。")},
+    )
+    department = limits.LimitedCharField(
+        label=_("部署(任意)"),
+        max_length=limits.MUNICIPAL_DEPARTMENT,
+        required=False,
+        help_text=_("例: 商工・マーケティング課"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = Municipality.objects.order_by(  # type: ignore[attr-defined]
+            "prefecture", "jis_code"
+        )
+        self.fields["municipality"].label_from_instance = lambda m: f"{m}({m.jis_code})"  # type: ignore[attr-defined]
+
+
+class SuspensionForm(forms.Form):
+    reason = limits.LimitedCharField(
+        label=_("理由(ご本人に伝わります)"),
+        max_length=limits.SUSPENSION_REASON,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("理由を入力してください。")},
+    )
+
+
+class ReinstateForm(forms.Form):
+    reason = limits.LimitedCharField(
+        label=_("解除の理由(記録に残ります)"),
+        max_length=limits.SUSPENSION_REASON,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("理由を入力してください。")},
+    )
+
+
+class SecondFactorResetForm(forms.Form):
+    identity_check = forms.ChoiceField(
+        label=_("ご本人であることをどう確かめましたか"),
+        choices=IdentityCheck.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("どう確かめたかを選んでください。")},
+    )
+    note = limits.LimitedCharField(
+        label=_("確認した内容"),
+        max_length=limits.IDENTITY_CHECK_NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("日時、照合した書類や連絡先など、あとで別のスタッフが読んでわかるように書いてください。"),
+        error_messages={"required": _("確認した内容を書いてください。")},
+    )
+    confirmed = forms.BooleanField(
+        label=_(
+            "ご本人であることを確かめました。リセットすると、この方の認証アプリ・パスキー・リカバリーコードが削除され、ログイン中の端末はすべてログアウトします"
+        ),
+        error_messages={"required": _("リセットするには、確認のチェックを入れてください。")},
+    )
+
+
+class MunicipalityForm(forms.Form):
+    name = limits.LimitedCharField(
+        label=_("自治体名"), max_length=limits.MUNICIPALITY, help_text=_("例: 日南市")
+    )
+    prefecture = forms.ChoiceField(
+        label=_("都道府県"), choices=[("", _("選んでください")), *PREFECTURE_CHOICES]
+    )
+    jis_code = forms.CharField(
+        label=_("全国地方公共団体コード(6桁)"),
+        max_length=6,
+        help_text=_("検査数字を含む6桁の半角数字です(例: 日南市は452041)。総務省の一覧で確かめてください。"),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+class ReportForm(forms.Form):
+    category = forms.ChoiceField(
+        label=_("報告する理由"),
+        choices=ReportCategory.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("報告する理由を選んでください。")},
+    )
+    body = limits.LimitedCharField(
+        label=_("くわしい内容(任意・「その他」のときは必須)"),
+        max_length=limits.REPORT_BODY,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("運営スタッフだけが読みます。報告したことは相手には伝わりません。"),
+    )
+
+
+class ReportResolveForm(forms.Form):
+    note = limits.LimitedCharField(
+        label=_("対応のメモ(運営スタッフだけが読みます)"),
+        max_length=limits.REPORT_RESOLUTION_NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("どう対応したかを書いてください。")},
     )

@@ -12,7 +12,7 @@ from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.db import transaction
 
-from .models import IdentityVerification
+from .models import IdentityVerification, Report, Suspension
 
 
 def export_user_data(user: Any) -> dict[str, Any]:
@@ -27,6 +27,8 @@ def export_user_data(user: Any) -> dict[str, Any]:
             "クライアントの種類": user.client_kind,
             "会社名・屋号": user.company_name,
             "所属自治体・部署": user.municipality_name,
+            "所属自治体コード": user.municipality.jis_code if user.municipality_id else "",
+            "アカウントの状態": user.get_status_display(),
             "表示言語": user.preferred_language,
             "登録日時": user.date_joined.isoformat() if user.date_joined else None,
             "最終ログイン": user.last_login.isoformat() if user.last_login else None,
@@ -56,6 +58,26 @@ def export_user_data(user: Any) -> dict[str, Any]:
         "本人確認": [
             {"状態": v.get_status_display(), "理由": v.reason, "提出日時": v.created_at.isoformat()}
             for v in IdentityVerification.objects.filter(user=user).order_by("pk")
+        ],
+        "一時停止": [
+            {
+                "理由": s.reason,
+                "開始日時": s.suspended_at.isoformat(),
+                "解除日時": s.lifted_at.isoformat() if s.lifted_at else None,
+                "解除の理由": s.lift_reason,
+            }
+            for s in Suspension.objects.filter(user=user).order_by("pk")
+        ],
+        # What they told staff. Reports about them are not included: they would name who reported.
+        "運営への報告": [
+            {
+                "対象": r.target_label,
+                "理由": r.get_category_display(),
+                "内容": r.body,
+                "日時": r.created_at.isoformat(),
+                "状態": r.get_status_display(),
+            }
+            for r in Report.objects.filter(reporter=user).order_by("pk")
         ],
     }
 

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Count, Min, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from hataraku.core import privacy
-from hataraku.core.errors import NotFound
+from hataraku.core.errors import DomainError, ErrorCode, NotFound
+from hataraku.core.models import AuditEvent
 
-from .constants import VerificationStatus
-from .models import IdentityVerification
+from .constants import AccountStatus, ReportStatus, VerificationStatus
+from .models import IdentityVerification, Municipality, Report, Suspension
+from .models import User as UserModel
 
 if TYPE_CHECKING:
     from .models import User
@@ -60,3 +65,135 @@ def access_verification_for_staff(user: User, verification_id: int) -> IdentityV
 
 def pending_verifications() -> QuerySet[IdentityVerification]:
     return IdentityVerification.objects.filter(status=VerificationStatus.PENDING).select_related("user")
+
+
+# --- suspension (issue 10, item 8) ----------------------------------------------------------------------
+
+
+def check_not_suspended(user: User) -> None:
+    """Refuse something new (a job, a proposal, an invitation, a message) from a suspended account.
+
+    Reads the status on the instance the caller holds: a view's `request.user` is loaded fresh for every
+    request, so this costs no query on the hot paths (sending a message, proposing)."""
+    if getattr(user, "status", AccountStatus.ACTIVE) == AccountStatus.SUSPENDED:
+        raise DomainError(
+            ErrorCode.ACCOUNT_SUSPENDED,
+            _(
+                "アカウントが一時停止中のため、新しい仕事の依頼・応募・スカウト・メッセージの送信はできません。"
+                "進行中の契約と支払いはそのまま続きます。くわしくは「アカウントの一時停止について」をご覧ください。"
+            ),
+        )
+
+
+def open_suspension(user: User) -> Suspension | None:
+    return Suspension.objects.filter(user=user, lifted_at__isnull=True).first()
+
+
+def suspension_history(user: User) -> QuerySet[Suspension]:
+    return Suspension.objects.filter(user=user).select_related("suspended_by", "lifted_by")
+
+
+# --- staff: people --------------------------------------------------------------------------------------
+
+PEOPLE_PAGE = 50
+
+
+def people_search(query: str) -> list[User]:
+    """Staff look someone up by e-mail, name (display, company or department) or id: an exact id first,
+    then partial matches, newest accounts first, at most PEOPLE_PAGE."""
+    query = (query or "").strip()
+    if not query:
+        return []
+    found: list[User] = []
+    if query.isdigit():
+        found.extend(UserModel.objects.filter(pk=int(query)).select_related("municipality"))
+    matches = (
+        UserModel.objects.filter(
+            Q(email__icontains=query)
+            | Q(display_name__icontains=query)
+            | Q(company_name__icontains=query)
+            | Q(municipality_name__icontains=query)
+        )
+        .exclude(pk__in=[u.pk for u in found])
+        .select_related("municipality")
+        .order_by("-date_joined", "-pk")[: PEOPLE_PAGE - len(found)]
+    )
+    found.extend(matches)
+    return found
+
+
+def access_person_for_staff(actor: User, person_id: int) -> User:
+    """The account for staff's people pages; 404 for everyone else, and for a superuser unless the
+    actor is one too (superusers are managed from the command line)."""
+    if not getattr(actor, "is_staff", False):
+        raise NotFound()
+    person = UserModel.objects.select_related("municipality").filter(pk=person_id).first()
+    if person is None or (person.is_superuser and not getattr(actor, "is_superuser", False)):
+        raise NotFound()
+    return person
+
+
+def person_history(person: User, *, limit: int = 30) -> QuerySet[AuditEvent]:
+    """What staff did to this account (roles, suspension, second factor), newest first."""
+    return AuditEvent.objects.filter(
+        target_type="accounts.user",
+        target_id=str(person.pk),
+        action__in=[
+            "accounts.role_granted",
+            "accounts.role_revoked",
+            "accounts.suspended",
+            "accounts.reinstated",
+            "accounts.second_factor_reset",
+            "accounts.role_added",
+        ],
+    ).order_by("-occurred_at", "-pk")[:limit]
+
+
+def municipalities() -> QuerySet[Municipality]:
+    return Municipality.objects.order_by("prefecture", "jis_code")
+
+
+# --- staff: reports -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Queue:
+    """A staff queue as the dashboard shows it: how many wait, and since when the oldest has."""
+
+    count: int
+    oldest: dt.datetime | None
+
+
+def reports_queue() -> Queue:
+    """The open reports' count and the oldest one's time, in one query (for the staff dashboard)."""
+    row = Report.objects.filter(status=ReportStatus.OPEN).aggregate(
+        count=Count("pk"), oldest=Min("created_at")
+    )
+    return Queue(count=row["count"] or 0, oldest=row["oldest"])
+
+
+def open_reports() -> QuerySet[Report]:
+    return Report.objects.filter(status=ReportStatus.OPEN).select_related("reporter", "target_user")
+
+
+def recently_resolved_reports(*, limit: int = 20) -> QuerySet[Report]:
+    return (
+        Report.objects.filter(status=ReportStatus.RESOLVED)
+        .select_related("reporter", "target_user", "resolved_by")
+        .order_by("-resolved_at", "-pk")[:limit]
+    )
+
+
+def access_report_for_staff(actor: User, report_id: int) -> Report:
+    if not getattr(actor, "is_staff", False):
+        raise NotFound()
+    report = (
+        Report.objects.select_related("reporter", "target_user", "resolved_by").filter(pk=report_id).first()
+    )
+    if report is None:
+        raise NotFound()
+    return report
+
+
+def reports_about(person: User) -> QuerySet[Report]:
+    return Report.objects.filter(target_user=person).order_by("-created_at", "-pk")

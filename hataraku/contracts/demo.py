@@ -28,7 +28,15 @@ from hataraku.payments.models import ProviderFunding
 
 from . import services
 from .constants import AccommodationKind, AccommodationReason, ContractStatus, MilestoneStatus
-from .models import AccommodationRequest, ChangeRequest, Contract, Milestone, TimeEntry
+from .models import (
+    AccommodationRequest,
+    Bonus,
+    ChangeRequest,
+    Contract,
+    Milestone,
+    MilestoneCancellation,
+    TimeEntry,
+)
 
 DEMO = [
     # (key, worker, category, title, amount, milestones[(title, amount, days)], target state)
@@ -94,6 +102,15 @@ DEMO = [
         12_000,
         [("絵本3冊の校正", 12_000, 7)],
         "disputed",
+    ),
+    (
+        "agreed_cancel",
+        "kenichi",
+        "office-bookkeeping",
+        "経費精算書の入力(2か月分)",
+        30_000,
+        [("9月分の入力", 15_000, 10), ("10月分の入力", 15_000, 20)],
+        "agreed_cancel",
     ),
     (
         "offered",
@@ -195,6 +212,9 @@ def load(people: dict[str, Any]) -> None:
             _fund_now(first, client, f"demo-fund-{key}", confirm=target != "transfer")
         if target in ("funded", "transfer"):
             continue
+        if target == "agreed_cancel":
+            _load_agreed_cancellation(first, client, worker)
+            continue
         if first.status == MilestoneStatus.FUNDED:
             services.milestone_deliver(
                 milestone=first,
@@ -216,6 +236,7 @@ def load(people: dict[str, Any]) -> None:
     _load_hourly(people)
     _load_accommodation(people)
     _load_change_request(people)
+    _load_bonus(people)
 
 
 HOURLY_TITLE = "返品伝票の入力(時間単価・週10時間まで)"
@@ -344,6 +365,52 @@ def _load_change_request(people: dict[str, Any]) -> None:
         },
         reason="後半2冊の刊行日が5日遅れることになったため、納期を合わせたいです。",
     )
+
+
+CANCELLATION_WORKER_AMOUNT = 6_000
+
+
+def _load_agreed_cancellation(first: Milestone, client: Any, worker: Any) -> None:
+    """山本 健一 can no longer take on the September entries (his mother's care needs more of his time) and
+    proposes to end that milestone with ¥6,000 for the part he entered; the client agrees. The escrow is
+    split: his part is paid with fee, tax and withholding as any release, the rest goes back to the
+    client's refundable balance. The October milestone stays, so the contract goes on."""
+    if MilestoneCancellation.objects.filter(milestone=first).exists():
+        return
+    first.refresh_from_db()
+    if first.status != MilestoneStatus.FUNDED:
+        return
+    proposal = services.cancellation_propose(
+        milestone=first,
+        actor=worker,
+        worker_amount=CANCELLATION_WORKER_AMOUNT,
+        reason="家族の介護の時間が増え、9月分を最後まで入力できなくなりました。入力済みの4割分だけお受け取りし、"
+        "残りはお返ししたいです。",
+        idempotency_key="demo-cancellation-1",
+    )
+    services.cancellation_answer(cancellation=proposal, actor=client, accept=True)
+
+
+BONUS_AMOUNT = 5_000
+
+
+def _load_bonus(people: dict[str, Any]) -> None:
+    """The client thanks 中村 さくら with a bonus on the introductions contract: paid by bank transfer,
+    confirmed as staff confirm it, then released to her with fee, tax and withholding."""
+    contract = Contract.objects.get(offer_key="demo-contract-delivered")
+    if Bonus.objects.filter(contract=contract).exists():
+        return
+    bonus = services.bonus_give(
+        contract=contract,
+        actor=people["hidamari"],
+        amount=BONUS_AMOUNT,
+        message="前半3冊の紹介文がとても読みやすく、社内でも好評でした。ささやかですが、お礼です。",
+        idempotency_key="demo-bonus-1",
+    )
+    for pf in ProviderFunding.objects.filter(escrow=bonus.escrow, funding__status=FundingStatus.PENDING):
+        payments.funding_confirm(provider_funding=pf, actor=None)
+    # The FundingPosted handler pays it after commit; the demo does not wait for that.
+    services.bonus_sync_release(bonus=bonus)
 
 
 DISPUTE_RETURNS = [

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from hataraku.ledger.models import Escrow
 from hataraku.ledger.selectors import escrow_held
 from hataraku.payments.services import FundingAsk, funding_asker_register, funding_subject_register
+from hataraku.payments.subjects import escrow_subjects_register
 
 from .constants import BonusStatus, ContractStatus, MilestoneStatus, WeekStatus
 from .models import Bonus, HourlyWeek, Milestone
@@ -118,7 +119,26 @@ def bonus_funding_ask(escrow: Escrow) -> FundingAsk | None:
     return FundingAsk(amount=remaining, label=_bonus_label(bonus))
 
 
+def milestone_subjects(escrows: list[Escrow]) -> dict[int, str]:
+    """Names for many milestone escrows in one query (the money tables)."""
+    rows = Milestone.objects.filter(escrow_id__in=[e.pk for e in escrows]).select_related("contract")
+    return {m.escrow_id: _milestone_label(m) for m in rows if m.escrow_id is not None}
+
+
+def week_subjects(escrows: list[Escrow]) -> dict[int, str]:
+    rows = HourlyWeek.objects.filter(escrow_id__in=[e.pk for e in escrows]).select_related("contract")
+    return {w.escrow_id: _week_label(w) for w in rows if w.escrow_id is not None}
+
+
+def bonus_subjects(escrows: list[Escrow]) -> dict[int, str]:
+    rows = Bonus.objects.filter(escrow_id__in=[e.pk for e in escrows]).select_related("contract")
+    return {b.escrow_id: _bonus_label(b) for b in rows if b.escrow_id is not None}
+
+
 def register() -> None:
+    escrow_subjects_register("milestone", milestone_subjects)
+    escrow_subjects_register("week", week_subjects)
+    escrow_subjects_register("bonus", bonus_subjects)
     funding_asker_register("milestone", milestone_funding_ask)
     funding_asker_register("week", week_funding_ask)
     funding_subject_register("milestone", milestone_subject)

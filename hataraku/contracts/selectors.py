@@ -11,7 +11,9 @@ from django.db.models import Q, QuerySet
 from hataraku.accounts.models import User
 from hataraku.core import clock
 from hataraku.core.errors import NotFound
+from hataraku.core.money import FeeBreakdown
 from hataraku.ledger.constants import FundingStatus
+from hataraku.ledger.previews import release_preview
 from hataraku.payments.models import ProviderFunding
 
 from .constants import AccommodationStatus, ContractStatus, DisputeStatus, MilestoneStatus, WeekStatus
@@ -205,4 +207,14 @@ def accommodations_overdue() -> QuerySet[AccommodationRequest]:
         AccommodationRequest.objects.filter(status=AccommodationStatus.PENDING, answer_due_at__lt=clock.now())
         .select_related("contract__client", "contract__worker", "milestone")
         .order_by("answer_due_at", "id")
+    )
+
+
+def milestone_payment_preview(milestone: Milestone) -> FeeBreakdown:
+    """What paying `milestone` today splits into — the worker's fee, its tax, withholding and take-home —
+    by the ledger's own preview (`ledger.previews.release_preview`, on what this contract already paid),
+    for the summary shown before funding or accepting. The release computes it again under its locks."""
+    contract = milestone.contract
+    return release_preview(
+        fee_group=f"contract:{contract.pk}", amount=milestone.amount, withholding=contract.withholding
     )

@@ -71,6 +71,22 @@ PERSONAS: tuple[Persona, ...] = (
         {"is_worker": True},
     ),
     Persona(
+        "yumi",
+        "yumi@demo.hataraku.jp",
+        "小林 由美",
+        "夕方に通話できる人(埼玉県川越市)",
+        "worker",
+        {"is_worker": True},
+    ),
+    Persona(
+        "shinichi",
+        "shinichi@demo.hataraku.jp",
+        "伊藤 真一",
+        "1週間に5時間の人(北海道旭川市)",
+        "worker",
+        {"is_worker": True},
+    ),
+    Persona(
         "hidamari",
         "hidamari@demo.hataraku.jp",
         "ひだまり出版 担当者",

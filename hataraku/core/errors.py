@@ -65,6 +65,9 @@ class ErrorCode(StrEnum):
     ALREADY_DELETED = "already_deleted"
     MONEY_OUTSTANDING = "money_outstanding"
     ROLE_NOT_SELF_SERVICE = "role_not_self_service"
+    ACCOUNT_SUSPENDED = "account_suspended"
+    NOT_ON_ONESELF = "not_on_oneself"
+    INVALID_MUNICIPALITY = "invalid_municipality"
     NOTHING_TO_WITHDRAW = "nothing_to_withdraw"
     # jobs, contracts, reviews
     ALREADY_PROPOSED = "already_proposed"

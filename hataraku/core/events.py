@@ -5,8 +5,10 @@ A service announces an event inside its own transaction:
     events.announce(FundingPosted(escrow_id=..., reference="milestone:12", ...))
 
 and the handlers subscribed to that event type run once that transaction commits
-(`transaction.on_commit`, in this process, each in its own transaction). If the transaction rolls back,
-nothing was announced. Handlers are registered at start-up: every installed `hataraku.*` app may have a
+(`transaction.on_commit`, in this process). If the transaction rolls back, nothing was announced. A
+handler that writes opens its own transaction (it calls a service, whose `transaction.atomic` locks and
+re-checks); `_run` opens none for it, so a handler with nothing to do costs no transaction (on SQLite an
+empty atomic block still sends `BEGIN IMMEDIATE` and takes the write lock). Handlers are registered at start-up: every installed `hataraku.*` app may have a
 `handlers.py` module whose import subscribes them (found the way `privacy.py` modules are found;
 `CoreConfig.ready` imports them), so the announcing app never imports the apps that listen.
 
@@ -63,9 +65,10 @@ def handlers_for(event_type: type[Event]) -> list[Handler]:
 
 
 def _run(handler: Handler, event: Event) -> None:
+    # No transaction here: a handler that writes owns its `transaction.atomic` (every service does), and one
+    # that only reads and finds nothing to do sends nothing but its reads.
     try:
-        with transaction.atomic():
-            handler(event)
+        handler(event)
     except Exception:  # a failing handler is logged; the clock's reconciliation repeats its work
         logger.exception("event handler %s failed for %r", getattr(handler, "__qualname__", handler), event)
 

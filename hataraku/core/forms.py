@@ -75,3 +75,22 @@ class IdempotentForm(forms.Form):
         data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
         data[self.add_prefix("idempotency_key")] = new_idempotency_key()
         self.data = data
+
+
+class ConfirmForm(IdempotentForm):
+    """The second press before money moves (accepting a delivery, funding, offering a contract, asking for a
+    payout). The first press, or a link, shows a summary page; only a POST from that page carries
+    `confirmed=yes` and acts. A POST without it changes nothing and shows the summary, so an old button or
+    a hand-made request can never skip the step. The key is drawn when the summary is shown, so a double
+    press on the summary's button still acts once."""
+
+    # `confirmed` is read from the data, never a field: a form drawn again (with an error) must not carry
+    # it, or its next press would skip the summary.
+    def is_confirmed(self) -> bool:
+        return self.is_bound and self.data.get(self.add_prefix("confirmed")) == "yes"
+
+    def summary_key(self) -> str:
+        """The key the summary page's button carries: the one this form came with, or a fresh one."""
+        if self.is_bound:
+            return str(self.data.get(self.add_prefix("idempotency_key")) or "") or new_idempotency_key()
+        return str(self.initial["idempotency_key"])

@@ -65,6 +65,13 @@ DISPUTE_DECISION_NOTE = 2_000
 MESSAGE_BODY = 10_000
 REVIEW_COMMENT = 2_000
 PAYOUT_FAILURE_REASON = 200
+# Staff managing people, and reports to staff (accounts)
+PEOPLE_SEARCH = 200
+MUNICIPAL_DEPARTMENT = 120
+SUSPENSION_REASON = 1_000  # shown to the person on the suspension page and in the e-mail
+IDENTITY_CHECK_NOTE = 1_000
+REPORT_BODY = 2_000
+REPORT_RESOLUTION_NOTE = 2_000
 # Bank accounts: payments/validators.py holds the exact rules (4-digit bank code, 30 half-width characters
 # of holder name, …); these only stop a runaway paste before them.
 BANK_NAME = 60

@@ -55,3 +55,33 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action} {self.target_type}:{self.target_id}"
+
+
+class MinimumWage(models.Model):
+    """One prefecture's regional minimum wage (地域別最低賃金, 最低賃金法9条) in one fiscal year's table.
+
+    Reference data, in core beside `prefectures.py`, because more than one app compares pay with it
+    (matching ranks jobs by it; search filters 「時給換算が最低賃金以上」). Prefecture "00" holds the national
+    weighted average, used when a worker has not said where she lives. Before a new amount takes effect the
+    previous year's row applies (`hataraku.core.wages.floor_for`). Loaded by migration 0002 (FY2025) and by
+    `hataraku minimum-wages load CSV --source …` for later years."""
+
+    NATIONAL = "00"
+
+    prefecture = models.CharField(_("都道府県コード"), max_length=2)
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    amount = models.PositiveIntegerField(_("時間額(円)"))
+    effective_from = models.DateField(_("発効日"))
+    source = models.CharField(_("出典"), max_length=300)
+
+    class Meta:
+        ordering = ["prefecture", "-effective_from"]
+        verbose_name = _("最低賃金")
+        verbose_name_plural = _("最低賃金")
+        constraints = [
+            models.UniqueConstraint(fields=["prefecture", "fiscal_year"], name="minimum_wage_one_per_year"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="minimum_wage_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefecture} FY{self.fiscal_year} {self.amount}"

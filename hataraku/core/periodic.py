@@ -18,6 +18,8 @@ JOBS = [
     # voided) here, and its `FundingPosted` event funds the milestone at once. First, so the contracts pass
     # below already sees the money.
     "hataraku.payments.services.fundings_reconcile_due",
+    # Refunds to a client's card the provider could not be reached for when she asked: asked again.
+    "hataraku.payments.services.card_refunds_send_due",
     # A silent client never leaves a worker unpaid: milestone fundings synced (the safety net behind the
     # ledger's `FundingPosted` event), billed weeks released once
     # their money arrived, deliveries auto-accepted, hourly weeks submitted once logging closed and
@@ -27,6 +29,8 @@ JOBS = [
     "hataraku.messaging.services.notifications_send_due",
     # Qualified invoices for fees taken since the last tick, dated the day the fee was taken.
     "hataraku.payments.services.invoices_issue_due",
+    # Jobs whose proposal deadline passed leave the search index (closing and deleting leave it at once).
+    "hataraku.search.services.index_purge_expired",
 ]
 
 

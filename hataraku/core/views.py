@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
-from . import clock
+from . import clock, todos
 from .models import AuditEvent
 from .permissions import role_required
 
@@ -38,11 +38,28 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The person's to-do list, one section per role they hold, filled by every app's `todos.py`
+    (core/todos.py). A GET: it only reads."""
     from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 
+    user = request.user
+    sections = []
+    for role in todos.roles_of(user):
+        panels = todos.panels_for(user, role)
+        sections.append(
+            {
+                "role": role,
+                "items": todos.todos_for(user, role),
+                "top_panels": [p for p in panels if p.at_top],
+                "foot_panels": [p for p in panels if not p.at_top],
+            }
+        )
     return render(
-        request, "core/dashboard.html", {"mfa_enabled": get_mfa_adapter().is_mfa_enabled(request.user)}
+        request,
+        "core/dashboard.html",
+        {"sections": sections, "mfa_enabled": get_mfa_adapter().is_mfa_enabled(user)},
     )
 
 

@@ -30,6 +30,13 @@ class MeetingStyle(models.TextChoices):
     SCHEDULED_CALLS = "scheduled_calls", _("日時を決めた通話あり")
 
 
+class CallMode(models.TextChoices):
+    """How a scheduled call is held. A job lists the modes it can use; none listed means either."""
+
+    VOICE = "voice", _("音声通話")
+    VIDEO = "video", _("ビデオ通話")
+
+
 class JobStatus(models.TextChoices):
     DRAFT = "draft", _("下書き")
     PUBLISHED = "published", _("募集中")

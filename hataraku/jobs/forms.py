@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -175,7 +176,8 @@ class JobFilterForm(forms.Form):
     interruptible = forms.BooleanField(label=_("途中で中断できる"), required=False)
     accessible_materials = forms.BooleanField(label=_("資料のアクセシビリティに配慮あり"), required=False)
 
-    def __init__(self, *args: Any, categories: list[Category], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, categories: Sequence[Any], **kwargs: Any) -> None:
+        # `categories`: Category rows or selectors.CategoryChoice (each with slug, name and parent_id).
         super().__init__(*args, **kwargs)
         choices: list[tuple[str, str]] = [("", str(_("すべて")))]
         for cat in categories:

@@ -14,8 +14,22 @@ from typing import Any
 
 ContractOffer = Callable[..., Any]
 ClientStats = Callable[[Any], Any]
+KeywordFilter = Callable[[Any, str], Any]
 _contract_offer: ContractOffer | None = None
 _client_stats: ClientStats | None = None
+_keyword_filter: KeywordFilter | None = None
+
+
+def keyword_filter_register(narrow: KeywordFilter) -> None:
+    """The search app hands over `search.selectors.keyword_filter` (called from its `ready`): the job
+    list's keyword box then finds 「ﾃﾞｰﾀ」 in 「データ」 and ANDs several words through the search index."""
+    global _keyword_filter
+    _keyword_filter = narrow
+
+
+def keyword_filter(qs: Any, text: str) -> Any | None:
+    """`qs` narrowed to jobs matching `text`, or None when no search app is installed."""
+    return _keyword_filter(qs, text) if _keyword_filter is not None else None
 
 
 def contract_offer_register(offer: ContractOffer) -> None:

@@ -70,6 +70,9 @@ class Job(TimeStampedModel):
     meeting_style = models.CharField(
         _("打ち合わせ"), max_length=20, choices=MeetingStyle.choices, default=MeetingStyle.NONE
     )
+    # CallMode values the scheduled calls can use (matching checks them against the worker's accepted
+    # modes); empty means either voice or video.
+    call_modes = models.JSONField(_("通話の方法"), default=list, blank=True)
     fixed_hours = models.BooleanField(_("決まった時間帯に働く必要がある"), default=False)
     interruptible = models.BooleanField(_("途中で中断できる"), default=True)
     min_block_minutes = models.PositiveSmallIntegerField(_("連続して必要な最短の作業時間(分)"), default=30)

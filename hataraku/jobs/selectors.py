@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import astuple, dataclass, replace
+from datetime import date
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import date_format, localize
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from hataraku.accounts.models import User
-from hataraku.accounts.selectors import is_verified
-from hataraku.core import clock
+from hataraku.accounts.constants import VerificationStatus
+from hataraku.accounts.models import IdentityVerification, User
+from hataraku.core import clock, money
+from hataraku.core.compiled import arg, compiled
 from hataraku.core.errors import NotFound
 from hataraku.core.money import format_yen
 
@@ -25,6 +32,23 @@ from .models import Category, Invitation, Job, Proposal
 
 def categories() -> QuerySet[Category]:
     return Category.objects.select_related("parent").order_by("order", "id")
+
+
+class CategoryChoice(NamedTuple):
+    pk: int
+    slug: str
+    name: str
+    parent_id: int | None
+
+
+def category_choices() -> list[CategoryChoice]:
+    """What the job list's filter needs of each category, in menu order: plain rows, no model instances,
+    and SQL built once per process (core/compiled.py)."""
+    read = compiled(
+        "jobs.category_choices",
+        lambda: Category.objects.order_by("order", "id").values_list("pk", "slug", "name", "parent_id"),
+    )
+    return [CategoryChoice(*row) for row in read.rows()]
 
 
 def access_job(user: User, job_id: int) -> Job:
@@ -81,7 +105,16 @@ class JobFilters:
 def job_list(*, viewer: User, filters: JobFilters | None = None) -> QuerySet[Job]:
     """Published jobs whose proposal deadline has not passed, filtered. Jobs restricted to verified
     workers are hidden from a worker who is not verified, so nobody is shown a door that is shut."""
-    filters = filters or JobFilters()
+    viewer_id = viewer.pk if getattr(viewer, "is_authenticated", False) else None
+    return _job_list(viewer_id, filters or JobFilters())
+
+
+def _approved(user: Any) -> QuerySet[IdentityVerification]:
+    """The person's approved identity check (accounts.selectors.is_verified's rule), for use inside SQL."""
+    return IdentityVerification.objects.filter(user_id=user, status=VerificationStatus.APPROVED)
+
+
+def _job_list(viewer_id: int | None, filters: JobFilters) -> QuerySet[Job]:
     qs = (
         Job.objects.filter(status=JobStatus.PUBLISHED, proposal_deadline__gte=clock.today())
         .select_related("client", "category", "category__parent")
@@ -90,8 +123,8 @@ def job_list(*, viewer: User, filters: JobFilters | None = None) -> QuerySet[Job
         .annotate(proposal_count=_proposal_count())
         .order_by("-published_at", "-id")
     )
-    if not is_verified(viewer):
-        qs = qs.filter(verified_only=False)
+    # In the query rather than a query of its own, so the compiled job list takes the viewer as a parameter.
+    qs = qs.filter(Q(verified_only=False) | Q(Exists(_approved(viewer_id))))
     if filters.category:
         qs = qs.filter(Q(category__slug=filters.category) | Q(category__parent__slug=filters.category))
     if filters.pay_type in PayType.values:
@@ -107,7 +140,10 @@ def job_list(*, viewer: User, filters: JobFilters | None = None) -> QuerySet[Job
     if filters.accessible_materials:
         qs = qs.exclude(accessibility_notes="")
     if filters.q:
-        qs = qs.filter(Q(title__icontains=filters.q) | Q(description_md__icontains=filters.q))
+        narrowed = integrations.keyword_filter(qs, filters.q)
+        if narrowed is None:  # no search app: a plain substring match
+            narrowed = qs.filter(Q(title__icontains=filters.q) | Q(description_md__icontains=filters.q))
+        qs = narrowed
     return qs
 
 
@@ -126,23 +162,114 @@ def _proposal_count() -> Coalesce:
 
 @dataclass(frozen=True)
 class JobCard:
-    """One job as the job list shows it, every display value worked out once. The list's template only
-    prints these (a dozen lookups a card instead of a few hundred through nested includes)."""
+    """One job as the job list shows it, every display value worked out once, and `html`: the card's inner
+    markup (title, client, terms, tags, proposals; jobs/_job_card.html) rendered once. A card is a pure
+    function of a `CardRow` and the language, so it is kept per process by that key (`_card`): a job that
+    is edited, closed or deleted, a new proposal, a client who is verified or renamed gives another row —
+    another key — on the next request; nothing has to be invalidated, and nothing in it is about the viewer.
+    Per-viewer parts (the matching app's reasons and marks) go beside `html`, never into it."""
 
     url: str
     title: str
     client_name: str
     verified: bool
-    terms: list[tuple[str, str]]
-    tags: list[str]
+    terms: tuple[tuple[str, str], ...]
+    tags: tuple[str, ...]
     proposals: str
+    html: str = ""  # a SafeString once rendered
+
+
+class CardRow(NamedTuple):
+    """Everything a job card shows, as plain values read from the row (the key of the card cache).
+    The names are the Job's own, so `_pay` and `_work_style` read a row and a Job alike."""
+
+    pk: int
+    title: str
+    pay_type: str
+    budget_min: int | None
+    budget_max: int | None
+    hourly_rate_min: int | None
+    hourly_rate_max: int | None
+    weekly_hour_cap: int | None
+    estimated_hours: int
+    proposal_deadline: date | None
+    deadline: date | None
+    meeting_style: str
+    fixed_hours: bool
+    interruptible: bool
+    min_block_minutes: int
+    beginner_welcome: bool
+    has_accessible_materials: bool
+    verified_only: bool
+    category: str
+    client_name: str
+    verified: bool
+    proposal_count: int
+
+
+# The columns `job_card_rows` reads, in the order `_row_from_values` expects them.
+_CARD_COLUMNS = (
+    *CardRow._fields[:16],
+    "accessibility_notes",
+    "verified_only",
+    "category__name",
+    "category__parent_id",
+    "category__parent__name",
+    "client__is_client",
+    "client__client_kind",
+    "client__company_name",
+    "client__display_name",
+    "client__email",
+    "client_verified",
+    "proposal_count",
+)
+
+
+def job_card_rows(jobs: QuerySet[Job]) -> QuerySet[Any]:
+    """`jobs` (from `job_list`, filtered and ordered) as `CardRow` inputs: one query with the client's
+    verification folded in, and no model instances — the job list's hot path reads only these."""
+    return jobs.annotate(client_verified=Exists(_approved(OuterRef("client_id")))).values_list(*_CARD_COLUMNS)
+
+
+def job_card_page(*, viewer: User, filters: JobFilters, offset: int, limit: int) -> list[tuple[Any, ...]]:
+    """One page of `job_card_rows(job_list(...))` for `cards_from_rows`. Without a keyword the SQL is built
+    once per process, filter set, day and page (core/compiled.py) and the viewer is its parameter; a keyword
+    goes through the search index, whose answer must be read each time, so it takes the ORM's way."""
+    if filters.q:
+        return list(job_card_rows(job_list(viewer=viewer, filters=filters))[offset : offset + limit])
+    key = ("jobs.job_card_page", astuple(filters), clock.today(), offset, limit)
+    read = compiled(key, lambda: job_card_rows(_job_list(arg(0), filters))[offset : offset + limit])
+    return read.rows(viewer.pk)
+
+
+def _row_from_values(values: tuple[Any, ...]) -> CardRow:
+    (*own, notes, verified_only, cat_name, cat_parent_id, cat_parent_name) = values[:21]
+    is_client, client_kind, company_name, display_name, email, verified, proposals = values[21:]
+    # The model's own rules for the two labels (User.name_for_display, Category.__str__), on unsaved rows.
+    client = User(
+        is_client=is_client,
+        client_kind=client_kind,
+        company_name=company_name,
+        display_name=display_name,
+        email=email,
+    )
+    parent = Category(pk=cat_parent_id, name=cat_parent_name) if cat_parent_id else None
+    category = Category(name=cat_name, parent_id=cat_parent_id, parent=parent)
+    shown = (bool(notes.strip()), verified_only, str(category), client.name_for_display, bool(verified))
+    return CardRow._make((*own, *shown, proposals or 0))
+
+
+def _row_from_job(job: Job, verified: bool) -> CardRow:
+    own = (getattr(job, name) for name in CardRow._fields[:16])
+    shown = (job.has_accessible_materials, job.verified_only, str(job.category), job.client.name_for_display)
+    return CardRow._make((*own, *shown, verified, getattr(job, "proposal_count", 0)))
 
 
 def _day(value: Any) -> str:
     return date_format(value, "DATE_FORMAT") if value else ""
 
 
-def _pay(job: Job) -> str:
+def _pay(job: Job | CardRow) -> str:
     if job.pay_type == PayType.FIXED:
         return f"{_('固定報酬')} {_yen(job.budget_min)}〜{_yen(job.budget_max)}"
     text = f"{_('時間単価')} {_yen(job.hourly_rate_min)}〜{_yen(job.hourly_rate_max)} / {_('時間')}"
@@ -155,9 +282,9 @@ def _yen(value: int | None) -> str:
     return "—" if value is None else format_yen(int(value))
 
 
-def _work_style(job: Job) -> list[str]:
+def _work_style(job: Job | CardRow) -> list[str]:
     tags = [
-        job.get_meeting_style_display(),  # type: ignore[attr-defined]
+        str(MeetingStyle(job.meeting_style).label),
         _("決まった時間帯に作業") if job.fixed_hours else _("好きな時間に作業"),
         _("途中で中断できる") if job.interruptible else _("中断しにくい作業"),
         _("最短%(m)s分から") % {"m": localize(job.min_block_minutes)},
@@ -171,28 +298,55 @@ def _work_style(job: Job) -> list[str]:
     return tags
 
 
+# Cards kept per process: a few thousand rows × languages; an edited job's old card just ages out.
+CARD_CACHE_SIZE = 4096
+
+
+def _build_card(row: CardRow) -> JobCard:
+    """The card for `row` in the active language."""
+    card = JobCard(
+        url=reverse("jobs:detail", args=[row.pk]),
+        title=row.title,
+        client_name=row.client_name,
+        verified=row.verified,
+        terms=(
+            (_("カテゴリ"), row.category),
+            (_("報酬"), _pay(row)),
+            (_("作業時間の目安"), _("%(h)s時間") % {"h": localize(row.estimated_hours)}),
+            (_("応募締切"), _day(row.proposal_deadline)),
+            (_("納期"), _day(row.deadline)),
+        ),
+        tags=tuple(_work_style(row)),
+        proposals=_("応募 %(n)s件") % {"n": localize(row.proposal_count)},
+    )
+    html = SafeString(render_to_string("jobs/_job_card.html", {"job": card}).strip())
+    return replace(card, html=html)
+
+
+# The key is every value the card shows (as read, or as a CardRow) and the active language, which the
+# callers pass in so that it is part of the key.
+@lru_cache(maxsize=CARD_CACHE_SIZE)
+def _card_from_values(values: tuple[Any, ...], language: str | None) -> JobCard:
+    return _build_card(_row_from_values(values))
+
+
+@lru_cache(maxsize=CARD_CACHE_SIZE)
+def _card(row: CardRow, language: str | None) -> JobCard:
+    return _build_card(row)
+
+
+def cards_from_rows(rows: Iterable[tuple[Any, ...]]) -> list[JobCard]:
+    """Cards for rows of `job_card_rows` (the job list): no query, and on a warm process no rendering."""
+    language = get_language()
+    return [_card_from_values(values, language) for values in rows]
+
+
 def job_cards(jobs: list[Job], *, verified_ids: set[int]) -> list[JobCard]:
-    """Display values for the job list, from rows of `job_list` (client, category and proposal_count
-    already loaded: no query here). Same words as jobs/_job_terms.html and _work_style.html, which the job
-    page still uses."""
-    return [
-        JobCard(
-            url=reverse("jobs:detail", args=[job.pk]),
-            title=job.title,
-            client_name=job.client.name_for_display,
-            verified=job.client_id in verified_ids,
-            terms=[
-                (_("カテゴリ"), str(job.category)),
-                (_("報酬"), _pay(job)),
-                (_("作業時間の目安"), _("%(h)s時間") % {"h": localize(job.estimated_hours)}),
-                (_("応募締切"), _day(job.proposal_deadline)),
-                (_("納期"), _day(job.deadline)),
-            ],
-            tags=_work_style(job),
-            proposals=_("応募 %(n)s件") % {"n": localize(job.proposal_count)},  # type: ignore[attr-defined]
-        )
-        for job in jobs
-    ]
+    """Cards for Job rows of `job_list` (client, category and proposal_count already loaded: no query
+    here), for lists that hold Job instances anyway (the matching app's ranking). Same words as
+    jobs/_job_terms.html and _work_style.html, which the job page still uses."""
+    language = get_language()
+    return [_card(_row_from_job(job, job.client_id in verified_ids), language) for job in jobs]
 
 
 def client_jobs(client: User) -> QuerySet[Job]:
@@ -208,8 +362,10 @@ def proposals_for_job(job: Job) -> QuerySet[Proposal]:
     return job.proposals.select_related("worker").prefetch_related("milestones").order_by("created_at", "id")
 
 
-# A proposal asking more than this many times the top of the job's budget is pointed out to the client.
+# A proposal asking more than this many times the top of the job's budget, or less than this fraction of
+# its bottom, is pointed out to the client.
 FAR_OVER_BUDGET = 2
+FAR_UNDER_BUDGET = 2  # under half the lower end
 
 
 def proposal_flags(proposal: Proposal) -> list[str]:
@@ -224,6 +380,12 @@ def proposal_flags(proposal: Proposal) -> list[str]:
             flags.append(_("時給の上限(%(top)s)の2倍を超える金額です。") % {"top": format_yen(top)})
         else:
             flags.append(_("予算の上限(%(top)s)の2倍を超える金額です。") % {"top": format_yen(top)})
+    bottom = job.hourly_rate_min if job.pay_type == PayType.HOURLY else job.budget_min
+    if bottom and proposal.amount * FAR_UNDER_BUDGET < bottom:
+        if job.pay_type == PayType.HOURLY:
+            flags.append(_("時給の下限(%(bottom)s)の半分より低い金額です。") % {"bottom": format_yen(bottom)})
+        else:
+            flags.append(_("予算の下限(%(bottom)s)の半分より低い金額です。") % {"bottom": format_yen(bottom)})
     if proposal.delivery_date and job.deadline and proposal.delivery_date > job.deadline:
         flags.append(
             _("仕事の納期(%(deadline)s)より後の納品予定です。")
@@ -269,3 +431,55 @@ def invitable_workers(client: User, *, limit: int = 50) -> list[Any]:
 def client_stats(client: User) -> Any | None:
     """The reviews app's client stats for the job page (the template also copes with None)."""
     return integrations.client_stats(client)
+
+
+# --- what a worker takes home (shown on the proposal form as she types) --------------------------------
+
+
+def withholding_applies(job: Job) -> bool:
+    """源泉徴収: the client is a withholding agent (a company), the worker is an individual (every worker
+    account is a person), and the work is of a kind listed in 所得税法 第204条1項1号 (原稿料・デザイン料…).
+    The one rule: the contract offered on a proposal (`contracts.services.contract_offer`) asks it too."""
+    client = job.client
+    client_is_agent = getattr(client, "client_kind", "") == "company" or bool(
+        getattr(client, "is_withholding_agent", False)
+    )
+    return bool(client_is_agent and job.category.requires_withholding)
+
+
+@dataclass(frozen=True)
+class TakeHome:
+    """What a proposal of `amount` would pay the worker: the sums of `parts`, one per payment (each
+    milestone, or the whole amount as one). `hourly`: the amount is one hour's rate."""
+
+    amount: int
+    fee: int
+    fee_tax: int
+    withholding: int
+    net: int
+    parts: tuple[money.FeeBreakdown, ...]
+    hourly: bool = False
+
+
+def proposal_take_home(*, job: Job, amount: int, milestone_amounts: list[int] | None = None) -> TakeHome:
+    """The split of a proposal's money, payment by payment, with the ledger's own arithmetic
+    (`money.fee_breakdown`: the tiered fee on what the contract already paid, its tax, withholding on each
+    payment), as if paid today in order. A read: nothing is written. An hourly rate is shown for one hour
+    of a contract's first week."""
+    withholding = withholding_applies(job)
+    today = clock.today()
+    payments = [a for a in (milestone_amounts or []) if a > 0] or [amount]
+    parts = []
+    paid = 0
+    for part in payments:
+        parts.append(money.fee_breakdown(part, withholding=withholding, cumulative_before=paid, on=today))
+        paid += part
+    return TakeHome(
+        amount=sum(p.amount for p in parts),
+        fee=sum(p.fee for p in parts),
+        fee_tax=sum(p.fee_tax for p in parts),
+        withholding=sum(p.withholding for p in parts),
+        net=sum(p.net for p in parts),
+        parts=tuple(parts),
+        hourly=job.pay_type == PayType.HOURLY,
+    )

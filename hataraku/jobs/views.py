@@ -11,15 +11,16 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from hataraku.accounts.selectors import is_verified, verified_user_ids
 from hataraku.accounts.types import AuthedRequest
 from hataraku.core.errors import DomainError, NotFound
-from hataraku.core.forms import add_domain_error
+from hataraku.core.forms import ConfirmForm, add_domain_error
 from hataraku.core.params import small_int
 from hataraku.core.permissions import role_required
-from hataraku.ledger.idempotency import require_key
+from hataraku.profiles.forms import DirectoryFilterForm
+from hataraku.profiles.selectors import availability_summaries, availability_summary, worker_directory
 
 from . import selectors, services
 from .constants import JobStatus, ProposalStatus
@@ -39,7 +40,7 @@ _BLANK_FILTER_FORM: dict[tuple[Any, ...], SafeString] = {}
 
 
 def _blank_filter_form(cats: list[Any]) -> SafeString:
-    key = (get_language(), tuple((c.pk, c.slug, c.name, c.parent_id) for c in cats))
+    key = (get_language(), tuple(cats))
     html = _BLANK_FILTER_FORM.get(key)
     if html is None:
         if len(_BLANK_FILTER_FORM) >= 32:  # categories edited many times: start again rather than grow
@@ -53,15 +54,24 @@ def _blank_filter_form(cats: list[Any]) -> SafeString:
 
 @login_required
 def job_list(request: AuthedRequest) -> HttpResponse:
-    cats = list(selectors.categories())
-    form = JobFilterForm(request.GET or None, categories=cats)
+    cats = selectors.category_choices()
+    form = JobFilterForm(request.GET, categories=cats) if request.GET else None
     filters = selectors.JobFilters()
-    if form.is_valid():
+    if form is not None and form.is_valid():
         filters = selectors.JobFilters(**form.cleaned_data)
-    paginator = Paginator(selectors.job_list(viewer=request.user, filters=filters), JOBS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
-    jobs = list(page.object_list)
-    verified = verified_user_ids({j.client_id for j in jobs})
+    number = request.GET.get("page")
+    first: list[Any] | None = None
+    if number in (None, "", "1"):
+        # The first page with one row to spare: when that is all there is, it is also the count (no COUNT).
+        first = selectors.job_card_page(
+            viewer=request.user, filters=filters, offset=0, limit=JOBS_PER_PAGE + 1
+        )
+    if first is not None and len(first) <= JOBS_PER_PAGE:
+        paginator = Paginator(first, JOBS_PER_PAGE)
+    else:
+        rows = selectors.job_card_rows(selectors.job_list(viewer=request.user, filters=filters))
+        paginator = Paginator(rows, JOBS_PER_PAGE)
+    page = paginator.get_page(number)
     # Page links keep the filters the person chose; only the page number changes.
     query = request.GET.copy()
     query.pop("page", None)
@@ -69,8 +79,8 @@ def job_list(request: AuthedRequest) -> HttpResponse:
         request,
         "jobs/job_list.html",
         {
-            "form": form if form.is_bound else _blank_filter_form(cats),
-            "jobs": selectors.job_cards(jobs, verified_ids=verified),
+            "form": form if form is not None else _blank_filter_form(cats),
+            "jobs": selectors.cards_from_rows(page.object_list),
             "page": page,
             "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
             if paginator.num_pages > 1
@@ -169,8 +179,12 @@ def job_proposals(request: AuthedRequest, job_id: int) -> HttpResponse:
     job = selectors.access_own_job(request.user, job_id)
     proposals = list(selectors.proposals_for_job(job))
     verified = verified_user_ids({p.worker_id for p in proposals})
+    summaries = availability_summaries({p.worker_id for p in proposals})
+    rows = [(p, summaries[p.worker_id]) for p in proposals]
     return render(
-        request, "jobs/job_proposals.html", {"job": job, "proposals": proposals, "verified_ids": verified}
+        request,
+        "jobs/job_proposals.html",
+        {"job": job, "proposals": proposals, "rows": rows, "verified_ids": verified},
     )
 
 
@@ -215,6 +229,21 @@ def invite(request: AuthedRequest) -> HttpResponse:
     )
 
 
+@role_required("client")
+def workers(request: AuthedRequest) -> HttpResponse:
+    """The worker directory: clients find someone to invite instead of typing a worker ID."""
+    form = DirectoryFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = worker_directory(
+        skill=filters.get("skill", ""),
+        prefecture=filters.get("prefecture", ""),
+        band=filters.get("band", ""),
+        verified_only=bool(filters.get("verified")),
+    )
+    has_jobs = selectors.client_jobs(request.user).filter(status=JobStatus.PUBLISHED).exists()
+    return render(request, "jobs/workers.html", {"form": form, "rows": rows, "has_jobs": has_jobs})
+
+
 # --- proposals -----------------------------------------------------------------------------------------
 
 
@@ -246,6 +275,22 @@ def propose(request: AuthedRequest, job_id: int) -> HttpResponse:
         initial["milestones"] = "\n".join(
             f"{m.title} / {m.amount} / {m.due_date.isoformat()}" for m in existing.milestones.all()
         )
+    if request.method == "POST" and request.POST.get("action") == "preview":
+        # 「計算する」 without JavaScript: the same page with the take-home for what she typed; nothing is
+        # sent or saved, and no error is shown for the fields she has not filled yet.
+        typed = ProposalForm(request.POST, job=job)
+        form = ProposalForm(job=job, initial={k: request.POST.get(k, "") for k in typed.fields})
+        return render(
+            request,
+            "jobs/propose.html",
+            {
+                "job": job,
+                "form": form,
+                "existing": existing,
+                "verified": is_verified(request.user),
+                "take_home": _take_home(job, typed),
+            },
+        )
     form = ProposalForm(request.POST or None, job=job, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -265,8 +310,39 @@ def propose(request: AuthedRequest, job_id: int) -> HttpResponse:
     return render(
         request,
         "jobs/propose.html",
-        {"job": job, "form": form, "existing": existing, "verified": is_verified(request.user)},
+        {
+            "job": job,
+            "form": form,
+            "existing": existing,
+            "verified": is_verified(request.user),
+            "take_home": _take_home(job, form) if form.is_bound or existing is not None else None,
+        },
     )
+
+
+def _take_home(job: Any, form: ProposalForm) -> selectors.TakeHome | None:
+    """The take-home for the amount (and milestones) in `form` — typed, or the proposal already sent —
+    or None while there is no amount. Only the two fields are read; the others may still be empty."""
+    if form.is_bound:
+        form.is_valid()  # cleans each field; the errors of the others do not matter here
+        amount = form.cleaned_data.get("amount")
+        milestones = form.cleaned_data.get("milestones") or []
+    else:
+        amount = form.initial.get("amount")
+        milestones = []
+    if not isinstance(amount, int) or amount <= 0:
+        return None
+    return selectors.proposal_take_home(
+        job=job, amount=amount, milestone_amounts=[m.amount for m in milestones]
+    )
+
+
+@role_required("worker")
+def propose_preview(request: AuthedRequest, job_id: int) -> HttpResponse:
+    """The take-home part of the proposal form, for htmx as she types (a GET: reads only)."""
+    job = selectors.access_job(request.user, job_id)
+    form = ProposalForm(request.GET, job=job)
+    return render(request, "jobs/_take_home.html", {"job": job, "take_home": _take_home(job, form)})
 
 
 @login_required
@@ -281,6 +357,7 @@ def proposal_detail(request: AuthedRequest, proposal_id: int) -> HttpResponse:
             "is_client": is_client,
             "milestones": list(proposal.milestones.all()),
             "worker_verified": is_verified(proposal.worker),
+            "worker_summary": availability_summary(proposal.worker_id) if is_client else None,
             "can_edit": not is_client and proposal.status == ProposalStatus.SUBMITTED,
             # The contract offered on this proposal, if any (the reverse one-to-one raises when absent).
             "contract": getattr(proposal, "contract", None),
@@ -331,23 +408,45 @@ def proposal_decline(request: AuthedRequest, proposal_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def proposal_offer(request: AuthedRequest, proposal_id: int) -> HttpResponse:
+    """Offering a contract takes two presses: a summary (the amount and milestones, the worker's fee, tax,
+    withholding and take-home, what happens next, what binds once she agrees), then the POST with
+    `confirmed=yes`. The key comes from the summary's form, so a double click or a resent POST offers once;
+    a confirm without one is refused with "reload the page" (never a made-up key)."""
     proposal = selectors.access_proposal(request.user, proposal_id)
     if proposal.job.client_id != request.user.pk:
         raise NotFound()
-    # The key comes from the form, so a double click or a resent POST offers once; a form without one
-    # is refused with "reload the page" (never a made-up key, which would let a resend offer twice).
-    try:
-        key = require_key(request.POST.get("idempotency_key"))
-        contract = services.proposal_offer(proposal=proposal, actor=request.user, idempotency_key=key)
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_confirmed() and form.is_valid():
+        try:
+            contract = services.proposal_offer(
+                proposal=proposal, actor=request.user, idempotency_key=form.cleaned_data["idempotency_key"]
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("jobs:proposal_detail", proposal.pk)
+        messages.success(request, _("契約を提案しました。契約条件を確認してください。"))
+        if hasattr(contract, "get_absolute_url"):
+            return redirect(contract.get_absolute_url())
         return redirect("jobs:proposal_detail", proposal.pk)
-    messages.success(request, _("契約を提案しました。契約条件を確認してください。"))
-    if hasattr(contract, "get_absolute_url"):
-        return redirect(contract.get_absolute_url())
-    return redirect("jobs:proposal_detail", proposal.pk)
+    milestones = list(proposal.milestones.all())
+    return render(
+        request,
+        "jobs/proposal_offer_confirm.html",
+        {
+            "proposal": proposal,
+            "job": proposal.job,
+            "milestones": milestones,
+            "form": form,
+            "key": form.summary_key(),
+            "take_home": selectors.proposal_take_home(
+                job=proposal.job, amount=proposal.amount, milestone_amounts=[m.amount for m in milestones]
+            ),
+            "can_offer": proposal.status in (ProposalStatus.SUBMITTED, ProposalStatus.SHORTLISTED),
+            "flags": selectors.proposal_flags(proposal),
+        },
+    )
 
 
 @role_required("worker")

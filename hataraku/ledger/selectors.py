@@ -55,6 +55,11 @@ def _owed(kind: str, owner: User) -> int:
     return -_sum(Posting.objects.filter(account__kind=kind, account__owner=owner))
 
 
+def worker_available(worker: User) -> int:
+    """What the worker may pay out now (`Balances.available`), in one query: the dashboard's balance."""
+    return _owed(AccountKind.WORKER_PAYABLE, worker)
+
+
 def worker_balances(worker: User) -> Balances:
     # A hold is settled when its final entry is the settlement (the hold stores no status of its own).
     settled = PayoutHold.objects.filter(worker=worker, final_entry__kind=EntryKind.PAYOUT_SETTLE).aggregate(

@@ -14,3 +14,7 @@ class MessagingConfig(AppConfig):
         from .services import notice_send
 
         notifications.set_sender(notice_send)
+        # A message can be reported to staff (accounts.reports).
+        from .reporting import register_reportables
+
+        register_reportables()

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from hataraku.accounts.models import User
+from hataraku.accounts.selectors import check_not_suspended
 from hataraku.core import clock, limits
 from hataraku.core import notifications as notices
 from hataraku.core.audit import audit_record
@@ -184,6 +185,7 @@ def message_send(*, thread: Thread, sender: User, body: str, files: Sequence[Any
     body = (body or "").strip()
     if not is_participant(sender, thread):
         raise NotFound(_("このメッセージのやりとりは見つかりません。"))
+    check_not_suspended(sender)
     if not body and not files:
         raise DomainError(_("メッセージを入力するか、ファイルを添付してください。"), field="body")
     limits.check_length(body, limit=limits.MESSAGE_BODY, field="body")

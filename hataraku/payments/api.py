@@ -17,6 +17,7 @@ from ninja.security import django_auth
 
 from hataraku.accounts.models import User
 from hataraku.core import clock
+from hataraku.core.api_errors import ANONYMOUS, NOT_A_WORKER
 from hataraku.core.errors import NotFound
 from hataraku.core.permissions import has_role
 from hataraku.ledger.selectors import PaymentRecord, payment_records, worker_balances
@@ -42,9 +43,6 @@ router = Router(auth=django_auth, tags=["money"])
 IDEMPOTENCY_KEY_MAX = 100
 # Visible ASCII only: no blank key, and no NUL or control character (PostgreSQL refuses NUL in text).
 IDEMPOTENCY_KEY_PATTERN = r"^[!-~]+$"
-
-ANONYMOUS = {401: ErrorOut}
-NOT_A_WORKER = {404: ErrorOut}
 
 
 def _account(request: HttpRequest) -> User:

@@ -22,6 +22,9 @@ class AccountType(models.TextChoices):
 
 
 class PayoutStatus(models.TextChoices):
+    # A suspended worker's request waits for staff review before it can be batched (issue 10, item 8);
+    # its money is reserved all the same, so it cannot be spent twice meanwhile.
+    HELD = "held", _("運営の確認待ち")
     REQUESTED = "requested", _("申請済み")
     BATCHED = "batched", _("振込準備中")
     PAID = "paid", _("振込完了")
@@ -30,6 +33,7 @@ class PayoutStatus(models.TextChoices):
 
 # Allowed moves. A failed payout is final: its money has gone back to the balance and the worker asks again.
 PAYOUT_TRANSITIONS: dict[str, frozenset[str]] = {
+    PayoutStatus.HELD: frozenset({PayoutStatus.REQUESTED}),
     PayoutStatus.REQUESTED: frozenset({PayoutStatus.BATCHED}),
     PayoutStatus.BATCHED: frozenset({PayoutStatus.PAID, PayoutStatus.FAILED}),
     PayoutStatus.PAID: frozenset(),
@@ -39,22 +43,39 @@ PAYOUT_TRANSITIONS: dict[str, frozenset[str]] = {
 
 # A payout's life; its ledger hold has no status of its own, so this is the one truth for a payout.
 PAYOUT_MACHINE = state.StateMachine(
-    model="payments.payout", choices=PayoutStatus, table=PAYOUT_TRANSITIONS, initial=PayoutStatus.REQUESTED
+    model="payments.payout",
+    choices=PayoutStatus,
+    table=PAYOUT_TRANSITIONS,
+    initial=(PayoutStatus.REQUESTED, PayoutStatus.HELD),
 )
 
 
 class ClientWithdrawalStatus(models.TextChoices):
     REQUESTED = "requested", _("申請済み")
     BATCHED = "batched", _("振込準備中")
+    # A refund to her card: asked of the card company, waiting for its answer (webhook or its reply).
+    PROVIDER = "provider", _("カード会社で返金手続き中")
     PAID = "paid", _("振込完了")
     FAILED = "failed", _("振込できませんでした")
+
+
+class WithdrawalDestination(models.TextChoices):
+    """Where a client's refundable balance goes back to: her bank account (in the staff's payout batches),
+    or the card she paid with (a refund asked of the card company through the provider adapter)."""
+
+    BANK = "bank", _("銀行口座")
+    CARD = "card", _("お支払いに使ったカード")
 
 
 # A client's withdrawal of her refundable balance goes through the same staff batches as workers' payouts,
 # so it moves the same way. A failed one is final: the money is back in her refundable balance.
 CLIENT_WITHDRAWAL_TRANSITIONS: dict[str, frozenset[str]] = {
-    ClientWithdrawalStatus.REQUESTED: frozenset({ClientWithdrawalStatus.BATCHED}),
+    # To her bank: requested → batched → paid | failed. To her card: requested → provider → paid | failed.
+    ClientWithdrawalStatus.REQUESTED: frozenset(
+        {ClientWithdrawalStatus.BATCHED, ClientWithdrawalStatus.PROVIDER}
+    ),
     ClientWithdrawalStatus.BATCHED: frozenset({ClientWithdrawalStatus.PAID, ClientWithdrawalStatus.FAILED}),
+    ClientWithdrawalStatus.PROVIDER: frozenset({ClientWithdrawalStatus.PAID, ClientWithdrawalStatus.FAILED}),
     ClientWithdrawalStatus.PAID: frozenset(),
     ClientWithdrawalStatus.FAILED: frozenset(),
 }
@@ -93,6 +114,9 @@ STRIPE_EVENTS_SUCCEEDED = frozenset(
 STRIPE_EVENTS_FAILED = frozenset({"checkout.session.expired", "checkout.session.async_payment_failed"})
 # Ends only a funding that is itself this PaymentIntent (one started before Checkout).
 STRIPE_EVENT_INTENT_CANCELED = "payment_intent.canceled"
+# A refund to a client's card changed state (succeeded, failed, canceled); matched by the withdrawal id in
+# its metadata.
+STRIPE_EVENTS_REFUND = frozenset({"refund.updated", "refund.failed", "charge.refund.updated"})
 
 # Years a payment record (支払調書) can be asked for; outside them the API answers 422, the CSV 404.
 PAYMENT_RECORD_YEAR_MIN = 2000

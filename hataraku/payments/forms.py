@@ -6,11 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hataraku.core import clock, dates, limits
-from hataraku.core.forms import IdempotentForm, interpolate_lazy
+from hataraku.core.forms import ConfirmForm, IdempotentForm, interpolate_lazy
 from hataraku.core.money import YEN_INPUT_MAX
 
 from . import validators
-from .constants import PAYOUT_MINIMUM, PAYOUT_TRANSFER_FEE, AccountType, Provider
+from .constants import PAYOUT_MINIMUM, PAYOUT_TRANSFER_FEE, AccountType, Provider, WithdrawalDestination
 
 
 def _digits_widget(size: int) -> forms.TextInput:
@@ -90,7 +90,9 @@ class BankAccountForm(forms.Form):
         return validators.clean_holder_name(self.cleaned_data["holder_name"])
 
 
-class PayoutRequestForm(IdempotentForm):
+class PayoutRequestForm(ConfirmForm):
+    """The amount first; then a summary (transfer fee, what reaches the bank) whose button confirms it."""
+
     amount = forms.IntegerField(
         label=_("出金額(円)"),
         max_value=YEN_INPUT_MAX,
@@ -138,7 +140,8 @@ class FundingStartForm(IdempotentForm):
 
 
 class ClientWithdrawalForm(IdempotentForm):
-    """How much of her refundable balance a client wants sent back to her bank account."""
+    """How much of her refundable balance a client wants back, and where: her bank account, or — when she
+    paid by card and that payment can still take a refund — the card."""
 
     amount = forms.IntegerField(
         label=_("出金額(円)"),
@@ -152,6 +155,32 @@ class ClientWithdrawalForm(IdempotentForm):
             "min_value": _("出金額は1円以上で入力してください。"),
         },
     )
+    destination = forms.ChoiceField(
+        label=_("返金先"),
+        choices=WithdrawalDestination.choices,
+        initial=WithdrawalDestination.BANK,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, card_most: int = 0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["destination"]
+        assert isinstance(field, forms.ChoiceField)
+        if card_most <= 0:  # no card payment to refund to: her bank account only, nothing to choose
+            field.widget = forms.HiddenInput()
+            field.choices = [(WithdrawalDestination.BANK, WithdrawalDestination.BANK.label)]
+        else:
+            field.help_text = interpolate_lazy(
+                _(
+                    "カードへの返金は、1回のカード払いにつき¥%(most)sまでです。"
+                    "カードの明細に載るまで、カード会社によっては数日から1か月ほどかかります。"
+                ),
+                {"most": f"{card_most:,}"},
+            )
+
+    def clean_destination(self) -> str:
+        return str(self.cleaned_data.get("destination") or WithdrawalDestination.BANK)
 
 
 class BalanceFundingForm(IdempotentForm):

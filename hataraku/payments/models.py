@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from hataraku.core.models import TimeStampedModel
 
-from .constants import AccountType, ClientWithdrawalStatus, DocumentKind, PayoutStatus, Provider
+from .constants import (
+    AccountType,
+    ClientWithdrawalStatus,
+    DocumentKind,
+    PayoutStatus,
+    Provider,
+    WithdrawalDestination,
+)
 
 
 class BankAccount(TimeStampedModel):
@@ -213,6 +220,20 @@ class ClientWithdrawal(TimeStampedModel):
     holder_name = models.CharField(_("口座名義(カナ)"), max_length=60)
     decided_at = models.DateTimeField(_("確定日時"), null=True, blank=True)
     failure_reason = models.CharField(_("振込できなかった理由"), max_length=200, blank=True)
+    # Where the money goes: her bank (the fields above) or the card she paid with (the fields below; the
+    # bank fields stay empty).
+    destination = models.CharField(
+        _("返金先"), max_length=10, choices=WithdrawalDestination.choices, default=WithdrawalDestination.BANK
+    )
+    provider_funding = models.ForeignKey(
+        "ProviderFunding",
+        verbose_name=_("返金するカード払い"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="card_refunds",
+    )
+    external_id = models.CharField(_("決済代行の返金ID"), max_length=100, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -85,7 +85,12 @@ def deletion_blockers(user: Any) -> list[str]:
     """A refund on its way to her bank: if the transfer failed after the account was gone, the money would
     come back to a balance nobody can reach."""
     open_rows = ClientWithdrawal.objects.filter(
-        client=user, status__in=[ClientWithdrawalStatus.REQUESTED, ClientWithdrawalStatus.BATCHED]
+        client=user,
+        status__in=[
+            ClientWithdrawalStatus.REQUESTED,
+            ClientWithdrawalStatus.BATCHED,
+            ClientWithdrawalStatus.PROVIDER,
+        ],
     ).values_list("amount", flat=True)
     total = sum(int(amount) for amount in open_rows)
     if total <= 0:

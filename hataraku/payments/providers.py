@@ -31,7 +31,7 @@ from hataraku.core.errors import DomainError, ErrorCode
 from hataraku.ledger.constants import FundingSource
 
 from .constants import Provider
-from .models import ProviderFunding
+from .models import ClientWithdrawal, ProviderFunding
 
 
 class Outcome(enum.StrEnum):
@@ -59,6 +59,16 @@ class WebhookEvent:
     obj: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class RefundAnswer:
+    """What the provider answered to a refund to a card: its refund id, PAID (the money is on its way back
+    to the card), CANCELLED (refused or failed: `reason`) or OPEN (pending: a webhook will tell)."""
+
+    external_id: str
+    outcome: Outcome
+    reason: str = ""
+
+
 class InvalidWebhook(ValueError):
     """The request is not a correctly signed event of the provider."""
 
@@ -82,6 +92,14 @@ class PaymentProvider:
     def outcome(self, provider_funding: ProviderFunding) -> Outcome:
         """Ask the provider about a pending funding. Called outside any transaction."""
         return Outcome.OPEN
+
+    def refund(self, withdrawal: ClientWithdrawal) -> RefundAnswer:
+        """Ask the provider to give `withdrawal.amount` back to the card of `withdrawal.provider_funding`.
+        Called outside any transaction, with the same provider Idempotency-Key every time."""
+        raise DomainError(
+            ErrorCode.UNKNOWN_PROVIDER,
+            _("この支払い方法では、カードへの返金はできません。銀行口座への返金をお選びください。"),
+        )
 
 
 class BankTransferProvider(PaymentProvider):
@@ -173,6 +191,38 @@ class StripeProvider(PaymentProvider):
             return Outcome.CANCELLED
         return Outcome.OPEN
 
+    def refund(self, withdrawal: ClientWithdrawal) -> RefundAnswer:
+        """A Stripe Refund of the PaymentIntent that paid the card funding (read from its Checkout Session
+        when the funding is a session), in yen, with the withdrawal's id in its metadata so the
+        `refund.*` webhooks find it. A card error answers CANCELLED with the provider's reason; the
+        network failing raises (the request is tried again later with the same key)."""
+        pf = withdrawal.provider_funding
+        if pf is None or not pf.external_id:
+            return RefundAnswer(external_id="", outcome=Outcome.CANCELLED, reason="no card payment")
+        intent = pf.external_id
+        if not intent.startswith("pi_"):
+            session = self.client.v1.checkout.sessions.retrieve(intent)
+            intent = str(session.payment_intent or "")
+        try:
+            refund = self.client.v1.refunds.create(
+                params={
+                    "payment_intent": intent,
+                    "amount": withdrawal.amount,
+                    "reason": "requested_by_customer",
+                    "metadata": {"client_withdrawal_id": str(withdrawal.pk)},
+                },
+                options={"idempotency_key": f"hataraku-refund-{withdrawal.idempotency_key}"},
+            )
+        except stripe.CardError as exc:  # a refused refund (e.g. the charge is disputed)
+            return RefundAnswer(
+                external_id="", outcome=Outcome.CANCELLED, reason=str(exc.user_message or exc)
+            )
+        except stripe.InvalidRequestError as exc:  # e.g. more than the charge has left to refund
+            return RefundAnswer(
+                external_id="", outcome=Outcome.CANCELLED, reason=str(exc.user_message or exc)
+            )
+        return RefundAnswer(external_id=refund.id, outcome=refund_outcome(refund.to_dict()), reason="")
+
     def parse_event(self, payload: bytes, signature: str) -> WebhookEvent:
         """The event of a webhook request, once its signature is checked; `InvalidWebhook` otherwise."""
         try:
@@ -180,6 +230,17 @@ class StripeProvider(PaymentProvider):
         except (ValueError, stripe.SignatureVerificationError) as exc:
             raise InvalidWebhook(str(exc)) from exc
         return WebhookEvent(id=event.id, type=event.type, obj=event.data.object.to_dict())
+
+
+def refund_outcome(obj: dict[str, Any]) -> Outcome:
+    """A Stripe Refund's status as an outcome: succeeded is PAID, failed or canceled CANCELLED, the rest
+    (pending, requires_action) OPEN."""
+    status = obj.get("status")
+    if status == "succeeded":
+        return Outcome.PAID
+    if status in ("failed", "canceled"):
+        return Outcome.CANCELLED
+    return Outcome.OPEN
 
 
 def amount_of(obj: dict[str, Any]) -> Any:

@@ -7,14 +7,9 @@ import datetime as dt
 from ninja import Field, Schema
 from pydantic import StrictInt
 
+from hataraku.core.api_errors import ErrorOut as ErrorOut
+
 from .constants import PAYOUT_MINIMUM, ClientWithdrawalStatus, PayoutStatus
-
-
-class ErrorOut(Schema):
-    """Every error of the API has this one shape; `detail` is a Japanese sentence for the person."""
-
-    detail: str
-    code: str
 
 
 class BalancesOut(Schema):

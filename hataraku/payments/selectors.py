@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet, Sum
+from django.db.models.functions import TruncMonth
 
 from hataraku.accounts.models import User
 from hataraku.core import clock
@@ -11,8 +17,9 @@ from hataraku.ledger.constants import FundingSource, FundingStatus
 from hataraku.ledger.models import Escrow, Funding, Settlement
 from hataraku.ledger.selectors import settlements_for_worker
 
-from .constants import ClientWithdrawalStatus, DocumentKind, PayoutStatus, Provider
+from .constants import ClientWithdrawalStatus, DocumentKind, PayoutStatus, Provider, WithdrawalDestination
 from .models import BankAccount, ClientWithdrawal, InvoiceDocument, Payout, PayoutBatch, ProviderFunding
+from .subjects import escrow_subjects
 
 
 def active_bank_account(worker: User) -> BankAccount | None:
@@ -133,6 +140,24 @@ def requested_payouts() -> QuerySet[Payout]:
     return Payout.objects.filter(status=PayoutStatus.REQUESTED, batch__isnull=True).select_related("worker")
 
 
+def held_payouts() -> QuerySet[Payout]:
+    """Payouts of suspended workers waiting for staff review, oldest first."""
+    return (
+        Payout.objects.filter(status=PayoutStatus.HELD).select_related("worker").order_by("created_at", "pk")
+    )
+
+
+def access_held_payout(user: User, payout_id: int) -> Payout:
+    payout = (
+        Payout.objects.filter(pk=payout_id, status__in=[PayoutStatus.HELD, PayoutStatus.REQUESTED]).first()
+        if getattr(user, "is_staff", False)
+        else None
+    )
+    if payout is None:
+        raise NotFound()
+    return payout
+
+
 def payment_record_years(client: User) -> list[int]:
     """Calendar years (Japan time) in which `client` paid any worker, newest first."""
     moments = Settlement.objects.filter(
@@ -146,16 +171,22 @@ def withdrawals_for_client(client: User) -> QuerySet[ClientWithdrawal]:
 
 
 def client_withdrawals_in_transit(client: User) -> int:
-    """Yen she asked to have sent back that the bank has not yet confirmed (requested or batched)."""
+    """Yen she asked to have sent back that the bank or the card company has not yet confirmed (requested,
+    batched, or at the card company)."""
     rows = ClientWithdrawal.objects.filter(
-        client=client, status__in=[ClientWithdrawalStatus.REQUESTED, ClientWithdrawalStatus.BATCHED]
+        client=client,
+        status__in=[
+            ClientWithdrawalStatus.REQUESTED,
+            ClientWithdrawalStatus.BATCHED,
+            ClientWithdrawalStatus.PROVIDER,
+        ],
     ).values_list("amount", flat=True)
     return sum(int(amount) for amount in rows)
 
 
 def requested_client_withdrawals() -> QuerySet[ClientWithdrawal]:
     return ClientWithdrawal.objects.filter(
-        status=ClientWithdrawalStatus.REQUESTED, batch__isnull=True
+        status=ClientWithdrawalStatus.REQUESTED, batch__isnull=True, destination=WithdrawalDestination.BANK
     ).select_related("client")
 
 
@@ -182,3 +213,51 @@ def access_return_document(user: User, document_id: int) -> InvoiceDocument:
     if found is None:
         raise NotFound()
     return found
+
+
+# --- money tables in plain words (issue 10, item 4) --------------------------------------------------------
+
+
+def with_subjects(rows: list[Any], escrow: Callable[[Any], Escrow]) -> list[tuple[Any, str]]:
+    """Each row with what its escrow pays for (`subjects.escrow_subjects`: one query per kind of escrow,
+    never one per row). `escrow(row)` is the row's escrow, already loaded (select_related)."""
+    names = escrow_subjects(escrow(row) for row in rows)
+    return [(row, names[escrow(row).pk]) for row in rows]
+
+
+@dataclass(frozen=True)
+class MonthEarnings:
+    """What one calendar month (Japan time) paid a worker: `gross` released to her, `net` after the fee,
+    its tax and withholding (what reached her balance)."""
+
+    month: dt.date
+    gross: int
+    net: int
+
+
+def earnings_by_month(worker: User, *, months: int = 12) -> list[MonthEarnings]:
+    """The last `months` calendar months up to this one, oldest first, months without payments included
+    as zero; reversed releases left out. One query."""
+    today = clock.today()
+    first = dt.date(today.year, today.month, 1)
+    starts = [first]
+    for _i in range(months - 1):
+        previous = starts[-1] - dt.timedelta(days=1)
+        starts.append(dt.date(previous.year, previous.month, 1))
+    starts.reverse()
+    since = dt.datetime(starts[0].year, starts[0].month, 1, tzinfo=clock.TOKYO)
+    rows = (
+        Settlement.objects.filter(worker=worker, entry__reversed_by__isnull=True, occurred_at__gte=since)
+        .annotate(month=TruncMonth("occurred_at", tzinfo=clock.TOKYO))
+        .values("month")
+        .annotate(gross=Sum("worker_gross"), net=Sum("worker_net"))
+    )
+    found = {row["month"].date(): row for row in rows}
+    return [
+        MonthEarnings(
+            month=start,
+            gross=int(found[start]["gross"] or 0) if start in found else 0,
+            net=int(found[start]["net"] or 0) if start in found else 0,
+        )
+        for start in starts
+    ]

@@ -51,6 +51,7 @@ payments_patterns = [
     path("staff/batches/", staff.staff_batches, name="staff_batches"),
     path("staff/batches/<int:pk>/", staff.staff_batch_detail, name="staff_batch_detail"),
     path("staff/batches/<int:pk>/zengin/", staff.staff_batch_zengin, name="staff_batch_zengin"),
+    path("staff/payouts/<int:pk>/release/", staff.staff_payout_release, name="staff_payout_release"),
     path(
         "staff/payouts/<int:pk>/paid/",
         staff.staff_payout_decide,

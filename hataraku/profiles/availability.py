@@ -190,3 +190,35 @@ def week_grid(windows: Iterable[WindowLike]) -> list[GridRow]:
             slot %= 7 * 24
             on[slot % 24][slot // 24] = True
     return [GridRow(hour=h, cells=tuple(on[h])) for h in range(24)]
+
+
+# Times of day a client can read at a glance (Asia/Tokyo wall clock, minutes from 00:00). 夜 runs past
+# midnight until 5:00; each band is listed with its copy one day later so a window that crosses midnight
+# is matched on both sides.
+DAY_BANDS: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = (
+    ("morning", ((5 * 60, 10 * 60),)),
+    ("daytime", ((10 * 60, 16 * 60),)),
+    ("evening", ((16 * 60, 19 * 60),)),
+    ("night", ((0, 5 * 60), (19 * 60, 29 * 60))),
+)
+
+
+def band_label(band: str) -> str:
+    return {"morning": _("朝"), "daytime": _("昼"), "evening": _("夕方"), "night": _("夜")}[band]
+
+
+def day_bands(windows: Iterable[WindowLike]) -> list[str]:
+    """Which bands (morning, daytime, evening, night — in that order) any window touches. Only the
+    times are read: nothing about why a person is free then."""
+    touched: set[str] = set()
+    for w in windows:
+        start = _minutes(w.start)
+        end = start + window_length(w)
+        for band, spans in DAY_BANDS:
+            for lo, hi in spans:
+                if any(
+                    start < b_hi and b_lo < end
+                    for b_lo, b_hi in ((lo, hi), (lo + MINUTES_PER_DAY, hi + MINUTES_PER_DAY))
+                ):
+                    touched.add(band)
+    return [band for band, _spans in DAY_BANDS if band in touched]

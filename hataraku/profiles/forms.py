@@ -310,3 +310,37 @@ class StaffRevealForm(forms.Form):
         help_text=_("問い合わせ番号や契約名など、あとで記録を見た人にわかるように書いてください。"),
         error_messages={"max_length": _("目的の説明は200文字以内にしてください。")},
     )
+
+
+class AvailabilityVisibilityForm(forms.Form):
+    availability_hidden = forms.BooleanField(
+        label=_("働ける時間の目安(1週間の時間と、朝・昼・夕方・夜)を依頼者に見せない"),
+        required=False,
+        help_text=_("チェックすると、応募を見た依頼者には「非公開」と表示されます。"),
+    )
+    directory_hidden = forms.BooleanField(
+        label=_("依頼者がスカウトに使うワーカーの一覧に載せない"),
+        required=False,
+        help_text=_(
+            "チェックすると、一覧にあなたは出てきません。応募した仕事の依頼者には、これまでどおり見えます。"
+        ),
+    )
+
+
+class DirectoryFilterForm(forms.Form):
+    skill = forms.CharField(label=_("スキル"), required=False, max_length=40)
+    prefecture = forms.ChoiceField(
+        label=_("都道府県"), choices=[("", _("すべて")), *PREFECTURE_CHOICES], required=False
+    )
+    band = forms.ChoiceField(
+        label=_("働ける時間帯"),
+        choices=[
+            ("", _("すべて")),
+            ("morning", _("朝")),
+            ("daytime", _("昼")),
+            ("evening", _("夕方")),
+            ("night", _("夜")),
+        ],
+        required=False,
+    )
+    verified = forms.BooleanField(label=_("本人確認済みの人だけ"), required=False)

@@ -28,6 +28,10 @@ class WorkerProfile(TimeStampedModel):
     portfolio_links = models.JSONField(_("ポートフォリオ"), default=list, blank=True)
     qualifications = models.JSONField(_("資格・検定"), default=list, blank=True)
     invoice_number = models.CharField(_("適格請求書発行事業者の登録番号"), max_length=14, blank=True)
+    # Shown to clients on proposals (hours per week and 朝/昼/夕方/夜) unless she hides it.
+    availability_hidden = models.BooleanField(_("働ける時間の目安を見せない"), default=False)
+    # Left the worker directory clients invite from: she then never appears in it.
+    directory_hidden = models.BooleanField(_("ワーカーの一覧に載せない"), default=False)
 
     class Meta:
         verbose_name = _("ワーカープロフィール")
@@ -209,3 +213,19 @@ class SensitiveNote(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} {self.subject}"
+
+
+class OnboardingChoice(models.Model):
+    """A new worker's answer to the first-steps guide on the dashboard: only that she chose to hide it.
+    Whether each step is done is read from the real data (availability saved, profile filled, identity
+    check sent, a first proposal), never ticked here, so the guide resumes where she is."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    skipped_at = models.DateTimeField(_("はじめの手順を閉じた日時"))
+
+    class Meta:
+        verbose_name = _("はじめの手順")
+        verbose_name_plural = _("はじめの手順")
+
+    def __str__(self) -> str:
+        return f"{self.user}"

@@ -11,6 +11,7 @@ from hataraku.core.audit import audit_record
 from .models import (
     AvailabilityWindow,
     DateException,
+    OnboardingChoice,
     SensitiveConsent,
     SensitiveNote,
     SensitiveReasons,
@@ -80,6 +81,9 @@ def export_user_data(user: Any) -> dict[str, Any]:
             }
             for c in SensitiveConsent.objects.filter(user=user).order_by("given_at")
         ],
+        "onboarding_skipped_at": _iso(
+            OnboardingChoice.objects.filter(user=user).values_list("skipped_at", flat=True).first()
+        ),
         "accommodation_reasons": [
             {"subject": n.subject, "category": n.category, "note": n.note, "created_at": _iso(n.created_at)}
             for n in SensitiveNote.objects.filter(user=user).order_by("created_at", "id")
@@ -98,4 +102,5 @@ def erase_user_data(user: Any) -> None:
         DateException.objects.filter(user=user).delete()
         WorkConditions.objects.filter(user=user).delete()
         WorkerProfile.objects.filter(user=user).delete()
+        OnboardingChoice.objects.filter(user=user).delete()
         audit_record(actor=None, action="profiles.erase", target=user)

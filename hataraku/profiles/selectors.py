@@ -4,6 +4,7 @@ it); the rest serve this app's views."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -12,10 +13,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from hataraku.accounts.models import User
+from hataraku.accounts.selectors import verified_user_ids
 from hataraku.core import clock
 from hataraku.core.errors import NotFound
 
-from .availability import total_minutes
+from .availability import band_label, day_bands, format_total, total_minutes
 from .constants import CareReason, ConsentStatus
 from .models import (
     AvailabilityWindow,
@@ -43,6 +45,91 @@ def availability_for(user: User) -> list[AvailabilityWindow]:
 
 def weekly_available_minutes(user: User) -> int:
     return total_minutes(availability_for(user))
+
+
+@dataclass(frozen=True)
+class AvailabilitySummary:
+    """What a client may see of a worker's week: hours per week and the bands of the day. Built from the
+    windows' times only — never reasons, consent or accessibility details."""
+
+    hidden: bool
+    minutes: int
+    bands: tuple[str, ...]
+
+    @property
+    def hours_label(self) -> str:
+        return format_total(self.minutes)
+
+    @property
+    def band_labels(self) -> list[str]:
+        return [band_label(b) for b in self.bands]
+
+
+def availability_summaries(user_ids: Iterable[int]) -> dict[int, AvailabilitySummary]:
+    """One summary per id, in two queries whatever the number of people (for lists of proposals)."""
+    ids = set(user_ids)
+    if not ids:
+        return {}
+    hidden = set(
+        WorkerProfile.objects.filter(user_id__in=ids, availability_hidden=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    windows: dict[int, list[AvailabilityWindow]] = {}
+    for w in AvailabilityWindow.objects.filter(user_id__in=ids - hidden).only(
+        "user_id", "weekday", "start", "end", "crosses_midnight"
+    ):
+        windows.setdefault(w.user_id, []).append(w)
+    result: dict[int, AvailabilitySummary] = {}
+    for uid in ids:
+        if uid in hidden:
+            result[uid] = AvailabilitySummary(hidden=True, minutes=0, bands=())
+        else:
+            ws = windows.get(uid, [])
+            result[uid] = AvailabilitySummary(
+                hidden=False, minutes=total_minutes(ws), bands=tuple(day_bands(ws))
+            )
+    return result
+
+
+def availability_summary(user_id: int) -> AvailabilitySummary:
+    return availability_summaries([user_id])[user_id]
+
+
+@dataclass(frozen=True)
+class DirectoryRow:
+    user: User
+    profile: WorkerProfile
+    verified: bool
+    summary: AvailabilitySummary
+
+
+DIRECTORY_LIMIT = 50
+
+
+def worker_directory(
+    *, skill: str = "", prefecture: str = "", band: str = "", verified_only: bool = False
+) -> list[DirectoryRow]:
+    """Workers a client may invite, newest profile first, at most DIRECTORY_LIMIT. A worker who left the
+    directory never appears. The band filter reads only summaries she shows: a hidden summary matches no
+    band, so the filter cannot reveal her times. Four queries whatever the number of rows."""
+    qs = WorkerProfile.objects.select_related("user").filter(
+        directory_hidden=False, user__is_active=True, user__is_worker=True
+    )
+    if prefecture:
+        qs = qs.filter(prefecture=prefecture)
+    if skill.strip():
+        qs = qs.filter(skills__icontains=skill.strip())
+    profiles = list(qs.order_by("-updated_at", "-id")[: DIRECTORY_LIMIT * 4])
+    ids = {p.user_id for p in profiles}
+    verified = verified_user_ids(ids)
+    summaries = availability_summaries(ids)
+    rows = [
+        DirectoryRow(user=p.user, profile=p, verified=p.user_id in verified, summary=summaries[p.user_id])
+        for p in profiles
+        if (not verified_only or p.user_id in verified) and (not band or band in summaries[p.user_id].bands)
+    ]
+    return rows[:DIRECTORY_LIMIT]
 
 
 def date_exceptions_for(user: User, *, from_date: dt.date | None = None) -> QuerySet[DateException]:
@@ -113,9 +200,21 @@ class Completeness:
         return (self.done * 100) // self.total if self.total else 100
 
 
-def profile_completeness(user: User) -> Completeness:
-    """How much of the profile clients look at is filled in; 10 items, 10 % each."""
-    profile = profile_for(user)
+def has_profile_basics(profile: WorkerProfile | None) -> bool:
+    """Enough for a client to judge a proposal: where she lives, what she can do, a few words about
+    herself. The first-steps guide counts the profile step done from this (`profiles_with_basics` is the
+    same rule in SQL; a test keeps the two in step)."""
+    return bool(profile and profile.prefecture and profile.skills and profile.bio.strip())
+
+
+def profiles_with_basics() -> QuerySet[WorkerProfile]:
+    return WorkerProfile.objects.exclude(prefecture="").exclude(skills=[]).filter(bio__regex=r"\S")
+
+
+def profile_completeness(user: User, *, profile: WorkerProfile | None = None) -> Completeness:
+    """How much of the profile clients look at is filled in; 10 items, 10 % each. A caller that has
+    already read the profile passes it (one query fewer)."""
+    profile = profile if profile is not None else profile_for(user)
     conditions = conditions_for(user)
     has_windows = AvailabilityWindow.objects.filter(user=user).exists()
     checks: list[tuple[bool, str]] = [

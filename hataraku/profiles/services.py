@@ -35,6 +35,7 @@ from .constants import (
 from .models import (
     AvailabilityWindow,
     DateException,
+    OnboardingChoice,
     SensitiveConsent,
     SensitiveNote,
     SensitiveReasons,
@@ -411,3 +412,43 @@ def sensitive_reasons_staff_read(
             data={"found": reasons is not None or bool(notes), "purpose": purpose, "detail": detail},
         )
     return StaffReading(reasons=reasons, notes=notes)
+
+
+def onboarding_skip(*, user: User) -> OnboardingChoice:
+    """Hide the first-steps guide from the worker's dashboard. Asking twice changes nothing (the first
+    moment is kept)."""
+    _require_worker(user)
+    with transaction.atomic():
+        choice, created = OnboardingChoice.objects.get_or_create(
+            user=user, defaults={"skipped_at": clock.now()}
+        )
+        if created:
+            audit_record(actor=user, action="profiles.onboarding_skip", target=choice)
+    return choice
+
+
+def onboarding_resume(*, user: User) -> None:
+    """Show the first-steps guide again, at the step the person has reached."""
+    _require_worker(user)
+    with transaction.atomic():
+        deleted, _rows = OnboardingChoice.objects.filter(user=user).delete()
+        if deleted:
+            audit_record(actor=user, action="profiles.onboarding_resume", target=user)
+
+
+def availability_visibility_set(*, user: User, hidden: bool, directory_hidden: bool = False) -> WorkerProfile:
+    """Whether clients see her hours per week and times of day on her proposals (「非公開」 when hidden),
+    and whether she is listed in the worker directory clients invite from."""
+    _require_worker(user)
+    with transaction.atomic():
+        profile, _created = WorkerProfile.objects.select_for_update().get_or_create(user=user)
+        profile.availability_hidden = hidden
+        profile.directory_hidden = directory_hidden
+        profile.save(update_fields=["availability_hidden", "directory_hidden"])
+        audit_record(
+            actor=user,
+            action="profiles.availability_visibility",
+            target=profile,
+            data={"hidden": hidden, "directory_hidden": directory_hidden},
+        )
+    return profile

@@ -27,6 +27,7 @@ from . import selectors, services
 from .availability import summarise_week, week_grid
 from .constants import CONSENT_ACCESSIBILITY, WEEKDAY_SHORT, AccessibilityNeed, SensitiveCategory
 from .forms import (
+    AvailabilityVisibilityForm,
     DateExceptionForm,
     PreferencesForm,
     ProfileForm,
@@ -189,6 +190,7 @@ def preferences(request: AuthedRequest) -> HttpResponse:
                 "show_accessibility_publicly": c.show_accessibility_publicly if c else False,
             }
         )
+    profile = selectors.profile_for(user)
     return render(
         request,
         "profiles/preferences.html",
@@ -196,8 +198,30 @@ def preferences(request: AuthedRequest) -> HttpResponse:
             "form": form,
             "nav": "preferences",
             "accessibility_consent": selectors.consent_covers(user, CONSENT_ACCESSIBILITY),
+            "visibility_form": AvailabilityVisibilityForm(
+                initial={
+                    "availability_hidden": bool(profile and profile.availability_hidden),
+                    "directory_hidden": bool(profile and profile.directory_hidden),
+                }
+            ),
         },
     )
+
+
+@role_required("worker")
+@require_POST
+def availability_visibility(request: AuthedRequest) -> HttpResponse:
+    form = AvailabilityVisibilityForm(request.POST)
+    form.is_valid()  # a single optional checkbox: always valid
+    hidden = bool(form.cleaned_data.get("availability_hidden"))
+    services.availability_visibility_set(
+        user=request.user, hidden=hidden, directory_hidden=bool(form.cleaned_data.get("directory_hidden"))
+    )
+    if hidden:
+        messages.success(request, _("働ける時間の目安を非公開にしました。"))
+    else:
+        messages.success(request, _("働ける時間の目安を依頼者に見せるようにしました。"))
+    return redirect("profiles:preferences")
 
 
 @role_required("worker")
@@ -284,6 +308,23 @@ def sensitive_withdraw(request: AuthedRequest) -> HttpResponse:
     else:
         messages.success(request, _("同意を撤回し、保存していた理由を削除しました。"))
     return redirect("profiles:sensitive")
+
+
+@role_required("worker")
+@require_POST
+def onboarding_skip(request: AuthedRequest) -> HttpResponse:
+    services.onboarding_skip(user=request.user)
+    messages.success(
+        request, _("はじめの手順を閉じました。「はじめの手順をもう一度表示する」を押すと、いつでも戻せます。")
+    )
+    return redirect("core:dashboard")
+
+
+@role_required("worker")
+@require_POST
+def onboarding_resume(request: AuthedRequest) -> HttpResponse:
+    services.onboarding_resume(user=request.user)
+    return redirect(reverse("core:dashboard") + "#onboarding")
 
 
 @login_required

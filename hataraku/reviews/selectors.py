@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from hataraku.accounts.models import User
 from hataraku.contracts.constants import ContractStatus
@@ -72,31 +74,58 @@ def client_stats(client: User) -> ClientStats:
     - returned_delivery_share: share of deliveries the client returned.
     Averages are None when there is nothing to average, so the page can say 「まだありません」.
     """
-    completed = Contract.objects.filter(client=client, status=ContractStatus.COMPLETED).count()
-    about = visible_reviews().filter(reviewee=client)
-    ratings = list(about.values_list(*RATING_NAMES))
-    average = round(sum(sum(r) for r in ratings) / (len(ratings) * len(RATING_NAMES)), 1) if ratings else None
+    return client_stats_many([client.pk])[client.pk]
 
-    accepted: list[tuple[dt.datetime, dt.datetime, bool, int]] = [
-        (delivered, acc, auto, limit)
-        for delivered, acc, auto, limit in Milestone.objects.filter(
-            contract__client=client, delivered_at__isnull=False, accepted_at__isnull=False
-        ).values_list("delivered_at", "accepted_at", "auto_accepted", "contract__acceptance_days")
-        if delivered is not None and acc is not None
-    ]
+
+def client_stats_many(client_ids: Iterable[int]) -> dict[int, ClientStats]:
+    """`client_stats` for many clients in four queries (the worker's ranked job list shows dozens of
+    clients at once); one computation, so the job page and the list never disagree."""
+    ids = set(client_ids)
+    completed: dict[int, int] = dict(
+        Contract.objects.filter(client_id__in=ids, status=ContractStatus.COMPLETED)
+        .order_by()
+        .values("client_id")
+        .annotate(n=Count("pk"))
+        .values_list("client_id", "n")
+    )
+    ratings: dict[int, list[tuple[int, ...]]] = defaultdict(list)
+    for reviewee_id, *scores in (
+        visible_reviews().filter(reviewee_id__in=ids).values_list("reviewee_id", *RATING_NAMES)
+    ):
+        ratings[reviewee_id].append(tuple(scores))
+    accepted: dict[int, list[tuple[dt.datetime, dt.datetime, bool, int]]] = defaultdict(list)
+    for client_id, delivered, acc, auto, limit in Milestone.objects.filter(
+        contract__client_id__in=ids, delivered_at__isnull=False, accepted_at__isnull=False
+    ).values_list(
+        "contract__client_id", "delivered_at", "accepted_at", "auto_accepted", "contract__acceptance_days"
+    ):
+        if delivered is not None and acc is not None:
+            accepted[client_id].append((delivered, acc, auto, limit))
+    returned: dict[int, list[bool]] = defaultdict(list)
+    for client_id, returned_at in Delivery.objects.filter(milestone__contract__client_id__in=ids).values_list(
+        "milestone__contract__client_id", "returned_at"
+    ):
+        returned[client_id].append(returned_at is not None)
+    return {
+        client_id: _stats(
+            completed.get(client_id, 0), ratings[client_id], accepted[client_id], returned[client_id]
+        )
+        for client_id in ids
+    }
+
+
+def _stats(
+    completed: int,
+    ratings: list[tuple[int, ...]],
+    accepted: list[tuple[dt.datetime, dt.datetime, bool, int]],
+    returned: list[bool],
+) -> ClientStats:
+    average = round(sum(sum(r) for r in ratings) / (len(ratings) * len(RATING_NAMES)), 1) if ratings else None
     days = [(acc - dlv).total_seconds() / 86400 for dlv, acc, _auto, _limit in accepted]
     median = round(statistics.median(days), 1) if days else None
     on_time = [(not auto) and (acc - dlv) <= dt.timedelta(days=limit) for dlv, acc, auto, limit in accepted]
     on_time_rate = round(sum(on_time) / len(on_time), 3) if on_time else None
-
-    delivery_flags = list(
-        Delivery.objects.filter(milestone__contract__client=client).values_list("returned_at", flat=True)
-    )
-    returned_share = (
-        round(sum(1 for r in delivery_flags if r is not None) / len(delivery_flags), 3)
-        if delivery_flags
-        else None
-    )
+    returned_share = round(sum(returned) / len(returned), 3) if returned else None
     return ClientStats(
         completed_contracts=completed,
         average_rating=average,

@@ -13,6 +13,7 @@ from hataraku.core import clock
 from hataraku.core.audit import audit_record
 from hataraku.core.dates import check_date
 from hataraku.core.errors import Conflict, DomainError, InvalidTransition, NotFound
+from hataraku.jobs import selectors as job_selectors
 from hataraku.jobs import services as job_services
 
 from .. import notices
@@ -23,12 +24,9 @@ from .lifecycle import terms_generate
 
 
 def _withholding_applies(*, client: User, job: Any) -> bool:
-    """源泉徴収: the client is a withholding agent (a company), the worker is an individual (every worker
-    account is a person), and the work is of a kind listed in 所得税法 第204条1項1号 (原稿料・デザイン料…)."""
-    client_is_agent = getattr(client, "client_kind", "") == "company" or bool(
-        getattr(client, "is_withholding_agent", False)
-    )
-    return bool(client_is_agent and job.category.requires_withholding)
+    """源泉徴収 applies when the jobs app's one rule says so (`jobs.selectors.withholding_applies`), the
+    same rule the proposal form's take-home preview uses."""
+    return job_selectors.withholding_applies(job)
 
 
 def contract_offer(*, proposal: Any, actor: User, idempotency_key: str) -> Contract:

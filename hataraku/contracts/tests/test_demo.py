@@ -72,6 +72,7 @@ def test_demo_loads_each_state_once():
             ContractStatus.ACTIVE,  # returned once
             ContractStatus.ACTIVE,  # returned twice, then a dispute
             ContractStatus.ACTIVE,  # hourly
+            ContractStatus.ACTIVE,  # one milestone ended by agreement, the next still to come
             ContractStatus.COMPLETED,
             ContractStatus.CANCELLED,
         ]
@@ -135,3 +136,34 @@ def test_demo_has_the_cases_met_along_the_way():
     assert dispute.milestone is not None and dispute.milestone.status == MilestoneStatus.DISPUTED
     assert dispute.milestone.return_count == MAX_RETURNS
     assert dispute.previous_status == MilestoneStatus.RETURNED
+
+
+def test_demo_has_a_cancellation_by_agreement_and_a_bonus():
+    from hataraku.contracts.constants import BonusStatus, CancellationStatus
+    from hataraku.contracts.models import Bonus, MilestoneCancellation
+    from hataraku.ledger.constants import SettlementKind
+
+    # given the demo loaded
+    people = ensure_people()
+    demo.load(people)
+
+    # then 山本 健一 proposed to end a funded milestone with part of its fee, the client agreed, and the
+    # escrow was split exactly as agreed: his part to him, the rest back to the client
+    cancellation = MilestoneCancellation.objects.get()
+    assert cancellation.status == CancellationStatus.ACCEPTED
+    assert cancellation.proposed_by == people["kenichi"] and cancellation.responded_by == people["hidamari"]
+    # (ended with part of its fee paid: released for that part, the rest refunded)
+    assert cancellation.milestone.status == MilestoneStatus.RELEASED
+    split = Settlement.objects.get(escrow=cancellation.milestone.escrow)
+    assert split.kind == SettlementKind.SPLIT
+    assert (split.worker_gross, split.client_amount) == (
+        demo.CANCELLATION_WORKER_AMOUNT,
+        cancellation.milestone.amount - demo.CANCELLATION_WORKER_AMOUNT,
+    )
+    assert cancellation.contract.status == ContractStatus.ACTIVE
+
+    # and the client gave 中村 さくら a bonus, paid to her with the fee taken as on any release
+    bonus = Bonus.objects.get()
+    assert bonus.status == BonusStatus.PAID and bonus.contract.worker == people["sakura"]
+    paid = Settlement.objects.get(escrow=bonus.escrow)
+    assert paid.worker_gross == demo.BONUS_AMOUNT and paid.fee > 0

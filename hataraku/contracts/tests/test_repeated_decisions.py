@@ -55,9 +55,10 @@ def test_pressing_accept_twice_shows_success_both_times(client: Any) -> None:
     milestone = deliver(funded_milestone(amount=10_000))
     login_as(client, milestone.contract.client)
     url = reverse("contracts:milestone_accept", args=[milestone.contract_id, milestone.pk])
-    # when she presses accept twice
-    first = client.post(url, follow=True).content.decode()
-    second = client.post(url, follow=True).content.decode()
+    # when she presses the summary's "confirm" twice (the same form, so the same key)
+    confirm = {"confirmed": "yes", "idempotency_key": key()}
+    first = client.post(url, confirm, follow=True).content.decode()
+    second = client.post(url, confirm, follow=True).content.decode()
     # then both answers say it was accepted, none shows an error, and the worker was paid once
     assert "検収しました" in first and "検収しました" in second
     assert "すでに検収済み" not in second

@@ -175,6 +175,9 @@ POST_DATA = {
     "memo": "x",
     "worker_amount": 1,
     "note": "x",
+    # the second press of a step that moves money, so an outsider's POST reaches the action itself
+    "confirmed": "yes",
+    "idempotency_key": "outsider-key",
 }
 
 
@@ -330,11 +333,14 @@ def test_deliver_and_accept_through_http(client, settings, tmp_path):
     )
     assert response.status_code == 302
     client.force_login(contract.client)
-    client.post(reverse("contracts:milestone_accept", args=[contract.pk, m.pk]))
+    confirm = {"confirmed": "yes", "idempotency_key": key("accept")}
+    client.post(reverse("contracts:milestone_accept", args=[contract.pk, m.pk]), confirm)
     m.refresh_from_db()
     assert m.status == MilestoneStatus.RELEASED
     # a second press answers like the first (the same request sent twice), not a second payment
-    response = client.post(reverse("contracts:milestone_accept", args=[contract.pk, m.pk]), follow=True)
+    response = client.post(
+        reverse("contracts:milestone_accept", args=[contract.pk, m.pk]), confirm, follow=True
+    )
     assert "検収しました" in response.content.decode()
     assert "すでに検収済み" not in response.content.decode()
     assert Settlement.objects.filter(escrow=m.escrow).count() == 1
@@ -473,7 +479,8 @@ def test_bank_transfer_funding_links_the_client_to_the_transfer_details_and_not_
     m = contract.milestones.get(order=1)
     client.force_login(contract.client)
     client.post(
-        reverse("contracts:milestone_fund", args=[contract.pk, m.pk]), {"idempotency_key": key("fund")}
+        reverse("contracts:milestone_fund", args=[contract.pk, m.pk]),
+        {"idempotency_key": key("fund"), "confirmed": "yes"},
     )
     # then the transfer waits for the money with a reference code
     m.refresh_from_db()
@@ -510,14 +517,15 @@ def test_a_milestone_paid_by_card_goes_to_checkout_and_is_funded_when_stripe_say
     stripe_client, http = client_with((200, created), (200, paid))
     monkeypatch.setattr(providers, "make_stripe_client", lambda _key: stripe_client)
     url = reverse("contracts:detail", args=[contract.pk])
-    # when the client opens the contract, both ways of paying are offered for the milestone
-    page = _html(client, contract.client, url)
-    assert "1を銀行振込で仮払いする" in page and "1をカードで仮払いする" in page
+    # when the client opens the milestone's summary, both ways of paying are offered for it
+    assert "1を仮払いする" in _html(client, contract.client, url)
+    page = _html(client, contract.client, reverse("contracts:milestone_fund", args=[contract.pk, m.pk]))
+    assert "銀行振込で仮払いする" in page and "カードで仮払いする" in page
     # when the client chooses the card (Stripe is asked once the pending funding has committed)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("contracts:milestone_fund", args=[contract.pk, m.pk]),
-            {"idempotency_key": key("fund"), "provider": "stripe"},
+            {"idempotency_key": key("fund"), "provider": "stripe", "confirmed": "yes"},
         )
     # then they land on the page leading to Stripe Checkout for exactly the milestone's amount
     pf = ProviderFunding.objects.get(escrow__isnull=False)
@@ -546,7 +554,7 @@ def test_a_provider_that_is_not_switched_on_is_refused(client):
     client.force_login(contract.client)
     client.post(
         reverse("contracts:milestone_fund", args=[contract.pk, m.pk]),
-        {"idempotency_key": key("fund"), "provider": "stripe"},
+        {"idempotency_key": key("fund"), "provider": "stripe", "confirmed": "yes"},
     )
     # then nothing is started and the milestone waits as before
     m.refresh_from_db()

@@ -10,9 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hataraku.accounts.types import AuthedRequest
-from hataraku.core.forms import new_idempotency_key
 from hataraku.core.permissions import role_required
-from hataraku.payments.providers import enabled_providers
 
 from .. import selectors, services
 from ..constants import (
@@ -74,8 +72,6 @@ def contract_detail(request: AuthedRequest, contract_id: int) -> HttpResponse:
         "MStatus": MilestoneStatus,
         "WStatus": WeekStatus,
         "AStatus": AccommodationStatus,
-        "fund_key": new_idempotency_key(),
-        "card_enabled": is_client and "stripe" in enabled_providers(),
         "can_request_accommodation": not is_client
         and contract.status in (ContractStatus.AGREED, ContractStatus.ACTIVE),
         "transfers": selectors.fundings_waiting(milestones=milestones, weeks=weeks, bonuses=bonuses)

@@ -9,42 +9,72 @@ from django.contrib import messages
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from hataraku.accounts.types import AuthedRequest
 from hataraku.core.errors import DomainError, NotFound
+from hataraku.core.forms import ConfirmForm
 from hataraku.core.permissions import role_required
+from hataraku.payments.providers import enabled_providers
 
 from .. import selectors, services
 from ..constants import MAX_RETURNS, ContractStatus, MilestoneStatus
 from ..forms import DeliveryForm, ReturnForm
 from ..models import Delivery
-from ._common import PARTIES, attempt, attempt_form, form_key
+from ._common import PARTIES, attempt, attempt_form
 
 
 @role_required(*PARTIES)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def milestone_fund(request: AuthedRequest, contract_id: int, milestone_id: int) -> HttpResponse:
+    """仮払い in two presses: the summary (amount, the worker's fee, tax and withholding, what happens next,
+    what can no longer be undone), then the POST that carries `confirmed=yes` and the summary's key."""
     milestone = selectors.access_milestone(request.user, contract_id, milestone_id)
-    provider = request.POST.get("provider") or None
-    try:
-        services.milestone_fund(
-            milestone=milestone, actor=request.user, idempotency_key=form_key(request), provider=provider
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        waiting = selectors.fundings_waiting(milestones=[milestone], weeks=[]).get(milestone.escrow_id or 0)
-        if waiting is not None and waiting.provider == "stripe":
-            # Paying by card: straight to the page that leads to Stripe Checkout.
-            return redirect("payments:funding_detail", pk=waiting.pk)
-        if milestone.status == MilestoneStatus.FUNDED:
-            messages.success(request, _("仮払いが済みました。ワーカーが作業を始められます。"))
-        else:
-            messages.success(
-                request, _("仮払いの手続きを受け付けました。入金が確認できしだい、ワーカーにお知らせします。")
+    contract = milestone.contract
+    if request.user.pk != contract.client_id:
+        raise NotFound()
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_confirmed() and form.is_valid():
+        provider = request.POST.get("provider") or None
+        try:
+            services.milestone_fund(
+                milestone=milestone,
+                actor=request.user,
+                idempotency_key=form.cleaned_data["idempotency_key"],
+                provider=provider,
             )
-    return redirect("contracts:detail", contract_id)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            waiting = selectors.fundings_waiting(milestones=[milestone], weeks=[]).get(
+                milestone.escrow_id or 0
+            )
+            if waiting is not None and waiting.provider == "stripe":
+                # Paying by card: straight to the page that leads to Stripe Checkout.
+                return redirect("payments:funding_detail", pk=waiting.pk)
+            if milestone.status == MilestoneStatus.FUNDED:
+                messages.success(request, _("仮払いが済みました。ワーカーが作業を始められます。"))
+            else:
+                messages.success(
+                    request,
+                    _("仮払いの手続きを受け付けました。入金が確認できしだい、ワーカーにお知らせします。"),
+                )
+        return redirect("contracts:detail", contract_id)
+    return render(
+        request,
+        "contracts/milestone_fund_confirm.html",
+        {
+            "contract": contract,
+            "milestone": milestone,
+            "form": form,
+            "key": form.summary_key(),
+            "preview": selectors.milestone_payment_preview(milestone),
+            "can_fund": contract.status == ContractStatus.ACTIVE
+            and milestone.status == MilestoneStatus.PENDING
+            and not milestone.escrow_id,
+            "card_enabled": "stripe" in enabled_providers(),
+        },
+    )
 
 
 @role_required(*PARTIES)
@@ -112,15 +142,35 @@ def milestone_page(request: AuthedRequest, contract_id: int, milestone_id: int) 
 
 
 @role_required(*PARTIES)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def milestone_accept(request: AuthedRequest, contract_id: int, milestone_id: int) -> HttpResponse:
+    """検収 pays the worker, so it takes two presses: the summary first (what is paid, the worker's fee,
+    tax and withholding, what can no longer be undone), then the POST with `confirmed=yes`. A POST without
+    it moves no money and shows the summary."""
     milestone = selectors.access_milestone(request.user, contract_id, milestone_id)
-    attempt(
+    contract = milestone.contract
+    if request.user.pk != contract.client_id:
+        raise NotFound()
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_confirmed() and form.is_valid():
+        attempt(
+            request,
+            lambda: services.milestone_accept(milestone=milestone, actor=request.user),
+            _("検収しました。ワーカーに報酬が支払われます。"),
+        )
+        return redirect("contracts:milestone", contract_id, milestone.pk)
+    return render(
         request,
-        lambda: services.milestone_accept(milestone=milestone, actor=request.user),
-        _("検収しました。ワーカーに報酬が支払われます。"),
+        "contracts/milestone_accept_confirm.html",
+        {
+            "contract": contract,
+            "milestone": milestone,
+            "form": form,
+            "key": form.summary_key(),
+            "preview": selectors.milestone_payment_preview(milestone),
+            "can_accept": milestone.status == MilestoneStatus.DELIVERED,
+        },
     )
-    return redirect("contracts:milestone", contract_id, milestone.pk)
 
 
 @role_required(*PARTIES)

@@ -24,7 +24,7 @@ APPS = ("jobs", "messaging", "reviews", "contracts")
 # and the contract's copy of it), the structured dates and amounts of a change, a thread's subject (the
 # job's title) and a notification's title and link.
 PUBLIC = {
-    "jobs.job": {"title", "description_md", "skills", "accessibility_notes"},
+    "jobs.job": {"title", "description_md", "skills", "accessibility_notes", "call_modes"},
     "jobs.jobrevision": {"snapshot"},
     "contracts.contract": {"title", "description"},
     "contracts.changerequest": {"changes"},

@@ -223,7 +223,9 @@ def test_an_offer_on_a_proposal_stored_with_year_9999_is_refused_kindly(client, 
 
     # when the client offers a contract on it
     response = client.post(
-        reverse("jobs:proposal_offer", args=[proposal.pk]), {"idempotency_key": "offer-key"}, follow=True
+        reverse("jobs:proposal_offer", args=[proposal.pk]),
+        {"idempotency_key": "offer-key", "confirmed": "yes"},
+        follow=True,
     )
 
     # then no contract is made and the page says why

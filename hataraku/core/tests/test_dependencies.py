@@ -35,6 +35,7 @@ IMPORTED_AS = {
     "schemathesis": "schemathesis",
     "beancount": "beancount",
     "pypdf": "pypdf",
+    "jpholiday": "jpholiday",
 }
 USED_BY_NAME = {
     "django-tasks-db": r"\"django_tasks_db\b",

@@ -71,3 +71,16 @@ def test_apps_handlers_are_found_at_start_up():
 
     assert "hataraku.contracts.handlers" in events.handler_modules()
     assert handlers.funding_posted in events.handlers_for(FundingPosted)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_handler_runs_outside_any_transaction_so_an_idle_one_costs_none(monkeypatch):
+    # given a handler that only looks (as the contracts handlers do for an escrow that is not theirs)
+    monkeypatch.setattr(events, "_HANDLERS", defaultdict(list))
+    inside: list[bool] = []
+    events.subscribe(Happened, lambda e: inside.append(transaction.get_connection().in_atomic_block))
+    # when a service's transaction that announced it commits
+    with transaction.atomic():
+        events.announce(Happened(4))
+    # then the handler ran with no transaction opened for it (one that writes opens its own)
+    assert inside == [False]

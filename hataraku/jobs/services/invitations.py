@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from hataraku.accounts.models import User
+from hataraku.accounts.selectors import check_not_suspended
 from hataraku.core import clock, limits
 from hataraku.core import notifications as notices
 from hataraku.core.audit import audit_record
@@ -19,6 +20,7 @@ from ..models import Invitation, Job
 
 def invitation_send(*, job: Job, client: User, worker: User, message: str = "") -> Invitation:
     """One invitation per worker per job; only to a published job of the client's own."""
+    check_not_suspended(client)
     limits.check_length(message, limit=limits.INVITATION_MESSAGE, field="message")
     with transaction.atomic():
         locked = Job.objects.select_for_update().get(pk=job.pk)

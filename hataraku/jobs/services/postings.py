@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from hataraku.accounts.models import User
+from hataraku.accounts.selectors import check_not_suspended
 from hataraku.core import clock, events, limits, state
 from hataraku.core.audit import audit_record
 from hataraku.core.dates import date_error, datetime_error
@@ -201,6 +202,7 @@ def job_create(*, client: User, data: JobInput) -> Job:
     """A new job as a draft. Nothing is saved while any rule of `job_input_errors` is broken."""
     if not getattr(client, "is_client", False):
         raise PermissionDenied(_("仕事を依頼するには、クライアントとして登録してください。"))
+    check_not_suspended(client)
     _check_job_input(data)
     with transaction.atomic():
         job = Job(client=client, status=JobStatus.DRAFT)
@@ -235,7 +237,10 @@ def job_update(*, job: Job, actor: User, data: JobInput) -> Job:
 
 def job_transition(*, job: Job, actor: User, to: str) -> Job:
     """Move a job along its machine (JOB_TRANSITIONS). Only its client may; publishing re-checks the
-    dates, because a draft written last week may have a proposal deadline that has passed since."""
+    dates, because a draft written last week may have a proposal deadline that has passed since. A
+    suspended client may close a job but not publish one (issue 10, item 8)."""
+    if to == JobStatus.PUBLISHED:
+        check_not_suspended(actor)
     with transaction.atomic():
         locked = Job.objects.select_for_update().get(pk=job.pk)
         if locked.client_id != getattr(actor, "pk", None):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from hataraku.accounts.models import User
-from hataraku.accounts.selectors import is_verified
+from hataraku.accounts.selectors import check_not_suspended, is_verified
 from hataraku.core import clock, limits, state
 from hataraku.core import notifications as notices
 from hataraku.core.audit import audit_record
@@ -130,6 +130,7 @@ def proposal_submit(
     milestones: list[MilestoneInput] | None = None,
 ) -> Proposal:
     """Propose on a job, or edit one's own proposal while it is still "submitted" (one per worker per job)."""
+    check_not_suspended(worker)
     milestones = milestones or []
     with transaction.atomic():
         # Lock the job first, then the proposal: the same order as job_transition, so closing a job and

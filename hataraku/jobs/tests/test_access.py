@@ -144,7 +144,11 @@ POST_MATRIX: list[tuple[str, Any, dict[str, Any]]] = [
     ("status", lambda w: reverse("jobs:status", args=[w["draft"].pk]), {"to": "published"}),
     ("shortlist", lambda w: reverse("jobs:proposal_shortlist", args=[w["proposal"].pk]), {}),
     ("withdraw", lambda w: reverse("jobs:proposal_withdraw", args=[w["proposal"].pk]), {}),
-    ("offer", lambda w: reverse("jobs:proposal_offer", args=[w["proposal"].pk]), {"idempotency_key": "x"}),
+    (
+        "offer",
+        lambda w: reverse("jobs:proposal_offer", args=[w["proposal"].pk]),
+        {"idempotency_key": "x", "confirmed": "yes"},
+    ),
     ("decline", lambda w: reverse("jobs:proposal_decline", args=[w["proposal"].pk]), {"message": "x"}),
 ]
 

@@ -247,7 +247,8 @@ def test_offer_button_calls_contracts(client, monkeypatch):
     monkeypatch.setattr(integrations, "contract_offer", fake_offer)
     client.force_login(proposal.job.client)
     response = client.post(
-        reverse("jobs:proposal_offer", args=[proposal.pk]), {"idempotency_key": "offer-abc"}
+        reverse("jobs:proposal_offer", args=[proposal.pk]),
+        {"idempotency_key": "offer-abc", "confirmed": "yes"},
     )
     assert response.status_code == 302
     assert seen == ["offer-abc"]

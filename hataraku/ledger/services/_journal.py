@@ -81,11 +81,19 @@ def _post_entry(
     idem: IdempotencyKey | None = None,
     escrow: Escrow | None = None,
     reverses: JournalEntry | None = None,
+    prelocked: frozenset[int] = frozenset(),
 ) -> JournalEntry:
-    """Write one balanced journal entry. Locks the guarded accounts it touches in id order (the last step
-    of the lock order, see `_locking`), then checks that none of them would go below zero. Caller holds the
-    escrow/payout locks already. System accounts from the per-process cache (`accounts._system`) are
-    checked in the same statement as the balances and looked up afresh if they went stale."""
+    """Write one balanced journal entry. Locks the guarded accounts it takes money from in id order (the
+    last step of the lock order, see `_locking`), then checks that none of them would go below zero.
+    Caller holds the escrow/payout locks already. System accounts from the per-process cache
+    (`accounts._system`) are checked in the same statement as the balances and looked up afresh if they
+    went stale.
+
+    Only a debit can take a guarded (liability) account below zero: one the entry only pays into is
+    neither locked nor read (a concurrent debit of it, under its own lock, sees this credit or not — either
+    way its check is on the safe side). `prelocked` names accounts the caller already holds locked for
+    this entry (an escrow's held account, under the escrow lock that every debit of it takes): they are
+    checked in the same read as the others, without a second lock."""
     _require_atomic()
     lines = [(account, amount) for account, amount in lines if amount != 0]
     if not lines or sum(amount for _, amount in lines) != 0:
@@ -93,10 +101,12 @@ def _post_entry(
     delta: dict[int, int] = {}
     for account, amount in lines:
         delta[account.pk] = delta.get(account.pk, 0) + amount
-    guarded = sorted({a.pk for a, _ in lines if a.kind in NON_NEGATIVE_KINDS})
-    locked: list[Account] = []
-    if guarded:
-        locked = list(Account.objects.select_for_update().filter(pk__in=guarded).order_by("pk"))
+    debited = {a.pk: a for a, _ in lines if a.kind in NON_NEGATIVE_KINDS and delta[a.pk] > 0}
+    guarded = sorted(debited)
+    to_lock = [pk for pk in guarded if pk not in prelocked]
+    locked: list[Account] = [debited[pk] for pk in guarded if pk in prelocked]
+    if to_lock:
+        locked += list(Account.objects.select_for_update().filter(pk__in=to_lock).order_by("pk"))
     cached = list({a.pk: a for a, _ in lines if is_cached(a)}.values())
     balances = _balances_and_check(guarded, cached)
     if balances is None:

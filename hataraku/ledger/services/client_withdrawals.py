@@ -51,26 +51,37 @@ def client_withdrawal_reserve(
 
 
 def client_withdrawal_settle(
-    *, client: User, amount: int, bank_charge: int, actor: User | None, idempotency_key: str
+    *,
+    client: User,
+    amount: int,
+    bank_charge: int,
+    actor: User | None,
+    idempotency_key: str,
+    provider: str = "",
 ) -> JournalEntry:
     """The transfer reached her bank: the reserved amount leaves the platform's bank
     (`EntryKind.CLIENT_MONEY_OUT`, like every other return of a client's money), and the bank's charge
-    for the transfer, which the platform bears, is booked as bank fees. Locks the client's accounts."""
+    for the transfer, which the platform bears, is booked as bank fees. With `provider` ("stripe"), the
+    card company confirmed a refund to her card: the money leaves that provider's clearing account (the
+    provider takes it from what it owes us) instead of the bank. Locks the client's accounts."""
     _check_amount(amount)
     _check_amount(bank_charge, allow_zero=True)
-    params = {"client": client.pk, "amount": amount, "bank_charge": bank_charge}
+    params: dict[str, object] = {"client": client.pk, "amount": amount, "bank_charge": bank_charge}
+    if provider:  # keys of bank withdrawals keep the fingerprint they always had
+        params["provider"] = provider
 
     def body(idem: IdempotencyKey) -> JournalEntry:
         bank = system_account(AccountKind.PLATFORM_BANK)
+        out = system_account(AccountKind.PROVIDER_CLEARING, provider=provider) if provider else bank
         entry = _post_entry(
             kind=EntryKind.CLIENT_MONEY_OUT,
             lines=[
                 (owner_account(AccountKind.CLIENT_RESERVED, client), amount),
-                (bank, -amount),
+                (out, -amount),
                 (system_account(AccountKind.BANK_FEES_EXPENSE), bank_charge),
                 (bank, -bank_charge),
             ],
-            memo="返金可能残高の出金(振込完了)",
+            memo="返金可能残高のカードへの返金(返金完了)" if provider else "返金可能残高の出金(振込完了)",
             idem=idem,
         )
         audit_record(actor=actor, action="ledger.client_withdrawal_settle", target=entry, data=params)

@@ -39,7 +39,8 @@ def escrow_fund(
     cannot fail and two fundings can never count on the same yen; refused when the balance is short.
     `source` is a `FundingSource`; `provider` (e.g. "stripe") is required for `FundingSource.PROVIDER`
     and names its clearing account. Post it with `funding_post` once the money is ours, or drop it with
-    `funding_void`. Announces `FundingRequested` after commit. Locks escrow → accounts."""
+    `funding_void`. Announces `FundingRequested` after commit. Locks escrow → accounts when the money is set
+    aside from the balance; otherwise takes no lock."""
     _check_amount(amount)
     if source not in FundingSource.values:
         raise DomainError(ErrorCode.INVALID_SOURCE, _("入金方法が正しくありません。"))
@@ -48,9 +49,12 @@ def escrow_fund(
     params = {"escrow": escrow.pk, "amount": amount, "source": str(source), "provider": provider}
 
     def body(idem: IdempotencyKey) -> Funding:
-        locked = _lock_escrow(escrow)
+        # A pending funding moves no money: only setting aside the client's balance needs the escrow lock
+        # (escrow → accounts). Otherwise the new row's foreign key is lock enough (the escrow cannot go away).
         reserve = None
+        locked = escrow
         if source == FundingSource.CLIENT_BALANCE:
+            locked = _lock_escrow(escrow)
             reserve = _post_entry(
                 kind=EntryKind.FUNDING_RESERVE,
                 lines=[

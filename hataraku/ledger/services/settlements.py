@@ -18,7 +18,7 @@ from ..models import Account, Escrow, IdempotencyKey, JournalEntry, Settlement
 from ..previews import fee_group_released
 from ._common import Line, _check_amount, _pk
 from ._journal import _post_entry
-from ._locking import _lock_escrow, _lock_fee_group, _require_held
+from ._locking import _lock_escrow, _lock_fee_group
 from .accounts import _source_account, _system, owner_account
 
 
@@ -75,7 +75,6 @@ def _settle(
     payable = owner_account(AccountKind.WORKER_PAYABLE, worker) if worker_amount and worker else None
     locked = _lock_escrow(escrow)
     total = worker_amount + client_amount
-    _require_held(locked, total)
     lines: list[Line] = [(locked.held_account, total)]
     numbers: dict[str, int] = {}
     if worker_amount:
@@ -89,6 +88,9 @@ def _settle(
         memo=f"{SettlementKind(kind).label} {locked.reference}",
         idem=idem,
         escrow=locked,
+        # Held under the escrow lock (every debit of it takes that lock): its balance is checked in the
+        # entry's one balance read, which refuses more than the escrow holds.
+        prelocked=frozenset({locked.held_account.pk}),
     )
     settlement = Settlement.objects.create(
         escrow=locked,

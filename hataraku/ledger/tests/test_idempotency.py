@@ -195,9 +195,13 @@ def test_an_offer_sent_without_a_key_makes_no_contract_and_asks_to_reload(
     proposal = ProposalFactory(job=job)
     login_as(client, job.client)
     # when the offer arrives without its key
-    response = client.post(reverse("jobs:proposal_offer", args=[proposal.pk]), follow=True)
+    response = client.post(
+        reverse("jobs:proposal_offer", args=[proposal.pk]), {"confirmed": "yes"}, follow=True
+    )
     # then no contract is made and the page asks to reload; with the key the offer is made
     assert not Contract.objects.exists()
     assert RELOAD in response.content.decode()
-    client.post(reverse("jobs:proposal_offer", args=[proposal.pk]), {"idempotency_key": "offer-1"})
+    client.post(
+        reverse("jobs:proposal_offer", args=[proposal.pk]), {"idempotency_key": "offer-1", "confirmed": "yes"}
+    )
     assert Contract.objects.count() == 1

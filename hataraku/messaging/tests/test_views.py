@@ -230,7 +230,7 @@ def test_inbox_query_count_does_not_grow_with_threads(client, frozen_clock, djan
     assert response.content.decode().count("未読 2件") == 3
 
 
-def test_unread_context_processor_uses_two_queries(rf, frozen_clock, django_assert_num_queries):
+def test_unread_context_processor_uses_one_query(rf, frozen_clock, django_assert_num_queries):
     from hataraku.messaging.context_processors import unread
 
     worker = WorkerFactory.create()
@@ -240,7 +240,7 @@ def test_unread_context_processor_uses_two_queries(rf, frozen_clock, django_asse
     )
     request = rf.get("/")
     request.user = worker
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):  # both counts in one statement (selectors.unread_counts)
         result = unread(request)
     assert result == {"unread_messages": 1, "unread_notifications": 1}
 

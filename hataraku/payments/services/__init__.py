@@ -9,6 +9,11 @@ accounts); client withdrawal â†’ (ledger: accounts); escrow / provider funding â
 """
 
 from .bank_accounts import bank_account_save as bank_account_save
+from .client_refunds import card_refund_room as card_refund_room
+from .client_refunds import card_refunds_send_due as card_refunds_send_due
+from .client_refunds import client_card_refund_record as client_card_refund_record
+from .client_refunds import client_card_refund_request as client_card_refund_request
+from .client_refunds import client_card_refund_send as client_card_refund_send
 from .client_refunds import client_withdrawal_mark_failed as client_withdrawal_mark_failed
 from .client_refunds import client_withdrawal_mark_paid as client_withdrawal_mark_paid
 from .client_refunds import client_withdrawal_request as client_withdrawal_request
@@ -38,7 +43,9 @@ from .fundings import provider_funding_record as provider_funding_record
 from .fundings import provider_funding_set_external as provider_funding_set_external
 from .payouts import payout_batch_create as payout_batch_create
 from .payouts import payout_batch_mark_downloaded as payout_batch_mark_downloaded
+from .payouts import payout_check as payout_check
 from .payouts import payout_mark_failed as payout_mark_failed
 from .payouts import payout_mark_paid as payout_mark_paid
+from .payouts import payout_release as payout_release
 from .payouts import payout_request as payout_request
 from .webhooks import stripe_webhook_receive as stripe_webhook_receive

@@ -10,9 +10,11 @@ balance: provider funding → escrow → funding → accounts, as staff confirmi
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
@@ -30,10 +32,23 @@ from hataraku.ledger.idempotency import idempotent, scoped_key
 from hataraku.ledger.models import Escrow, Funding
 from hataraku.ledger.selectors import client_balances
 
-from ..constants import CLIENT_WITHDRAWAL_BANK_CHARGE, ClientWithdrawalStatus, Provider
+from ..constants import (
+    CLIENT_WITHDRAWAL_BANK_CHARGE,
+    ClientWithdrawalStatus,
+    Provider,
+    WithdrawalDestination,
+)
 from ..models import BankAccount, ClientWithdrawal, PayoutBatch, ProviderFunding
-from ..notices import REFUND_WITHDRAWAL_FAILED, REFUND_WITHDRAWAL_PAID
+from ..notices import (
+    CARD_REFUND_FAILED,
+    CARD_REFUND_PAID,
+    REFUND_WITHDRAWAL_FAILED,
+    REFUND_WITHDRAWAL_PAID,
+)
+from ..providers import Outcome, PaymentProvider, RefundAnswer, get_provider
 from .fundings import funding_ask, funding_cancel
+
+logger = logging.getLogger(__name__)
 
 
 def _check_yen(amount: Any) -> None:
@@ -129,11 +144,16 @@ def _move(
 
 
 def client_withdrawals_batch(*, batch: PayoutBatch, actor: User | None) -> list[ClientWithdrawal]:
-    """Put every requested client withdrawal into `batch` (called by `payout_batch_create`, inside its
-    transaction, so one Zengin file carries workers' payouts and clients' withdrawals alike)."""
+    """Put every requested client withdrawal to a bank account into `batch` (called by
+    `payout_batch_create`, inside its transaction, so one Zengin file carries workers' payouts and clients'
+    withdrawals alike). Refunds to a card never travel in a batch."""
     rows = list(
         ClientWithdrawal.objects.select_for_update()
-        .filter(status=ClientWithdrawalStatus.REQUESTED, batch__isnull=True)
+        .filter(
+            status=ClientWithdrawalStatus.REQUESTED,
+            batch__isnull=True,
+            destination=WithdrawalDestination.BANK,
+        )
         .order_by("pk")
     )
     for row in rows:
@@ -164,9 +184,17 @@ def _decide(
 def _lock(withdrawal: ClientWithdrawal) -> ClientWithdrawal:
     return (
         ClientWithdrawal.objects.select_for_update(of=("self",))
-        .select_related("client")
+        .select_related("client", "provider_funding")
         .get(pk=withdrawal.pk)
     )
+
+
+def _lock_bank(withdrawal: ClientWithdrawal) -> ClientWithdrawal:
+    """A withdrawal to her bank, locked; a refund to her card is decided by the card company only."""
+    locked = _lock(withdrawal)
+    if locked.destination != WithdrawalDestination.BANK:
+        raise NotFound()
+    return locked
 
 
 def client_withdrawal_mark_paid(
@@ -176,7 +204,7 @@ def client_withdrawal_mark_paid(
     key = scoped_key(actor, idempotency_key)
 
     def body(_idem: Any) -> ClientWithdrawal:
-        locked = _lock(withdrawal)
+        locked = _lock_bank(withdrawal)
         # The transition checks the move first, so a second answer never books the money twice.
         _move(
             locked,
@@ -214,7 +242,7 @@ def client_withdrawal_mark_failed(
     limits.check_length(reason, limit=limits.PAYOUT_FAILURE_REASON, field="reason")
 
     def body(_idem: Any) -> ClientWithdrawal:
-        locked = _lock(withdrawal)
+        locked = _lock_bank(withdrawal)
         _move(
             locked,
             ClientWithdrawalStatus.FAILED,
@@ -239,6 +267,218 @@ def client_withdrawal_mark_failed(
         return locked
 
     return _decide(withdrawal=withdrawal, key=key, target=ClientWithdrawalStatus.FAILED, body=body)
+
+
+# --- back to the card she paid with ------------------------------------------------------------------------
+
+
+def card_refund_room(client: User) -> list[tuple[ProviderFunding, int]]:
+    """Her card payments that can still take a refund, newest first, each with how much: what she paid by
+    card less what was already refunded to it (refunds that failed do not count)."""
+    rows = []
+    payments = (
+        ProviderFunding.objects.filter(
+            client=client, funding__status=FundingStatus.POSTED, external_id__gt=""
+        )
+        .exclude(provider=Provider.BANK_TRANSFER)
+        .order_by("-pk")
+    )
+    for pf in payments:
+        refunded = sum(w.amount for w in pf.card_refunds.all() if w.status != ClientWithdrawalStatus.FAILED)
+        if pf.amount - refunded > 0:
+            rows.append((pf, pf.amount - refunded))
+    return rows
+
+
+def client_card_refund_request(
+    *, client: User, amount: int, idempotency_key: str, provider: PaymentProvider | None = None
+) -> ClientWithdrawal:
+    """A client asks for `amount` of her refundable balance back to the card she paid with. The ledger sets
+    it aside at once (refundable → reserved, as for her bank), then the card company is asked through the
+    provider adapter, outside the transaction (`client_card_refund_send`). The money leaves the ledger
+    only when the provider confirms the refund (its answer, or the `refund.*` webhook); a refusal puts it
+    back in her refundable balance. The same key again returns the first withdrawal and asks nothing more.
+
+    The refund goes to one card payment that still has room for it (a card refund can never exceed what
+    that payment charged)."""
+    _check_yen(amount)
+    key = scoped_key(client, idempotency_key)
+    if provider is None:
+        room = card_refund_room(client)
+        if room:
+            # Card refunds switched off: refused before anything is set aside.
+            provider = get_provider(room[0][0].provider)
+            provider.check_available()
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=client.pk).first()
+        withdrawal = idempotent(
+            scope="payments.client_card_refund_request",
+            key=key,
+            params={"client": client.pk, "amount": amount},
+            body=lambda _idem: _card_refund_create(client=client, amount=amount, key=key),
+        )
+    return client_card_refund_send(withdrawal=withdrawal, provider=provider)
+
+
+def _card_refund_create(*, client: User, amount: int, key: str) -> ClientWithdrawal:
+    if not getattr(client, "is_client", False):
+        raise NotFound()
+    room = card_refund_room(client)
+    payment = next((pf for pf, left in room if left >= amount), None)
+    if payment is None:
+        most = max((left for _pf, left in room), default=0)
+        raise DomainError(
+            ErrorCode.INSUFFICIENT_BALANCE,
+            _(
+                "カードに返金できるのは、1回のカード払いにつき%(most)sまでです。"
+                "金額を減らすか、銀行口座への返金をお選びください。"
+            )
+            % {"most": format_yen(most)},
+            field="amount",
+        )
+    refundable = client_balances(client).refundable
+    if amount > refundable:
+        raise DomainError(
+            ErrorCode.INSUFFICIENT_BALANCE,
+            _("返金可能残高(%(refundable)s)を超えています。%(refundable)s以下で入力してください。")
+            % {"refundable": format_yen(refundable)},
+            field="amount",
+        )
+    entry = ledger.client_withdrawal_reserve(
+        client=client, amount=amount, actor=client, idempotency_key=f"payments.client_withdrawal:{key}"
+    )
+    withdrawal = ClientWithdrawal.objects.create(
+        client=client,
+        amount=amount,
+        idempotency_key=key,
+        reserve_entry=entry,
+        destination=WithdrawalDestination.CARD,
+        provider_funding=payment,
+    )
+    audit_record(
+        actor=client,
+        action="payments.client_card_refund_request",
+        target=withdrawal,
+        data={"amount": amount, "entry": entry.pk, "payment": payment.pk},
+    )
+    return withdrawal
+
+
+def client_card_refund_send(
+    *, withdrawal: ClientWithdrawal, provider: PaymentProvider | None = None
+) -> ClientWithdrawal:
+    """Ask the card company for a requested card refund, outside any transaction, and record its answer.
+    A refund already asked for is left as it is (its webhook will tell). If the provider cannot be
+    reached, the refund stays requested with the money set aside, and asking again is safe (the provider
+    sees the same Idempotency-Key)."""
+    if withdrawal.status != ClientWithdrawalStatus.REQUESTED or withdrawal.provider_funding is None:
+        return withdrawal
+    adapter = provider or get_provider(withdrawal.provider_funding.provider)
+    try:
+        answer = adapter.refund(withdrawal)
+    except DomainError as exc:  # the adapter cannot refund at all: the money goes back to her balance
+        answer = RefundAnswer(external_id="", outcome=Outcome.CANCELLED, reason=str(exc.message)[:200])
+    except Exception:  # the network: tried again with the same key; nothing was booked
+        logger.exception("card refund %s: the provider could not be reached", withdrawal.pk)
+        return withdrawal
+    return client_card_refund_record(withdrawal=withdrawal, answer=answer)
+
+
+def card_refunds_send_due(*, limit: int = 100) -> int:
+    """Periodic: card refunds still only requested (the provider could not be reached when she asked) are
+    asked again, with the same provider key, so none waits on a page view. A no-op while card payments
+    are off. Returns how many the provider has now answered."""
+    if not settings.STRIPE_SECRET_KEY:
+        return 0
+    answered = 0
+    waiting = ClientWithdrawal.objects.filter(
+        destination=WithdrawalDestination.CARD, status=ClientWithdrawalStatus.REQUESTED
+    ).select_related("provider_funding")[:limit]
+    for withdrawal in waiting:
+        if client_card_refund_send(withdrawal=withdrawal).status != ClientWithdrawalStatus.REQUESTED:
+            answered += 1
+    return answered
+
+
+def client_card_refund_record(*, withdrawal: ClientWithdrawal, answer: RefundAnswer) -> ClientWithdrawal:
+    """Book what the card company answered, once: PAID takes the reserved money out of the provider's
+    clearing account; CANCELLED puts it back in her refundable balance; OPEN waits (at the card company).
+    A second answer for a refund already decided changes nothing. Lock order: withdrawal → (ledger)."""
+    with transaction.atomic():
+        locked = _lock(withdrawal)
+        if locked.destination != WithdrawalDestination.CARD:
+            raise NotFound()
+        if locked.status in (ClientWithdrawalStatus.PAID, ClientWithdrawalStatus.FAILED):
+            return locked
+        if locked.status == ClientWithdrawalStatus.REQUESTED:
+            _move(
+                locked,
+                ClientWithdrawalStatus.PROVIDER,
+                actor=None,
+                action="payments.client_card_refund_sent",
+                fields={"external_id": answer.external_id},
+                data={"refund": answer.external_id},
+            )
+        elif answer.external_id and not locked.external_id:
+            locked.external_id = answer.external_id
+            locked.save(update_fields=["external_id", "updated_at"])
+        if answer.outcome == Outcome.PAID:
+            _card_refund_paid(locked)
+        elif answer.outcome == Outcome.CANCELLED:
+            _card_refund_failed(locked, answer.reason)
+    withdrawal.refresh_from_db()
+    return withdrawal
+
+
+def _card_refund_paid(locked: ClientWithdrawal) -> None:
+    assert locked.provider_funding is not None
+    _move(
+        locked,
+        ClientWithdrawalStatus.PAID,
+        actor=None,
+        action="payments.client_card_refund_paid",
+        fields={"decided_at": clock.now()},
+        data={"amount": locked.amount, "refund": locked.external_id},
+    )
+    locked.final_entry = ledger.client_withdrawal_settle(
+        client=locked.client,
+        amount=locked.amount,
+        bank_charge=0,
+        provider=locked.provider_funding.provider,
+        actor=None,
+        idempotency_key=f"payments.client_withdrawal_paid:{locked.pk}",
+    )
+    locked.save(update_fields=["final_entry"])
+    notices.notify(
+        user=locked.client,
+        code=CARD_REFUND_PAID,
+        params={"amount": f"{locked.amount:,}"},
+        url=reverse("payments:client_refunds"),
+    )
+
+
+def _card_refund_failed(locked: ClientWithdrawal, reason: str) -> None:
+    _move(
+        locked,
+        ClientWithdrawalStatus.FAILED,
+        actor=None,
+        action="payments.client_card_refund_failed",
+        fields={"decided_at": clock.now(), "failure_reason": (reason or "")[:200]},
+        data={"reason": reason},
+    )
+    locked.final_entry = ledger.client_withdrawal_fail(
+        client=locked.client,
+        amount=locked.amount,
+        actor=None,
+        idempotency_key=f"payments.client_withdrawal_failed:{locked.pk}",
+    )
+    locked.save(update_fields=["final_entry"])
+    notices.notify(
+        user=locked.client,
+        code=CARD_REFUND_FAILED,
+        params={"amount": f"{locked.amount:,}"},
+        url=reverse("payments:client_refunds"),
+    )
 
 
 # --- into her next milestone or week -----------------------------------------------------------------------

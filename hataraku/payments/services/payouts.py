@@ -11,10 +11,12 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from hataraku.accounts.models import User
 from hataraku.core import clock, limits, state
+from hataraku.core import notifications as notices
 from hataraku.core.audit import audit_record
 from hataraku.core.dates import check_date
 from hataraku.core.errors import DomainError, ErrorCode, NotFound
@@ -23,8 +25,15 @@ from hataraku.ledger import services as ledger
 from hataraku.ledger.idempotency import idempotent, scoped_key
 from hataraku.ledger.selectors import worker_balances
 
-from ..constants import PAYOUT_MINIMUM, PAYOUT_TRANSFER_FEE, ClientWithdrawalStatus, PayoutStatus
+from ..constants import (
+    PAYOUT_MINIMUM,
+    PAYOUT_TRANSFER_FEE,
+    ClientWithdrawalStatus,
+    PayoutStatus,
+    WithdrawalDestination,
+)
 from ..models import BankAccount, ClientWithdrawal, Payout, PayoutBatch, PayoutStatusChange
+from ..notices import PAYOUT_FAILED, PAYOUT_PAID
 from .client_refunds import client_withdrawals_batch
 
 
@@ -52,7 +61,10 @@ def payout_request(*, worker: User, amount: int, idempotency_key: str) -> Payout
         )
 
 
-def _payout_create(*, worker: User, amount: int, key: str) -> Payout:
+def payout_check(*, worker: User, amount: int) -> BankAccount:
+    """Raise the DomainError a payout of `amount` would meet now (too small, no bank account, more than
+    the balance), else answer the account it would go to. A read: the request page checks it before its
+    summary, and `payout_request` checks it again under the worker's lock."""
     if amount < PAYOUT_MINIMUM:
         raise DomainError(
             ErrorCode.PAYOUT_TOO_SMALL,
@@ -70,6 +82,11 @@ def _payout_create(*, worker: User, amount: int, key: str) -> Payout:
             % {"available": format_yen(available)},
             field="amount",
         )
+    return account
+
+
+def _payout_create(*, worker: User, amount: int, key: str) -> Payout:
+    account = payout_check(worker=worker, amount=amount)
     hold = ledger.payout_reserve(
         worker=worker,
         amount=amount,
@@ -77,8 +94,11 @@ def _payout_create(*, worker: User, amount: int, key: str) -> Payout:
         actor=worker,
         idempotency_key=f"payments.payout:{key}",
     )
+    # A suspended worker's payout is held for staff review (issue 10, item 8); see `payout_release`.
+    first_status = PayoutStatus.HELD if getattr(worker, "is_suspended", False) else PayoutStatus.REQUESTED
     payout = Payout.objects.create(
         worker=worker,
+        status=first_status,
         hold=hold,
         amount=amount,
         transfer_fee=hold.transfer_fee,
@@ -94,7 +114,7 @@ def _payout_create(*, worker: User, amount: int, key: str) -> Payout:
     PayoutStatusChange.objects.create(
         payout=payout,
         from_status="",
-        to_status=PayoutStatus.REQUESTED,
+        to_status=first_status,
         actor=worker,
         occurred_at=clock.now(),
     )
@@ -102,9 +122,22 @@ def _payout_create(*, worker: User, amount: int, key: str) -> Payout:
         actor=worker,
         action="payments.payout_request",
         target=payout,
-        data={"amount": amount, "transfer_fee": payout.transfer_fee, "hold": hold.pk},
+        data={"amount": amount, "transfer_fee": payout.transfer_fee, "hold": hold.pk, "status": first_status},
     )
     return payout
+
+
+def payout_release(*, payout: Payout, actor: User) -> Payout:
+    """Staff reviewed a held payout (its worker is or was suspended) and let it go into the next batch.
+    Releasing one already released changes nothing."""
+    if not getattr(actor, "is_staff", False):
+        raise NotFound()
+    with transaction.atomic():
+        locked = Payout.objects.select_for_update().get(pk=payout.pk)
+        if locked.status == PayoutStatus.REQUESTED:
+            return locked
+        _move(locked, PayoutStatus.REQUESTED, actor=actor, action="payments.payout_released")
+    return locked
 
 
 def _move(
@@ -157,7 +190,9 @@ def payout_batch_create(*, actor: User | None, transfer_date: Any, idempotency_k
         )
         # Clients' withdrawals of their refundable balance go in the same file (`client_refunds`).
         waiting_clients = ClientWithdrawal.objects.filter(
-            status=ClientWithdrawalStatus.REQUESTED, batch__isnull=True
+            status=ClientWithdrawalStatus.REQUESTED,
+            batch__isnull=True,
+            destination=WithdrawalDestination.BANK,
         ).exists()
         if not payouts and not waiting_clients:
             raise DomainError(ErrorCode.NOTHING_TO_BATCH, _("まとめる出金申請がありません。"))
@@ -218,6 +253,13 @@ def payout_mark_paid(*, payout: Payout, actor: User | None, idempotency_key: str
         ledger.payout_settle(
             hold=locked.hold, actor=actor, idempotency_key=f"payments.payout_paid:{locked.pk}"
         )
+        # Inside the decision's transaction: a replay of the same decision runs no body, so no second notice.
+        notices.notify(
+            user=locked.worker,
+            code=PAYOUT_PAID,
+            params={"amount": f"{locked.net_amount:,}", "bank": f"{locked.bank_name} {locked.masked_number}"},
+            url=reverse("payments:payout_list"),
+        )
         return locked
 
     return _payout_decide(payout=payout, key=key, target=PayoutStatus.PAID, body=body)
@@ -246,6 +288,12 @@ def payout_mark_failed(
         )
         ledger.payout_fail(
             hold=locked.hold, actor=actor, idempotency_key=f"payments.payout_failed:{locked.pk}"
+        )
+        notices.notify(
+            user=locked.worker,
+            code=PAYOUT_FAILED,
+            params={"amount": f"{locked.amount:,}"},
+            url=reverse("payments:payout_list"),
         )
         return locked
 

@@ -13,9 +13,16 @@ from hataraku.core import clock
 from hataraku.core.errors import DomainError
 from hataraku.ledger.constants import FundingStatus
 
-from ..constants import STRIPE_EVENT_INTENT_CANCELED, STRIPE_EVENTS_FAILED, STRIPE_EVENTS_SUCCEEDED
-from ..models import ProcessedWebhookEvent, ProviderFunding
-from ..providers import StripeProvider, amount_matches, amount_of
+from ..constants import (
+    STRIPE_EVENT_INTENT_CANCELED,
+    STRIPE_EVENTS_FAILED,
+    STRIPE_EVENTS_REFUND,
+    STRIPE_EVENTS_SUCCEEDED,
+    WithdrawalDestination,
+)
+from ..models import ClientWithdrawal, ProcessedWebhookEvent, ProviderFunding
+from ..providers import Outcome, RefundAnswer, StripeProvider, amount_matches, amount_of, refund_outcome
+from .client_refunds import client_card_refund_record
 from .fundings import funding_cancel, funding_confirm
 
 logger = logging.getLogger(__name__)
@@ -38,6 +45,8 @@ def stripe_webhook_receive(*, payload: bytes, signature: str, provider: StripePr
             return "already processed"
         succeeded = event.type in STRIPE_EVENTS_SUCCEEDED
         obj = event.obj
+        if event.type in STRIPE_EVENTS_REFUND:
+            return _card_refund_event(event.id, obj)
         if event.type == STRIPE_EVENT_INTENT_CANCELED:
             # Only a funding that *is* this PaymentIntent (started before Checkout) ends with it; inside
             # Checkout the session decides.
@@ -91,3 +100,32 @@ def _funding_for(provider: str, obj: dict[str, Any]) -> ProviderFunding | None:
     if pf is None and funding_id.isdigit():
         pf = fundings.filter(funding_id=int(funding_id)).first()
     return pf
+
+
+def _card_refund_event(event_id: str, obj: dict[str, Any]) -> str:
+    """A refund to a client's card changed state: book it once it succeeded or failed (the withdrawal id is
+    in the refund's metadata; the amount must be exactly the withdrawal's, in yen)."""
+    withdrawal_id = str((obj.get("metadata") or {}).get("client_withdrawal_id", ""))
+    withdrawal = (
+        ClientWithdrawal.objects.filter(pk=int(withdrawal_id), destination=WithdrawalDestination.CARD).first()
+        if withdrawal_id.isdigit()
+        else None
+    )
+    if withdrawal is None:
+        logger.warning("stripe event %s for unknown refund %s", event_id, obj.get("id"))
+        return "unknown refund"
+    if obj.get("currency") != "jpy" or obj.get("amount") != withdrawal.amount:
+        logger.error(
+            "stripe event %s: refund %s does not match withdrawal %s", event_id, obj.get("id"), withdrawal.pk
+        )
+        return "amount mismatch"
+    outcome = refund_outcome(obj)
+    if outcome == Outcome.OPEN:
+        return "waiting"
+    client_card_refund_record(
+        withdrawal=withdrawal,
+        answer=RefundAnswer(
+            external_id=str(obj.get("id") or ""), outcome=outcome, reason=str(obj.get("failure_reason") or "")
+        ),
+    )
+    return "ok"

@@ -99,8 +99,9 @@ def _export_and_check(tmp_path: Path) -> None:
 
 def test_withdrawal_machine_table_is_exactly_this():
     assert {k: set(v) for k, v in CLIENT_WITHDRAWAL_MACHINE.table.items()} == {
-        S.REQUESTED: {S.BATCHED},
+        S.REQUESTED: {S.BATCHED, S.PROVIDER},
         S.BATCHED: {S.PAID, S.FAILED},
+        S.PROVIDER: {S.PAID, S.FAILED},
         S.PAID: set(),
         S.FAILED: set(),
     }

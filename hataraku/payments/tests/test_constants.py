@@ -13,6 +13,8 @@ from hataraku.payments.models import Payout
 from .factories import BankAccountFactory, give_balance, key
 
 ALLOWED = {
+    # a suspended worker's payout waits for staff review, then joins the queue
+    (PayoutStatus.HELD, PayoutStatus.REQUESTED),
     (PayoutStatus.REQUESTED, PayoutStatus.BATCHED),
     (PayoutStatus.BATCHED, PayoutStatus.PAID),
     (PayoutStatus.BATCHED, PayoutStatus.FAILED),
@@ -21,7 +23,7 @@ ALLOWED = {
 
 def test_the_machine_is_the_payouts():
     assert state.machine_for(Payout) is PAYOUT_MACHINE
-    assert PAYOUT_MACHINE.initial == {PayoutStatus.REQUESTED}
+    assert PAYOUT_MACHINE.initial == {PayoutStatus.REQUESTED, PayoutStatus.HELD}
     assert set(PAYOUT_TRANSITIONS) == set(PayoutStatus.values)
 
 

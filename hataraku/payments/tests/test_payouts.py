@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from hataraku.core.errors import Conflict, DomainError, InvalidTransition
 from hataraku.core.models import AuditEvent
@@ -162,3 +163,37 @@ def test_zengin_file_for_a_batch_uses_net_amounts(earning_worker, staff, frozen_
     assert [len(r) for r in records] == [120] * 4
     assert int(records[1][80:90]) == payout.net_amount == 10_000 - PAYOUT_TRANSFER_FEE
     assert int(records[2][7:19]) == payout.net_amount
+
+
+def test_the_worker_is_told_once_when_her_payout_is_paid(earning_worker, staff, frozen_clock):
+    from hataraku.messaging.models import Notification
+    from hataraku.payments.notices import PAYOUT_PAID
+
+    # given a batched payout of ¥10,000
+    payout, _batch = _batched(earning_worker, staff)
+    # when staff mark it paid, and the same answer arrives again
+    k = key()
+    services.payout_mark_paid(payout=payout, actor=staff, idempotency_key=k)
+    services.payout_mark_paid(payout=payout, actor=staff, idempotency_key=k)
+    # then she has one notice with what reached her bank (the amount less the transfer fee)
+    notices = Notification.objects.filter(user=earning_worker, code=PAYOUT_PAID)
+    assert notices.count() == 1
+    notice = notices.get()
+    assert notice.params["amount"] == f"{10_000 - PAYOUT_TRANSFER_FEE:,}"
+    assert notice.url == reverse("payments:payout_list")
+    assert "振り込みました" in notice.display_title
+
+
+def test_the_worker_is_told_when_her_payout_comes_back(earning_worker, staff, frozen_clock):
+    from hataraku.messaging.models import Notification
+    from hataraku.payments.notices import PAYOUT_FAILED, PAYOUT_PAID
+
+    # given a batched payout of ¥10,000
+    payout, _batch = _batched(earning_worker, staff)
+    # when the bank returns it
+    services.payout_mark_failed(payout=payout, actor=staff, idempotency_key=key(), reason="口座番号違い")
+    # then she is told the whole amount is back in her balance, and nothing says it was paid
+    notice = Notification.objects.get(user=earning_worker, code=PAYOUT_FAILED)
+    assert notice.params["amount"] == "10,000"
+    assert "残高に戻しました" in notice.display_body
+    assert not Notification.objects.filter(user=earning_worker, code=PAYOUT_PAID).exists()

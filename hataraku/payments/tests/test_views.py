@@ -13,7 +13,7 @@ from hataraku.core.models import AuditEvent
 from hataraku.ledger.constants import FundingStatus
 from hataraku.ledger.selectors import escrow_held, worker_balances
 from hataraku.payments import providers, services
-from hataraku.payments.constants import PayoutStatus
+from hataraku.payments.constants import PAYOUT_TRANSFER_FEE, PayoutStatus
 from hataraku.payments.models import BankAccount, Payout, PayoutBatch, ProviderFunding
 from hataraku.payments.services import fundings
 
@@ -192,8 +192,12 @@ def test_payout_form_round_trip(client, frozen_clock):
     too_small = client.post("/payments/payouts/new/", {"amount": "500", "idempotency_key": k})
     assert "出金は¥1,000からお申し込みいただけます。" in too_small.content.decode()
     assert not Payout.objects.exists()
-    ok = client.post("/payments/payouts/new/", {"amount": "3000", "idempotency_key": k})
-    again = client.post("/payments/payouts/new/", {"amount": "3000", "idempotency_key": k})
+    summary = client.post("/payments/payouts/new/", {"amount": "3000", "idempotency_key": k})
+    assert summary.status_code == 200 and "出金を申し込む前の確認" in summary.content.decode()
+    assert not Payout.objects.exists()  # the first press only shows the summary
+    confirm = {"amount": "3000", "idempotency_key": k, "confirmed": "yes"}
+    ok = client.post("/payments/payouts/new/", confirm)
+    again = client.post("/payments/payouts/new/", confirm)
     assert ok.status_code == 302 and again.status_code == 302
     assert Payout.objects.filter(worker=worker).count() == 1
 
@@ -204,22 +208,18 @@ def test_a_payout_sent_without_its_key_can_be_sent_again_from_the_error_page(cli
     BankAccountFactory(worker=worker)
     give_balance(worker, 30_000)
     client.force_login(worker)
-    first = client.post("/payments/payouts/new/", {"amount": "5000"})
+    first = client.post("/payments/payouts/new/", {"amount": "5000", "confirmed": "yes"})
     # then the form comes back with the typed amount, the kind error and a fresh key
     page = first.content.decode()
     assert first.status_code == 200 and RELOAD_KEY in page and 'value="5000"' in page
     fresh = re.search(r'name="idempotency_key" value="([^"]+)"', page)
     assert fresh and not Payout.objects.exists()
     # when they press again from that page
-    again = client.post("/payments/payouts/new/", {"amount": "5000", "idempotency_key": fresh.group(1)})
+    confirm = {"amount": "5000", "idempotency_key": fresh.group(1), "confirmed": "yes"}
+    again = client.post("/payments/payouts/new/", confirm)
     # then the payout is made once, and a replay with the same key replays it
     assert again.status_code == 302
-    assert (
-        client.post(
-            "/payments/payouts/new/", {"amount": "5000", "idempotency_key": fresh.group(1)}
-        ).status_code
-        == 302
-    )
+    assert client.post("/payments/payouts/new/", confirm).status_code == 302
     assert Payout.objects.filter(worker=worker).count() == 1
 
 
@@ -524,3 +524,21 @@ def test_list_pages_do_not_grow_queries_per_row(client, world, django_assert_max
         assert client.get("/payments/staff/batches/").status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get("/payments/staff/transfers/").status_code == 200
+
+
+def test_the_payout_summary_shows_the_fee_and_what_reaches_the_bank_and_moves_nothing(client, frozen_clock):
+    # given a worker with ¥30,000 and a bank account
+    worker: Any = WorkerFactory()
+    BankAccountFactory(worker=worker)
+    give_balance(worker, 30_000)
+    client.force_login(worker)
+    available = worker_balances(worker).available
+    # when she asks for ¥10,000 (the first press)
+    html = client.post(
+        "/payments/payouts/new/", {"amount": "10000", "idempotency_key": key()}
+    ).content.decode()
+    # then the summary shows the transfer fee, what reaches her bank and what cannot be undone
+    assert f"¥{10_000 - PAYOUT_TRANSFER_FEE:,}" in html and "取り消せません" in html
+    assert 'name="confirmed" value="yes"' in html
+    # and nothing is reserved yet
+    assert worker_balances(worker).available == available and not Payout.objects.exists()

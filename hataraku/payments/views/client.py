@@ -153,7 +153,11 @@ def receipt_list(request: AuthedRequest) -> HttpResponse:
     fundings = list(selectors.posted_fundings_for_client(request.user))
     for f in fundings:
         f.issued = str(f.pk) in documents  # type: ignore[attr-defined]
-    return render(request, "payments/receipt_list.html", {"fundings": fundings, "documents": documents})
+    return render(
+        request,
+        "payments/receipt_list.html",
+        {"fundings": selectors.with_subjects(fundings, lambda f: f.escrow), "documents": documents},
+    )
 
 
 def _payment_record_rows(client: Any, year: int) -> tuple[list[tuple[Any, Any]], int, int]:

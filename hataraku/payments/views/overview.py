@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.utils.formats import date_format
 
 from hataraku.accounts.types import AuthedRequest
 from hataraku.core import clock
@@ -28,9 +28,11 @@ class Bar:
     width: int
 
 
-CHART_WIDTH = 400  # px of the longest bar
-BAR_HEIGHT = 36
-BAR_GAP = 20
+CHART_WIDTH = 250  # px of the longest bar (the viewBox scales to the column; small, so text stays legible)
+BAR_HEIGHT = 26
+BAR_GAP = 8
+LABEL_WIDTH = 110  # px left of the bars, for the month
+AMOUNT_WIDTH = 110  # px right of the longest bar, for its amount
 
 
 def _bars(items: list[tuple[str, int]]) -> list[Bar]:
@@ -51,27 +53,26 @@ def _bars(items: list[tuple[str, int]]) -> list[Bar]:
 def earnings(request: AuthedRequest) -> HttpResponse:
     balances = ledger.worker_balances(request.user)
     year = clock.today().year
-    bars = _bars(
-        [
-            (_("仮払い中"), balances.pending),
-            (_("出金できる"), balances.available),
-            (_("振込手続き中"), balances.in_transit),
-            (_("振込済み"), balances.paid),
-        ]
-    )
+    months = selectors.earnings_by_month(request.user)
+    bars = _bars([(date_format(m.month, "YEAR_MONTH_FORMAT"), m.net) for m in months])
     records = ledger.payment_records(year=year, worker=request.user)
     clients = ledger.users_by_id([r.client_id for r in records])
+    settlements = list(ledger.settlements_for_worker(request.user)[:SETTLEMENTS_SHOWN])
     return render(
         request,
         "payments/earnings.html",
         {
             "balances": balances,
+            "months": list(zip(months, bars, strict=True)),
             "bars": bars,
             "chart_height": len(bars) * (BAR_HEIGHT + BAR_GAP),
             "bar_height": BAR_HEIGHT,
-            "settlements": list(ledger.settlements_for_worker(request.user)[:SETTLEMENTS_SHOWN]),
+            "label_width": LABEL_WIDTH,
+            "chart_width": LABEL_WIDTH + CHART_WIDTH + AMOUNT_WIDTH,
+            "settlements": selectors.with_subjects(settlements, lambda s: s.escrow),
             "year": year,
             "records": [(clients.get(r.client_id), r) for r in records],
+            "account": selectors.active_bank_account(request.user),
         },
     )
 
@@ -84,8 +85,10 @@ def funding(request: AuthedRequest) -> HttpResponse:
         {
             "balances": ledger.client_balances(request.user),
             "refund_in_transit": selectors.client_withdrawals_in_transit(request.user),
-            "escrows": list(ledger.escrows_for_client(request.user)),
-            "fundings": list(ledger.fundings_for_client(request.user)[:100]),
+            "escrows": selectors.with_subjects(list(ledger.escrows_for_client(request.user)), lambda e: e),
+            "fundings": selectors.with_subjects(
+                list(ledger.fundings_for_client(request.user)[:100]), lambda f: f.escrow
+            ),
         },
     )
 

@@ -1,5 +1,6 @@
 """A client's refundable balance: what she holds and the policy for it, sending it back to her bank account
-(through the staff's payout batches), the bank account it goes to, and paying a milestone or week from it.
+(through the staff's payout batches) or to the card she paid with (through the provider adapter), the bank
+account it goes to, and paying a milestone or week from it.
 Also the return documents (適格返還請求書) anyone may have received."""
 
 from __future__ import annotations
@@ -17,35 +18,43 @@ from hataraku.core.permissions import role_required
 from hataraku.ledger.selectors import client_balances
 
 from .. import selectors, services
+from ..constants import ClientWithdrawalStatus, WithdrawalDestination
 from ..forms import BalanceFundingForm, BankAccountForm, ClientWithdrawalForm
+from ..models import ClientWithdrawal
 from ._documents import pdf_response
 
 
 @role_required("client")
 @require_http_methods(["GET", "POST"])
 def refunds(request: AuthedRequest) -> HttpResponse:
-    """Her refundable balance, the policy it is held under, and the form to have it sent back."""
+    """Her refundable balance, the policy it is held under, and the form to have it sent back to her bank
+    account or to the card she paid with."""
     balances = client_balances(request.user)
     account = selectors.active_bank_account(request.user)
+    card_most = max((left for _pf, left in services.card_refund_room(request.user)), default=0)
     if request.method == "POST":
-        form = ClientWithdrawalForm(request.POST)
+        form = ClientWithdrawalForm(request.POST, card_most=card_most)
         if form.is_valid():
             try:
-                services.client_withdrawal_request(
-                    client=request.user,
-                    amount=form.cleaned_data["amount"],
-                    idempotency_key=form.cleaned_data["idempotency_key"],
-                )
+                if form.cleaned_data["destination"] == WithdrawalDestination.CARD:
+                    done = services.client_card_refund_request(
+                        client=request.user,
+                        amount=form.cleaned_data["amount"],
+                        idempotency_key=form.cleaned_data["idempotency_key"],
+                    )
+                else:
+                    done = services.client_withdrawal_request(
+                        client=request.user,
+                        amount=form.cleaned_data["amount"],
+                        idempotency_key=form.cleaned_data["idempotency_key"],
+                    )
             except DomainError as exc:
                 form.add_error("amount" if exc.field == "amount" else None, exc.message)
             else:
-                messages.success(
-                    request,
-                    _("返金可能残高の出金を申し込みました。振込が終わるとこのページでお知らせします。"),
-                )
+                _say(request, done)
                 return redirect("payments:client_refunds")
     else:
-        form = ClientWithdrawalForm(initial={"amount": balances.refundable or None})
+        form = ClientWithdrawalForm(initial={"amount": balances.refundable or None}, card_most=card_most)
     return render(
         request,
         "payments/client_refunds.html",
@@ -57,6 +66,36 @@ def refunds(request: AuthedRequest) -> HttpResponse:
             "withdrawals": list(selectors.withdrawals_for_client(request.user)[:50]),
         },
     )
+
+
+def _say(request: AuthedRequest, withdrawal: ClientWithdrawal) -> None:
+    """What became of her request, in plain words (a card refund may be answered at once)."""
+    if withdrawal.destination != WithdrawalDestination.CARD:
+        messages.success(
+            request, _("返金可能残高の出金を申し込みました。振込が終わるとこのページでお知らせします。")
+        )
+    elif withdrawal.status == ClientWithdrawalStatus.PAID:
+        messages.success(
+            request,
+            _(
+                "カードに返金しました。カードの明細に載るまで、カード会社によっては数日から1か月ほどかかります。"
+            ),
+        )
+    elif withdrawal.status == ClientWithdrawalStatus.FAILED:
+        messages.error(
+            request,
+            _(
+                "申し訳ありません。カード会社がこの返金を受け付けなかったため、お金は返金可能残高に戻しました。"
+                "銀行口座への返金をお選びいただけます。"
+            ),
+        )
+    else:
+        messages.success(
+            request,
+            _(
+                "カード会社に返金を依頼しました。返金が終わるとお知らせします。それまで、このお金は取り置いてあります。"
+            ),
+        )
 
 
 @role_required("client")

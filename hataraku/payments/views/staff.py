@@ -22,7 +22,9 @@ from ..zengin import build_transfer_file, sender_settings
 @role_required("staff")
 def staff_transfer_queue(request: AuthedRequest) -> HttpResponse:
     return render(
-        request, "payments/staff_transfer_queue.html", {"waiting": list(selectors.bank_transfers_waiting())}
+        request,
+        "payments/staff_transfer_queue.html",
+        {"waiting": selectors.with_subjects(list(selectors.bank_transfers_waiting()), lambda pf: pf.escrow)},
     )
 
 
@@ -94,8 +96,20 @@ def staff_batches(request: AuthedRequest) -> HttpResponse:
             "waiting": waiting,
             "waiting_clients": waiting_clients,
             "waiting_total": sum(p.net_amount for p in waiting) + sum(w.net_amount for w in waiting_clients),
+            "held": list(selectors.held_payouts()),
         },
     )
+
+
+@role_required("staff")
+@recent_mfa_required
+@require_POST
+def staff_payout_release(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Staff reviewed a suspended worker's payout and let it go into the next batch (issue 10, item 8)."""
+    payout = selectors.access_held_payout(request.user, pk)
+    services.payout_release(payout=payout, actor=request.user)
+    messages.success(request, _("出金を次のバッチに入れられるようにしました。"))
+    return redirect("payments:staff_batches")
 
 
 @role_required("staff")

@@ -58,21 +58,38 @@ def payout_list(request: AuthedRequest) -> HttpResponse:
 @role_required("worker")
 @require_http_methods(["GET", "POST"])
 def payout_request(request: AuthedRequest) -> HttpResponse:
+    """The amount, then a summary (the transfer fee, what reaches her bank, what can no longer be undone)
+    whose button carries `confirmed=yes`; only that press reserves the money."""
     account = selectors.active_bank_account(request.user)
     balances = worker_balances(request.user)
     form = PayoutRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        amount = form.cleaned_data["amount"]
         try:
-            services.payout_request(
-                worker=request.user,
-                amount=form.cleaned_data["amount"],
-                idempotency_key=form.cleaned_data["idempotency_key"],
-            )
+            if form.is_confirmed():
+                services.payout_request(
+                    worker=request.user, amount=amount, idempotency_key=form.cleaned_data["idempotency_key"]
+                )
+            else:
+                services.payout_check(worker=request.user, amount=amount)
         except DomainError as exc:
             form.add_error("amount" if exc.field == "amount" else None, exc.message)
         else:
-            messages.success(request, _("出金を申し込みました。振込までしばらくお待ちください。"))
-            return redirect("payments:payout_list")
+            if form.is_confirmed():
+                messages.success(request, _("出金を申し込みました。振込までしばらくお待ちください。"))
+                return redirect("payments:payout_list")
+            return render(
+                request,
+                "payments/payout_confirm.html",
+                {
+                    "amount": amount,
+                    "fee": PAYOUT_TRANSFER_FEE,
+                    "net": amount - PAYOUT_TRANSFER_FEE,
+                    "left": balances.available - amount,
+                    "account": account,
+                    "key": form.cleaned_data["idempotency_key"],
+                },
+            )
     return render(
         request,
         "payments/payout_request.html",
@@ -97,7 +114,7 @@ def invoice_list(request: AuthedRequest) -> HttpResponse:
         request,
         "payments/invoice_list.html",
         {
-            "settlements": settlements,
+            "settlements": selectors.with_subjects(settlements, lambda s: s.escrow),
             "documents": documents,
             "returns": list(selectors.return_documents_for(request.user)),
         },

@@ -62,6 +62,8 @@ ROUTES = [
     ("GET", "profiles:exceptions", None, OWN_PAGE),
     ("GET", "profiles:sensitive", None, OWN_PAGE),
     ("POST", "profiles:sensitive_withdraw", None, OWN_POST),
+    ("POST", "profiles:onboarding_skip", None, OWN_POST),
+    ("POST", "profiles:onboarding_resume", None, OWN_POST),
     (
         "POST",
         "profiles:exception_delete",

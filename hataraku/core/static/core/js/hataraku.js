@@ -73,7 +73,40 @@
     });
   }
 
+  // Tables become stacked rows on narrow screens (CSS .table--stack): each data cell gets its column's
+  // header as data-label, and cells holding only a figure (¥12,000 / 3時間 / 2026年12月1日) get .num, so
+  // they align right and never break inside. Tables with fewer than three columns stay as they are.
+  var FIGURE = /^[-−+]?[¥￥]?\s?[\d,.]+\s?(円|%|％|時間|分|件|人|日)?$/;
+  function stackTables(root) {
+    var tables = (root || document).querySelectorAll("table:not([data-no-stack])");
+    Array.prototype.forEach.call(tables, function (table) {
+      if (table.classList.contains("table--stack")) { return; }
+      var headRow = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
+      if (!headRow || headRow.cells.length < 3) { return; }
+      var labels = [];
+      Array.prototype.forEach.call(headRow.cells, function (th) {
+        var span = th.colSpan || 1;
+        for (var i = 0; i < span; i++) { labels.push(th.textContent.replace(/\s+/g, " ").trim()); }
+      });
+      Array.prototype.forEach.call(table.tBodies, function (body) {
+        Array.prototype.forEach.call(body.rows, function (row) {
+          var col = 0;
+          Array.prototype.forEach.call(row.cells, function (cell) {
+            if (cell.tagName === "TD" && labels[col] && !cell.hasAttribute("data-label")) {
+              cell.setAttribute("data-label", labels[col]);
+            }
+            if (FIGURE.test(cell.textContent.trim())) { cell.classList.add("num"); }
+            col += cell.colSpan || 1;
+          });
+        });
+      });
+      table.classList.add("table--stack");
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    stackTables(document);
+    document.body.addEventListener("htmx:afterSettle", function (event) { stackTables(event.target); });
     focusErrorSummary();
     sessionTimeout();
     confirmations();

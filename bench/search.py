@@ -1,0 +1,322 @@
+"""Keyword search at 10 k, 100 k and 1 M open jobs, on SQLite and PostgreSQL, beside a naive LIKE scan.
+
+    uv run python bench/search.py [--sizes 10000,100000] [--databases sqlite,postgres]
+                                  [--queries 300] [--like-queries 40]
+                                  [--pg-url postgres://postgres@127.0.0.1:5432/postgres] [--cache DIR]
+
+Databases are built once and kept in a cache (default bench/.cache/search/, gitignored): a SQLite file per
+size, a PostgreSQL database `search_bench_<size>` per size (drop them with `--drop`). Building one loads
+jobs from bench/synth.py (seed 7) through `hataraku.search.corpus` and indexes them with
+`search.services.index_rebuild` — the code the site runs. A million jobs takes a long time on a small
+machine; build it alone first (`--sizes 1000000 --databases sqlite`), measure afterwards.
+
+Measured, per database and size, in a child process with its own Django set-up:
+- `search`: `search.selectors.search_jobs(q, limit=20)` — the count of every match and the ranked top 20,
+  which is what a results page asks — over `--queries` different queries (topic words, skills, two-character
+  words, two-word ANDs, rare and common), each once, in a shuffled order so no query is measured warm twice;
+- `like`: the job list's old way: `title ILIKE %q% OR description ILIKE %q%` over open jobs, newest 20 and the
+  count, over `--like-queries` of the same queries (it is slow; fewer queries suffice);
+- `two_char_complete`: for every two-character query, the index's total equals a brute-force count over
+  every indexed document's normalised text (only up to 100 k jobs; a Python scan of 1 M takes minutes;
+  both sides capped at COUNT_CAP + 1 as the search counts);
+- `search_cpu`: the same searches in CPU ms of the measuring process (all the work on SQLite, which runs
+  in-process; only the client's share on PostgreSQL) — steadier than wall time on a shared machine.
+Results: bench/results/search.json (p50/p95/p99/mean in ms, and the ratio of the LIKE scan's p50 to search's).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.machine_info import machine  # noqa: E402
+from bench.synth import TOPICS  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results" / "search.json"
+TWO_CHAR = [
+    "翻訳",
+    "経理",
+    "在宅",
+    "入力",
+    "英語",
+    "記事",
+    "校正",
+    "動画",
+    "簿記",
+    "調査",
+    "名刺",
+    "集計",
+    "納期",
+    "中断",
+    "初心",
+    "給与",
+    "編集",
+    "写真",
+    "韓国",
+    "ロゴ",
+    "通話",
+    "継続",
+    "急募",
+    "取材",
+]
+
+
+def query_set(n: int, seed: int = 3) -> list[str]:
+    rng = random.Random(seed)
+    words: set[str] = set(TWO_CHAR)
+    for topic in TOPICS:
+        words.update(topic.skills)
+        for title in topic.titles:
+            for part in title.replace("(", " ").replace(")", " ").replace("の", " ").split():
+                if 2 <= len(part) <= 10:
+                    words.add(part)
+    pool = sorted(words)
+    queries = list(pool)
+    while len(queries) < n:
+        queries.append(" ".join(rng.sample(pool, 2)))
+    rng.shuffle(queries)
+    return queries[:n]
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def summary(ms: list[float]) -> dict[str, float]:
+    return {
+        "p50": round(pct(ms, 50), 3),
+        "p95": round(pct(ms, 95), 3),
+        "p99": round(pct(ms, 99), 3),
+        "mean": round(statistics.fmean(ms), 3),
+        "n": len(ms),
+    }
+
+
+# --- child: build or measure one database ---------------------------------------------------------------
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    import django
+
+    django.setup()
+
+
+def child_build(size: int) -> dict[str, Any]:
+    _setup()
+    from django.core.management import call_command
+
+    from bench.synth import generate_jobs
+    from hataraku.search import corpus, services
+
+    t0 = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    t1 = time.perf_counter()
+    corpus.load_jobs(generate_jobs(size, seed=7), batch_size=5000)
+    t2 = time.perf_counter()
+    n = services.index_rebuild(batch_size=5000)
+    t3 = time.perf_counter()
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE search_searchdocument")
+            cursor.execute("VACUUM ANALYZE jobs_job")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+            cursor.execute("ANALYZE")
+    return {
+        "indexed": n,
+        "migrate_s": round(t1 - t0, 1),
+        "load_s": round(t2 - t1, 1),
+        "index_s": round(t3 - t2, 1),
+        "optimize_s": round(time.perf_counter() - t3, 1),
+    }
+
+
+def child_measure(n_queries: int, n_like: int, check: bool) -> dict[str, Any]:
+    _setup()
+    from django.db import connection
+    from django.db.models import Q
+
+    from hataraku.core import clock
+    from hataraku.jobs.constants import JobStatus
+    from hataraku.jobs.models import Job
+    from hataraku.search import services
+    from hataraku.search.backends import COUNT_CAP
+    from hataraku.search.selectors import search_jobs
+    from hataraku.search.text import matches
+
+    queries = query_set(n_queries)
+    search_jobs("ウォームアップ")  # opens the connection
+    ms: list[float] = []
+    cpu: list[float] = []
+    two_char: dict[str, int] = {}
+    for q in [*queries, *TWO_CHAR]:
+        t, c = time.perf_counter(), time.process_time()
+        total = search_jobs(q, limit=20).total
+        ms.append((time.perf_counter() - t) * 1000)
+        cpu.append((time.process_time() - c) * 1000)
+        if q in TWO_CHAR:
+            two_char[q] = total
+    like_ms: list[float] = []
+    open_jobs = Job.objects.filter(status=JobStatus.PUBLISHED, proposal_deadline__gte=clock.today())
+    for q in queries[:n_like]:
+        t = time.perf_counter()
+        qs = open_jobs.filter(Q(title__icontains=q) | Q(description_md__icontains=q))
+        list(qs.order_by("-published_at", "-id").values_list("pk", flat=True)[:20])
+        qs.count()
+        like_ms.append((time.perf_counter() - t) * 1000)
+    # CPU time of this process: all of SQLite's work (it runs in-process), only the client's share on
+    # PostgreSQL. It moves much less than wall time when others load the machine.
+    out: dict[str, Any] = {"search": summary(ms), "search_cpu": summary(cpu), "like": summary(like_ms)}
+    out["ratio_like_to_search_p50"] = round(out["like"]["p50"] / out["search"]["p50"], 1)
+    out["two_char_totals"] = two_char
+    if check:
+        # Every two-character query's total against a brute-force count over the indexed documents.
+        # (with the synonyms the search applies: 「経理」 also finds 簿記, 記帳, 会計 — `text.matches`)
+        texts = []
+        for job in services.searchable_jobs().iterator(chunk_size=5000):
+            doc = services.document(job)
+            texts.append(("\n".join([doc.title, doc.tags, doc.body]), doc.facets))
+        brute = {q: min(sum(1 for t, f in texts if matches(t, q, facets=f)), COUNT_CAP + 1) for q in TWO_CHAR}
+        out["two_char_complete"] = brute == two_char
+        if brute != two_char:
+            out["two_char_brute"] = brute
+    out["vendor"] = connection.vendor
+    return out
+
+
+# --- parent -------------------------------------------------------------------------------------------
+
+
+def database_url(kind: str, size: int, cache: Path, pg_url: str) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{cache / f'sqlite-{size}.sqlite3'}"
+    return pg_url.rsplit("/", 1)[0] + f"/search_bench_{size}"
+
+
+def run_child(args: list[str], url: str) -> dict[str, Any]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "HATARAKU_DATA_DIR": str(Path(url.replace("sqlite:///", "")).parent)
+        if url.startswith("sqlite")
+        else os.environ.get("HATARAKU_DATA_DIR", "/tmp/hataraku-search-bench"),
+    }
+    proc = subprocess.run(
+        [sys.executable, __file__, *args], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    if proc.returncode:
+        raise SystemExit(f"child {args} failed:\n{proc.stderr[-4000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def ensure_pg_database(pg_url: str, name: str, *, drop: bool = False) -> bool:
+    import psycopg
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+        if exists and drop:
+            conn.execute(f'DROP DATABASE "{name}"')
+            exists = False
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return exists
+
+
+def write(results: dict[str, Any]) -> None:
+    results["machine"] = machine()
+    results["goal"] = "keyword top-20 p95 ≤ 20 ms on SQLite, ≤ 100 ms on PostgreSQL, at 1 M open jobs"
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--like-queries", type=int, default=40)
+    parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--cache", default=str(ROOT / "bench" / ".cache" / "search"))
+    parser.add_argument("--build-only", action="store_true")
+    parser.add_argument("--drop", action="store_true", help="rebuild the cached databases")
+    parser.add_argument("--child", nargs="*")
+    args = parser.parse_args()
+    if args.child:
+        kind, *rest = args.child
+        result = (
+            child_build(int(rest[0]))
+            if kind == "build"
+            else child_measure(int(rest[0]), int(rest[1]), rest[2] == "1")
+        )
+        print(json.dumps(result))
+        return
+    cache = Path(args.cache)
+    cache.mkdir(parents=True, exist_ok=True)
+    results: dict[str, Any] = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results.setdefault("sizes", {})
+    for size in [int(s) for s in args.sizes.split(",")]:
+        for kind in args.databases.split(","):
+            url = database_url(kind, size, cache, args.pg_url)
+            marker = cache / f"{kind}-{size}.built.json"
+            if args.drop and marker.exists():
+                marker.unlink()
+                if kind == "sqlite":
+                    for suffix in ("", "-wal", "-shm"):
+                        Path(url.replace("sqlite:///", "") + suffix).unlink(missing_ok=True)
+            if not marker.exists():
+                if kind == "postgres":
+                    ensure_pg_database(args.pg_url, f"search_bench_{size}", drop=True)
+                print(f"building {kind} {size} …", file=sys.stderr, flush=True)
+                marker.write_text(json.dumps(run_child(["--child", "build", str(size)], url)))
+            build = json.loads(marker.read_text())
+            if args.build_only:
+                continue
+            print(f"measuring {kind} {size} …", file=sys.stderr, flush=True)
+            measured = run_child(
+                [
+                    "--child",
+                    "measure",
+                    str(args.queries),
+                    str(args.like_queries),
+                    "1" if size <= 100_000 else "0",
+                ],
+                url,
+            )
+            results["sizes"].setdefault(str(size), {})[kind] = {"build": build, **measured}
+            write(results)  # after every measurement: a long run stopped half-way keeps what it measured
+            print(
+                json.dumps(
+                    {
+                        size: {
+                            kind: {
+                                k: measured.get(k)
+                                for k in ("search", "search_cpu", "like", "two_char_complete")
+                            }
+                        }
+                    }
+                ),
+                file=sys.stderr,
+                flush=True,
+            )
+    write(results)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,285 @@
+"""Can this worker do this job by its deadline, in the way she can work? Pure functions, no database.
+
+The answer is できる / ぎりぎり / できない with reasons in plain Japanese. The rules, in the order checked:
+
+1. **Calls.** A job with scheduled calls needs a worker who takes calls (not 「打ち合わせなし」) in a mode the
+   job can use (voice, video; a job that names none takes either). Text is always possible on Hataraku.
+2. **Every scheduled call inside her windows.** Each future call must lie wholly inside one of her windows
+   on its date (a call that starts exactly when a window starts, or ends exactly when it ends, is inside).
+   Her day-off and busy dates have no windows; a public holiday has her Sunday windows.
+3. **Time before the deadline.** Her windows from now to the end of the deadline day (Asia/Tokyo), minus
+   day-off/busy dates, public holidays treated as Sundays (「日曜・祝日」, the usual Japanese pattern: most
+   people who are free on Sundays are free on holidays, and most weekday schedules — day care, a
+   part-time job — stop on holidays). A piece of a window counts only if it is at least as long as the
+   job's shortest block and her own; a job that cannot be interrupted uses whole blocks only. Each week
+   (Monday–Sunday) counts at most her weekly limit (or her windows' total, if she set none), less the
+   hours she has already committed to active contracts.
+4. **Verdict.** Usable time ≥ 1.25 × needed: できる; ≥ needed: ぎりぎり; else できない — always with
+   「締切までに使える時間: 12時間 / 必要: 20時間」.
+
+A window is a weekday and Tokyo wall-clock times; an end at or before its start runs into the next day
+(an end of 00:00 means "until midnight").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import jpholiday
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hataraku.core.clock import TOKYO
+
+# Ample time: this much more than needed is できる; between 1× and this, ぎりぎり.
+COMFORT_RATIO = 1.25
+# Scan at most this far ahead (job deadlines are at most two years ahead: core.dates).
+MAX_HORIZON_DAYS = 800
+SUNDAY = 6
+
+
+class Verdict(StrEnum):
+    CAN = "can"
+    TIGHT = "tight"
+    CANNOT = "cannot"
+
+    @property
+    def label(self) -> str:
+        return str(VERDICT_LABELS[self])
+
+
+VERDICT_LABELS = {
+    Verdict.CAN: gettext_lazy("できる"),
+    Verdict.TIGHT: gettext_lazy("ぎりぎり"),
+    Verdict.CANNOT: gettext_lazy("できない"),
+}
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One weekly window, Monday = 0, Tokyo wall clock."""
+
+    weekday: int
+    start: dt.time
+    end: dt.time
+
+
+@dataclass(frozen=True)
+class WorkerTime:
+    windows: tuple[Slot, ...]
+    days_off: frozenset[dt.date] = frozenset()
+    max_hours_per_week: float | None = None
+    committed_hours_per_week: float = 0
+    min_block_minutes: int | None = None
+    accepts_voice: bool = False
+    accepts_video: bool = False
+    no_meetings: bool = False
+
+
+@dataclass(frozen=True)
+class Call:
+    starts_at: dt.datetime  # aware
+    minutes: int
+
+
+@dataclass(frozen=True)
+class JobNeeds:
+    effort_minutes: int
+    deadline: dt.date  # work may go on until the end of this day, Tokyo time
+    has_calls: bool = False
+    call_modes: frozenset[str] = frozenset()  # "voice", "video"; empty: either
+    calls: tuple[Call, ...] = ()
+    min_block_minutes: int = 30
+    interruptible: bool = True
+
+
+@dataclass(frozen=True)
+class Feasibility:
+    verdict: Verdict
+    reasons: tuple[str, ...]
+    available_minutes: int
+    needed_minutes: int
+    # Set when the worker said 「それでもできる」: ranked as feasible, reasons kept for her to see.
+    overridden: bool = False
+
+    @property
+    def feasible(self) -> bool:
+        return self.overridden or self.verdict != Verdict.CANNOT
+
+    @property
+    def reason(self) -> str:
+        return self.reasons[0] if self.reasons else ""
+
+    @property
+    def label(self) -> str:
+        return self.verdict.label
+
+
+@dataclass(frozen=True)
+class Piece:
+    start: dt.datetime
+    end: dt.datetime
+
+    @property
+    def minutes(self) -> int:
+        return int((self.end - self.start).total_seconds() // 60)
+
+
+@dataclass
+class WorkerCalendar:
+    """Her windows laid out on real dates from `now` on, computed once per worker and reused for every job
+    (the ranking asks about hundreds of jobs for one worker)."""
+
+    worker: WorkerTime
+    now: dt.datetime
+    _by_date: dict[dt.date, list[Piece]] = field(default_factory=dict)
+
+    def pieces_starting_on(self, day: dt.date) -> list[Piece]:
+        found = self._by_date.get(day)
+        if found is None:
+            found = self._by_date[day] = list(_day_pieces(self.worker, day))
+        return found
+
+
+def is_holiday(day: dt.date) -> bool:
+    return bool(jpholiday.is_holiday(day))
+
+
+def _minutes(t: dt.time) -> int:
+    return t.hour * 60 + t.minute
+
+
+def _day_pieces(worker: WorkerTime, day: dt.date) -> Iterable[Piece]:
+    """The windows that start on `day` (not clipped to now or any deadline)."""
+    if day in worker.days_off:
+        return
+    weekday = SUNDAY if is_holiday(day) else day.weekday()
+    for slot in worker.windows:
+        if slot.weekday != weekday:
+            continue
+        start = dt.datetime.combine(day, slot.start, tzinfo=TOKYO)
+        length = _minutes(slot.end) - _minutes(slot.start)
+        if length <= 0:  # runs into the next day (an end of 00:00 is midnight)
+            length += 24 * 60
+        yield Piece(start, start + dt.timedelta(minutes=length))
+
+
+def hours_text(minutes: float) -> str:
+    """12時間 / 1時間30分 / 45分."""
+    minutes = max(0, round(minutes))
+    hours, rest = divmod(int(minutes), 60)
+    if hours and rest:
+        return _("%(h)s時間%(m)s分") % {"h": hours, "m": rest}
+    if rest:
+        return _("%(m)s分") % {"m": rest}
+    return _("%(h)s時間") % {"h": hours}
+
+
+def _call_label(call: Call) -> str:
+    """「平日10:00」, 「土曜14:00」, 「祝日10:00」 — how a person names the time of a call."""
+    local = call.starts_at.astimezone(TOKYO)
+    day = local.date()
+    if is_holiday(day):
+        when = _("祝日")
+    elif day.weekday() == 5:
+        when = _("土曜")
+    elif day.weekday() == SUNDAY:
+        when = _("日曜")
+    else:
+        when = _("平日")
+    return f"{when}{local:%H:%M}"
+
+
+def _call_mode_problem(worker: WorkerTime, job: JobNeeds) -> str | None:
+    if worker.no_meetings:
+        return _("この仕事には通話での打ち合わせがあります。あなたは「打ち合わせなし」を選んでいます")
+    modes = job.call_modes or frozenset({"voice", "video"})
+    if ("voice" in modes and worker.accepts_voice) or ("video" in modes and worker.accepts_video):
+        return None
+    if modes == {"voice"}:
+        return _("この仕事の打ち合わせは音声通話です。あなたが受けられる連絡の方法に音声通話がありません")
+    if modes == {"video"}:
+        return _("この仕事の打ち合わせはビデオ通話です。あなたが受けられる連絡の方法にビデオ通話がありません")
+    return _("この仕事には通話での打ち合わせがあります。あなたの連絡の方法は文字だけです")
+
+
+def _call_outside(calendar: WorkerCalendar, call: Call) -> bool:
+    start = call.starts_at.astimezone(TOKYO)
+    end = start + dt.timedelta(minutes=call.minutes)
+    # A window that started the evening before may hold an early-morning call.
+    for day in (start.date() - dt.timedelta(days=1), start.date()):
+        for piece in calendar.pieces_starting_on(day):
+            if piece.start <= start and end <= piece.end:
+                return False
+    return True
+
+
+def usable_minutes(calendar: WorkerCalendar, job: JobNeeds) -> int:
+    """Minutes of her windows between now and the end of the deadline day that this job can use."""
+    worker, now = calendar.worker, calendar.now.astimezone(TOKYO)
+    end_of_deadline = dt.datetime.combine(job.deadline + dt.timedelta(days=1), dt.time(0), tzinfo=TOKYO)
+    block = max(job.min_block_minutes, worker.min_block_minutes or 0, 1)
+    first = now.date() - dt.timedelta(days=1)  # a window from last night may still be open
+    last = min(job.deadline, first + dt.timedelta(days=MAX_HORIZON_DAYS))
+    committed = worker.committed_hours_per_week * 60
+    total = 0
+    monday = first - dt.timedelta(days=first.weekday())
+    while monday <= last:
+        # The weekly limit and the committed hours apply to the whole week (Monday–Sunday), also when
+        # only part of it lies between now and the deadline.
+        usable = whole = 0
+        for offset in range(7):
+            day = monday + dt.timedelta(days=offset)
+            for piece in calendar.pieces_starting_on(day):
+                whole += piece.minutes
+                if not first <= day <= last:
+                    continue
+                start, end = max(piece.start, now), min(piece.end, end_of_deadline)
+                length = int((end - start).total_seconds() // 60)
+                if length >= block:
+                    usable += length if job.interruptible else (length // block) * block
+        cap = whole if worker.max_hours_per_week is None else min(whole, worker.max_hours_per_week * 60)
+        total += int(min(usable, max(0, cap - committed)))
+        monday += dt.timedelta(days=7)
+    return total
+
+
+def assess(
+    worker: WorkerTime, job: JobNeeds, now: dt.datetime, *, calendar: WorkerCalendar | None = None
+) -> Feasibility:
+    """The verdict and its reasons. `calendar` lets a caller reuse one worker's dates across many jobs."""
+    calendar = calendar or WorkerCalendar(worker=worker, now=now)
+    needed = max(job.effort_minutes, 0)
+    today = now.astimezone(TOKYO).date()
+    if job.deadline < today:
+        return Feasibility(Verdict.CANNOT, (_("納期を過ぎています"),), 0, needed)
+    blockers: list[str] = []
+    if job.has_calls:
+        problem = _call_mode_problem(worker, job)
+        if problem:
+            blockers.append(problem)
+        else:
+            outside = sorted(
+                {_call_label(c) for c in job.calls if c.starts_at >= now and _call_outside(calendar, c)}
+            )
+            blockers.extend(
+                _("打ち合わせ(%(when)s)があなたの時間帯の外です") % {"when": when} for when in outside
+            )
+    available = usable_minutes(calendar, job)
+    time_reason = _("締切までに使える時間: %(have)s / 必要: %(need)s") % {
+        "have": hours_text(available),
+        "need": hours_text(needed),
+    }
+    block = max(job.min_block_minutes, worker.min_block_minutes or 0)
+    if available < needed and not job.interruptible:
+        blockers.append(_("途中で中断できない作業で、続けて%(m)s分以上の時間が必要です") % {"m": block})
+    if blockers:
+        return Feasibility(Verdict.CANNOT, (*blockers, time_reason), available, needed)
+    if available < needed:
+        return Feasibility(Verdict.CANNOT, (time_reason,), available, needed)
+    if available < needed * COMFORT_RATIO:
+        return Feasibility(Verdict.TIGHT, (time_reason,), available, needed)
+    return Feasibility(Verdict.CAN, (time_reason,), available, needed)

@@ -1,0 +1,316 @@
+"""The two engines behind one search: SQLite FTS5 and PostgreSQL tsvector, both over bigrams made in Python.
+
+Both answer the same questions (write documents, drop them, count and rank the matches of a query, give a
+subquery of matching ids) with the same meaning, which the tests check against a brute-force scan. Ranking
+is deliberately cheap (ARCHITECTURE.md § Search): jobs whose title holds every word first, then those with
+the words in title or category/skills, then the rest, newest (highest id) first within each tier. Walking an
+index in id order stops after the page it needs, where bm25 must score every match first (300 ms for a
+common bigram at a million jobs).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, transaction
+
+from .models import SearchDocument
+from .text import Alt, Word, bigrams, index_tokens
+
+# A tsvector keeps at most 256 positions per lexeme and positions up to 16383.
+_PG_MAX_POSITIONS = 255
+_PG_MAX_POSITION = 16383
+ALL = "zall"  # a facet token every document carries, so filters work without words
+
+
+@dataclass(frozen=True)
+class Doc:
+    job_id: int
+    title: str
+    tags: str  # the leaf category's name and the skills: what the job *is*
+    body: str  # description, parent category, client name
+    facets: tuple[str, ...]
+    proposal_deadline: dt.date
+    indexed_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed query: words (each with its alternatives) ANDed, facet tokens required and excluded."""
+
+    words: list[Word]
+    required: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = field(default=())
+
+
+# The tiers of the ranking, best first: where every word must be found (title; title or tags; anywhere).
+# A job is ranked in the first tier it meets; newest first inside a tier. The first two tiers are asked
+# through marked copies of the title's and tags' tokens ("t翻訳", "g翻訳"), whose lists hold only the jobs
+# with the word *there*: a column filter on the plain tokens would walk every job that has the word
+# anywhere (a million for a word in every description) to find the few with it in the title.
+TIERS: tuple[tuple[str, ...], ...] = (("t",), ("t", "g"), ())
+MARKS = {"title": "t", "tags": "g"}
+# Counting stops here: beyond it a results page says 「10,000件以上」. Counting a word found in every job
+# costs time in proportion to the jobs; nobody pages that far.
+COUNT_CAP = 10_000
+
+
+class Backend:
+    def write(self, docs: Sequence[Doc]) -> None:
+        """Insert or replace these documents (their SearchDocument rows too)."""
+        raise NotImplementedError
+
+    def delete(self, job_ids: Sequence[int]) -> None:
+        """Drop these documents' words (the caller deletes their SearchDocument rows)."""
+        raise NotImplementedError
+
+    def clear(self) -> None:
+        raise NotImplementedError
+
+    def count(self, query: Query) -> int:
+        raise NotImplementedError
+
+    def tier_ids(self, query: Query, tier: int, *, limit: int, offset: int) -> list[int]:
+        """Ids in tier `tier` (not in any earlier one), newest first; the last tier with no words lists
+        everything the filters allow."""
+        raise NotImplementedError
+
+    def ids_sql(self, query: Query) -> tuple[str, list[str]]:
+        """SQL selecting the ids of every match, to use as a subquery."""
+        raise NotImplementedError
+
+    def search(self, query: Query, *, limit: int, offset: int) -> tuple[list[int], int]:
+        total = self.count(query)
+        if not total or offset >= total or not limit:
+            return [], total
+        tiers = range(len(TIERS)) if query.words else range(len(TIERS) - 1, len(TIERS))
+        ids: list[int] = []
+        skip = offset  # rows of earlier tiers still to skip
+        for tier in tiers:
+            last = tier == len(TIERS) - 1
+            if last:
+                ids += self.tier_ids(query, tier, limit=limit - len(ids), offset=skip)
+                break
+            # Fetch what this tier can give to the page, plus the rows to skip; fewer than asked means
+            # the tier is exhausted and its size is known without counting it.
+            got = self.tier_ids(query, tier, limit=skip + limit - len(ids), offset=0)
+            ids += got[skip:]
+            if len(ids) >= limit:
+                break
+            skip = max(0, skip - len(got))
+        return ids[:limit], total
+
+
+# --- SQLite FTS5 ---------------------------------------------------------------------------------------
+
+
+def _fts_run(run: str, mark: str = "") -> str:
+    if len(run) == 1:
+        return f'"{mark}{run}" *'
+    return '"' + " ".join(mark + b for b in bigrams(run)) + '"'
+
+
+def _fts_alt(alt: Alt, marks: Sequence[str]) -> str:
+    if alt.facet:
+        return f"(facets : {alt.facet})"
+    if not marks:
+        return "({title tags body} : (" + " AND ".join(_fts_run(r) for r in alt.runs) + "))"
+    runs = ["(" + " OR ".join(_fts_run(r, m) for m in marks) + ")" for r in alt.runs]
+    return "(heads : (" + " AND ".join(runs) + "))"
+
+
+def _fts_words(words: Sequence[Word], marks: Sequence[str]) -> str:
+    return " AND ".join("(" + " OR ".join(_fts_alt(a, marks) for a in word) + ")" for word in words)
+
+
+def heads(title: str, tags: str) -> list[str]:
+    """The marked copies of the title's and tags' tokens."""
+    return [MARKS["title"] + t for t in index_tokens(title).split()] + [
+        MARKS["tags"] + t for t in index_tokens(tags).split()
+    ]
+
+
+class SqliteBackend(Backend):
+    def write(self, docs: Sequence[Doc]) -> None:
+        if not docs:
+            return
+        SearchDocument.objects.bulk_create(
+            [
+                SearchDocument(
+                    job_id=d.job_id, proposal_deadline=d.proposal_deadline, indexed_at=d.indexed_at
+                )
+                for d in docs
+            ],
+            update_conflicts=True,
+            unique_fields=["job_id"],
+            update_fields=["proposal_deadline", "indexed_at"],
+        )
+        with connection.cursor() as cursor:
+            self._delete(cursor, [d.job_id for d in docs])
+            cursor.executemany(
+                "INSERT INTO search_fts (rowid, title, tags, body, heads, facets) VALUES (%s, %s, %s, %s, %s, %s)",
+                [
+                    (
+                        d.job_id,
+                        index_tokens(d.title),
+                        index_tokens(d.tags),
+                        index_tokens(d.body),
+                        " ".join(heads(d.title, d.tags)),
+                        " ".join((ALL, *d.facets)),
+                    )
+                    for d in docs
+                ],
+            )
+
+    def _delete(self, cursor: Any, job_ids: Sequence[int]) -> None:
+        for start in range(0, len(job_ids), 500):
+            chunk = list(job_ids[start : start + 500])
+            marks = ",".join(["%s"] * len(chunk))
+            cursor.execute(f"DELETE FROM search_fts WHERE rowid IN ({marks})", chunk)  # noqa: S608 - placeholders only
+
+    def delete(self, job_ids: Sequence[int]) -> None:
+        with connection.cursor() as cursor:
+            self._delete(cursor, job_ids)
+
+    def clear(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_fts")
+
+    def _expr(self, query: Query, tier: int | None = None) -> str:
+        """The whole match (tier None), or one tier without the tiers before it."""
+        if query.words:
+            text = _fts_words(query.words, TIERS[-1 if tier is None else tier])
+            if tier:
+                text = f"({text}) NOT ({_fts_words(query.words, TIERS[tier - 1])})"
+        else:
+            text = ALL
+        expr = " AND ".join([f"({text})", *query.required])
+        for token in query.excluded:
+            expr = f"({expr}) NOT {token}"
+        return expr
+
+    def count(self, query: Query) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH %s LIMIT %s)",
+                [self._expr(query), COUNT_CAP + 1],
+            )
+            return int(cursor.fetchone()[0])
+
+    def tier_ids(self, query: Query, tier: int, *, limit: int, offset: int) -> list[int]:
+        # Tiers are disjoint only if each excludes the one before it *and* every earlier one; the tiers
+        # nest (title ⊂ title+tags ⊂ all), so excluding the previous tier excludes them all.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rowid FROM search_fts WHERE search_fts MATCH %s ORDER BY rowid DESC LIMIT %s OFFSET %s",
+                [self._expr(query, tier), limit, offset],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def ids_sql(self, query: Query) -> tuple[str, list[str]]:
+        return "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [self._expr(query)]
+
+
+# --- PostgreSQL tsvector -------------------------------------------------------------------------------
+
+
+def _tsvector(tokens: Iterable[str]) -> str:
+    """A tsvector literal of the tokens, positions in order. Built here, not by `to_tsvector`, so no
+    text-search parser (whose idea of a letter depends on the server's locale) ever splits the bigrams."""
+    positions: dict[str, list[int]] = defaultdict(list)
+    for pos, token in enumerate(tokens, start=1):
+        if len(positions[token]) < _PG_MAX_POSITIONS:
+            positions[token].append(min(pos, _PG_MAX_POSITION))
+    return " ".join(f"'{tok}':{','.join(map(str, ps))}" for tok, ps in positions.items())
+
+
+def _ts_run(run: str, mark: str = "") -> str:
+    if len(run) == 1:
+        return f"'{mark}{run}':*"
+    return "(" + " <-> ".join(f"'{mark}{b}'" for b in bigrams(run)) + ")"
+
+
+def _ts_alt(alt: Alt, marks: Sequence[str]) -> str:
+    if alt.facet:
+        return f"'{alt.facet}'"
+    if not marks:
+        return "(" + " & ".join(_ts_run(r) for r in alt.runs) + ")"
+    return "(" + " & ".join("(" + " | ".join(_ts_run(r, m) for m in marks) + ")" for r in alt.runs) + ")"
+
+
+def _ts_words(words: Sequence[Word], marks: Sequence[str]) -> str:
+    return " & ".join("(" + " | ".join(_ts_alt(a, marks) for a in word) + ")" for word in words)
+
+
+class PostgresBackend(Backend):
+    def write(self, docs: Sequence[Doc]) -> None:
+        if not docs:
+            return
+        rows = []
+        for d in docs:
+            # Title, tags and body in one run of positions (a phrase never spans two of them: each part
+            # ends with a one-character token and phrases are made of bigrams), then the marked copies
+            # and the facets.
+            text = "\n".join([d.title, d.tags, d.body])
+            tsv = _tsvector([*index_tokens(text).split(), *heads(d.title, d.tags), ALL, *d.facets])
+            rows.append((d.job_id, d.proposal_deadline, d.indexed_at, tsv))
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO search_searchdocument (job_id, proposal_deadline, indexed_at, doc_tsv) "
+                "VALUES (%s, %s, %s, %s::tsvector) ON CONFLICT (job_id) DO UPDATE SET "
+                "proposal_deadline = EXCLUDED.proposal_deadline, indexed_at = EXCLUDED.indexed_at, "
+                "doc_tsv = EXCLUDED.doc_tsv",
+                rows,
+            )
+
+    def delete(self, job_ids: Sequence[int]) -> None:
+        """The words go with their SearchDocument rows (the services delete those)."""
+
+    def clear(self) -> None:
+        """As `delete`."""
+
+    def _query(self, query: Query, tier: int = len(TIERS) - 1) -> str:
+        parts = [f"({_ts_words(query.words, TIERS[tier])})" if query.words else f"'{ALL}'"]
+        parts += [f"'{t}'" for t in query.required]
+        parts += [f"!'{t}'" for t in query.excluded]
+        return " & ".join(parts)
+
+    def search(self, query: Query, *, limit: int, offset: int) -> tuple[list[int], int]:
+        # For a word in most jobs the planner prefers reading the whole table, unpacking every job's
+        # tsvector (287 ms to count 10 k jobs); the GIN index answers the same count in 15 ms without
+        # opening one. The tiers walk the primary key backwards (an index scan) either way.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            return super().search(query, limit=limit, offset=offset)
+
+    def count(self, query: Query) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM search_searchdocument WHERE doc_tsv @@ %s::tsquery LIMIT %s) s",
+                [self._query(query), COUNT_CAP + 1],
+            )
+            return int(cursor.fetchone()[0])
+
+    def tier_ids(self, query: Query, tier: int, *, limit: int, offset: int) -> list[int]:
+        where, params = "doc_tsv @@ %s::tsquery", [self._query(query, tier)]
+        if tier and query.words:
+            where += " AND NOT (doc_tsv @@ %s::tsquery)"
+            params.append(f"({_ts_words(query.words, TIERS[tier - 1])})")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                # `where` is one of two constant texts; the queries are parameters.
+                f"SELECT job_id FROM search_searchdocument WHERE {where} ORDER BY job_id DESC LIMIT %s OFFSET %s",  # noqa: S608
+                [*params, limit, offset],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def ids_sql(self, query: Query) -> tuple[str, list[str]]:
+        return "SELECT job_id FROM search_searchdocument WHERE doc_tsv @@ %s::tsquery", [self._query(query)]
+
+
+def backend() -> Backend:
+    return PostgresBackend() if connection.vendor == "postgresql" else SqliteBackend()

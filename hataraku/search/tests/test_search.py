@@ -1,0 +1,225 @@
+"""Search over open jobs, on whichever database the tests run (SQLite by default; PostgreSQL with
+DATABASE_URL): what it finds, in what order, and that the index follows every publish, edit, close and
+delete."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hataraku.core import clock
+from hataraku.jobs import selectors as job_selectors
+from hataraku.jobs import services as job_services
+from hataraku.jobs.constants import JobStatus, MeetingStyle
+from hataraku.jobs.models import Job
+from hataraku.jobs.tests.factories import ClientFactory, JobFactory, category
+from hataraku.jobs.tests.factories import UserFactory as WorkerFactory
+from hataraku.jobs.tests.test_services import job_input
+from hataraku.search import services
+from hataraku.search.selectors import SearchFilters, keyword_filter, matching_job_ids, search_jobs
+from hataraku.search.text import matches
+
+pytestmark = pytest.mark.django_db
+
+
+def indexed(**kwargs: Any) -> Job:
+    # The factory's category is 「データ入力」, its description mentions 入力: tests choose their own words.
+    kwargs.setdefault("category", category("other-misc"))
+    kwargs.setdefault("description_md", "詳しくはお問い合わせください。")
+    kwargs.setdefault("skills", [])
+    job = JobFactory(**kwargs)
+    services.index_jobs(job_ids=[job.pk])
+    return job
+
+
+def found(text: str, **filters: Any) -> list[int]:
+    return search_jobs(text, filters=SearchFilters(**filters), limit=100).ids
+
+
+def test_half_width_and_full_width_find_the_stored_words() -> None:
+    # given jobs written with ordinary characters
+    entry = indexed(title="アンケートのデータ入力")
+    web = indexed(title="Webサイトの更新", category=category("web-update"), description_md="文言の修正")
+    # when people type half-width katakana or full-width Latin, then they find them
+    assert found("ﾃﾞｰﾀ入力") == [entry.pk]
+    assert found("ＷＥＢ") == [web.pk]
+    assert found("web") == [web.pk]
+
+
+def test_two_character_words_match() -> None:
+    translation = indexed(title="英語の翻訳", description_md="在宅でできます")
+    books = indexed(title="経理の手伝い", description_md="請求書の確認")
+    assert found("翻訳") == [translation.pk]
+    assert found("経理") == [books.pk]
+    assert found("在宅") == [translation.pk]
+
+
+def test_several_words_all_must_match() -> None:
+    # given one job with both words and one with only one
+    both = indexed(title="英語の翻訳", description_md="短い文書")
+    indexed(title="中国語の翻訳", description_md="短い文書")
+    # when searching for both words, then only the job with both is found — in any field
+    assert found("翻訳 英語") == [both.pk]
+    assert found("英語　短い") == [both.pk]
+    assert found("翻訳 ドイツ語") == []
+
+
+def test_skills_category_and_client_name_are_searched() -> None:
+    client = ClientFactory(client_kind="company", company_name="ひだまり出版")
+    job = indexed(
+        title="記事の校正", client=client, skills=["WordPress"], category=category("writing-proofread")
+    )
+    assert found("ひだまり") == [job.pk]
+    assert found("wordpress") == [job.pk]
+    assert found("校閲") == [job.pk]  # the category 「校正・校閲」
+
+
+def test_one_character_word_finds_every_place_it_occurs() -> None:
+    end = indexed(title="英訳")
+    middle = indexed(title="訳の確認")
+    assert set(found("訳")) == {end.pk, middle.pk}
+
+
+def test_title_matches_rank_first_then_newest() -> None:
+    old_title = indexed(title="翻訳の仕事")
+    body_only = indexed(title="文書の仕事", description_md="英語から日本語への翻訳です")
+    new_title = indexed(title="翻訳チェック")
+    assert found("翻訳") == [new_title.pk, old_title.pk, body_only.pk]
+    # pages join the tiers without gaps or repeats
+    page1 = search_jobs("翻訳", limit=2)
+    page2 = search_jobs("翻訳", limit=2, offset=2)
+    assert page1.total == page2.total == 3
+    assert page1.ids + page2.ids == [new_title.pk, old_title.pk, body_only.pk]
+    assert search_jobs("翻訳", limit=2, offset=1).ids == [old_title.pk, body_only.pk]
+
+
+def test_filters_narrow_the_matches() -> None:
+    beginner = indexed(title="入力作業", beginner_welcome=True, category=category("office-entry"))
+    calls = indexed(
+        title="入力作業", meeting_style=MeetingStyle.SCHEDULED_CALLS, category=category("translation-en")
+    )
+    verified = indexed(title="入力作業", verified_only=True, category=category("office-bookkeeping"))
+    assert found("入力", beginner_welcome=True) == [beginner.pk]
+    assert calls.pk not in found("入力", text_only=True)
+    assert found("入力", category="translation") == [calls.pk]  # a parent category holds its children
+    assert verified.pk not in found("入力", viewer_verified=False)
+    assert set(found("", category="office")) == {beginner.pk, verified.pk}
+
+
+def test_index_follows_publish_edit_close_and_delete(django_capture_on_commit_callbacks: Any) -> None:
+    client = ClientFactory()
+    # given a draft: not searchable
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_services.job_create(client=client, data=job_input(title="経理の補助"))
+    assert found("経理") == []
+    # when published, it is found
+    with django_capture_on_commit_callbacks(execute=True):
+        job_services.job_transition(job=job, actor=client, to=JobStatus.PUBLISHED)
+    assert found("経理") == [job.pk]
+    # when edited, the new words are found and the old ones are not
+    with django_capture_on_commit_callbacks(execute=True):
+        job_services.job_update(job=job, actor=client, data=job_input(title="請求書の確認"))
+    assert found("経理") == []
+    assert found("請求書") == [job.pk]
+    # when closed, it is gone; when re-opened, back
+    with django_capture_on_commit_callbacks(execute=True):
+        job_services.job_transition(job=job, actor=client, to=JobStatus.CLOSED)
+    assert found("請求書") == []
+    with django_capture_on_commit_callbacks(execute=True):
+        job_services.job_transition(job=job, actor=client, to=JobStatus.PUBLISHED)
+    assert found("請求書") == [job.pk]
+    # when deleted (by staff, nobody proposed), it is gone
+    staff = WorkerFactory(is_staff=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        job_services.job_delete(job=job, actor=staff)
+    assert found("請求書") == []
+    assert search_jobs("").total == 0
+
+
+def test_rolled_back_change_leaves_the_index_alone(django_capture_on_commit_callbacks: Any) -> None:
+    client = ClientFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_services.job_create(client=client, data=job_input(title="経理の補助"))
+        job_services.job_transition(job=job, actor=client, to=JobStatus.PUBLISHED)
+    with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        job_services.job_transition(job=job, actor=client, to=JobStatus.CLOSED)
+        raise RuntimeError("rolled back")
+    assert found("経理") == [job.pk]
+
+
+def test_expired_proposal_deadlines_leave_with_the_tick(frozen_clock: Any) -> None:
+    # given a job whose proposal deadline is tomorrow
+    job = indexed(title="経理の補助", proposal_deadline=clock.today() + dt.timedelta(days=1))
+    # when the tick runs on the deadline day, it stays; the day after, it leaves
+    frozen_clock.advance(dt.timedelta(days=1))
+    assert services.index_purge_expired() == 0
+    assert found("経理") == [job.pk]
+    frozen_clock.advance(dt.timedelta(days=1))
+    assert services.index_purge_expired() == 1
+    assert found("経理") == []
+
+
+def test_rebuild_indexes_only_open_jobs() -> None:
+    open_job = JobFactory(title="経理の補助")
+    JobFactory(title="経理の補助", status=JobStatus.DRAFT, published_at=None)
+    JobFactory(title="経理の補助", status=JobStatus.CLOSED)
+    assert services.index_rebuild() == 1
+    assert found("経理") == [open_job.pk]
+
+
+def test_job_list_keyword_box_uses_the_index() -> None:
+    # given the job list's selector (newest first), when a half-width keyword is typed, then it matches
+    job = indexed(title="アンケートのデータ入力")
+    indexed(title="ロゴの作成")
+    viewer = WorkerFactory()
+    jobs = job_selectors.job_list(viewer=viewer, filters=job_selectors.JobFilters(q="ﾃﾞｰﾀ 入力"))
+    assert [j.pk for j in jobs] == [job.pk]
+    # text without letters narrows nothing
+    assert keyword_filter(Job.objects.all(), "!!").count() == 2
+
+
+# --- every match, compared with a brute-force scan -----------------------------------------------------
+
+ALPHABET = "翻訳経理在宅データ入力英語ー"
+
+
+@pytest.fixture
+def corpus() -> dict[int, str]:
+    rng = random.Random(11)
+    texts: dict[int, str] = {}
+    for _ in range(40):
+        title = "".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 6)))
+        body = " ".join(
+            "".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 8))) for _ in range(rng.randint(0, 4))
+        )
+        job = indexed(title=title, description_md=body)
+        doc = services.document(job)
+        texts[job.pk] = "\n".join([doc.title, doc.tags, doc.body])
+    return texts
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    query=st.lists(st.text(alphabet=ALPHABET + "ﾃﾞｰ", min_size=1, max_size=3), min_size=1, max_size=2).map(
+        " ".join
+    )
+)
+def test_search_finds_exactly_what_a_scan_finds(corpus: dict[int, str], query: str) -> None:
+    expected = {pk for pk, text in corpus.items() if matches(text, query)}
+    assert set(matching_job_ids(query)) == expected
+    result = search_jobs(query, limit=100)
+    assert set(result.ids) == expected
+    assert result.total == len(expected)
+
+
+def test_every_two_character_word_finds_every_match(corpus: dict[int, str]) -> None:
+    words = {a + b for a in ALPHABET for b in ALPHABET}
+    for word in sorted(words):
+        expected = {pk for pk, text in corpus.items() if matches(text, word)}
+        assert set(search_jobs(word, limit=100).ids) == expected, word
