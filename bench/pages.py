@@ -250,6 +250,9 @@ def run_database(
             "healthz": "/healthz",
             "home": "/",
             "job_list_20": "/jobs/",
+            # issue 11: the keyword search (a two-character word) and the ranked 「あなたにできる仕事」
+            "job_search_q": "/jobs/?q=%E7%BF%BB%E8%A8%B3",
+            "jobs_for_you": "/jobs/for-you/",
             "contract": f"/contracts/{info['contract_id']}/",
             "earnings": "/money/earnings/",
         }
