@@ -190,7 +190,8 @@ def _call_label(call: Call) -> str:
         when = _("日曜")
     else:
         when = _("平日")
-    return f"{when}{local:%H:%M}"
+    # Japanese writes the day and the time together (平日10:00); English puts a space between them.
+    return _("%(day)s%(time)s") % {"day": when, "time": f"{local:%H:%M}"}
 
 
 def _call_mode_problem(worker: WorkerTime, job: JobNeeds) -> str | None:
