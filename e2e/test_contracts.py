@@ -169,7 +169,7 @@ def test_other_contract_pages(page, axe, login):
         page.goto(page.base_url + path)
         audit_page(page, axe, label)
     with page.expect_navigation():
-        page.get_by_role("link", name="仲介中の紛争").click()
+        page.get_by_role("main").get_by_role("link", name="仲介中の紛争").click()
     with page.expect_navigation():
         page.get_by_role("link", name=hourly.title).click()
     audit_page(page, axe, "staff dispute")

@@ -96,14 +96,14 @@ def test_pages_with_errors(page, axe, login, worker):
     login(worker.email, PASSWORD)
     page.goto(page.base_url + "/profile/")
     page.get_by_label("適格請求書発行事業者の登録番号(インボイス)").fill("T123")
-    page.get_by_role("button", name="保存する").click()
+    page.get_by_role("button", name="保存する", exact=True).click()
     page.wait_for_selector(".error-summary")
     audit_page(page, axe, "profile with errors")
 
     page.goto(page.base_url + "/profile/conditions/")
     page.locator("#id_windows-0-end").fill("12:00")
     page.locator("#id_windows-0-start").fill("12:00")
-    page.get_by_role("button", name="保存する").click()
+    page.get_by_role("button", name="保存する", exact=True).click()
     page.wait_for_selector(".error-summary")
     assert "開始と終了が同じ時刻です" in page.content()
     audit_page(page, axe, "conditions with errors")
@@ -115,7 +115,7 @@ def test_pages_with_errors(page, axe, login, worker):
 
     page.goto(page.base_url + "/profile/conditions/preferences/")
     page.get_by_label("1週間に働ける時間の上限(時間)").fill("200")
-    page.get_by_role("button", name="保存する").click()
+    page.get_by_role("button", name="保存する", exact=True).click()
     page.wait_for_selector(".error-summary")
     audit_page(page, axe, "preferences with errors")
 

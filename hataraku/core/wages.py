@@ -50,6 +50,23 @@ FY2025: tuple[tuple[str, int, str], ...] = (
 )  # fmt: skip
 
 
+def ensure_shipped_tables() -> None:
+    """Load the FY2025 table if it is missing (migration 0002 loads it; a database flushed since, as a test
+    database between transactional tests, or one built without migrations, gets it back here). Idempotent."""
+    if MinimumWage.objects.filter(fiscal_year=2025).exists():
+        return
+    MinimumWage.objects.bulk_create(
+        MinimumWage(
+            prefecture=code,
+            fiscal_year=2025,
+            amount=amount,
+            effective_from=dt.date.fromisoformat(day),
+            source=FY2025_SOURCE,
+        )
+        for code, amount, day in FY2025
+    )
+
+
 @dataclass(frozen=True)
 class WageFloor:
     """The amount that applies, and where it comes from, so every figure shown can say which table."""

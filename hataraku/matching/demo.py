@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 from hataraku.core import clock
+from hataraku.core.wages import ensure_shipped_tables
 from hataraku.jobs.categories import ensure_categories
 from hataraku.jobs.constants import CallMode, JobStatus, MeetingStyle, PayType
 from hataraku.jobs.models import Category, Job, JobMeeting
@@ -170,6 +171,7 @@ def _load_workers(people: dict[str, Any]) -> None:
 
 def _load_jobs(people: dict[str, Any]) -> None:
     ensure_categories()
+    ensure_shipped_tables()
     categories = {c.slug: c for c in Category.objects.all()}
     today = clock.today()
     for spec in JOBS:

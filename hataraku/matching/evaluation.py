@@ -63,6 +63,7 @@ def _category(row: dict[str, Any], by_slug: dict[str, Category], by_name: dict[s
 def load_jobs(rows: Iterable[dict[str, Any]], *, now: dt.datetime) -> dict[int, Any]:
     """Create the jobs (published, open until their deadline); answer {job pk: the line's id}."""
     ensure_categories()
+    wages.ensure_shipped_tables()
     categories = list(Category.objects.all())
     by_slug = {c.slug: c for c in categories}
     by_name = {c.name: c for c in categories}
