@@ -24,15 +24,15 @@ ledger's idempotency keys would not also refuse to move twice.
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections import defaultdict
 from collections.abc import Callable
 from functools import partial
 from typing import Any, TypeVar
 
-from django.apps import apps
 from django.db import transaction
+
+from .discovery import import_app_modules
 
 logger = logging.getLogger(__name__)
 
@@ -82,16 +82,4 @@ def announce(event: Event) -> None:
 
 def handler_modules() -> list[str]:
     """Import every installed hataraku app's `handlers` module (which subscribes its handlers)."""
-    found: list[str] = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("hataraku."):
-            continue
-        dotted = f"{config.name}.handlers"
-        try:
-            importlib.import_module(dotted)
-        except ModuleNotFoundError as exc:
-            if exc.name == dotted:
-                continue
-            raise
-        found.append(dotted)
-    return found
+    return import_app_modules("handlers")

@@ -21,13 +21,13 @@ transaction: the row commits with the change, and the e-mail is enqueued on comm
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from django.apps import apps
 from django.utils.functional import Promise
+
+from .discovery import import_app_modules
 
 Param = str | int
 
@@ -103,16 +103,4 @@ def notify(
 def notice_modules() -> list[str]:
     """Import every installed hataraku app's `notices` module, so every code can be rendered whichever
     app sent it (called from `CoreConfig.ready`)."""
-    found: list[str] = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("hataraku."):
-            continue
-        dotted = f"{config.name}.notices"
-        try:
-            importlib.import_module(dotted)
-        except ModuleNotFoundError as exc:
-            if exc.name == dotted:
-                continue
-            raise
-        found.append(dotted)
-    return found
+    return import_app_modules("notices")

@@ -23,13 +23,13 @@ so a later app adds its to-dos by adding that one module.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from django.apps import apps
 from django.utils.functional import Promise
+
+from .discovery import import_app_modules
 
 WORKER = "worker"
 CLIENT = "client"
@@ -164,16 +164,4 @@ def panels_for(user: Any, role: str) -> list[Panel]:
 
 def todo_modules() -> list[str]:
     """Import every installed hataraku app's `todos` module, so its sources register (CoreConfig.ready)."""
-    found: list[str] = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("hataraku."):
-            continue
-        dotted = f"{config.name}.todos"
-        try:
-            importlib.import_module(dotted)
-        except ModuleNotFoundError as exc:
-            if exc.name == dotted:
-                continue
-            raise
-        found.append(dotted)
-    return found
+    return import_app_modules("todos")
