@@ -89,14 +89,7 @@ def _withdrawal_create(*, client: User, amount: int, key: str) -> ClientWithdraw
     account = BankAccount.objects.filter(worker=client, is_active=True).first()
     if account is None:
         raise DomainError(ErrorCode.NO_BANK_ACCOUNT, _("出金の前に、振込先の口座を登録してください。"))
-    refundable = client_balances(client).refundable
-    if amount > refundable:
-        raise DomainError(
-            ErrorCode.INSUFFICIENT_BALANCE,
-            _("返金可能残高(%(refundable)s)を超えています。%(refundable)s以下で入力してください。")
-            % {"refundable": format_yen(refundable)},
-            field="amount",
-        )
+    _check_refundable(client, amount)
     entry = ledger.client_withdrawal_reserve(
         client=client, amount=amount, actor=client, idempotency_key=f"payments.client_withdrawal:{key}"
     )
@@ -336,14 +329,7 @@ def _card_refund_create(*, client: User, amount: int, key: str) -> ClientWithdra
             % {"most": format_yen(most)},
             field="amount",
         )
-    refundable = client_balances(client).refundable
-    if amount > refundable:
-        raise DomainError(
-            ErrorCode.INSUFFICIENT_BALANCE,
-            _("返金可能残高(%(refundable)s)を超えています。%(refundable)s以下で入力してください。")
-            % {"refundable": format_yen(refundable)},
-            field="amount",
-        )
+    _check_refundable(client, amount)
     entry = ledger.client_withdrawal_reserve(
         client=client, amount=amount, actor=client, idempotency_key=f"payments.client_withdrawal:{key}"
     )
@@ -570,3 +556,15 @@ def funding_from_balance(*, client: User, escrow: Escrow, amount: int, idempoten
         params={"escrow": escrow.pk, "amount": amount},
         body=body,
     )
+
+
+def _check_refundable(client: User, amount: int) -> None:
+    """Refuse an amount above what the client may take back (her refundable balance), naming the most."""
+    refundable = client_balances(client).refundable
+    if amount > refundable:
+        raise DomainError(
+            ErrorCode.INSUFFICIENT_BALANCE,
+            _("返金可能残高(%(refundable)s)を超えています。%(refundable)s以下で入力してください。")
+            % {"refundable": format_yen(refundable)},
+            field="amount",
+        )
