@@ -236,26 +236,12 @@ def client_withdrawal_mark_failed(
 
     def body(_idem: Any) -> ClientWithdrawal:
         locked = _lock_bank(withdrawal)
-        _move(
+        _fail(
             locked,
-            ClientWithdrawalStatus.FAILED,
             actor=actor,
             action="payments.client_withdrawal_failed",
-            fields={"decided_at": clock.now(), "failure_reason": reason},
-            data={"reason": reason},
-        )
-        locked.final_entry = ledger.client_withdrawal_fail(
-            client=locked.client,
-            amount=locked.amount,
-            actor=actor,
-            idempotency_key=f"payments.client_withdrawal_failed:{locked.pk}",
-        )
-        locked.save(update_fields=["final_entry"])
-        notices.notify(
-            user=locked.client,
+            reason=reason,
             code=REFUND_WITHDRAWAL_FAILED,
-            params={"amount": f"{locked.amount:,}"},
-            url=reverse("payments:client_refunds"),
         )
         return locked
 
@@ -444,24 +430,48 @@ def _card_refund_paid(locked: ClientWithdrawal) -> None:
 
 
 def _card_refund_failed(locked: ClientWithdrawal, reason: str) -> None:
+    _fail(
+        locked,
+        actor=None,
+        action="payments.client_card_refund_failed",
+        reason=reason,
+        code=CARD_REFUND_FAILED,
+        stored_reason=(reason or "")[:200],
+    )
+
+
+def _fail(
+    locked: ClientWithdrawal,
+    *,
+    actor: User | None,
+    action: str,
+    reason: str,
+    code: str,
+    stored_reason: str | None = None,
+) -> None:
+    """A withdrawal (to her bank or her card) that did not reach her: the money goes back to her refundable
+    balance, once (the ledger's key), and she is told. The caller holds the row's lock."""
     _move(
         locked,
         ClientWithdrawalStatus.FAILED,
-        actor=None,
-        action="payments.client_card_refund_failed",
-        fields={"decided_at": clock.now(), "failure_reason": (reason or "")[:200]},
+        actor=actor,
+        action=action,
+        fields={
+            "decided_at": clock.now(),
+            "failure_reason": reason if stored_reason is None else stored_reason,
+        },
         data={"reason": reason},
     )
     locked.final_entry = ledger.client_withdrawal_fail(
         client=locked.client,
         amount=locked.amount,
-        actor=None,
+        actor=actor,
         idempotency_key=f"payments.client_withdrawal_failed:{locked.pk}",
     )
     locked.save(update_fields=["final_entry"])
     notices.notify(
         user=locked.client,
-        code=CARD_REFUND_FAILED,
+        code=code,
         params={"amount": f"{locked.amount:,}"},
         url=reverse("payments:client_refunds"),
     )
