@@ -66,15 +66,30 @@ def _resolve(result: dict[str, Any]) -> Any:
     return model._default_manager.get(pk=result["pk"])
 
 
+def _pointer(row: models.Model) -> dict[str, Any]:
+    return {"model": row._meta.label_lower, "pk": row.pk}
+
+
 @transaction.atomic
-def idempotent(*, scope: str, key: str, params: dict[str, Any], body: Callable[[IdempotencyKey], M]) -> M:
+def idempotent(
+    *,
+    scope: str,
+    key: str,
+    params: dict[str, Any],
+    body: Callable[[IdempotencyKey], M],
+    result: M | None = None,
+) -> M:
     """Run `body` once per (scope, key), in one transaction (a savepoint inside a caller's): every service
     that moves money ends with `return idempotent(...)`, so the key, the locks and the writes commit or
     roll back together. `params` are what the request asked for (ids and amounts); `body` returns the one
     row that is the result, and a replay returns that row again.
 
     The key row is inserted before any lock is taken, in one statement (`_claim`): a concurrent request
-    with the same key waits on the unique index until the first commits, then sees its result."""
+    with the same key waits on the unique index until the first commits, then sees its result.
+
+    `result`: the row the body will return, when the caller knows it already (a transition of an existing
+    row: posting a funding answers that funding). The key row is then written with its result in the same
+    statement, and the body must return that very row."""
     key = require_key(key)
     expected = fingerprint(scope, params)
 
@@ -89,16 +104,21 @@ def idempotent(*, scope: str, key: str, params: dict[str, Any], body: Callable[[
             raise Conflict(_("同じ処理が実行中です。少し待ってからもう一度お試しください。"))
         return _resolve(existing.result)  # type: ignore[no-any-return]
 
-    idem = _claim(scope, key, expected)
+    known = _pointer(result) if result is not None else {}
+    idem = _claim(scope, key, expected, known)
     if idem is None:
         return replay(IdempotencyKey.objects.get(scope=scope, key=key))
-    result = body(idem)
-    idem.result = {"model": result._meta.label_lower, "pk": result.pk}
+    returned = body(idem)
+    if known:
+        if _pointer(returned) != known:
+            raise AssertionError(f"{scope}: the body returned {_pointer(returned)}, not {known}")
+        return returned
+    idem.result = _pointer(returned)
     idem.save(update_fields=["result"])
-    return result
+    return returned
 
 
-def _claim(scope: str, key: str, expected: str) -> IdempotencyKey | None:
+def _claim(scope: str, key: str, expected: str, result: dict[str, Any]) -> IdempotencyKey | None:
     """Insert the key row in one round trip, or answer None when (scope, key) is already there.
 
     `INSERT … ON CONFLICT DO NOTHING` needs no savepoint and no read first: while another transaction
@@ -109,7 +129,7 @@ def _claim(scope: str, key: str, expected: str) -> IdempotencyKey | None:
     meta = IdempotencyKey._meta
     fields = {field.name: field for field in meta.concrete_fields}
     column = {name: str(field.column) for name, field in fields.items()}
-    row_values = {"scope": scope, "key": key, "fingerprint": expected, "result": {}, "created_at": now}
+    row_values = {"scope": scope, "key": key, "fingerprint": expected, "result": result, "created_at": now}
     qn = connection.ops.quote_name
     columns = ", ".join(qn(column[name]) for name in row_values)
     placeholders = ", ".join(["%s"] * len(row_values))
@@ -123,7 +143,7 @@ def _claim(scope: str, key: str, expected: str) -> IdempotencyKey | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    idem = IdempotencyKey(pk=row[0], scope=scope, key=key, fingerprint=expected, result={}, created_at=now)
+    idem = IdempotencyKey(pk=row[0], scope=scope, key=key, fingerprint=expected, result=result, created_at=now)
     idem._state.adding = False
     idem._state.db = connection.alias
     return idem

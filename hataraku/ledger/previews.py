@@ -4,11 +4,28 @@ itself computes again under its locks (another payment of the same contract in b
 
 from __future__ import annotations
 
-from django.db.models import Sum
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
 
 from hataraku.core import clock, money
 
 from .models import Settlement
+
+
+def _released(**where: object) -> QuerySet[Settlement]:
+    """The releases a fee group's tiered fee counts on: reversed ones left out."""
+    return Settlement.objects.filter(**where, entry__reversed_by__isnull=True)
+
+
+def released_subquery() -> Subquery:
+    """`fee_group_released` as a subquery of a fee group row (`OuterRef("pk")`), for the release's lock of the
+    fee group, which then reads the sum in the statement that takes the lock."""
+    return Subquery(
+        _released(escrow__fee_group_id=OuterRef("pk"))
+        .order_by()
+        .values("escrow__fee_group_id")
+        .annotate(t=Sum("worker_gross"))
+        .values("t")
+    )
 
 
 def fee_group_released(fee_group: str = "", *, fee_group_id: int | None = None) -> int:
@@ -20,9 +37,7 @@ def fee_group_released(fee_group: str = "", *, fee_group_id: int | None = None) 
         if fee_group_id is not None
         else {"escrow__fee_group__key": fee_group}
     )
-    total = Settlement.objects.filter(**where, entry__reversed_by__isnull=True).aggregate(
-        t=Sum("worker_gross")
-    )["t"]
+    total = _released(**where).aggregate(t=Sum("worker_gross"))["t"]
     return int(total or 0)
 
 

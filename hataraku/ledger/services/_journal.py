@@ -110,9 +110,17 @@ def _post_entry(
     cached = list({a.pk: a for a, _ in lines if is_cached(a)}.values())
     balances = _balances_and_check(guarded, cached)
     if balances is None:
-        lines = refresh_cached(lines)
-        balances = _balances_and_check(guarded, [])
-        assert balances is not None
+        # A cached account went stale (a test flushed the rows under this process): write the entry again
+        # from fresh accounts, so its locks and balance checks are taken on the right rows.
+        return _post_entry(
+            kind=kind,
+            lines=refresh_cached(lines),
+            memo=memo,
+            idem=idem,
+            escrow=escrow,
+            reverses=reverses,
+            prelocked=prelocked,
+        )
     for account in locked:
         owed = -(balances.get(account.pk) or 0)
         if owed - delta[account.pk] < 0:

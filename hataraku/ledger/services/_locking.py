@@ -12,6 +12,7 @@ locking them would make every release wait for every other one.
 from __future__ import annotations
 
 from ..models import Escrow, FeeGroup
+from ..previews import released_subquery
 
 
 def _lock_escrow(escrow: Escrow) -> Escrow:
@@ -23,7 +24,15 @@ def _lock_escrow(escrow: Escrow) -> Escrow:
     )
 
 
-def _lock_fee_group(escrow: Escrow) -> None:
+def _lock_fee_group(escrow: Escrow) -> int:
     """Second lock of a release: the fee group, so two releases of one contract cannot both count the same
-    cumulative amount for the tiered fee. Caller holds the escrow lock."""
-    FeeGroup.objects.select_for_update().filter(pk=escrow.fee_group_id).first()
+    cumulative amount for the tiered fee. Answers that amount (`previews.fee_group_released`), read in the
+    statement that takes the lock. Caller holds the escrow lock."""
+    row = (
+        FeeGroup.objects.select_for_update(of=("self",))
+        .filter(pk=escrow.fee_group_id)
+        .annotate(released=released_subquery())
+        .values_list("released", flat=True)
+        .first()
+    )
+    return int(row or 0)

@@ -98,13 +98,17 @@ def is_cached(account: Account) -> bool:
 
 
 def refresh_cached(lines: Sequence[Line]) -> list[Line]:
-    """The same lines with every cached system account looked up afresh (the cache had gone stale)."""
+    """The same lines with every cached account looked up afresh (the cache had gone stale)."""
+    # By position, not id: a stale cached row's id may now be another account's.
+    was_cached = [is_cached(account) for account, _amount in lines]
     for key in [key for key in _CACHE if key[:2] == _cache_key("")[:2]]:
         del _CACHE[key]
     fresh: list[Line] = []
-    for account, amount in lines:
+    for (account, amount), cached in zip(lines, was_cached, strict=True):
         if account.kind in _SYSTEM_KINDS:
             account = _system(account.kind, provider=account.provider)
+        elif cached:
+            account = owner_account(account.kind, User(pk=account.owner_id))
         fresh.append((account, amount))
     return fresh
 
@@ -117,6 +121,26 @@ def owner_account(kind: str, owner: User) -> Account:
         name=f"{AccountKind(kind).label}({owner.pk})",
         owner=owner,
     )
+
+
+# Owner accounts kept by the same cache hold at most this many per process (a long-running server pays
+# many workers; the cache is a shortcut, not a copy of the table).
+_CACHE_OWNER_LIMIT = 5_000
+
+
+def cached_owner_account(kind: str, owner: User) -> Account:
+    """`owner_account` through the per-process cache, for an account the entry only pays *into* (a worker's
+    payable balance on a release). Only lines handed to `_journal._post_entry` may come from here: it checks
+    every cached account in the statement that reads the balances, and writes the entry again with fresh
+    accounts if one went stale."""
+    code = _OWNER_CODES[kind].format(pk=owner.pk)
+    account = _CACHE.get(_cache_key(code))
+    if account is None:
+        if len(_CACHE) > _CACHE_OWNER_LIMIT:
+            _CACHE.clear()
+        account = owner_account(kind, owner)
+        _CACHE[_cache_key(code)] = account
+    return account
 
 
 def _source_account(source: str, provider: str, client: User | None) -> Account:

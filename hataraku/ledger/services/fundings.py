@@ -96,9 +96,13 @@ def _lock_funding(funding: Funding, target: str) -> Funding:
     """Lock escrow → funding and refuse a move the machine does not allow before any posting is written
     (a second post of a balance funding would otherwise fail on the emptied reserve, with the wrong
     message)."""
-    escrow = _lock_escrow(funding.escrow)
-    locked = Funding.objects.select_for_update().get(pk=funding.pk)
-    locked.escrow = escrow
+    # One statement locks both rows (escrow → funding in the lock order: nothing else locks a funding, and
+    # every service that locks an escrow without its funding never asks for the funding afterwards).
+    locked = (
+        Funding.objects.select_for_update(of=("self", "escrow"))
+        .select_related("escrow__fee_group", "escrow__held_account")
+        .get(pk=funding.pk)
+    )
     if not FUNDING_MACHINE.allows(locked.status, target):
         raise FUNDING_MACHINE.refuse(locked.status, target, _refusal())
     return locked
@@ -153,7 +157,7 @@ def funding_post(*, funding: Funding, actor: User | None, idempotency_key: str) 
             locked=True,
         )
 
-    return idempotent(scope="funding_post", key=idempotency_key, params=params, body=body)
+    return idempotent(scope="funding_post", key=idempotency_key, params=params, body=body, result=funding)
 
 
 def funding_void(*, funding: Funding, actor: User | None, idempotency_key: str) -> Funding:
@@ -188,4 +192,4 @@ def funding_void(*, funding: Funding, actor: User | None, idempotency_key: str) 
             locked=True,
         )
 
-    return idempotent(scope="funding_void", key=idempotency_key, params=params, body=body)
+    return idempotent(scope="funding_void", key=idempotency_key, params=params, body=body, result=funding)

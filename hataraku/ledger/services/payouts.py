@@ -109,7 +109,7 @@ def payout_settle(*, hold: PayoutHold, actor: User | None, idempotency_key: str)
         audit_record(actor=actor, action="ledger.payout_settle", target=locked, data={"entry": entry.pk})
         return locked
 
-    return idempotent(scope="payout_settle", key=idempotency_key, params=params, body=body)
+    return idempotent(scope="payout_settle", key=idempotency_key, params=params, body=body, result=hold)
 
 
 def payout_fail(*, hold: PayoutHold, actor: User | None, idempotency_key: str) -> PayoutHold:
@@ -134,4 +134,4 @@ def payout_fail(*, hold: PayoutHold, actor: User | None, idempotency_key: str) -
         audit_record(actor=actor, action="ledger.payout_fail", target=locked, data={"entry": entry.pk})
         return locked
 
-    return idempotent(scope="payout_fail", key=idempotency_key, params=params, body=body)
+    return idempotent(scope="payout_fail", key=idempotency_key, params=params, body=body, result=hold)

@@ -15,11 +15,10 @@ from ..constants import AccountKind, EntryKind, FeePlan, FundingSource, Settleme
 from ..events import EscrowRefunded, EscrowReleased
 from ..idempotency import idempotent
 from ..models import Account, Escrow, IdempotencyKey, JournalEntry, Settlement
-from ..previews import fee_group_released
 from ._common import Line, _check_amount, _pk
 from ._journal import _post_entry
 from ._locking import _lock_escrow, _lock_fee_group
-from .accounts import _source_account, _system, owner_account
+from .accounts import _source_account, _system, cached_owner_account, owner_account
 
 
 def _worker_lines(
@@ -30,9 +29,9 @@ def _worker_lines(
     use). Caller holds the escrow lock; this locks the fee group (escrow → fee group → accounts)."""
     if worker is None or payable is None or (escrow.worker_id is not None and escrow.worker_id != worker.pk):
         raise DomainError(ErrorCode.WRONG_WORKER, _("この仮払いは別のワーカーへの支払いです。"))
-    _lock_fee_group(escrow)
+    released = _lock_fee_group(escrow)
     flat = escrow.fee_plan == FeePlan.TASK_FLAT
-    before = 0 if flat else fee_group_released(fee_group_id=escrow.fee_group_id)
+    before = 0 if flat else released
     split = money.fee_breakdown(
         amount, withholding=escrow.withholding, cumulative_before=before, flat=flat, on=clock.today()
     )
@@ -72,7 +71,7 @@ def _settle(
     actor: User | None,
 ) -> Settlement:
     # Reads that need no lock come first, so the locks below are held for as short a time as possible.
-    payable = owner_account(AccountKind.WORKER_PAYABLE, worker) if worker_amount and worker else None
+    payable = cached_owner_account(AccountKind.WORKER_PAYABLE, worker) if worker_amount and worker else None
     locked = _lock_escrow(escrow)
     total = worker_amount + client_amount
     lines: list[Line] = [(locked.held_account, total)]

@@ -17,8 +17,8 @@ from .factories import ClientFactory, WorkerFactory, key
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# 4 to record a pending funding, 9 to post it, 11 to release it (see the module docstring of each service).
-STATEMENTS_PER_PAIR = 24
+# 4 to record a pending funding, 7 to post it, 9 to release it (see the module docstring of each service).
+STATEMENTS_PER_PAIR = 20
 
 
 def _pair(escrow: Any) -> None:
@@ -47,7 +47,7 @@ def _count(captured: list[dict[str, Any]]) -> tuple[int, int]:
     return statements, transactions
 
 
-def test_one_escrow_pair_costs_24_statements_in_3_transactions(frozen_clock):
+def test_one_escrow_pair_costs_20_statements_in_3_transactions(frozen_clock):
     # given a worker already paid once (her account open, the system accounts cached)
     client, worker = ClientFactory(), WorkerFactory()
     escrows = [
@@ -67,6 +67,6 @@ def test_one_escrow_pair_costs_24_statements_in_3_transactions(frozen_clock):
     # when the next pair runs, each call in its own transaction as behind a web request
     with CaptureQueriesContext(connection) as captured:
         _pair(escrows[1])
-    # then it sends 24 statements in 3 transactions: no empty transaction for the after-commit handlers,
+    # then it sends 20 statements in 3 transactions: no empty transaction for the after-commit handlers,
     # which find nothing to do for an escrow that is not a milestone's, week's or bonus's
     assert _count(captured.captured_queries) == (STATEMENTS_PER_PAIR, 3)
