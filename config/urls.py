@@ -20,6 +20,8 @@ urlpatterns = [
     # `/money/…` (the money overviews) and `/payments/…`: one app, one namespace.
     path("", include("hataraku.payments.urls")),
     path("jobs/", include(identity_urlpatterns)),
+    # Saved searches and bookmarks (/jobs/saved-searches/, /jobs/bookmarks/) and alert unsubscribe (/alerts/).
+    path("", include("hataraku.alerts.urls")),
     path("jobs/", include("hataraku.matching.urls")),
     path("jobs/", include("hataraku.jobs.urls")),
     path("contracts/", include("hataraku.contracts.urls")),

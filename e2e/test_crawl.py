@@ -37,7 +37,21 @@ PERSONAS = [
         "sakura@demo.hataraku.jp",
         {"profiles:conditions", "contracts:detail", "payments:earnings", "accounts:report"},
     ),
-    ("misaki@demo.hataraku.jp", {"profiles:conditions", "jobs:list"}),
+    (
+        "misaki@demo.hataraku.jp",
+        # Her saved search and bookmark (alerts demo) lead to their pages.
+        {
+            "profiles:conditions",
+            "jobs:list",
+            "alerts:saved_searches",
+            "alerts:saved_search",
+            "alerts:saved_search_new",
+            "alerts:saved_search_delete",
+            "alerts:bookmarks",
+            # She hid one client (profiles demo): her settings page, linked from the account menu.
+            "profiles:client_blocks",
+        },
+    ),
     ("kenichi@demo.hataraku.jp", {"profiles:conditions", "jobs:list"}),
     ("shota@demo.hataraku.jp", {"contracts:detail", "jobs:list"}),
     (
@@ -48,6 +62,8 @@ PERSONAS = [
             "payments:funding",
             "payments:client_refunds",
             "reviews:user",
+            # The worker directory, also ranked for one of her open jobs (a link on the job page).
+            "matching:workers",
         },
     ),
     ("naoko@demo.hataraku.jp", {"jobs:client_jobs"}),

@@ -196,3 +196,64 @@ def test_job_list_pagination_passes_axe_and_reflows(page, axe, login):
     page.set_viewport_size({"width": 320, "height": 640})
     assert _no_horizontal_overflow(page)
     axe(page, label="job list page 2 at 320px")
+
+
+def test_worker_filters_the_job_list_by_keyboard(page, axe, login):
+    """Issue 11 item 4: the new filters by keyboard alone, the search in the URL, a bad range told in the
+    error summary with the list still there; axe 0 violations throughout."""
+    from e2e.keyboard import press_to_navigate, tab_to
+    from hataraku.core.wages import ensure_shipped_tables
+    from hataraku.jobs.tests.factories import JobFactory
+    from hataraku.profiles.tests.factories import WorkerProfileFactory
+
+    # given the shipped minimum wages (a transactional test empties every table), a worker in 高知 and three jobs
+    ensure_shipped_tables()
+    worker: Any = WorkerProfileFactory(prefecture="39", user__display_name="山本 健一").user
+    hourly = {"pay_type": "hourly", "budget_min": None, "budget_max": None, "weekly_hour_cap": 8}
+    JobFactory(
+        title="高知の書店で在庫確認",
+        onsite_prefecture="39",
+        hourly_rate_min=1100,
+        hourly_rate_max=1300,
+        **hourly,
+    )
+    JobFactory(title="時給の安い入力", hourly_rate_min=800, hourly_rate_max=900, **hourly)
+    JobFactory(title="在宅の帳簿チェック", budget_min=20_000, budget_max=30_000, estimated_hours=10)
+    login(worker.email, PASSWORD)
+    page.goto(page.base_url + "/jobs/")
+    axe(page, label="job list with the new filters")
+
+    # when she tabs to 「報酬の下限」, types an amount, ticks 「時給換算が最低賃金以上」 with Space and submits with Enter
+    tab_to(page, css="#id_pay_min")
+    page.keyboard.type("1000")
+    tab_to(page, css="#id_min_wage")
+    page.keyboard.press("Space")
+    tab_to(page, css="#id_prefecture")
+    page.keyboard.press("ArrowDown")  # すべて → 在宅のみ
+    tab_to(page, css="#id_pay_min", limit=120)
+    press_to_navigate(page, "Enter")
+    # then the URL holds the search and the list holds only the remote job at or above 高知's minimum wage
+    assert "pay_min=1000" in page.url and "min_wage=on" in page.url and "prefecture=remote" in page.url
+    results = page.locator(".job-list").inner_text()
+    assert "在宅の帳簿チェック" in results
+    assert "時給の安い入力" not in results and "高知の書店で在庫確認" not in results
+    assert page.get_by_text("高知県の最低賃金 1,023円").is_visible()
+    axe(page, label="job list filtered by keyboard")
+
+    # when she opens the same URL with 高知 chosen instead (a shared link), the on-site job is there
+    page.goto(page.base_url + "/jobs/?prefecture=39&min_wage=on")
+    assert "高知の書店で在庫確認" in page.locator(".job-list").inner_text()
+
+    # when she types a deadline range the wrong way round and presses Enter
+    page.goto(page.base_url + "/jobs/?prefecture=39")
+    tab_to(page, css="#id_deadline_from", limit=120)
+    page.keyboard.type("01312027")  # Chromium's date field takes the digits of mm/dd/yyyy in order
+    tab_to(page, css="#id_deadline_to")
+    page.keyboard.type("12102026")
+    press_to_navigate(page, "Enter")
+    # then the error summary says so in Japanese, links to the field, and the list is still shown
+    summary = page.get_by_role("alert")
+    assert summary.is_visible()
+    assert "「この日まで」は、「この日から」と同じ日か" in summary.inner_text()
+    assert "高知の書店で在庫確認" in page.locator(".job-list").inner_text()
+    axe(page, label="job list with a filter error")

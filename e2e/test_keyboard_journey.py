@@ -95,7 +95,7 @@ def test_sign_up_and_register_a_window_with_the_keyboard_only(page, axe):
     # then the window is saved and the page says so in words
     page.wait_for_selector(".message--success")
     assert "働ける時間帯を保存しました" in page.locator(".messages").inner_text()
-    assert page.locator("[data-week-summary]").inner_text() == "金 22:00–翌1:00 / 週 3 時間"
+    assert page.locator("[data-week-summary]").inner_text() == "金 22:00–翌1:00 / 週3時間"
     user = User.objects.get(email="misaki.kb@example.jp")
     window = AvailabilityWindow.objects.get(user=user)
     assert (window.weekday, window.start.isoformat(), window.end.isoformat(), window.crosses_midnight) == (

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "hataraku.reviews",
     "hataraku.search",
     "hataraku.matching",
+    "hataraku.alerts",
 ]
 
 MIDDLEWARE = [
@@ -143,6 +144,8 @@ TEMPLATES = [
                 "hataraku.core.navigation.navigation",
                 "hataraku.messaging.context_processors.unread",
             ],
+            # `{{ value|ja }}`: people's words marked lang="ja" on English pages (core/words.py).
+            "builtins": ["hataraku.core.templatetags.words"],
         },
     },
 ]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+from types import SimpleNamespace
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -22,12 +23,15 @@ from django_stubs_ext import StrOrPromise
 from hataraku.core import clock
 from hataraku.core.fields import decrypt_text, encrypt_text, is_encrypted
 from hataraku.core.permissions import needs_second_factor
+from hataraku.core.site import SITE_NAME, public_url, site_context, site_domain
 
 # Failed log-ins are counted twice (issue 7, item 6). Per account, strictly (`login_failed`, allauth's own
 # action, so a password reset clears it). Per network address, generously and separately
 # (`login_failed_ip`): a training room of about 30 people behind one router must be able to mistype.
 IP_ACTION = "login_failed_ip"
 APP = "allauth.account"
+# The links allauth puts in its e-mails, built from the request's host; they are moved to the public address.
+MAIL_LINK_KEYS = ("activate_url", "password_reset_url", "signup_url")
 
 
 def _rate_duration(action: str, per: str) -> int:
@@ -66,6 +70,20 @@ class AccountAdapter(DefaultAccountAdapter):
         if code == "too_many_login_attempts" and at_code_step():
             code = "too_many_code_attempts"
         return super().validation_error(code, *args)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """allauth's e-mails (address confirmation, password reset, …) name the service and link to its
+        public address (`HATARAKU_SITE_URL`), never the host of the request that caused them
+        (`django.contrib.sites` is not installed, so allauth would use the request's)."""
+        context = {
+            **context,
+            **site_context(),
+            "current_site": SimpleNamespace(name=SITE_NAME, domain=site_domain()),
+        }
+        for key in MAIL_LINK_KEYS:
+            if context.get(key):
+                context[key] = public_url(str(context[key]))
+        super().send_mail(template_prefix, email, context)
 
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         user = super().save_user(request, user, form, commit=False)
@@ -195,9 +213,10 @@ def _mail_lock(request: HttpRequest, user: Any, *, window: int, subject: StrOrPr
             {
                 "user": user,
                 "minutes": max(1, window // 60),
-                "reset_url": settings.HATARAKU_SITE_URL + reverse("account_reset_password"),
+                "reset_url": public_url(reverse("account_reset_password")),
                 "at": clock.local_now(),
                 "ip": ratelimit.get_ip(request),
+                **site_context(),
             },
         )
         title = str(subject)

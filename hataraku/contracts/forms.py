@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from hataraku.core import clock, dates, limits
-from hataraku.core.forms import IdempotentForm, interpolate_lazy
+from hataraku.core.forms import IdempotentForm, YenField, interpolate_lazy
 from hataraku.core.money import YEN_INPUT_MAX
 
 from . import hourly
@@ -61,9 +61,7 @@ class ReturnForm(forms.Form):
 class ChangeRequestForm(forms.Form):
     milestone = forms.TypedChoiceField(label=_("変更するマイルストーン"), coerce=int)
     due_date = dates.DateField(label=_("新しい納期"), required=False)
-    amount = forms.IntegerField(
-        label=_("新しい金額(円・税込、仮払い前のみ)"), min_value=1, max_value=YEN_INPUT_MAX, required=False
-    )
+    amount = YenField(label=_("新しい金額(円・税込、仮払い前のみ)"), min_value=1, required=False)
     reason = limits.LimitedCharField(
         label=_("変更の理由"), max_length=limits.CHANGE_REASON, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -126,7 +124,12 @@ class AccommodationForm(forms.Form):
     def __init__(self, *args: Any, milestones: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["milestone"].choices = [("", _("選ばない"))] + [  # type: ignore[attr-defined]
-            (m.pk, f"{m.order}. {m.title}({m.due_date:%Y-%m-%d})") for m in milestones
+            (
+                m.pk,
+                _("%(order)s. %(title)s(納期 %(due)s)")
+                % {"order": m.order, "title": m.title, "due": date_format(m.due_date, "DATE_FORMAT")},
+            )
+            for m in milestones
         ]
 
 
@@ -249,9 +252,7 @@ class DisputeForm(forms.Form):
 
 
 class DisputeDecisionForm(IdempotentForm):
-    worker_amount = forms.IntegerField(
-        label=_("ワーカーへの支払額(円)"), min_value=0, max_value=YEN_INPUT_MAX
-    )
+    worker_amount = YenField(label=_("ワーカーへの支払額(円)"))
     note = limits.LimitedCharField(
         label=_("決定の理由"),
         max_length=limits.DISPUTE_DECISION_NOTE,
@@ -292,12 +293,7 @@ def _max_yen(limit: int) -> MaxValueValidator:
 
 
 class BonusForm(IdempotentForm):
-    amount = forms.IntegerField(
-        label=_("ボーナスの金額(円・税込)"),
-        min_value=1,
-        max_value=YEN_INPUT_MAX,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-    )
+    amount = YenField(label=_("ボーナスの金額(円・税込)"), min_value=1)
     message = limits.LimitedCharField(
         label=_("ワーカーへのメッセージ(任意)"),
         max_length=limits.CHANGE_REASON,
@@ -310,7 +306,7 @@ class MilestoneAddForm(forms.Form):
     title = limits.LimitedCharField(
         label=_("追加するマイルストーンの名前"), max_length=limits.MILESTONE_TITLE
     )
-    amount = forms.IntegerField(label=_("金額(円・税込)"), min_value=1, max_value=YEN_INPUT_MAX)
+    amount = YenField(label=_("金額(円・税込)"), min_value=1)
     due_date = dates.DateField(label=_("納期"))
     reason = limits.LimitedCharField(
         label=_("ワーカーへの説明(任意)"),

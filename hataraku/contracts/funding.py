@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from hataraku.core.words import compose, theirs
 from hataraku.ledger.models import Escrow
 from hataraku.ledger.selectors import escrow_held
 from hataraku.payments.services import FundingAsk, funding_asker_register, funding_subject_register
@@ -40,18 +41,21 @@ def _week(escrow: Escrow) -> HourlyWeek | None:
 
 
 def _milestone_label(milestone: Milestone) -> str:
-    return _("「%(contract)s」のマイルストーン%(order)s「%(title)s」") % {
-        "contract": milestone.contract.title,
-        "order": milestone.order,
-        "title": milestone.title,
-    }
+    return compose(
+        _("「%(contract)s」のマイルストーン%(order)s「%(title)s」"),
+        {
+            "contract": theirs(milestone.contract.title),
+            "order": milestone.order,
+            "title": theirs(milestone.title),
+        },
+    )
 
 
 def _week_label(week: HourlyWeek) -> str:
-    return _("「%(contract)s」の%(start)sからの週の作業時間") % {
-        "contract": week.contract.title,
-        "start": date_format(week.week_start, "DATE_FORMAT"),
-    }
+    return compose(
+        _("「%(contract)s」の%(start)sからの週の作業時間"),
+        {"contract": theirs(week.contract.title), "start": date_format(week.week_start, "DATE_FORMAT")},
+    )
 
 
 def milestone_subject(escrow: Escrow) -> str | None:
@@ -99,7 +103,7 @@ def _bonus(escrow: Escrow) -> Bonus | None:
 
 
 def _bonus_label(bonus: Bonus) -> str:
-    return _("「%(contract)s」のボーナス") % {"contract": bonus.contract.title}
+    return compose(_("「%(contract)s」のボーナス"), {"contract": theirs(bonus.contract.title)})
 
 
 def bonus_subject(escrow: Escrow) -> str | None:

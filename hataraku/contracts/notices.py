@@ -1,5 +1,5 @@
 """What the contracts app tells people (`hataraku.core.notifications`). Each notice is stored as its code
-and parameters (contract and milestone titles, dates already formatted, minutes, amounts like "12,000")
+and parameters (contract and milestone titles, dates as ISO text, minutes, amounts like "12,000")
 and rendered in the reader's language. A notice with a variant (automatic, accepted or not) has a code
 per variant, so no sentence is ever pieced together from parts."""
 
@@ -80,14 +80,16 @@ WEEK_SUBMITTED = notices.define(
     "contracts.week_submitted",
     title=_("作業時間が提出されました。確認してください"),
     body=_(
-        "%(start)sからの週: %(minutes)s分。%(due)sまでに承認するか、修正を依頼してください。"
+        "%(start)sからの週: %(minutes)s。%(due)sまでに承認するか、修正を依頼してください。"
         "確認がない場合は、その日に自動で承認されます。"
     ),
+    durations=("minutes",),
 )
 WEEK_AUTO_SUBMITTED = notices.define(
     "contracts.week_auto_submitted",
     title=_("記録の期限が過ぎたため、作業時間を提出しました"),
-    body=_("%(start)sからの週: %(minutes)s分。クライアントの確認は%(due)sまでです。"),
+    body=_("%(start)sからの週: %(minutes)s。クライアントの確認は%(due)sまでです。"),
+    durations=("minutes",),
 )
 WEEK_CORRECTION_REQUESTED = notices.define(
     "contracts.week_correction_requested",
@@ -102,8 +104,10 @@ WEEK_RESUBMITTED = notices.define(
 TIME_CORRECTION_PROPOSED = notices.define(
     "contracts.time_correction_proposed",
     title=_("作業時間の修正の申し出が届きました"),
-    body=_("%(start)sからの週: %(before)s分 → %(after)s分。承諾するか見送るかを選んでください。"),
+    body=_("%(start)sからの週: %(before)s → %(after)s。承諾するか見送るかを選んでください。"),
+    durations=("before", "after"),
 )
+
 TIME_CORRECTION_ACCEPTED = notices.define(
     "contracts.time_correction_accepted",
     title=_("作業時間の修正が承諾されました"),
@@ -117,25 +121,29 @@ TIME_CORRECTION_DECLINED = notices.define(
 WEEK_APPROVED = notices.define(
     "contracts.week_approved",
     title=_("作業時間が承認されました"),
-    body=_("%(start)s からの週: %(minutes)s分"),
+    body=_("%(start)s からの週: %(minutes)s"),
+    durations=("minutes",),
 )
 WEEK_APPROVED_AUTO = notices.define(
     "contracts.week_approved_auto",
     title=_("作業時間が承認されました"),
-    body=_("%(start)s からの週: %(minutes)s分(確認の期間が過ぎたため自動で承認しました)"),
+    body=_("%(start)s からの週: %(minutes)s(確認の期間が過ぎたため自動で承認しました)"),
+    durations=("minutes",),
 )
 WEEK_APPROVED_AUTO_LAPSED = notices.define(
     "contracts.week_approved_auto_lapsed",
     title=_("作業時間が承認されました"),
     body=_(
-        "%(start)s からの週: %(minutes)s分(確認の期間が過ぎたため自動で承認しました)"
+        "%(start)s からの週: %(minutes)s(確認の期間が過ぎたため自動で承認しました)"
         "。回答のなかった修正の申し出は反映していません"
     ),
+    durations=("minutes",),
 )
 WEEK_AUTO_APPROVED = notices.define(
     "contracts.week_auto_approved",
     title=_("確認の期間が過ぎたため、作業時間を自動で承認しました"),
-    body=_("%(start)s からの週: %(minutes)s分。お支払いの手続きをお願いします。"),
+    body=_("%(start)s からの週: %(minutes)s。お支払いの手続きをお願いします。"),
+    durations=("minutes",),
 )
 WEEK_PAYMENT_REMINDER = notices.define(
     "contracts.week_payment_reminder",
@@ -164,18 +172,30 @@ WEEK_PAYMENT_LATE = notices.define(
 )
 
 # --- accommodations (Freelance Act art. 13) ----------------------------------------------------------------
-# Only "more time" or "a pause": a word like 配慮 would hint that there is a special reason. `label` and
-# `dates` are what the worker's preview showed (`accommodation_preview`), never a reason.
-_ACCOMMODATION_BODY = _("「%(title)s」: %(label)s(%(dates)s)。%(days)s日以内に回答してください。")
+# Only "more time" or "a pause": a word like 配慮 would hint that there is a special reason. The worker's
+# preview shows exactly this notice (`accommodation_preview`), never a reason. One code per shape (with new
+# dates, one milestone, the whole contract), so the dates and titles are stored plain and shown in the
+# reader's language.
+_ACCOMMODATION_DATES = _("「%(title)s」の「%(m)s」: 納期 %(f)s → %(t)s。%(days)s日以内に回答してください。")
 ACCOMMODATION_EXTENSION_REQUESTED = notices.define(
     "contracts.accommodation_extension_requested",
     title=_("納期の延長の希望が届きました"),
-    body=_ACCOMMODATION_BODY,
+    body=_ACCOMMODATION_DATES,
 )
 ACCOMMODATION_PAUSE_REQUESTED = notices.define(
     "contracts.accommodation_pause_requested",
     title=_("一時停止の希望が届きました"),
-    body=_ACCOMMODATION_BODY,
+    body=_ACCOMMODATION_DATES,
+)
+ACCOMMODATION_PAUSE_REQUESTED_MILESTONE = notices.define(
+    "contracts.accommodation_pause_requested_milestone",
+    title=_("一時停止の希望が届きました"),
+    body=_("「%(title)s」の「%(m)s」。%(days)s日以内に回答してください。"),
+)
+ACCOMMODATION_PAUSE_REQUESTED_CONTRACT = notices.define(
+    "contracts.accommodation_pause_requested_contract",
+    title=_("一時停止の希望が届きました"),
+    body=_("「%(title)s」の契約全体。%(days)s日以内に回答してください。"),
 )
 ACCOMMODATION_ACCEPTED = notices.define(
     "contracts.accommodation_accepted", title=_("配慮のお願いが承諾されました"), body="%(message)s"

@@ -13,10 +13,12 @@ from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hataraku.accounts.models import User
 from hataraku.core import clock, todos
 from hataraku.core.todos import Todo
+from hataraku.core.words import compose, theirs
 
 from . import selectors
 from .constants import (
@@ -78,8 +80,10 @@ def worker_milestones(user: User) -> list[Todo]:
             items.append(
                 Todo(
                     key="contracts.delivery_returned",
-                    title=_("「%(title)s」が差し戻されました。理由を読んで、直して納品し直してください")
-                    % {"title": m.title},
+                    title=compose(
+                        _("「%(title)s」が差し戻されました。理由を読んで、直して納品し直してください"),
+                        {"title": theirs(m.title)},
+                    ),
                     url=_milestone_url(m),
                     when=m.due_date,
                     when_label=_("納期"),
@@ -94,7 +98,7 @@ def worker_milestones(user: User) -> list[Todo]:
             items.append(
                 Todo(
                     key="contracts.deadline",
-                    title=_("「%(title)s」を納品する") % {"title": m.title},
+                    title=compose(_("「%(title)s」を納品する"), {"title": theirs(m.title)}),
                     url=_milestone_url(m),
                     when=m.due_date,
                     when_label=_("納期"),
@@ -114,8 +118,10 @@ def worker_weeks_to_correct(user: User) -> list[Todo]:
     return [
         Todo(
             key="contracts.week_correction",
-            title=_("「%(title)s」%(week)sからの週の作業時間を直して、提出し直す")
-            % {"title": w.contract.title, "week": date_format(w.week_start, "MONTH_DAY_FORMAT")},
+            title=compose(
+                _("「%(title)s」%(week)sからの週の作業時間を直して、提出し直す"),
+                {"title": theirs(w.contract.title), "week": date_format(w.week_start, "MONTH_DAY_FORMAT")},
+            ),
             url=reverse("contracts:week", args=[w.contract_id, w.pk]),
             when=w.reviewed_at,
             when_label=_("修正の依頼があった日"),
@@ -132,8 +138,10 @@ def worker_offers(user: User) -> list[Todo]:
     return [
         Todo(
             key="contracts.offer",
-            title=_("「%(title)s」の契約の申し込みが届いています。条件を確かめて答えてください")
-            % {"title": c.title},
+            title=compose(
+                _("「%(title)s」の契約の申し込みが届いています。条件を確かめて答えてください"),
+                {"title": theirs(c.title)},
+            ),
             url=reverse("contracts:terms", args=[c.pk]),
             when=c.created_at,
             when_label=_("届いた日"),
@@ -161,7 +169,9 @@ def _requests_from_other_party(user: User, *, as_field: str) -> list[Todo]:
     items = [
         Todo(
             key="contracts.change_request",
-            title=_("「%(title)s」の条件の変更の申し出に答える") % {"title": c.contract.title},
+            title=compose(
+                _("「%(title)s」の条件の変更の申し出に答える"), {"title": theirs(c.contract.title)}
+            ),
             url=_contract_url(c.contract_id, "c-changes"),
             when=c.created_at,
             when_label=_("届いた日"),
@@ -171,7 +181,7 @@ def _requests_from_other_party(user: User, *, as_field: str) -> list[Todo]:
     items += [
         Todo(
             key="contracts.cancellation",
-            title=_("「%(title)s」の取りやめの申し出に答える") % {"title": c.milestone.title},
+            title=compose(_("「%(title)s」の取りやめの申し出に答える"), {"title": theirs(c.milestone.title)}),
             url=_contract_url(c.contract_id, f"cancellation-{c.pk}"),
             when=c.created_at,
             when_label=_("届いた日"),
@@ -209,7 +219,7 @@ def client_deliveries(user: User) -> list[Todo]:
         items.append(
             Todo(
                 key="contracts.delivery_to_inspect",
-                title=_("「%(title)s」の納品を確かめる(検収)") % {"title": m.title},
+                title=compose(_("「%(title)s」の納品を確かめる(検収)"), {"title": theirs(m.title)}),
                 url=_milestone_url(m),
                 when=due,
                 when_label=_("何もしないと自動で検収される日"),
@@ -225,8 +235,13 @@ def client_deliveries(user: User) -> list[Todo]:
         items.append(
             Todo(
                 key="contracts.week_to_review",
-                title=_("「%(title)s」%(week)sからの週の作業時間を確かめる")
-                % {"title": w.contract.title, "week": date_format(w.week_start, "MONTH_DAY_FORMAT")},
+                title=compose(
+                    _("「%(title)s」%(week)sからの週の作業時間を確かめる"),
+                    {
+                        "title": theirs(w.contract.title),
+                        "week": date_format(w.week_start, "MONTH_DAY_FORMAT"),
+                    },
+                ),
                 url=reverse("contracts:week", args=[w.contract_id, w.pk]),
                 when=due,
                 when_label=_("何もしないと自動で承認される日"),
@@ -258,7 +273,9 @@ def client_fundings(user: User) -> list[Todo]:
     items = [
         Todo(
             key="contracts.milestone_to_fund",
-            title=_("「%(title)s」を仮払いする(お金を預けると作業が始まります)") % {"title": m.title},
+            title=compose(
+                _("「%(title)s」を仮払いする(お金を預けると作業が始まります)"), {"title": theirs(m.title)}
+            ),
             url=_milestone_url(m),
             when=m.due_date,
             when_label=_("納期"),
@@ -269,8 +286,10 @@ def client_fundings(user: User) -> list[Todo]:
     items += [
         Todo(
             key="contracts.week_unpaid",
-            title=_("「%(title)s」%(week)sからの週の報酬を支払う")
-            % {"title": w.contract.title, "week": date_format(w.week_start, "MONTH_DAY_FORMAT")},
+            title=compose(
+                _("「%(title)s」%(week)sからの週の報酬を支払う"),
+                {"title": theirs(w.contract.title), "week": date_format(w.week_start, "MONTH_DAY_FORMAT")},
+            ),
             url=reverse("contracts:week", args=[w.contract_id, w.pk]),
             when=w.payment_limit,
             when_label=_("支払いの期限"),
@@ -293,7 +312,9 @@ def client_requests(user: User) -> list[Todo]:
     items = [
         Todo(
             key="contracts.accommodation",
-            title=_("「%(title)s」の納期の延長・一時休止のお願いに答える") % {"title": a.contract.title},
+            title=compose(
+                _("「%(title)s」の納期の延長・一時休止のお願いに答える"), {"title": theirs(a.contract.title)}
+            ),
             url=_contract_url(a.contract_id, f"accommodation-{a.pk}"),
             when=a.answer_due_at,
             when_label=_("回答の期限"),
@@ -351,3 +372,15 @@ def staff_accommodations(user: User) -> list[Todo]:
             agg["oldest"],
         )
     ]
+
+
+# The client's dashboard groups its lines by kind (core/todos.py `grouped`).
+todos.kind("contracts.delivery_to_inspect", label=gettext_lazy("確かめる納品"), more_url="contracts:list")
+todos.kind("contracts.week_to_review", label=gettext_lazy("確かめる作業時間"), more_url="contracts:list")
+todos.kind("contracts.milestone_to_fund", label=gettext_lazy("仮払いを待つお仕事"), more_url="contracts:list")
+todos.kind("contracts.week_unpaid", label=gettext_lazy("支払いが遅れている週"), more_url="contracts:list")
+todos.kind(
+    "contracts.accommodation", label=gettext_lazy("納期の延長・一時休止のお願い"), more_url="contracts:list"
+)
+todos.kind("contracts.change_request", label=gettext_lazy("変更の申し出"), more_url="contracts:list")
+todos.kind("contracts.cancellation", label=gettext_lazy("取りやめの申し出"), more_url="contracts:list")

@@ -4,12 +4,18 @@ import secrets
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.renderers import TemplatesSetting
+from django.forms.utils import flatatt
 from django.http import QueryDict
 from django.utils.functional import lazy
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .errors import DomainError
+from .money import YEN_INPUT_MAX
 
 # Shown when a form that moves money arrives without its key (an old tab, a hand-made request): the key is
 # never made up on the server, or a double submit would act twice. The same words as
@@ -94,3 +100,79 @@ class ConfirmForm(IdempotentForm):
         if self.is_bound:
             return str(self.data.get(self.add_prefix("idempotency_key")) or "") or new_idempotency_key()
         return str(self.initial["idempotency_key"])
+
+
+class _YenLimit:
+    """Refuses an amount past `limit`, saying the limit the way every page writes money (¥100,000,000),
+    not Django's bare 「100000000以下の数を…」."""
+
+    def __init__(self, limit: int, *, below: bool) -> None:
+        self.limit = limit
+        self.below = below
+
+    def __call__(self, value: int | None) -> None:
+        if value is None:
+            return
+        if (value > self.limit) if self.below else (value < self.limit):
+            message = (
+                _("¥%(limit)s以下の金額を入力してください。")
+                if self.below
+                else _("¥%(limit)s以上の金額を入力してください。")
+            )
+            raise ValidationError(
+                message,
+                code="max_value" if self.below else "min_value",
+                params={"limit": f"{self.limit:,}", "limit_value": self.limit},
+            )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _YenLimit) and (other.limit, other.below) == (self.limit, self.below)
+
+
+class YenField(forms.IntegerField):
+    """An amount of money as a person types it: whole yen, from `min_value` (0) to `max_value`
+    (`money.YEN_INPUT_MAX`), with messages in money's words (docs/COPY.md). A form may still pass its own
+    `error_messages` ("max_value", "min_value", "invalid", "required") for a limit that needs a reason."""
+
+    def __init__(
+        self, *, min_value: int | None = 0, max_value: int | None = YEN_INPUT_MAX, **kwargs: Any
+    ) -> None:
+        kwargs["error_messages"] = {
+            "invalid": _("金額は数字だけで入力してください(カンマや「円」は付けずに。例: 12000)。"),
+            **kwargs.get("error_messages", {}),
+        }
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"inputmode": "numeric"}))
+        super().__init__(min_value=min_value, max_value=max_value, **kwargs)
+        self.validators = [
+            v for v in self.validators if not isinstance(v, MaxValueValidator | MinValueValidator)
+        ]
+        if max_value is not None:
+            self.validators.append(_YenLimit(max_value, below=True))
+        if min_value is not None:
+            self.validators.append(_YenLimit(min_value, below=False))
+
+
+class FastSelect(forms.Select):
+    """A `<select>` whose options are written in Python instead of one widget template per option: a select
+    with 48 prefectures or the category tree cost more to render through Django's templates than the rest
+    of the job list (bench/pages.py, issue 9). The markup is the same as Django's select.html and
+    select_option.html (attributes through `flatatt`, option groups included)."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts: list[str] = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('<optgroup label="{}">', group_name))
+            parts.extend(
+                format_html(
+                    '<option value="{}"{}>{}</option>', str(o["value"]), flatatt(o["attrs"]), o["label"]
+                )
+                for o in options
+            )
+            if group_name:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # noqa: S308  (every part is format_html's escaped output)

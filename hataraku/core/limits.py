@@ -44,6 +44,7 @@ JOB_DESCRIPTION = 10_000
 JOB_SKILLS = 1_000
 JOB_ACCESSIBILITY_NOTES = 2_000
 JOB_SEARCH = 200
+SAVED_SEARCH_NAME = 60  # the name a worker gives a saved search of the job list
 SKILL = 50  # one skill tag, in a profile or a job
 # Proposals, invitations, identity checks
 PROPOSAL_MESSAGE = 4_000

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
+from django.utils.translation import gettext as _
+
 Yen = int
 
 # The largest amount one form field accepts (¥100,000,000): far above any job here, and far below what the
@@ -46,6 +48,14 @@ def format_yen(amount: Yen) -> str:
     """¥1,234 — the sign before the symbol for negative amounts."""
     sign = "-" if amount < 0 else ""
     return f"{sign}¥{abs(amount):,}"
+
+
+def format_yen_range(low: Yen | None, high: Yen | None) -> str:
+    """¥12,000〜¥18,000 (English: ¥12,000–¥18,000); one amount when both ends are the same."""
+    ends = ["—" if end is None else format_yen(int(end)) for end in (low, high)]
+    if ends[0] == ends[1]:
+        return ends[0]
+    return _("%(low)s〜%(high)s") % {"low": ends[0], "high": ends[1]}
 
 
 # --- platform fees ----------------------------------------------------------------------------------------

@@ -70,9 +70,17 @@ MENU: tuple[Group, ...] = (
         (
             Item(_("仕事をさがす"), "jobs:list", _roles(WORKER), ("jobs:detail", "jobs:propose")),
             Item(_("あなたにできる仕事"), "matching:for_you", _roles(WORKER)),
+            Item(
+                _("保存した検索条件"),
+                "alerts:saved_searches",
+                _roles(WORKER),
+                ("alerts:saved_search", "alerts:saved_search_new", "alerts:saved_search_delete"),
+            ),
+            Item(_("保存した仕事"), "alerts:bookmarks", _roles(WORKER)),
             Item(_("応募とスカウト"), "jobs:my_proposals", _roles(WORKER), ("jobs:proposal_detail",)),
             Item(_("依頼した仕事"), "jobs:client_jobs", _roles(CLIENT), ("jobs:job_proposals", "jobs:edit")),
             Item(_("仕事を依頼する"), "jobs:create", _roles(CLIENT)),
+            Item(_("ワーカーをさがす"), "matching:workers", _roles(CLIENT)),
             Item(
                 _("契約"),
                 "contracts:list",
@@ -116,6 +124,7 @@ MENU: tuple[Group, ...] = (
                 _roles(WORKER),
                 ("profiles:exceptions", "profiles:preferences", "profiles:sensitive"),
             ),
+            Item(_("表示と連絡を止めたクライアント"), "profiles:client_blocks", _roles(WORKER)),
             Item(_("アカウント設定"), "accounts:settings", _roles(ANY)),
         ),
     ),

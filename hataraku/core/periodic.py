@@ -31,6 +31,8 @@ JOBS = [
     "hataraku.payments.services.invoices_issue_due",
     # Jobs whose proposal deadline passed leave the search index (closing and deleting leave it at once).
     "hataraku.search.services.index_purge_expired",
+    # New jobs for saved searches with alerts on: found, then told in-app / by e-mail once quiet hours allow.
+    "hataraku.alerts.delivery.alerts_run_due",
 ]
 
 

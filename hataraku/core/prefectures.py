@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
+
+from django.utils.functional import lazy
+from django.utils.translation import get_language
 
 
 class Prefecture(NamedTuple):
@@ -62,9 +65,14 @@ PREFECTURES: tuple[Prefecture, ...] = (
 )
 
 BY_CODE: dict[str, Prefecture] = {p.code: p for p in PREFECTURES}
-CHOICES: list[tuple[str, str]] = [(p.code, p.name_ja) for p in PREFECTURES]
 
 
-def name(code: str, language: str = "ja") -> str:
+def name(code: str, language: str | None = None) -> str:
+    """The prefecture's name in `language`, by default the reader's (長野県 / Nagano)."""
     pref = BY_CODE[code]
+    language = language or get_language() or "ja"
     return pref.name_en if language.startswith("en") else pref.name_ja
+
+
+# Form and model choices: the label is worked out when shown, in the reader's language.
+CHOICES: list[tuple[str, Any]] = [(p.code, lazy(name, str)(p.code)) for p in PREFECTURES]

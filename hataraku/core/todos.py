@@ -27,8 +27,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from django.urls import reverse
 from django.utils.functional import Promise
 
+from . import clock
 from .discovery import import_app_modules
 
 WORKER = "worker"
@@ -160,6 +162,81 @@ def panels_for(user: Any, role: str) -> list[Panel]:
         if shown is not None:
             found.append(Panel(key=r.name, template=r.template, context=shown.context, at_top=shown.at_top))
     return found
+
+
+# --- grouping: a long list read as a few headed groups ---------------------------------------------------
+# A client with many jobs can have dozens of lines. The dashboard shows them by kind (「確かめる納品 (3)」),
+# the most urgent and the oldest first, at most GROUP_LIMIT lines per kind and a 「すべて見る」 link to the
+# page that lists them all. An app names its kinds next to its sources:
+#
+#     todos.kind("contracts.delivery_to_inspect", label=_("確かめる納品"), more_url="contracts:list")
+
+GROUP_LIMIT = 3
+
+
+@dataclass(frozen=True)
+class Kind:
+    label: str | Promise
+    more_url: str = ""  # a URL name without arguments: the page with every line of this kind
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    label: str | Promise
+    items: list[Todo]
+    lines: int  # how many lines the kind has (only the first GROUP_LIMIT are in `items`)
+    total: int  # how many things they stand for (a line may stand for several proposals)
+    more_url: str = ""
+
+    @property
+    def hidden(self) -> int:
+        return self.lines - len(self.items)
+
+
+_KINDS: dict[str, Kind] = {}
+
+
+def kind(key: str, *, label: str | Promise, more_url: str = "") -> None:
+    """Name the kind of line `key` for the grouped list (its heading and its 「すべて見る」 page)."""
+    _KINDS[key] = Kind(label=label, more_url=more_url)
+
+
+def _moment(item: Todo) -> dt.datetime:
+    when = item.when
+    if isinstance(when, dt.datetime):
+        return when.astimezone(dt.UTC)
+    if isinstance(when, dt.date):
+        return dt.datetime.combine(when, dt.time.min, tzinfo=clock.TOKYO).astimezone(dt.UTC)
+    return dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
+def _first(item: Todo) -> tuple[bool, dt.datetime]:
+    # urgent lines first, then the nearest date (a due day, or the oldest waiting item); undated last
+    return (not item.urgent, _moment(item))
+
+
+def grouped(items: Sequence[Todo], *, limit: int = GROUP_LIMIT) -> list[Group]:
+    """`items` by kind (lines of a kind nobody named stay alone, under their own title), each kind's
+    lines most urgent and oldest first, kinds ordered by their first line."""
+    by_kind: dict[str, list[Todo]] = {}
+    for item in items:
+        by_kind.setdefault(item.key if item.key in _KINDS else f"{item.key}#{len(by_kind)}", []).append(item)
+    groups = []
+    for key, lines in by_kind.items():
+        lines = sorted(lines, key=_first)
+        named = _KINDS.get(key)
+        groups.append(
+            Group(
+                key=key,
+                label=named.label if named else "",
+                items=lines[:limit],
+                lines=len(lines),
+                total=sum(max(i.count, 1) for i in lines),
+                more_url=reverse(named.more_url) if named and named.more_url and len(lines) > limit else "",
+            )
+        )
+    return sorted(groups, key=lambda g: _first(g.items[0]))
 
 
 def todo_modules() -> list[str]:

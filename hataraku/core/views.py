@@ -48,10 +48,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     sections = []
     for role in todos.roles_of(user):
         panels = todos.panels_for(user, role)
+        items = todos.todos_for(user, role)
         sections.append(
             {
                 "role": role,
-                "items": todos.todos_for(user, role),
+                "items": items,
+                # the client's list grows with her jobs: read by kind, most urgent first (core/todos.py)
+                "groups": todos.grouped(items) if role == todos.CLIENT else [],
                 "top_panels": [p for p in panels if p.at_top],
                 "foot_panels": [p for p in panels if not p.at_top],
             }

@@ -2,20 +2,25 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from hataraku.core import clock, dates, limits
-from hataraku.core.forms import interpolate_lazy
+from hataraku.core.forms import FastSelect, YenField, interpolate_lazy
 from hataraku.core.money import YEN_INPUT_MAX
+from hataraku.core.prefectures import CHOICES as PREFECTURE_CHOICES
+from hataraku.core.wages import WageFloor
 from hataraku.profiles.forms import split_tags
 
+from .categories import category_label
 from .constants import DEFAULT_DECLINE_MESSAGE, MAX_PROPOSAL_MILESTONES, MeetingStyle, PayType
 from .models import Category, Job
 from .rendering import MAX_TABLE_COLUMNS, MAX_TABLE_ROWS
+from .selectors import ONSITE_REMOTE, JobFilters, category_choices
 from .services import JobInput, MeetingInput, MilestoneInput, job_input_errors, proposal_input_errors
 
 
@@ -45,24 +50,16 @@ class JobForm(forms.Form):
         help_text=_("読点(、)かカンマで区切って入力してください。"),
     )
     pay_type = forms.ChoiceField(label=_("報酬の形式"), choices=PayType.choices, widget=forms.RadioSelect)
-    budget_min = forms.IntegerField(
-        label=_("予算の下限(円・固定報酬)"), required=False, min_value=0, max_value=YEN_INPUT_MAX
-    )
-    budget_max = forms.IntegerField(
+    budget_min = YenField(label=_("予算の下限(円・固定報酬)"), required=False)
+    budget_max = YenField(
         label=_("予算の上限(円・固定報酬)"),
         required=False,
-        min_value=0,
-        max_value=YEN_INPUT_MAX,
         help_text=_("金額はすべて消費税込みです。"),
     )
-    hourly_rate_min = forms.IntegerField(
-        label=_("時給の下限(円・時間単価)"), required=False, min_value=0, max_value=YEN_INPUT_MAX
-    )
-    hourly_rate_max = forms.IntegerField(
+    hourly_rate_min = YenField(label=_("時給の下限(円・時間単価)"), required=False)
+    hourly_rate_max = YenField(
         label=_("時給の上限(円・時間単価)"),
         required=False,
-        min_value=0,
-        max_value=YEN_INPUT_MAX,
         help_text=_("金額はすべて消費税込みです。"),
     )
     weekly_hour_cap = forms.IntegerField(
@@ -109,6 +106,12 @@ class JobForm(forms.Form):
         help_text=_("例: 資料は画面読み上げで読めるテキスト形式で渡します。"),
     )
     verified_only = forms.BooleanField(label=_("本人確認済みの方のみ応募できるようにする"), required=False)
+    onsite_prefecture = forms.ChoiceField(
+        label=_("現地での作業"),
+        required=False,
+        choices=[("", _("なし(在宅でできる仕事)")), *PREFECTURE_CHOICES],
+        help_text=_("現地に行く作業がある場合は、その都道府県を選んでください。"),
+    )
 
     @classmethod
     def initial_from(cls, job: Job) -> dict[str, Any]:
@@ -153,6 +156,7 @@ class JobForm(forms.Form):
             beginner_welcome=d.get("beginner_welcome", False),
             accessibility_notes=d.get("accessibility_notes", ""),
             verified_only=d.get("verified_only", False),
+            onsite_prefecture=d.get("onsite_prefecture", ""),
         )
 
     def clean(self) -> dict[str, Any]:
@@ -165,32 +169,140 @@ class JobForm(forms.Form):
 
 
 class JobFilterForm(forms.Form):
+    """The job list's filters, read from the query string (GET), so a search can be shared, bookmarked
+    and saved. Grouped into fieldsets (`groups`) by jobs/_job_filter_form.html."""
+
+    template_name = "jobs/_job_filter_form.html"
+
     q = limits.LimitedCharField(label=_("キーワード"), required=False, max_length=limits.JOB_SEARCH)
-    category = forms.ChoiceField(label=_("カテゴリ"), required=False)
+    category = forms.ChoiceField(label=_("カテゴリ"), required=False, widget=FastSelect)
     pay_type = forms.ChoiceField(
-        label=_("報酬の形式"), required=False, choices=[("", _("すべて")), *PayType.choices]
+        label=_("報酬の形式"),
+        required=False,
+        choices=[("", _("すべて")), *PayType.choices],
+        widget=FastSelect,
+    )
+    pay_min = YenField(
+        label=_("報酬の下限(円)"),
+        required=False,
+        help_text=_(
+            "時間単価の仕事は時給、固定報酬の仕事は報酬の金額でくらべ、幅が条件と重なる仕事を表示します。"
+        ),
+    )
+    pay_max = YenField(label=_("報酬の上限(円)"), required=False)
+    min_wage = forms.BooleanField(
+        label=_("時給換算が最低賃金以上"),
+        required=False,
+        help_text=_(
+            "時給換算(固定報酬は金額÷作業時間の目安)の下限が、プロフィールの都道府県の最低賃金以上の仕事だけを"
+            "表示します。都道府県を登録していない場合は、全国加重平均の最低賃金とくらべます。"
+        ),
     )
     beginner_welcome = forms.BooleanField(label=_("初心者歓迎"), required=False)
     no_meetings = forms.BooleanField(label=_("打ち合わせなし"), required=False)
     text_only = forms.BooleanField(label=_("やりとりはテキストのみ(通話なし)"), required=False)
     interruptible = forms.BooleanField(label=_("途中で中断できる"), required=False)
-    accessible_materials = forms.BooleanField(label=_("資料のアクセシビリティに配慮あり"), required=False)
+    accessible_materials = forms.BooleanField(
+        label=_("資料のアクセシビリティに配慮あり"),
+        required=False,
+        help_text=_("依頼者が「アクセシビリティについて」を書いている仕事です。"),
+    )
+    deadline_from = dates.DateField(label=_("納期(この日から)"), required=False, allow_past=True)
+    deadline_to = dates.DateField(label=_("納期(この日まで)"), required=False, allow_past=True)
+    verified_client = forms.BooleanField(label=_("本人確認済みの依頼者"), required=False)
+    prefecture = forms.ChoiceField(
+        label=_("作業場所"),
+        required=False,
+        widget=FastSelect,
+        choices=[
+            ("", _("すべて(在宅・現地とも)")),
+            (ONSITE_REMOTE, _("在宅のみ(現地での作業なし)")),
+            *PREFECTURE_CHOICES,
+        ],
+        help_text=_("都道府県を選ぶと、そこで現地での作業がある仕事を表示します。"),
+    )
+
+    GROUPS: tuple[tuple[Any, tuple[str, ...]], ...] = (
+        (_("キーワードとカテゴリ"), ("q", "category")),
+        (_("報酬"), ("pay_type", "pay_min", "pay_max", "min_wage")),
+        (
+            _("働き方"),
+            ("beginner_welcome", "no_meetings", "text_only", "interruptible", "accessible_materials"),
+        ),
+        (_("納期"), ("deadline_from", "deadline_to")),
+        (_("依頼者と作業場所"), ("verified_client", "prefecture")),
+    )
 
     def __init__(self, *args: Any, categories: Sequence[Any], **kwargs: Any) -> None:
         # `categories`: Category rows or selectors.CategoryChoice (each with slug, name and parent_id).
         super().__init__(*args, **kwargs)
         choices: list[tuple[str, str]] = [("", str(_("すべて")))]
         for cat in categories:
-            prefix = "　" if cat.parent_id else ""
-            choices.append((cat.slug, f"{prefix}{cat.name}"))
+            # Indented under its parent with no-break spaces (an ideographic space would read as Japanese).
+            prefix = "\u00a0" * 4 if cat.parent_id else ""
+            choices.append((cat.slug, f"{prefix}{category_label(cat.name)}"))
         self.fields["category"].choices = choices  # type: ignore[attr-defined]
+
+    def say_floor(self, floor: WageFloor | None) -> None:
+        """Name, next to 「時給換算が最低賃金以上」, the amount it compares with (and which year's table)."""
+        field = self.fields["min_wage"]
+        # A bound field copies the help text when it is made (is_valid made them): have it made again.
+        self._bound_fields_cache.pop("min_wage", None)  # type: ignore[attr-defined]
+        if floor is None:
+            field.help_text = _("今日に有効な最低賃金の記録がないため、この条件は使えません。")
+        elif floor.is_national:
+            field.help_text = interpolate_lazy(
+                _(
+                    "プロフィールに都道府県がないため、%(floor)sとくらべます(時給換算: 固定報酬は金額÷作業時間の目安)。"
+                ),
+                {"floor": floor.label()},
+            )
+        else:
+            field.help_text = interpolate_lazy(
+                _("時給換算(固定報酬は金額÷作業時間の目安)の下限を、%(floor)sとくらべます。"),
+                {"floor": floor.label()},
+            )
+
+    def groups(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        """(legend, fields) for each fieldset of the template."""
+        return [(legend, [self[name] for name in names]) for legend, names in self.GROUPS]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # A range the wrong way round filters by neither end (the list shows beside the error).
+        low, high = data.get("pay_min"), data.get("pay_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("pay_max", _("報酬の上限は、下限と同じか、それより大きい金額にしてください。"))
+            data.pop("pay_min", None)
+        start, end = data.get("deadline_from"), data.get("deadline_to")
+        if start is not None and end is not None and start > end:
+            self.add_error(
+                "deadline_to",
+                _("納期の「この日まで」は、「この日から」と同じ日か、それより後にしてください。"),
+            )
+            data.pop("deadline_from", None)
+        return data
+
+    def job_filters(self) -> JobFilters:
+        """The filters to apply: every field that passed its checks, also when others did not (their
+        errors show in the summary and the list still shows)."""
+        if not self.is_bound:
+            return JobFilters()
+        self.is_valid()
+        return JobFilters.from_cleaned_data(self.cleaned_data)
+
+
+def job_filters_from_query(query: QueryDict | Mapping[str, Any]) -> tuple[JobFilters, JobFilterForm]:
+    """A query string of /jobs/ as the job list's filters, with the form that checked it (its errors say
+    what was left out). For a stored query string: `job_filters_from_query(QueryDict(text))`. Unknown
+    parameters (page, order…) are ignored."""
+    form = JobFilterForm(query, categories=category_choices())
+    return form.job_filters(), form
 
 
 class ProposalForm(forms.Form):
-    amount = forms.IntegerField(
+    amount = YenField(
         label=_("提案金額(円)"),
-        min_value=0,
-        max_value=YEN_INPUT_MAX,
         help_text=_(
             "消費税込みの金額です。ここから源泉徴収税(該当する場合)と Hataraku の手数料が差し引かれます。"
         ),

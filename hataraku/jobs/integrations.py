@@ -9,15 +9,46 @@ client (`ReviewsConfig.ready` → `client_stats_register`), which the job page s
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 ContractOffer = Callable[..., Any]
 ClientStats = Callable[[Any], Any]
 KeywordFilter = Callable[[Any, str], Any]
+CardExtras = Callable[[Any, Sequence[tuple[int, str]]], Mapping[int, str]]
 _contract_offer: ContractOffer | None = None
 _client_stats: ClientStats | None = None
 _keyword_filter: KeywordFilter | None = None
+_card_extras: CardExtras | None = None
+ListActions = Callable[[Any, str], str]
+_list_actions: ListActions | None = None
+
+
+def list_actions_register(provider: ListActions) -> None:
+    """The alerts app hands over its 「この条件を保存」 link (called from its `ready`)."""
+    global _list_actions
+    _list_actions = provider
+
+
+def list_actions(request: Any, query: str) -> str:
+    """Markup the job list draws under its filters for this viewer and search (query string without the
+    page), or "" when no app provides any."""
+    return _list_actions(request, query) if _list_actions is not None else ""
+
+
+def card_extras_register(provider: CardExtras) -> None:
+    """The alerts app hands over its ☆ 「あとで見る」 toggles (called from its `ready`)."""
+    global _card_extras
+    _card_extras = provider
+
+
+def card_extras(request: Any, jobs: Sequence[tuple[int, str]]) -> Mapping[int, str]:
+    """Per-viewer markup for each (job id, title), drawn beside the job card — never inside it, because the
+    card is kept per process for every viewer alike (`selectors.JobCard`). Empty when no app provides it or
+    it has nothing for this viewer (at most one cheap query; none for a client)."""
+    if _card_extras is None or not jobs:
+        return {}
+    return _card_extras(request, jobs)
 
 
 def keyword_filter_register(narrow: KeywordFilter) -> None:

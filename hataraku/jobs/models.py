@@ -5,14 +5,17 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hataraku.core import prefectures
 from hataraku.core.models import TimeStampedModel
 
+from . import pay
 from .constants import (
     JobStatus,
     MeetingStyle,
     PayType,
     ProposalStatus,
 )
+from .labels import category_label
 
 
 class Category(models.Model):
@@ -40,8 +43,13 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         if self.parent_id and self.parent is not None:
-            return f"{self.parent.name} / {self.name}"
-        return self.name
+            return f"{self.parent.label} / {self.label}"
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (categories.py: the shipped names are in the catalogue)."""
+        return category_label(self.name)
 
 
 class Job(TimeStampedModel):
@@ -79,6 +87,14 @@ class Job(TimeStampedModel):
     beginner_welcome = models.BooleanField(_("初心者歓迎"), default=False)
     accessibility_notes = models.TextField(_("アクセシビリティについて"), blank=True)
     verified_only = models.BooleanField(_("本人確認済みの方のみ応募可"), default=False)
+    # Where the work must be done in person (JIS X 0401 code); blank: remote, from anywhere.
+    onsite_prefecture = models.CharField(
+        _("現地での作業がある都道府県"), max_length=2, choices=prefectures.CHOICES, blank=True, default=""
+    )
+    # 時給換算 (effective hourly pay), worked out by the database from the terms above (`pay.py` says the
+    # rule once): the matching app shows it and compares it with the minimum wage, the job list filters on it.
+    effective_hourly_min = pay.effective_hourly_field("min")
+    effective_hourly_max = pay.effective_hourly_field("max")
     status = models.CharField(
         _("状態"), max_length=12, choices=JobStatus.choices, default=JobStatus.DRAFT, db_index=True
     )

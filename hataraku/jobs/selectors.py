@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import astuple, dataclass, replace
+from collections.abc import Iterable, Mapping
+from dataclasses import astuple, dataclass, fields, replace
 from datetime import date
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
@@ -20,12 +20,15 @@ from django.utils.translation import gettext as _
 
 from hataraku.accounts.constants import VerificationStatus
 from hataraku.accounts.models import IdentityVerification, User
-from hataraku.core import clock, money
+from hataraku.core import clock, money, prefectures, wages
 from hataraku.core.compiled import arg, compiled
+from hataraku.core.durations import duration_text
 from hataraku.core.errors import NotFound
-from hataraku.core.money import format_yen
+from hataraku.core.money import format_yen, format_yen_range
+from hataraku.profiles.models import WorkerProfile
+from hataraku.profiles.selectors import hidden_client_ids
 
-from . import integrations
+from . import integrations, pay
 from .constants import JobStatus, MeetingStyle, PayType
 from .models import Category, Invitation, Job, Proposal
 
@@ -90,23 +93,82 @@ def access_proposal(user: User, proposal_id: int) -> Proposal:
     return proposal
 
 
-@dataclass
+@dataclass(frozen=True)
 class JobFilters:
+    """What the job list is narrowed by: the query string of /jobs/ once `JobFilterForm` has checked it
+    (`from_cleaned_data`; `forms.job_filters_from_query(request.GET)` does both). Saved searches store
+    that query string and rebuild these the same way. Every value is hashable: the tuple of them is part
+    of the compiled job list's key (core/compiled.py)."""
+
     category: str = ""
     pay_type: str = ""
     beginner_welcome: bool = False
     no_meetings: bool = False
     text_only: bool = False
     interruptible: bool = False
-    accessible_materials: bool = False
+    accessible_materials: bool = False  # the client wrote accessibility notes
     q: str = ""
+    # Yen, compared with the hourly rate of hourly jobs and the amount of fixed-price jobs: a job is shown
+    # when its range reaches `pay_min` and starts at or below `pay_max`.
+    pay_min: int | None = None
+    pay_max: int | None = None
+    # 時給換算 at least the minimum wage of the viewer's prefecture (national average without one).
+    min_wage: bool = False
+    deadline_from: date | None = None
+    deadline_to: date | None = None
+    verified_client: bool = False
+    prefecture: str = ""  # ONSITE_REMOTE, a JIS code (on-site work there), or "" (any)
+
+    @classmethod
+    def from_cleaned_data(cls, data: Mapping[str, Any]) -> JobFilters:
+        """From a filter form's `cleaned_data` — also a form that is not valid: the fields that passed
+        still filter, so the list shows beside the errors."""
+        values = {f.name: data[f.name] for f in fields(cls) if data.get(f.name) not in (None, "")}
+        return cls(**values)
+
+    @property
+    def active(self) -> bool:
+        return self != JobFilters()
+
+
+# The `prefecture` filter's value for work done entirely remotely (no on-site prefecture).
+ONSITE_REMOTE = "remote"
 
 
 def job_list(*, viewer: User, filters: JobFilters | None = None) -> QuerySet[Job]:
     """Published jobs whose proposal deadline has not passed, filtered. Jobs restricted to verified
     workers are hidden from a worker who is not verified, so nobody is shown a door that is shut."""
     viewer_id = viewer.pk if getattr(viewer, "is_authenticated", False) else None
-    return _job_list(viewer_id, filters or JobFilters())
+    filters = filters or JobFilters()
+    return _job_list(viewer_id, filters, _floor_amount(viewer, filters))
+
+
+def wage_floor_for(viewer: User) -> wages.WageFloor | None:
+    """The minimum wage the 「時給換算が最低賃金以上」 filter compares with: the viewer's prefecture's amount in
+    effect today, the national weighted average when she has not said where she lives, None when no
+    stored table covers today. Worked out once per request (kept on the user object)."""
+    cached = getattr(viewer, "_hataraku_wage_floor", _UNSET)
+    if cached is not _UNSET:
+        return cast("wages.WageFloor | None", cached)
+    prefecture = None
+    if getattr(viewer, "is_authenticated", False):
+        prefecture = (
+            WorkerProfile.objects.filter(user_id=viewer.pk).values_list("prefecture", flat=True).first()
+        )
+    floor = wages.floor_for(prefecture or None, clock.today())
+    if getattr(viewer, "is_authenticated", False):
+        viewer._hataraku_wage_floor = floor  # type: ignore[attr-defined]
+    return floor
+
+
+_UNSET = object()
+
+
+def _floor_amount(viewer: User, filters: JobFilters) -> int | None:
+    if not filters.min_wage:
+        return None
+    floor = wage_floor_for(viewer)
+    return floor.amount if floor is not None else None
 
 
 def _approved(user: Any) -> QuerySet[IdentityVerification]:
@@ -114,7 +176,7 @@ def _approved(user: Any) -> QuerySet[IdentityVerification]:
     return IdentityVerification.objects.filter(user_id=user, status=VerificationStatus.APPROVED)
 
 
-def _job_list(viewer_id: int | None, filters: JobFilters) -> QuerySet[Job]:
+def _job_list(viewer_id: int | None, filters: JobFilters, floor: int | None = None) -> QuerySet[Job]:
     qs = (
         Job.objects.filter(status=JobStatus.PUBLISHED, proposal_deadline__gte=clock.today())
         .select_related("client", "category", "category__parent")
@@ -125,10 +187,19 @@ def _job_list(viewer_id: int | None, filters: JobFilters) -> QuerySet[Job]:
     )
     # In the query rather than a query of its own, so the compiled job list takes the viewer as a parameter.
     qs = qs.filter(Q(verified_only=False) | Q(Exists(_approved(viewer_id))))
+    # Clients she hid (issue 10 item 7), also a parameter of the compiled SQL. `NOT IN` an uncorrelated
+    # subquery: read once per query, not once per job, so a worker who hid no one pays one empty index
+    # probe. Every list built on this one (the job list, 「あなたにできる仕事」, the recommendations API,
+    # alerts) leaves them out alike.
+    qs = qs.exclude(client_id__in=hidden_client_ids(viewer_id))
     if filters.category:
         qs = qs.filter(Q(category__slug=filters.category) | Q(category__parent__slug=filters.category))
     if filters.pay_type in PayType.values:
         qs = qs.filter(pay_type=filters.pay_type)
+    if filters.pay_min is not None or filters.pay_max is not None:
+        qs = qs.filter(_pay_range(filters.pay_min, filters.pay_max))
+    if filters.min_wage and floor is not None:
+        qs = qs.filter(pay.at_least(floor))
     if filters.beginner_welcome:
         qs = qs.filter(beginner_welcome=True)
     if filters.no_meetings:
@@ -139,12 +210,40 @@ def _job_list(viewer_id: int | None, filters: JobFilters) -> QuerySet[Job]:
         qs = qs.filter(interruptible=True)
     if filters.accessible_materials:
         qs = qs.exclude(accessibility_notes="")
+    if filters.deadline_from is not None:
+        qs = qs.filter(deadline__gte=filters.deadline_from)
+    if filters.deadline_to is not None:
+        qs = qs.filter(deadline__lte=filters.deadline_to)
+    if filters.verified_client:
+        qs = qs.filter(Exists(_approved(OuterRef("client_id"))))
+    if filters.prefecture == ONSITE_REMOTE:
+        qs = qs.filter(onsite_prefecture="")
+    elif filters.prefecture:
+        qs = qs.filter(onsite_prefecture=filters.prefecture)
     if filters.q:
         narrowed = integrations.keyword_filter(qs, filters.q)
         if narrowed is None:  # no search app: a plain substring match
             narrowed = qs.filter(Q(title__icontains=filters.q) | Q(description_md__icontains=filters.q))
         qs = narrowed
     return qs
+
+
+def _pay_range(low: int | None, high: int | None) -> Q:
+    """Jobs whose stated range (hourly rate, or fixed amount) overlaps [low, high]. A range with one end
+    missing counts as that one figure; a job with no figure at all is left out."""
+    hourly = Q(pay_type=PayType.HOURLY) & _overlaps("hourly_rate_min", "hourly_rate_max", low, high)
+    fixed = Q(pay_type=PayType.FIXED) & _overlaps("budget_min", "budget_max", low, high)
+    return hourly | fixed
+
+
+def _overlaps(bottom: str, top: str, low: int | None, high: int | None) -> Q:
+    condition = Q(**{f"{bottom}__isnull": False}) | Q(**{f"{top}__isnull": False})
+    if low is not None:
+        # Its top reaches `low` (the bottom stands for the top when no top is given).
+        condition &= Q(**{f"{top}__gte": low}) | Q(**{f"{top}__isnull": True, f"{bottom}__gte": low})
+    if high is not None:
+        condition &= Q(**{f"{bottom}__lte": high}) | Q(**{f"{bottom}__isnull": True, f"{top}__lte": high})
+    return condition
 
 
 def _proposal_count() -> Coalesce:
@@ -199,6 +298,7 @@ class CardRow(NamedTuple):
     interruptible: bool
     min_block_minutes: int
     beginner_welcome: bool
+    onsite_prefecture: str
     has_accessible_materials: bool
     verified_only: bool
     category: str
@@ -209,7 +309,7 @@ class CardRow(NamedTuple):
 
 # The columns `job_card_rows` reads, in the order `_row_from_values` expects them.
 _CARD_COLUMNS = (
-    *CardRow._fields[:16],
+    *CardRow._fields[:17],
     "accessibility_notes",
     "verified_only",
     "category__name",
@@ -237,14 +337,15 @@ def job_card_page(*, viewer: User, filters: JobFilters, offset: int, limit: int)
     goes through the search index, whose answer must be read each time, so it takes the ORM's way."""
     if filters.q:
         return list(job_card_rows(job_list(viewer=viewer, filters=filters))[offset : offset + limit])
-    key = ("jobs.job_card_page", astuple(filters), clock.today(), offset, limit)
-    read = compiled(key, lambda: job_card_rows(_job_list(arg(0), filters))[offset : offset + limit])
+    floor = _floor_amount(viewer, filters)
+    key = ("jobs.job_card_page", astuple(filters), floor, clock.today(), offset, limit)
+    read = compiled(key, lambda: job_card_rows(_job_list(arg(0), filters, floor))[offset : offset + limit])
     return read.rows(viewer.pk)
 
 
 def _row_from_values(values: tuple[Any, ...]) -> CardRow:
-    (*own, notes, verified_only, cat_name, cat_parent_id, cat_parent_name) = values[:21]
-    is_client, client_kind, company_name, display_name, email, verified, proposals = values[21:]
+    (*own, notes, verified_only, cat_name, cat_parent_id, cat_parent_name) = values[:22]
+    is_client, client_kind, company_name, display_name, email, verified, proposals = values[22:]
     # The model's own rules for the two labels (User.name_for_display, Category.__str__), on unsaved rows.
     client = User(
         is_client=is_client,
@@ -260,7 +361,7 @@ def _row_from_values(values: tuple[Any, ...]) -> CardRow:
 
 
 def _row_from_job(job: Job, verified: bool) -> CardRow:
-    own = (getattr(job, name) for name in CardRow._fields[:16])
+    own = (getattr(job, name) for name in CardRow._fields[:17])
     shown = (job.has_accessible_materials, job.verified_only, str(job.category), job.client.name_for_display)
     return CardRow._make((*own, *shown, verified, getattr(job, "proposal_count", 0)))
 
@@ -271,10 +372,10 @@ def _day(value: Any) -> str:
 
 def _pay(job: Job | CardRow) -> str:
     if job.pay_type == PayType.FIXED:
-        return f"{_('固定報酬')} {_yen(job.budget_min)}〜{_yen(job.budget_max)}"
-    text = f"{_('時間単価')} {_yen(job.hourly_rate_min)}〜{_yen(job.hourly_rate_max)} / {_('時間')}"
+        return f"{_('固定報酬')} {format_yen_range(job.budget_min, job.budget_max)}"
+    text = f"{_('時間単価')} {format_yen_range(job.hourly_rate_min, job.hourly_rate_max)} / {_('時間')}"
     if job.weekly_hour_cap is not None:
-        text += "(" + _("週%(cap)s時間まで") % {"cap": localize(job.weekly_hour_cap)} + ")"
+        text += _("(週%(cap)s時間まで)") % {"cap": localize(job.weekly_hour_cap)}
     return text
 
 
@@ -287,7 +388,7 @@ def _work_style(job: Job | CardRow) -> list[str]:
         str(MeetingStyle(job.meeting_style).label),
         _("決まった時間帯に作業") if job.fixed_hours else _("好きな時間に作業"),
         _("途中で中断できる") if job.interruptible else _("中断しにくい作業"),
-        _("最短%(m)s分から") % {"m": localize(job.min_block_minutes)},
+        _("最短%(m)sから") % {"m": duration_text(job.min_block_minutes)},
     ]
     if job.beginner_welcome:
         tags.append(_("初心者歓迎"))
@@ -295,6 +396,9 @@ def _work_style(job: Job | CardRow) -> list[str]:
         tags.append(_("資料のアクセシビリティに配慮あり"))
     if job.verified_only:
         tags.append(_("本人確認済みの方のみ"))
+    if job.onsite_prefecture in prefectures.BY_CODE:
+        area = prefectures.name(job.onsite_prefecture, get_language() or "ja")
+        tags.append(_("%(area)sで現地作業あり") % {"area": area})
     return tags
 
 
@@ -312,7 +416,7 @@ def _build_card(row: CardRow) -> JobCard:
         terms=(
             (_("カテゴリ"), row.category),
             (_("報酬"), _pay(row)),
-            (_("作業時間の目安"), _("%(h)s時間") % {"h": localize(row.estimated_hours)}),
+            (_("作業時間の目安"), duration_text(row.estimated_hours * 60)),
             (_("応募締切"), _day(row.proposal_deadline)),
             (_("納期"), _day(row.deadline)),
         ),

@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.db.models import Count, Exists, Min, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from hataraku.accounts.models import User
 from hataraku.core import clock, todos
 from hataraku.core.todos import Todo
+from hataraku.core.words import compose, theirs
 
 from .constants import JobStatus, ProposalStatus
 from .models import Invitation, Proposal
@@ -46,8 +47,10 @@ def worker_invitations(user: User) -> list[Todo]:
     return [
         Todo(
             key="jobs.invitation",
-            title=_("「%(title)s」にスカウトが届いています。内容を見て応募するか決めてください")
-            % {"title": i.job.title},
+            title=compose(
+                _("「%(title)s」にスカウトが届いています。内容を見て応募するか決めてください"),
+                {"title": theirs(i.job.title)},
+            ),
             url=reverse("jobs:detail", args=[i.job_id]),
             when=i.job.proposal_deadline,
             when_label=_("応募の締め切り"),
@@ -68,12 +71,14 @@ def client_proposals(user: User) -> list[Todo]:
     return [
         Todo(
             key="jobs.proposals_to_review",
-            title=ngettext(
-                "「%(title)s」への応募 %(n)d件を確かめる",
-                "「%(title)s」への応募 %(n)d件を確かめる",
-                row["n"],
-            )
-            % {"title": row["job__title"], "n": row["n"]},
+            title=compose(
+                ngettext(
+                    "「%(title)s」への応募 %(n)d件を確かめる",
+                    "「%(title)s」への応募 %(n)d件を確かめる",
+                    row["n"],
+                ),
+                {"title": theirs(row["job__title"]), "n": row["n"]},
+            ),
             url=reverse("jobs:job_proposals", args=[row["job_id"]]),
             when=row["oldest"],
             when_label=_("いちばん古い応募の日"),
@@ -81,3 +86,7 @@ def client_proposals(user: User) -> list[Todo]:
         )
         for row in rows
     ]
+
+
+# The client's dashboard groups its lines by kind (core/todos.py `grouped`).
+todos.kind("jobs.proposals_to_review", label=gettext_lazy("確認待ちの応募"), more_url="jobs:client_jobs")

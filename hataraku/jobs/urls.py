@@ -9,7 +9,6 @@ urlpatterns = [
     path("mine/", views.client_jobs, name="client_jobs"),
     path("new/", views.job_create, name="create"),
     path("invite/", views.invite, name="invite"),
-    path("workers/", views.workers, name="workers"),
     path("proposals/", views.my_proposals, name="my_proposals"),
     path("<int:job_id>/", views.job_detail, name="detail"),
     path("<int:job_id>/edit/", views.job_edit, name="edit"),

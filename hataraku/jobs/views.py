@@ -15,14 +15,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from hataraku.accounts.selectors import is_verified, verified_user_ids
 from hataraku.accounts.types import AuthedRequest
+from hataraku.core import clock
 from hataraku.core.errors import DomainError, NotFound
 from hataraku.core.forms import ConfirmForm, add_domain_error
 from hataraku.core.params import small_int
 from hataraku.core.permissions import role_required
-from hataraku.profiles.forms import DirectoryFilterForm
-from hataraku.profiles.selectors import availability_summaries, availability_summary, worker_directory
+from hataraku.profiles.selectors import availability_summaries, availability_summary, block_kinds
 
-from . import selectors, services
+from . import integrations, selectors, services
 from .constants import JobStatus, ProposalStatus
 from .forms import (
     DeclineForm,
@@ -35,17 +35,38 @@ from .forms import (
 JOBS_PER_PAGE = 50
 
 # The empty filter form, rendered once per language and set of categories in each server process: its
-# eight fields take about as long to render through Django's widget templates as the 20 cards below it.
+# fields take about as long to render through Django's widget templates as the 20 cards below it.
 _BLANK_FILTER_FORM: dict[tuple[Any, ...], SafeString] = {}
 
 
 def _blank_filter_form(cats: list[Any]) -> SafeString:
-    key = (get_language(), tuple(cats))
+    # Today is in the key: the date fields' min/max (core.dates) move with it.
+    key = (get_language(), tuple(cats), clock.today())
     html = _BLANK_FILTER_FORM.get(key)
     if html is None:
         if len(_BLANK_FILTER_FORM) >= 32:  # categories edited many times: start again rather than grow
             _BLANK_FILTER_FORM.clear()
         html = _BLANK_FILTER_FORM[key] = SafeString(JobFilterForm(categories=cats))
+    return html
+
+
+# A filled-in filter form, kept per process by everything its markup depends on: the language, the
+# categories, today (the date fields' limits and messages), the query as sent and the minimum wage named in
+# the hint. Rendering its fifteen fields through Django's widget templates cost three quarters of a keyword
+# search's page (bench/pages.py, issue 9); the same search sent again is drawn once.
+_FILTER_FORMS: dict[tuple[Any, ...], SafeString] = {}
+_FILTER_FORMS_MAX = 256
+
+
+def _filter_form_html(form: JobFilterForm, cats: list[Any], floor: Any) -> SafeString:
+    data: Any = form.data  # the request's QueryDict
+    query = tuple(sorted((k, tuple(v)) for k, v in data.lists() if k != "page"))
+    key = (get_language(), tuple(cats), clock.today(), query, floor)
+    html = _FILTER_FORMS.get(key)
+    if html is None:
+        if len(_FILTER_FORMS) >= _FILTER_FORMS_MAX:
+            _FILTER_FORMS.clear()
+        html = _FILTER_FORMS[key] = SafeString(form)
     return html
 
 
@@ -57,8 +78,13 @@ def job_list(request: AuthedRequest) -> HttpResponse:
     cats = selectors.category_choices()
     form = JobFilterForm(request.GET, categories=cats) if request.GET else None
     filters = selectors.JobFilters()
-    if form is not None and form.is_valid():
-        filters = selectors.JobFilters(**form.cleaned_data)
+    form_html = None
+    if form is not None:
+        # Bad input never hides the list: what passed filters, the rest is named in the error summary.
+        filters = form.job_filters()
+        floor = selectors.wage_floor_for(request.user)
+        form.say_floor(floor)
+        form_html = _filter_form_html(form, cats, floor)
     number = request.GET.get("page")
     first: list[Any] | None = None
     if number in (None, "", "1"):
@@ -75,12 +101,20 @@ def job_list(request: AuthedRequest) -> HttpResponse:
     # Page links keep the filters the person chose; only the page number changes.
     query = request.GET.copy()
     query.pop("page", None)
+    shown = list(page.object_list)
+    cards = selectors.cards_from_rows(shown)
+    # Per-viewer parts (the ☆ toggle) go beside each cached card, never into it: rows start (pk, title, …).
+    extras = integrations.card_extras(request, [(row[0], row[1]) for row in shown])
     return render(
         request,
         "jobs/job_list.html",
         {
-            "form": form if form is not None else _blank_filter_form(cats),
-            "jobs": selectors.cards_from_rows(page.object_list),
+            # The filled-in form (None for the first visit), and its markup kept per process.
+            "form": form,
+            "form_html": form_html if form_html is not None else _blank_filter_form(cats),
+            "jobs": cards,
+            "cards": [(card, extras.get(row[0], "")) for card, row in zip(cards, shown, strict=True)],
+            "list_actions": integrations.list_actions(request, query.urlencode()),
             "page": page,
             "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
             if paginator.num_pages > 1
@@ -109,7 +143,14 @@ def job_detail(request: AuthedRequest, job_id: int) -> HttpResponse:
             "stats": selectors.client_stats(job.client),
             "revisions": list(job.revisions.select_related("edited_by")) if is_owner else [],
             "my_proposal": selectors.open_proposal_for(job, request.user),
+            "card_extra": integrations.card_extras(request, [(job.pk, job.title)]).get(job.pk, "")
+            if not is_owner
+            else "",
             "viewer_verified": is_verified(request.user),
+            # Her controls over this client (issue 10 item 7), beside 「報告する」.
+            "block_kinds": block_kinds(request.user.pk, job.client_id)
+            if request.user.is_worker and not is_owner
+            else None,
         },
     )
 
@@ -193,6 +234,10 @@ def invite(request: AuthedRequest) -> HttpResponse:
     jobs = selectors.client_jobs(request.user).filter(status=JobStatus.PUBLISHED)
     wanted = request.GET.get("worker", "")
     initial = {"worker_id": small_int(wanted)}
+    # Coming from the directory ranked for one of her jobs: that job is chosen already.
+    wanted_job = small_int(request.GET.get("job", ""))
+    if wanted_job is not None and jobs.filter(pk=wanted_job).exists():
+        initial["job"] = wanted_job
     # Coming from a public profile: name the person, so the client sees whom they are inviting.
     chosen = (
         get_user_model().objects.filter(pk=initial["worker_id"], is_worker=True, is_active=True).first()
@@ -227,21 +272,6 @@ def invite(request: AuthedRequest) -> HttpResponse:
             "chosen": chosen,
         },
     )
-
-
-@role_required("client")
-def workers(request: AuthedRequest) -> HttpResponse:
-    """The worker directory: clients find someone to invite instead of typing a worker ID."""
-    form = DirectoryFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    rows = worker_directory(
-        skill=filters.get("skill", ""),
-        prefecture=filters.get("prefecture", ""),
-        band=filters.get("band", ""),
-        verified_only=bool(filters.get("verified")),
-    )
-    has_jobs = selectors.client_jobs(request.user).filter(status=JobStatus.PUBLISHED).exists()
-    return render(request, "jobs/workers.html", {"form": form, "rows": rows, "has_jobs": has_jobs})
 
 
 # --- proposals -----------------------------------------------------------------------------------------

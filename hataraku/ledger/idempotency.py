@@ -143,7 +143,9 @@ def _claim(scope: str, key: str, expected: str, result: dict[str, Any]) -> Idemp
         row = cursor.fetchone()
     if row is None:
         return None
-    idem = IdempotencyKey(pk=row[0], scope=scope, key=key, fingerprint=expected, result=result, created_at=now)
+    idem = IdempotencyKey(
+        pk=row[0], scope=scope, key=key, fingerprint=expected, result=result, created_at=now
+    )
     idem._state.adding = False
     idem._state.db = connection.alias
     return idem

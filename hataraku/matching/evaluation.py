@@ -193,15 +193,16 @@ def run(
             worker.user,
             now=now,
             show_all=show_all,
-            limit=top,
-            candidates=None,
+            # Every job is read (no early stop), so the count of hidden jobs is exact; the top N are the
+            # same either way (tests/test_topk.py).
+            limit=None,
             committed_hours=worker.committed_hours,
         )
         out.append(
             {
                 "worker": worker.line_id,
                 "hidden_cannot": result.hidden_cannot,
-                "jobs": [recommendation_dict(r, job_id=job_ids.get(r.job.pk)) for r in result.items],
+                "jobs": [recommendation_dict(r, job_id=job_ids.get(r.job.pk)) for r in result.items[:top]],
             }
         )
     return {"now": now.isoformat(), "top": top, "jobs": len(job_ids), "workers": out}

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hataraku.core.clock import TOKYO
+from hataraku.core.durations import duration_text
 
 # Ample time: this much more than needed is できる; between 1× and this, ぎりぎり.
 COMFORT_RATIO = 1.25
@@ -136,6 +137,15 @@ class WorkerCalendar:
     worker: WorkerTime
     now: dt.datetime
     _by_date: dict[dt.date, list[Piece]] = field(default_factory=dict)
+    # Usable minutes depend on a job only through (deadline, shortest block, interruptible), and calls
+    # only through their start and length: thousands of jobs share a few hundred of each, so each is
+    # worked out once per request (the ranking asks for every candidate job).
+    _usable: dict[tuple[dt.date, int, bool], int] = field(default_factory=dict)
+    _outside: dict[tuple[dt.datetime, int], bool] = field(default_factory=dict)
+    # The sentence 「締切までに使える時間: … / 必要: …」 by (available, needed): one request, one language.
+    _time_reasons: dict[tuple[int, int], str] = field(default_factory=dict)
+    # Running sums of whole weeks' usable minutes per (block, interruptible), from this week on.
+    _week_sums: dict[tuple[int, bool], list[int]] = field(default_factory=dict)
 
     def pieces_starting_on(self, day: dt.date) -> list[Piece]:
         found = self._by_date.get(day)
@@ -165,17 +175,6 @@ def _day_pieces(worker: WorkerTime, day: dt.date) -> Iterable[Piece]:
         if length <= 0:  # runs into the next day (an end of 00:00 is midnight)
             length += 24 * 60
         yield Piece(start, start + dt.timedelta(minutes=length))
-
-
-def hours_text(minutes: float) -> str:
-    """12時間 / 1時間30分 / 45分."""
-    minutes = max(0, round(minutes))
-    hours, rest = divmod(int(minutes), 60)
-    if hours and rest:
-        return _("%(h)s時間%(m)s分") % {"h": hours, "m": rest}
-    if rest:
-        return _("%(m)s分") % {"m": rest}
-    return _("%(h)s時間") % {"h": hours}
 
 
 def _call_label(call: Call) -> str:
@@ -208,6 +207,14 @@ def _call_mode_problem(worker: WorkerTime, job: JobNeeds) -> str | None:
 
 
 def _call_outside(calendar: WorkerCalendar, call: Call) -> bool:
+    key = (call.starts_at, call.minutes)
+    found = calendar._outside.get(key)
+    if found is None:
+        found = calendar._outside[key] = _call_outside_uncached(calendar, call)
+    return found
+
+
+def _call_outside_uncached(calendar: WorkerCalendar, call: Call) -> bool:
     start = call.starts_at.astimezone(TOKYO)
     end = start + dt.timedelta(minutes=call.minutes)
     # A window that started the evening before may hold an early-morning call.
@@ -220,11 +227,70 @@ def _call_outside(calendar: WorkerCalendar, call: Call) -> bool:
 
 def usable_minutes(calendar: WorkerCalendar, job: JobNeeds) -> int:
     """Minutes of her windows between now and the end of the deadline day that this job can use."""
+    block = max(job.min_block_minutes, calendar.worker.min_block_minutes or 0, 1)
+    key = (job.deadline, block, job.interruptible)
+    found = calendar._usable.get(key)
+    if found is None:
+        found = calendar._usable[key] = _usable_minutes(calendar, job.deadline, block, job.interruptible)
+    return found
+
+
+def _usable_minutes(calendar: WorkerCalendar, deadline: dt.date, block: int, interruptible: bool) -> int:
+    """`_usable_minutes_walk` by whole weeks: the weeks that end before the deadline day do not depend on
+    the deadline (a piece is at most a day long, so nothing of theirs reaches past it), so their sums are
+    kept per (block, interruptible) and added up once; only the deadline's own week is walked."""
+    first = calendar.now.astimezone(TOKYO).date() - dt.timedelta(days=1)
+    if not first <= deadline <= first + dt.timedelta(days=MAX_HORIZON_DAYS):
+        return _usable_minutes_walk(calendar, deadline, block, interruptible)
+    monday = first - dt.timedelta(days=first.weekday())
+    week = (deadline - monday).days // 7
+    sums = calendar._week_sums.setdefault((block, interruptible), [0])
+    while len(sums) <= week:
+        start = monday + dt.timedelta(days=7 * (len(sums) - 1))
+        sums.append(
+            sums[-1] + _week_minutes(calendar, start, deadline=None, block=block, interruptible=interruptible)
+        )
+    last_week = monday + dt.timedelta(days=7 * week)
+    return sums[week] + _week_minutes(
+        calendar, last_week, deadline=deadline, block=block, interruptible=interruptible
+    )
+
+
+def _week_minutes(
+    calendar: WorkerCalendar, monday: dt.date, *, deadline: dt.date | None, block: int, interruptible: bool
+) -> int:
+    """One Monday–Sunday week's usable minutes from now (to the end of `deadline`, if given)."""
     worker, now = calendar.worker, calendar.now.astimezone(TOKYO)
-    end_of_deadline = dt.datetime.combine(job.deadline + dt.timedelta(days=1), dt.time(0), tzinfo=TOKYO)
-    block = max(job.min_block_minutes, worker.min_block_minutes or 0, 1)
+    first = now.date() - dt.timedelta(days=1)
+    last = deadline or monday + dt.timedelta(days=6)
+    end_of_deadline = (
+        dt.datetime.combine(deadline + dt.timedelta(days=1), dt.time(0), tzinfo=TOKYO) if deadline else None
+    )
+    committed = worker.committed_hours_per_week * 60
+    # The weekly limit and the committed hours apply to the whole week (Monday–Sunday), also when only
+    # part of it lies between now and the deadline.
+    usable = whole = 0
+    for offset in range(7):
+        day = monday + dt.timedelta(days=offset)
+        for piece in calendar.pieces_starting_on(day):
+            whole += piece.minutes
+            if not first <= day <= last:
+                continue
+            start = max(piece.start, now)
+            end = piece.end if end_of_deadline is None else min(piece.end, end_of_deadline)
+            length = int((end - start).total_seconds() // 60)
+            if length >= block:
+                usable += length if interruptible else (length // block) * block
+    cap = whole if worker.max_hours_per_week is None else min(whole, worker.max_hours_per_week * 60)
+    return int(min(usable, max(0, cap - committed)))
+
+
+def _usable_minutes_walk(calendar: WorkerCalendar, deadline: dt.date, block: int, interruptible: bool) -> int:
+    """Day by day from yesterday (a window from last night may still be open) to the deadline."""
+    worker, now = calendar.worker, calendar.now.astimezone(TOKYO)
+    end_of_deadline = dt.datetime.combine(deadline + dt.timedelta(days=1), dt.time(0), tzinfo=TOKYO)
     first = now.date() - dt.timedelta(days=1)  # a window from last night may still be open
-    last = min(job.deadline, first + dt.timedelta(days=MAX_HORIZON_DAYS))
+    last = min(deadline, first + dt.timedelta(days=MAX_HORIZON_DAYS))
     committed = worker.committed_hours_per_week * 60
     total = 0
     monday = first - dt.timedelta(days=first.weekday())
@@ -241,7 +307,7 @@ def usable_minutes(calendar: WorkerCalendar, job: JobNeeds) -> int:
                 start, end = max(piece.start, now), min(piece.end, end_of_deadline)
                 length = int((end - start).total_seconds() // 60)
                 if length >= block:
-                    usable += length if job.interruptible else (length // block) * block
+                    usable += length if interruptible else (length // block) * block
         cap = whole if worker.max_hours_per_week is None else min(whole, worker.max_hours_per_week * 60)
         total += int(min(usable, max(0, cap - committed)))
         monday += dt.timedelta(days=7)
@@ -270,13 +336,16 @@ def assess(
                 _("打ち合わせ(%(when)s)があなたの時間帯の外です") % {"when": when} for when in outside
             )
     available = usable_minutes(calendar, job)
-    time_reason = _("締切までに使える時間: %(have)s / 必要: %(need)s") % {
-        "have": hours_text(available),
-        "need": hours_text(needed),
-    }
+    time_reason = calendar._time_reasons.get((available, needed))
+    if time_reason is None:
+        time_reason = calendar._time_reasons[(available, needed)] = _(
+            "締切までに使える時間: %(have)s / 必要: %(need)s"
+        ) % {"have": duration_text(available), "need": duration_text(needed)}
     block = max(job.min_block_minutes, worker.min_block_minutes or 0)
     if available < needed and not job.interruptible:
-        blockers.append(_("途中で中断できない作業で、続けて%(m)s分以上の時間が必要です") % {"m": block})
+        blockers.append(
+            _("途中で中断できない作業で、続けて%(time)s以上の時間が必要です") % {"time": duration_text(block)}
+        )
     if blockers:
         return Feasibility(Verdict.CANNOT, (*blockers, time_reason), available, needed)
     if available < needed:

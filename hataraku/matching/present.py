@@ -52,6 +52,8 @@ def recommendations_dict(result: Recommendations) -> dict[str, Any]:
         "order": result.order,
         "show_all": result.show_all,
         "hidden_cannot": result.hidden_cannot,
+        # True when the list stopped reading early: hidden_cannot is then "at least".
+        "hidden_cannot_more": result.hidden_cannot_more,
         "hidden_not_interested": result.hidden_not_interested,
         "minimum_wage": floor_dict(result.floor),
         "jobs": [recommendation_dict(r) for r in result.items],

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from hataraku.core.wages import WageFloor
+from hataraku.core.words import compose, theirs
+from hataraku.jobs.pay import Pay
 
 from .feasibility import Feasibility, Verdict
 
@@ -32,39 +34,6 @@ FRESHNESS_WEIGHT = 0.5
 ACCESSIBLE_WEIGHT = 0.5
 FRESH_DAYS = 3
 STALE_DAYS = 30
-
-
-@dataclass(frozen=True)
-class Pay:
-    """Effective hourly pay in yen: an hourly job's rate, or a fixed budget over the estimated hours."""
-
-    low: int | None
-    high: int | None
-
-    @property
-    def middle(self) -> int | None:
-        if self.low is None and self.high is None:
-            return None
-        return ((self.low or self.high or 0) + (self.high or self.low or 0)) // 2
-
-    def text(self) -> str:
-        if self.low is None and self.high is None:
-            return _("時給換算: —")
-        if self.low == self.high or self.low is None or self.high is None:
-            return _("時給換算 約%(yen)s円") % {"yen": f"{self.middle:,}"}
-        return _("時給換算 約%(low)s〜%(high)s円") % {"low": f"{self.low:,}", "high": f"{self.high:,}"}
-
-
-def effective_hourly(*, hourly: bool, low: int | None, high: int | None, effort_hours: float | None) -> Pay:
-    if hourly:
-        return Pay(low, high)
-    if not effort_hours or effort_hours <= 0:
-        return Pay(None, None)
-    # Floor division: the figure shown never flatters the pay.
-    return Pay(
-        None if low is None else int(low // effort_hours),
-        None if high is None else int(high // effort_hours),
-    )
 
 
 @dataclass(frozen=True)
@@ -116,38 +85,50 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold().strip()
 
 
-def _skills(worker: WorkerFacts, job: JobFacts) -> tuple[float, list[str]]:
+def _skills(worker: WorkerFacts, job: JobFacts, explain: bool = True) -> tuple[float, list[str]]:
+    if not worker.skills:
+        return 0.0, []
     wanted = {normalise(s): s for s in job.skills if s.strip()}
     text = normalise(job.text)
     listed = [s for s in worker.skills if normalise(s) in wanted]
     if listed:
-        return 1.0, [_("あなたのスキル(%(skills)s)を求めています") % {"skills": "、".join(listed)}]
+        if not explain:
+            return 1.0, []
+        return 1.0, [
+            compose(_("あなたのスキル(%(skills)s)を求めています"), {"skills": theirs("、".join(listed))})
+        ]
     named = [s for s in worker.skills if s.strip() and normalise(s) in text]
     if named:
-        return 0.5, [_("あなたのスキル(%(skills)s)に近い仕事です") % {"skills": "、".join(named)}]
+        if not explain:
+            return 0.5, []
+        return 0.5, [
+            compose(_("あなたのスキル(%(skills)s)に近い仕事です"), {"skills": theirs("、".join(named))})
+        ]
     return 0.0, []
 
 
-def _pay(worker: WorkerFacts, job: JobFacts) -> tuple[float, list[str], bool]:
+def _pay(worker: WorkerFacts, job: JobFacts, explain: bool = True) -> tuple[float, list[str], bool]:
     floor, pay = worker.floor, job.pay
     if floor is None or pay.middle is None:
         return 0.0, [], False
     top = pay.high if pay.high is not None else pay.middle
     if top < floor.amount:
+        if not explain:
+            return -1.0, [], True
         return -1.0, [_("%(pay)s。%(floor)sを下回ります") % {"pay": pay.text(), "floor": floor.label()}], True
     ratio = pay.middle / floor.amount
     score = max(-1.0, min(1.0, ratio - 1.0))
-    if pay.low is not None and pay.low >= floor.amount:
+    if explain and pay.low is not None and pay.low >= floor.amount:
         return score, [_("%(pay)s。%(floor)s以上です") % {"pay": pay.text(), "floor": floor.label()}], False
     return score, [], False
 
 
-def _reputation(client: ClientRecord) -> tuple[float, list[str]]:
+def _reputation(client: ClientRecord, explain: bool = True) -> tuple[float, list[str]]:
     parts: list[float] = []
     why: list[str] = []
     if client.on_time_payment_rate is not None:
         parts.append(client.on_time_payment_rate)
-        if client.on_time_payment_rate >= 0.9:
+        if explain and client.on_time_payment_rate >= 0.9:
             why.append(
                 _("検収が期日どおりのクライアントです(%(rate)s%%)")
                 % {"rate": round(client.on_time_payment_rate * 100)}
@@ -156,29 +137,37 @@ def _reputation(client: ClientRecord) -> tuple[float, list[str]]:
         parts.append(max(0.0, min(1.0, (14 - client.median_days_to_acceptance) / 11)))
     if client.average_rating is not None:
         parts.append(client.average_rating / 5)
-        if client.average_rating >= 4:
+        if explain and client.average_rating >= 4:
             why.append(_("クライアントの評価 %(r)s") % {"r": client.average_rating})
     # A client with no record yet is neither rewarded nor punished.
     return (sum(parts) / len(parts) if parts else 0.5), why
 
 
-def _freshness(job: JobFacts, now: dt.datetime) -> tuple[float, list[str]]:
+def _freshness(job: JobFacts, now: dt.datetime, explain: bool = True) -> tuple[float, list[str]]:
     if job.published_at is None:
         return 0.0, []
     days = (now - job.published_at).total_seconds() / 86400
     if days <= FRESH_DAYS:
-        return 1.0, [_("新着の仕事です")]
+        return 1.0, [_("新着の仕事です")] if explain else []
     return max(0.0, 1 - (days - FRESH_DAYS) / (STALE_DAYS - FRESH_DAYS)), []
 
 
 def rank_one(
-    *, worker: WorkerFacts, job: JobFacts, client: ClientRecord, feasibility: Feasibility, now: dt.datetime
+    *,
+    worker: WorkerFacts,
+    job: JobFacts,
+    client: ClientRecord,
+    feasibility: Feasibility,
+    now: dt.datetime,
+    explain: bool = True,
 ) -> Ranked:
-    skill, skill_why = _skills(worker, job)
-    pay, pay_why, below = _pay(worker, job)
-    reputation, reputation_why = _reputation(client)
+    """The job's score and, with `explain`, the sentences for its card (without: the same score and no
+    words, for the many jobs a ranking only compares)."""
+    skill, skill_why = _skills(worker, job, explain)
+    pay, pay_why, below = _pay(worker, job, explain)
+    reputation, reputation_why = _reputation(client, explain)
     beginner = 1.0 if (job.beginner_welcome and worker.beginner) else 0.0
-    fresh, fresh_why = _freshness(job, now)
+    fresh, fresh_why = _freshness(job, now, explain)
     accessible = 1.0 if (worker.needs_accessible_materials and job.accessible_materials) else 0.0
     score = (
         SKILL_WEIGHT * skill
@@ -188,6 +177,8 @@ def rank_one(
         + FRESHNESS_WEIGHT * fresh
         + ACCESSIBLE_WEIGHT * accessible
     )
+    if not explain:
+        return Ranked(job.job_id, feasibility, round(score, 4), (), job.pay, worker.floor, below)
     why = [*feasibility_why(feasibility), *skill_why, *pay_why, *reputation_why]
     if beginner:
         why.append(_("初心者歓迎です"))
@@ -208,13 +199,14 @@ def feasibility_why(feasibility: Feasibility) -> list[str]:
 
 
 def order_key(order: str, ranked: Ranked, job: JobFacts) -> tuple[float, ...]:
-    """Sort key for each order; every order keeps the feasible jobs first."""
+    """Sort key for each order; every order keeps the feasible jobs first. Each ends with the id, so no
+    two jobs tie (matching.bounds orders the database the same way)."""
     feasible = 0 if ranked.tier < 2 else 1
     newest = -(job.published_at.timestamp() if job.published_at else 0)
     if order == "newest":
         return (feasible, newest, -job.job_id)
     if order == "deadline":
-        return (feasible, job.deadline.toordinal(), newest)
+        return (feasible, job.deadline.toordinal(), newest, -job.job_id)
     if order == "pay":
-        return (feasible, -(ranked.pay.middle or 0), newest)
+        return (feasible, -(ranked.pay.middle or 0), newest, -job.job_id)
     return (ranked.tier, -ranked.score, newest, -job.job_id)

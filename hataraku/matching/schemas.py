@@ -39,6 +39,7 @@ class RecommendationsOut(Schema):
     order: str
     show_all: bool
     hidden_cannot: int
+    hidden_cannot_more: bool
     hidden_not_interested: int
     minimum_wage: FloorOut | None
     jobs: list[RecommendationOut]

@@ -7,30 +7,34 @@ The site page, `GET /api/me/recommendations`, `hataraku match` and `hataraku mat
 from __future__ import annotations
 
 import datetime as dt
+from bisect import insort
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from itertools import islice
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 
 from hataraku.accounts.models import User
 from hataraku.contracts.constants import ContractKind, ContractStatus
 from hataraku.contracts.models import Contract
 from hataraku.core import clock, wages
 from hataraku.jobs import selectors as job_selectors
-from hataraku.jobs.constants import MeetingStyle, PayType
+from hataraku.jobs.categories import category_label
+from hataraku.jobs.constants import MeetingStyle
 from hataraku.jobs.models import Job, JobMeeting
+from hataraku.jobs.pay import Pay
 from hataraku.profiles import selectors as profile_selectors
 from hataraku.profiles.constants import AccessibilityNeed
 from hataraku.reviews import selectors as review_selectors
 
+from . import bounds
 from .constants import MarkKind, Order
 from .feasibility import Call, Feasibility, JobNeeds, Slot, Verdict, WorkerCalendar, WorkerTime, assess
 from .models import JobMark
-from .ranking import ClientRecord, JobFacts, Ranked, WorkerFacts, effective_hourly, order_key, rank_one
+from .ranking import ClientRecord, JobFacts, Ranked, WorkerFacts, order_key, rank_one
 
-# The newest this many open jobs are ranked for one request. Feasibility is a few microseconds a job, but
-# the job cards and the client records are not; past this the keyword search narrows the list first.
-MAX_CANDIDATES = 400
 # An hourly contract with no weekly cap is counted as this many hours a week.
 HOURLY_DEFAULT_HOURS = 10
 
@@ -38,18 +42,23 @@ HOURLY_DEFAULT_HOURS = 10
 def committed_hours_per_week(worker: User, *, today: dt.date) -> float:
     """Hours a week already promised to active contracts: an hourly contract's weekly cap; a fixed-price
     contract's estimated hours spread evenly over the weeks left to its job's deadline."""
-    total = 0.0
+    return committed_hours_many([worker.pk], today=today)[worker.pk]
+
+
+def committed_hours_many(worker_ids: Iterable[int], *, today: dt.date) -> dict[int, float]:
+    """`committed_hours_per_week` for many workers in one query (the client's ranked directory)."""
+    totals = dict.fromkeys(worker_ids, 0.0)
     contracts = Contract.objects.filter(
-        worker=worker, status__in=[ContractStatus.AGREED, ContractStatus.ACTIVE]
+        worker_id__in=list(totals), status__in=[ContractStatus.AGREED, ContractStatus.ACTIVE]
     ).select_related("job")
     for contract in contracts:
         if contract.kind == ContractKind.HOURLY:
-            total += contract.weekly_hour_cap or HOURLY_DEFAULT_HOURS
+            totals[contract.worker_id] += contract.weekly_hour_cap or HOURLY_DEFAULT_HOURS
             continue
         weeks = max(1.0, (contract.job.deadline - today).days / 7)
         if contract.job.deadline >= today:
-            total += contract.job.estimated_hours / weeks
-    return round(total, 2)
+            totals[contract.worker_id] += contract.job.estimated_hours / weeks
+    return {worker_id: round(total, 2) for worker_id, total in totals.items()}
 
 
 def worker_time(worker: User, *, today: dt.date) -> WorkerTime:
@@ -82,13 +91,20 @@ def job_needs(job: Job, calls: list[Call]) -> JobNeeds:
     )
 
 
-def job_pay(job: Job):  # type: ignore[no-untyped-def]
-    hourly = job.pay_type == PayType.HOURLY
-    return effective_hourly(
-        hourly=hourly,
-        low=job.hourly_rate_min if hourly else job.budget_min,
-        high=job.hourly_rate_max if hourly else job.budget_max,
-        effort_hours=job.estimated_hours,
+def worker_facts(worker: User, *, today: dt.date) -> WorkerFacts:
+    """What the ranking compares with each job: her skills, whether she is new, her minimum wage."""
+    profile = profile_selectors.profile_for(worker)
+    conditions = profile_selectors.conditions_for(worker)
+    return WorkerFacts(
+        skills=tuple(profile.skills if profile else ()),
+        beginner=not Contract.objects.filter(worker=worker, status=ContractStatus.COMPLETED).exists(),
+        floor=wages.floor_for(profile.prefecture if profile else None, today),
+        # Her accessibility needs are special-care data: decrypted here only for her own ranking.
+        needs_accessible_materials=bool(
+            conditions
+            and {AccessibilityNeed.SCREEN_READER, AccessibilityNeed.LOW_VISION}
+            & set(conditions.accessibility_needs or [])
+        ),
     )
 
 
@@ -124,6 +140,8 @@ class Recommendations:
     floor: wages.WageFloor | None
     order: str
     show_all: bool
+    # True when the list stopped reading before the last job: `hidden_cannot` is then a lower bound.
+    hidden_cannot_more: bool = False
 
 
 def recommendations_for(
@@ -134,86 +152,194 @@ def recommendations_for(
     show_all: bool = False,
     q: str = "",
     limit: int | None = None,
-    candidates: int | None = MAX_CANDIDATES,
     committed_hours: float | None = None,
     filters: job_selectors.JobFilters | None = None,
 ) -> Recommendations:
     """Her open jobs, ranked (module docstring of `ranking`). Jobs she cannot do are left out unless
     `show_all`; jobs she marked 「興味なし」 are always left out; her own jobs (as a client) too.
     `committed_hours` replaces the hours read from her contracts (`match eval` states them per worker);
-    `filters` are the job list's own filters (keyword, category, work style…), applied before ranking;
-    `candidates=None` ranks every open job (`match eval`), not only the newest MAX_CANDIDATES."""
+    `filters` are the job list's own filters (keyword, category, work style…), applied before ranking.
+
+    Every open job is a candidate, and the first `limit` are the ones a full evaluation would give: the
+    database orders the jobs by bounds of her tier and score (bounds.py) and rows are read best bound
+    first, feasibility and score worked out in Python, until the `limit`-th job found so far is better
+    than the bound of every job not read yet (the classic threshold stop). Without `limit` every job is
+    evaluated."""
     now = now or clock.now()
     today = now.astimezone(clock.TOKYO).date()
     order = order if order in Order.values else Order.RECOMMENDED
     filters = filters or job_selectors.JobFilters(q=q.strip())
-    open_jobs = (
-        job_selectors.job_list(viewer=worker, filters=filters)
-        .exclude(client=worker)
-        .defer(None)  # skills are needed here
-        .defer("description_md", "description_html")
-    )
-    jobs = list(open_jobs if candidates is None else open_jobs[:candidates])
-    calls: dict[int, list[Call]] = defaultdict(list)
-    for m in JobMeeting.objects.filter(job_id__in=[j.pk for j in jobs]).order_by("starts_at"):
-        calls[m.job_id].append(Call(m.starts_at, m.minutes))
-    marks = dict(
-        JobMark.objects.filter(worker=worker, job_id__in=[j.pk for j in jobs]).values_list("job_id", "kind")
-    )
-    profile = profile_selectors.profile_for(worker)
-    conditions = profile_selectors.conditions_for(worker)
-    floor = wages.floor_for(profile.prefecture if profile else None, today)
-    facts = WorkerFacts(
-        skills=tuple(profile.skills if profile else ()),
-        beginner=not Contract.objects.filter(worker=worker, status=ContractStatus.COMPLETED).exists(),
-        floor=floor,
-        # Her accessibility needs are special-care data: decrypted here only for her own ranking.
-        needs_accessible_materials=bool(
-            conditions
-            and {AccessibilityNeed.SCREEN_READER, AccessibilityNeed.LOW_VISION}
-            & set(conditions.accessibility_needs or [])
-        ),
-    )
+    open_jobs = job_selectors.job_list(viewer=worker, filters=filters).exclude(client=worker)
+    marks = dict(JobMark.objects.filter(worker=worker).values_list("job_id", "kind"))
+    not_interested = [job_id for job_id, kind in marks.items() if kind == MarkKind.NOT_INTERESTED]
+    hidden_uninterested = open_jobs.filter(pk__in=not_interested).count() if not_interested else 0
+    if not_interested:
+        open_jobs = open_jobs.exclude(pk__in=not_interested)
+    facts = worker_facts(worker, today=today)
+    floor = facts.floor
     time = worker_time(worker, today=today)
     if committed_hours is not None:
         time = replace(time, committed_hours_per_week=committed_hours)
     calendar = WorkerCalendar(worker=time, now=now)
-    shown: list[tuple[Job, Feasibility]] = []
-    hidden_cannot = hidden_uninterested = 0
-    for job in jobs:
-        mark = marks.get(job.pk, "")
-        if mark == MarkKind.NOT_INTERESTED:
-            hidden_uninterested += 1
-            continue
-        feasibility = assess(time, job_needs(job, calls[job.pk]), now, calendar=calendar)
-        if mark == MarkKind.CAN_DO:
-            feasibility = replace(feasibility, overridden=True)
-        if not feasibility.feasible and not show_all:
-            hidden_cannot += 1
-            continue
-        shown.append((job, feasibility))
-    clients = _client_records({job.client_id for job, _f in shown})
-    ranked: list[tuple[tuple[float, ...], Recommendation]] = []
-    for job, feasibility in shown:
-        fact = JobFacts(
-            job_id=job.pk,
-            skills=tuple(job.skills or ()),
-            text=f"{job.title} {job.category}",
-            pay=job_pay(job),
-            beginner_welcome=job.beginner_welcome,
-            published_at=job.published_at,
-            deadline=job.deadline,
-            accessible_materials=job.has_accessible_materials,
+    can_do = [job_id for job_id, kind in marks.items() if kind == MarkKind.CAN_DO]
+    bounded = bounds.with_tier_bound(open_jobs, calendar=calendar, today=today, can_do=can_do)
+    scan = _ordered(bounded, order, facts=facts, now=now)
+    if not show_all:
+        scan = scan.filter(tier_lb__lt=2)  # type: ignore[misc]  # an annotation
+    # The best so far (at most `limit`): the sort key, the job id, and what its card sentences need.
+    found: list[tuple[tuple[float, ...], int, tuple[JobFacts, ClientRecord, Feasibility]]] = []
+    hidden_cannot = 0
+    exhausted = True
+    clients: dict[int, ClientRecord] = {}
+    rows = scan.values_list(*_ROW_FIELDS, *_BOUND_FIELDS[order]).iterator(chunk_size=BATCH)
+    while batch := list(islice(rows, BATCH)):
+        # The calls of every job of the batch (most have none): one statement a batch, whatever the jobs.
+        calls = _calls_of([row[0] for row in batch])
+        clients.update(_client_records({row[14] for row in batch} - clients.keys()))
+        stop = False
+        for row in batch:
+            bound = _bound_key(order, row)
+            if limit is not None and len(found) >= limit and found[limit - 1][0] < bound:
+                stop = True
+                break
+            needs, fact = _needs_and_facts(row, calls)
+            feasibility = assess(time, needs, now, calendar=calendar)
+            if marks.get(row[0]) == MarkKind.CAN_DO:
+                feasibility = replace(feasibility, overridden=True)
+            if not feasibility.feasible and not show_all:
+                hidden_cannot += 1
+                continue
+            client = clients[row[14]]
+            result = rank_one(
+                worker=facts, job=fact, client=client, feasibility=feasibility, now=now, explain=False
+            )
+            insort(found, (order_key(order, result, fact), row[0], (fact, client, feasibility)))
+            if limit is not None and len(found) > limit:
+                found.pop()
+        if stop:
+            exhausted = False
+            break
+    if exhausted and not show_all:
+        # Read to the end: the jobs the database ruled out are counted too, so the number is exact.
+        hidden_cannot += bounded.filter(tier_lb=2).count()  # type: ignore[misc]  # an annotation
+    # The jobs shown, by id: they passed the list's rules and filters above (running them again, a
+    # keyword's subquery and all, cost more than ranking at 10 k jobs). What job_cards reads is loaded.
+    jobs = (
+        Job.objects.select_related("client", "category", "category__parent")
+        .defer("description_md", "description_html")
+        .annotate(proposal_count=Count("proposals"))
+        .in_bulk([f[1] for f in found])
+    )
+    # Only the jobs shown get their sentences (the same score: rank_one says it with or without them).
+    items = [
+        Recommendation(
+            jobs[job_id],
+            rank_one(worker=facts, job=fact, client=client, feasibility=feasibility, now=now),
+            marks.get(job_id, ""),
         )
-        result = rank_one(
-            worker=facts, job=fact, client=clients[job.client_id], feasibility=feasibility, now=now
+        for _key, job_id, (fact, client, feasibility) in found
+    ]
+    return Recommendations(
+        items, hidden_cannot, hidden_uninterested, floor, order, show_all, hidden_cannot_more=not exhausted
+    )
+
+
+# Rows read at a time (and meetings and client records loaded for them in one query each).
+BATCH = 250
+_ROW_FIELDS = (
+    "pk",
+    "title",
+    "published_at",
+    "deadline",
+    "estimated_hours",
+    "min_block_minutes",
+    "interruptible",
+    "meeting_style",
+    "call_modes",
+    "skills",
+    "beginner_welcome",
+    "accessibility_notes",
+    "effective_hourly_min",
+    "effective_hourly_max",
+    "client_id",
+    "category__name",
+    "category__parent__name",
+    "tier_lb",
+)
+_BOUND_FIELDS: dict[str, tuple[str, ...]] = {
+    Order.RECOMMENDED: ("score_ub",),
+    Order.NEWEST: (),
+    Order.DEADLINE: (),
+    Order.PAY: ("pay_mid",),
+}
+_NEWEST = (F("published_at").desc(nulls_last=True), F("pk").desc())
+
+
+def _ordered(qs: QuerySet[Job], order: str, *, facts: WorkerFacts, now: dt.datetime) -> QuerySet[Job]:
+    """Best bound first (`_bound_key` is the same order in Python)."""
+    if order == Order.RECOMMENDED:
+        return bounds.with_score_bound(qs, facts=facts, now=now).order_by(  # type: ignore[misc]
+            "tier_lb", F("score_ub").desc(), *_NEWEST
         )
-        ranked.append((order_key(order, result, fact), Recommendation(job, result, marks.get(job.pk, ""))))
-    ranked.sort(key=lambda pair: pair[0])
-    items = [rec for _key, rec in ranked]
-    if limit is not None:
-        items = items[:limit]
-    return Recommendations(items, hidden_cannot, hidden_uninterested, floor, order, show_all)
+    qs = qs.annotate(feasible_lb=Case(When(tier_lb=2, then=Value(1)), default=Value(0)))  # type: ignore[misc]
+    if order == Order.DEADLINE:
+        return qs.order_by("feasible_lb", "deadline", *_NEWEST)
+    if order == Order.PAY:
+        return qs.annotate(pay_mid=bounds.pay_middle()).order_by("feasible_lb", F("pay_mid").desc(), *_NEWEST)
+    return qs.order_by("feasible_lb", *_NEWEST)
+
+
+def _bound_key(order: str, row: tuple[Any, ...]) -> tuple[float, ...]:
+    """The lowest `ranking.order_key` the job of this row can have."""
+    newest = -(row[2].timestamp() if row[2] else 0)
+    tier_lb = row[17]
+    if order == Order.RECOMMENDED:
+        return (tier_lb, -row[18], newest, -row[0])
+    feasible = 1 if tier_lb == 2 else 0
+    if order == Order.DEADLINE:
+        return (feasible, row[3].toordinal(), newest, -row[0])
+    if order == Order.PAY:
+        return (feasible, -row[18], newest, -row[0])
+    return (feasible, newest, -row[0])
+
+
+def _calls_of(job_ids: list[int]) -> dict[int, list[Call]]:
+    calls: dict[int, list[Call]] = defaultdict(list)
+    meetings = JobMeeting.objects.filter(job_id__in=job_ids).order_by("starts_at")
+    for job_id, starts_at, minutes in meetings.values_list("job_id", "starts_at", "minutes"):
+        calls[job_id].append(Call(starts_at, minutes))
+    return calls
+
+
+def _needs_and_facts(row: tuple[Any, ...], calls: dict[int, list[Call]]) -> tuple[JobNeeds, JobFacts]:
+    (pk, title, published_at, deadline, hours, block, interruptible, style, modes, skills, beginner) = row[
+        :11
+    ]
+    notes, pay_low, pay_high, _client, category, parent = row[11:17]
+    needs = JobNeeds(
+        effort_minutes=hours * 60,
+        deadline=deadline,
+        has_calls=style == MeetingStyle.SCHEDULED_CALLS,
+        call_modes=frozenset(modes or []),
+        calls=tuple(calls.get(pk, ())),
+        min_block_minutes=block,
+        interruptible=interruptible,
+    )
+    # As str(job.category) says it (Category.__str__).
+    category_text = (
+        f"{category_label(parent)} / {category_label(category)}" if parent else category_label(category)
+    )
+    fact = JobFacts(
+        job_id=pk,
+        skills=tuple(skills or ()),
+        text=f"{title} {category_text}",
+        pay=Pay(pay_low, pay_high),
+        beginner_welcome=beginner,
+        published_at=published_at,
+        deadline=deadline,
+        accessible_materials=bool(notes.strip()),
+    )
+    return needs, fact
 
 
 def marked_jobs(worker: User, kind: str) -> list[int]:

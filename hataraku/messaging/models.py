@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hataraku.core import clock
 from hataraku.core import notifications as notices
+from hataraku.core.words import compose, theirs
 
 from .constants import DEFAULT_DIGEST_HOUR, EmailMode
 
@@ -46,10 +47,11 @@ class Notification(models.Model):
 
     def _rendered(self) -> tuple[str, str]:
         if not self.code:
-            return self.title, self.body
+            # Stored words from before codes existed: Japanese, whatever the reader's language.
+            return theirs(self.title), theirs(self.body)
         title, body = notices.render(self.code, self.params)
         # A code no app defines any more (a removed notice) still shows what was stored, if anything.
-        return (title or self.title), (body or self.body)
+        return (title or theirs(self.title)), (body or theirs(self.body))
 
     @property
     def display_title(self) -> str:
@@ -119,6 +121,17 @@ class Thread(models.Model):
 
     def __str__(self) -> str:
         return self.subject or f"#{self.pk}"
+
+    @property
+    def display_subject(self) -> str:
+        """The subject in the reader's language: 「契約: 」 is ours, the title is the people's (the stored
+        `subject` was worded in the language of whoever opened the thread). Load `contract` and
+        `proposal__job` with the thread (`selectors.threads_for` does)."""
+        if self.contract_id and self.contract is not None:
+            return compose(_("契約: %(title)s"), {"title": theirs(self.contract.title)})
+        if self.proposal_id and self.proposal is not None:
+            return compose(_("応募: %(title)s"), {"title": theirs(self.proposal.job.title)})
+        return theirs(self.subject) or f"#{self.pk}"
 
 
 class Message(models.Model):

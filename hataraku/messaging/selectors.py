@@ -9,7 +9,10 @@ from django.db import connection
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from hataraku.accounts.models import User
+from hataraku.contracts.constants import ContractStatus
 from hataraku.core.errors import NotFound
+from hataraku.profiles.constants import ClientBlockKind
+from hataraku.profiles.selectors import is_blocked
 
 from .models import Attachment, Message, Notification, Thread, ThreadRead
 
@@ -45,6 +48,7 @@ def threads_for(user: User) -> QuerySet[Thread]:
                 & (Q(my_last_read__isnull=True) | Q(messages__created_at__gt=F("my_last_read"))),
             )
         )
+        .select_related("contract", "proposal__job")
         .prefetch_related(
             Prefetch(
                 "participants",
@@ -115,7 +119,7 @@ def access_thread(user: User, thread_id: int) -> Thread:
     404, the same as for a thread that does not exist."""
     if not getattr(user, "is_authenticated", False):
         raise NotFound()
-    thread = Thread.objects.filter(pk=thread_id).first()
+    thread = Thread.objects.select_related("contract", "proposal__job").filter(pk=thread_id).first()
     if thread is None:
         raise NotFound()
     if is_participant(user, thread):
@@ -144,3 +148,33 @@ def access_attachment(user: User, attachment_id: int) -> Attachment:
         raise NotFound()
     access_thread(user, attachment.message.thread_id)
     return attachment
+
+
+# A contract thread stays open while the contract binds or is being agreed: the terms, delivery and payment
+# talk the Freelance Act requires (取引条件の明示, 納品, 支払期日) must reach her even if she stopped the
+# client's messages. The platform's own contract and payment notices are never stopped at all.
+CONTRACT_THREAD_OPEN: frozenset[str] = frozenset(
+    {ContractStatus.OFFERED, ContractStatus.AGREED, ContractStatus.ACTIVE}
+)
+
+
+def parties(thread: Thread) -> tuple[int | None, int | None]:
+    """(client id, worker id) of the proposal or contract the thread is about."""
+    contract, proposal = thread.contract, thread.proposal
+    if contract is not None:
+        return contract.client_id, contract.worker_id
+    if proposal is not None:
+        return proposal.job.client_id, proposal.worker_id
+    return None, None
+
+
+def sending_blocked(sender: User, thread: Thread) -> bool:
+    """Whether the worker of this thread stopped messages from `sender`, its client: true in a proposal's
+    thread and in a finished contract's; a live contract's thread stays open (CONTRACT_THREAD_OPEN)."""
+    client_id, worker_id = parties(thread)
+    if client_id is None or worker_id is None or sender.pk != client_id:
+        return False
+    contract = thread.contract
+    if contract is not None and contract.status in CONTRACT_THREAD_OPEN:
+        return False
+    return is_blocked(worker_id=worker_id, client_id=client_id, kind=ClientBlockKind.MESSAGES)

@@ -9,13 +9,14 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hataraku.accounts.models import User
 from hataraku.accounts.selectors import check_not_suspended
 from hataraku.core import clock, limits
 from hataraku.core import notifications as notices
 from hataraku.core.audit import audit_record
-from hataraku.core.errors import DomainError, NotFound
+from hataraku.core.errors import DomainError, NotFound, PermissionDenied
 from hataraku.core.models import AuditEvent
 
 from .attachments import check_files
@@ -23,7 +24,7 @@ from .constants import EmailMode
 from .models import Attachment, Message, Notification, NotificationPreference, Thread, ThreadRead
 from .notices import MESSAGE_RECEIVED
 from .notifications import email_due_for, send_all_due
-from .selectors import is_participant
+from .selectors import is_participant, sending_blocked
 
 
 def _enqueue_email(user_id: int, due: dt.datetime) -> None:
@@ -176,6 +177,9 @@ def contract_thread_start(*, contract: Any, sender: User, body: str, files: Sequ
         return message_send(thread=thread_for_contract(contract), sender=sender, body=body, files=files)
 
 
+BLOCKED_MESSAGE = gettext_lazy("このワーカーには現在メッセージを送れません。")
+
+
 def message_send(*, thread: Thread, sender: User, body: str, files: Sequence[Any] = ()) -> Message:
     """Send a message (and up to five files) in a thread the sender takes part in, and notify the others.
 
@@ -186,6 +190,9 @@ def message_send(*, thread: Thread, sender: User, body: str, files: Sequence[Any
     if not is_participant(sender, thread):
         raise NotFound(_("このメッセージのやりとりは見つかりません。"))
     check_not_suspended(sender)
+    if sending_blocked(sender, thread):
+        # Kind and neutral: the client is not told that she chose this.
+        raise PermissionDenied(str(BLOCKED_MESSAGE), field="body")
     if not body and not files:
         raise DomainError(_("メッセージを入力するか、ファイルを添付してください。"), field="body")
     limits.check_length(body, limit=limits.MESSAGE_BODY, field="body")
@@ -218,11 +225,18 @@ def message_send(*, thread: Thread, sender: User, body: str, files: Sequence[Any
             )
             url = reverse("messaging:thread", args=[locked.pk])
             name = getattr(sender, "name_for_display", str(sender))
+            # The job's or contract's own title, not the stored subject: its 「契約: 」 is in the words of
+            # whoever opened the thread, and the notice is worded in the reader's language.
+            about = locked.subject
+            if locked.contract is not None:
+                about = locked.contract.title
+            elif locked.proposal is not None:
+                about = locked.proposal.job.title
             for other in locked.participants.exclude(pk=sender.pk):
                 notices.notify(
                     user=other,
                     code=MESSAGE_RECEIVED,
-                    params={"name": name, "subject": locked.subject},
+                    params={"name": name, "subject": about},
                     url=url,
                 )
     except Exception:

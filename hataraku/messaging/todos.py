@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from hataraku.accounts.models import User
 from hataraku.core import todos
 from hataraku.core.todos import Todo
+from hataraku.core.words import compose, theirs
 
 from .models import Message, Thread
 
@@ -50,7 +51,7 @@ def _items(threads: list[Thread], title: Any) -> list[Todo]:
     return [
         Todo(
             key="messaging.unanswered",
-            title=title % {"title": _about(t)},
+            title=compose(str(title), {"title": theirs(_about(t))}),
             url=reverse("messaging:thread", args=[t.pk]),
             when=t.last_message_at,
             when_label=_("届いた日時"),

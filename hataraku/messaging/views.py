@@ -18,7 +18,10 @@ from hataraku.contracts.selectors import access_contract
 from hataraku.core.errors import DomainError, NotFound
 from hataraku.core.forms import add_domain_error
 from hataraku.core.permissions import role_required
+from hataraku.core.words import compose, theirs
 from hataraku.jobs.selectors import access_proposal
+from hataraku.profiles.constants import ClientBlockKind
+from hataraku.profiles.selectors import block_kinds, is_blocked
 
 from . import selectors, services
 from .forms import MessageForm, NotificationPreferenceForm
@@ -62,6 +65,7 @@ def thread_detail(request: AuthedRequest, thread_id: int) -> HttpResponse:
         ):
             return sent
     shown = participant or staff_reading
+    client_id, worker_id = selectors.parties(thread)
     response = render(
         request,
         "messaging/thread.html",
@@ -72,6 +76,15 @@ def thread_detail(request: AuthedRequest, thread_id: int) -> HttpResponse:
             "form": form,
             "participant": participant,
             "staff_gate": not shown,
+            # The client whose messages she stopped sees a neutral line instead of the form.
+            "blocked": participant and selectors.sending_blocked(request.user, thread),
+            # Her controls over the thread's client, beside 「報告する」 (issue 10 item 7).
+            "block_client": next((p for p in participants if p.pk == client_id), None)
+            if participant and request.user.pk == worker_id
+            else None,
+            "block_kinds": block_kinds(request.user.pk, client_id)
+            if participant and request.user.pk == worker_id and client_id
+            else {},
         },
         status=400 if form.errors else 200,
     )
@@ -135,6 +148,7 @@ def _open_or_start(
     other: Any,
     back_url: str,
     back_label: str,
+    blocked: bool = False,
 ) -> HttpResponse:
     """Open the conversation if it exists; otherwise show the first-message form. Only the POST of that
     form creates the thread, together with its first message: opening a page never writes."""
@@ -146,7 +160,14 @@ def _open_or_start(
     return render(
         request,
         "messaging/thread_start.html",
-        {"subject": subject, "other": other, "form": form, "back_url": back_url, "back_label": back_label},
+        {
+            "subject": subject,
+            "other": other,
+            "form": form,
+            "back_url": back_url,
+            "back_label": back_label,
+            "blocked": blocked,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -160,10 +181,12 @@ def proposal_thread(request: AuthedRequest, proposal_id: int) -> HttpResponse:
         request,
         thread=selectors.thread_about(proposal=proposal),
         start=partial(services.proposal_thread_start, proposal=proposal),
-        subject=_("応募: %(title)s") % {"title": job.title},
+        subject=compose(_("応募: %(title)s"), {"title": theirs(job.title)}),
         other=proposal.worker if request.user.pk == job.client_id else job.client,
         back_url=reverse("jobs:proposal_detail", args=[proposal.pk]),
         back_label=_("応募のページへ戻る"),
+        blocked=request.user.pk == job.client_id
+        and is_blocked(worker_id=proposal.worker_id, client_id=job.client_id, kind=ClientBlockKind.MESSAGES),
     )
 
 
@@ -175,7 +198,7 @@ def contract_thread(request: AuthedRequest, contract_id: int) -> HttpResponse:
         request,
         thread=selectors.thread_about(contract=contract),
         start=partial(services.contract_thread_start, contract=contract),
-        subject=_("契約: %(title)s") % {"title": contract.title},
+        subject=compose(_("契約: %(title)s"), {"title": theirs(contract.title)}),
         other=contract.worker if request.user.pk == contract.client_id else contract.client,
         back_url=reverse("contracts:detail", args=[contract.pk]),
         back_label=_("契約のページへ戻る"),

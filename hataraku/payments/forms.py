@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hataraku.core import clock, dates, limits
-from hataraku.core.forms import ConfirmForm, IdempotentForm, interpolate_lazy
+from hataraku.core.forms import ConfirmForm, IdempotentForm, YenField, interpolate_lazy
 from hataraku.core.money import YEN_INPUT_MAX
 
 from . import validators
@@ -93,9 +93,9 @@ class BankAccountForm(forms.Form):
 class PayoutRequestForm(ConfirmForm):
     """The amount first; then a summary (transfer fee, what reaches the bank) whose button confirms it."""
 
-    amount = forms.IntegerField(
+    amount = YenField(
         label=_("出金額(円)"),
-        max_value=YEN_INPUT_MAX,
+        min_value=None,
         help_text=interpolate_lazy(
             _("振込手数料(%(fee)s円)を含む金額です。%(min)s円から、出金できる残高まで申し込めます。"),
             {"fee": f"{PAYOUT_TRANSFER_FEE:,}", "min": f"{PAYOUT_MINIMUM:,}"},
@@ -143,10 +143,9 @@ class ClientWithdrawalForm(IdempotentForm):
     """How much of her refundable balance a client wants back, and where: her bank account, or — when she
     paid by card and that payment can still take a refund — the card."""
 
-    amount = forms.IntegerField(
+    amount = YenField(
         label=_("出金額(円)"),
         min_value=1,
-        max_value=YEN_INPUT_MAX,
         help_text=_("振込手数料はかかりません。1円から、返金可能残高まで申し込めます。"),
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1, "step": 1}),
         error_messages={

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Count, Min
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hataraku.accounts.models import User
 from hataraku.core import todos
@@ -120,3 +121,9 @@ def staff_money_queues(user: User) -> list[Todo]:
             when_label=oldest,
         ),
     ]
+
+
+# The client's dashboard groups its lines by kind (core/todos.py `grouped`).
+todos.kind(
+    "payments.funding_waiting", label=gettext_lazy("入金を待っている仮払い"), more_url="payments:funding"
+)

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from hataraku.core.durations import per_week
 
 from .constants import MAX_HOURS_PER_WEEK, MINUTES_PER_DAY, MINUTES_PER_WEEK, WEEKDAY_SHORT, Weekday
 
@@ -136,18 +139,16 @@ def _day_group_name(days: tuple[int, ...]) -> str:
         return _("平日")
     if days == (5, 6):
         return _("土日")
-    return "・".join(str(WEEKDAY_SHORT[d]) for d in days)
+    return pgettext("list separator", "・").join(str(WEEKDAY_SHORT[d]) for d in days)
 
 
 def format_total(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    if rest:
-        return _("週 %(h)s 時間 %(m)s 分") % {"h": hours, "m": rest}
-    return _("週 %(h)s 時間") % {"h": hours}
+    """週15時間 (core.durations: the one way a length of time is written, in the reader's language)."""
+    return per_week(minutes)
 
 
 def summarise_week(windows: Iterable[WindowLike]) -> str:
-    """The week in one line of Japanese, e.g. "平日 9:30–11:00, 13:00–14:30 / 週 15 時間".
+    """The week in one line of Japanese, e.g. "平日 9:30–11:00, 13:00–14:30 / 週15時間".
 
     Days with exactly the same windows are grouped (平日, 土日, 毎日, or 月・水・金), groups in weekday order.
     """

@@ -90,3 +90,11 @@ CONSENT_MACHINE = state.StateMachine(
     table=CONSENT_TRANSITIONS,
     initial=ConsentStatus.GIVEN,
 )
+
+
+class ClientBlockKind(models.TextChoices):
+    """What a worker stopped from one client (issue 10 item 7: she stays in control). Either also stops
+    the client's invitations (スカウト) to her."""
+
+    JOBS = "jobs", _("仕事を表示しない")
+    MESSAGES = "messages", _("メッセージを止める")

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth import get_user_model
+
 from hataraku.core import clock
 
 from . import services
 from .availability import Window
-from .constants import AccessibilityNeed, ExceptionKind, SensitiveCategory
+from .constants import AccessibilityNeed, ClientBlockKind, ExceptionKind, SensitiveCategory
 from .models import AvailabilityWindow, DateException, SensitiveReasons, WorkConditions, WorkerProfile
 
 
@@ -92,7 +94,27 @@ _PROFILES: dict[str, dict[str, Any]] = {
 }
 
 
+# A client account that exists only so that 佐藤 美咲 has hidden someone (issue 10 item 7): she stopped
+# its jobs and messages after it kept pressing her to talk off the platform. It never logs in.
+PUSHY_CLIENT_EMAIL = "pushy-client@demo.hataraku.jp"
+
+
+def _hidden_client(people: dict[str, Any]) -> None:
+    misaki = people.get("misaki")
+    if misaki is None:
+        return
+    User = get_user_model()
+    pushy = User.objects.filter(email=PUSHY_CLIENT_EMAIL).first()
+    if pushy is None:
+        pushy = User.objects.create_user(
+            PUSHY_CLIENT_EMAIL, None, display_name="スピード在宅ワーク事務局", is_client=True
+        )
+    for kind in ClientBlockKind.values:
+        services.client_block_set(worker=misaki, client_id=pushy.pk, kind=kind)
+
+
 def load(people: dict[str, Any]) -> None:
+    _hidden_client(people)
     for key, spec in _PROFILES.items():
         user = people.get(key)
         if user is None:

@@ -12,7 +12,7 @@ from hataraku.core.fields import EncryptedJSONField, EncryptedTextField
 from hataraku.core.models import TimeStampedModel
 from hataraku.core.prefectures import CHOICES as PREFECTURE_CHOICES
 
-from .constants import ConsentStatus, ExceptionKind, Weekday
+from .constants import ClientBlockKind, ConsentStatus, ExceptionKind, Weekday
 
 
 class WorkerProfile(TimeStampedModel):
@@ -229,3 +229,31 @@ class OnboardingChoice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}"
+
+
+class ClientBlock(models.Model):
+    """A client whose jobs the worker hid, or whose messages she stopped (one row per kind). Here, low in
+    the layers, so the job list excludes hidden clients in its own SQL and messaging and matching can ask
+    too. The client is never told; he only sees that he cannot write or invite. Contract notices the
+    Freelance Act requires (terms, delivery, payment) and a live contract's thread are never stopped
+    (messaging.selectors.sending_blocked)."""
+
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("種類"), max_length=20, choices=ClientBlockKind.choices)
+    created_at = models.DateTimeField(_("設定した日時"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("表示しないクライアント")
+        verbose_name_plural = _("表示しないクライアント")
+        constraints = [
+            # Also the index the job list's "not hidden" subquery reads (worker, kind → client ids).
+            models.UniqueConstraint(fields=["worker", "kind", "client"], name="profiles_one_block_per_kind"),
+            models.CheckConstraint(
+                condition=~models.Q(worker=models.F("client")), name="profiles_block_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.worker} / {self.client} {self.kind}"

@@ -10,6 +10,7 @@ from hataraku.core.audit import audit_record
 
 from .models import (
     AvailabilityWindow,
+    ClientBlock,
     DateException,
     OnboardingChoice,
     SensitiveConsent,
@@ -88,6 +89,11 @@ def export_user_data(user: Any) -> dict[str, Any]:
             {"subject": n.subject, "category": n.category, "note": n.note, "created_at": _iso(n.created_at)}
             for n in SensitiveNote.objects.filter(user=user).order_by("created_at", "id")
         ],
+        # Clients she hid or stopped: her own choices (the client's side holds nothing about them).
+        "hidden_clients": [
+            {"client_id": b.client_id, "kind": b.kind, "created_at": _iso(b.created_at)}
+            for b in ClientBlock.objects.filter(worker=user).order_by("created_at", "id")
+        ],
     }
 
 
@@ -103,4 +109,8 @@ def erase_user_data(user: Any) -> None:
         WorkConditions.objects.filter(user=user).delete()
         WorkerProfile.objects.filter(user=user).delete()
         OnboardingChoice.objects.filter(user=user).delete()
+        # Her choices go with her account. Rows where she is the client go too: they name her only as
+        # someone another worker chose not to hear from, and the account they protect against is gone.
+        ClientBlock.objects.filter(worker=user).delete()
+        ClientBlock.objects.filter(client=user).delete()
         audit_record(actor=None, action="profiles.erase", target=user)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -18,9 +19,10 @@ from hataraku.core import clock
 from hataraku.core.errors import NotFound
 
 from .availability import band_label, day_bands, format_total, total_minutes
-from .constants import CareReason, ConsentStatus
+from .constants import CareReason, ClientBlockKind, ConsentStatus
 from .models import (
     AvailabilityWindow,
+    ClientBlock,
     DateException,
     SensitiveConsent,
     SensitiveNote,
@@ -108,19 +110,30 @@ DIRECTORY_LIMIT = 50
 
 
 def worker_directory(
-    *, skill: str = "", prefecture: str = "", band: str = "", verified_only: bool = False
+    *,
+    skill: str = "",
+    prefecture: str = "",
+    band: str = "",
+    verified_only: bool = False,
+    client_id: int | None = None,
+    availability_shown_only: bool = False,
+    limit: int = DIRECTORY_LIMIT,
 ) -> list[DirectoryRow]:
     """Workers a client may invite, newest profile first, at most DIRECTORY_LIMIT. A worker who left the
-    directory never appears. The band filter reads only summaries she shows: a hidden summary matches no
+    directory never appears, nor one who hid this client (`client_id`). The band filter reads only summaries she shows: a hidden summary matches no
     band, so the filter cannot reveal her times. Four queries whatever the number of rows."""
     qs = WorkerProfile.objects.select_related("user").filter(
         directory_hidden=False, user__is_active=True, user__is_worker=True
     )
+    if client_id is not None:
+        qs = qs.exclude(user_id__in=workers_blocking(client_id)).exclude(user_id=client_id)
+    if availability_shown_only:
+        qs = qs.filter(availability_hidden=False)
     if prefecture:
         qs = qs.filter(prefecture=prefecture)
     if skill.strip():
         qs = qs.filter(skills__icontains=skill.strip())
-    profiles = list(qs.order_by("-updated_at", "-id")[: DIRECTORY_LIMIT * 4])
+    profiles = list(qs.order_by("-updated_at", "-id")[: limit * 4])
     ids = {p.user_id for p in profiles}
     verified = verified_user_ids(ids)
     summaries = availability_summaries(ids)
@@ -129,7 +142,38 @@ def worker_directory(
         for p in profiles
         if (not verified_only or p.user_id in verified) and (not band or band in summaries[p.user_id].bands)
     ]
-    return rows[:DIRECTORY_LIMIT]
+    return rows[:limit]
+
+
+@dataclass(frozen=True)
+class TimeFacts:
+    """What the matching app's feasibility needs of one worker's time, read for many workers at once:
+    weekly windows, dates she cannot work (never their notes) and her work conditions."""
+
+    windows: tuple[AvailabilityWindow, ...]
+    days_off: frozenset[dt.date]
+    conditions: WorkConditions | None
+
+
+def time_facts_many(user_ids: Iterable[int], *, from_date: dt.date) -> dict[int, TimeFacts]:
+    """Three queries whatever the number of workers. Accessibility needs are not read (deferred, never
+    decrypted): a client-side ranking must not depend on them."""
+    ids = set(user_ids)
+    windows: dict[int, list[AvailabilityWindow]] = {}
+    for w in AvailabilityWindow.objects.filter(user_id__in=ids).order_by("weekday", "start", "id"):
+        windows.setdefault(w.user_id, []).append(w)
+    days: dict[int, set[dt.date]] = {}
+    for uid, day in DateException.objects.filter(user_id__in=ids, date__gte=from_date).values_list(
+        "user_id", "date"
+    ):
+        days.setdefault(uid, set()).add(day)
+    conditions = {
+        c.user_id: c for c in WorkConditions.objects.filter(user_id__in=ids).defer("accessibility_needs")
+    }
+    return {
+        uid: TimeFacts(tuple(windows.get(uid, ())), frozenset(days.get(uid, ())), conditions.get(uid))
+        for uid in ids
+    }
 
 
 def date_exceptions_for(user: User, *, from_date: dt.date | None = None) -> QuerySet[DateException]:
@@ -323,3 +367,37 @@ def consent_covers(user: User, category: str) -> bool:
         and latest.policy_version == settings.HATARAKU_SENSITIVE_CONSENT_VERSION
         and category in (latest.categories or [])
     )
+
+
+# --- clients a worker hid or stopped (issue 10 item 7) ----------------------------------------------
+
+
+def hidden_client_ids(worker_id: int | None, kind: str = ClientBlockKind.JOBS) -> QuerySet[ClientBlock, Any]:
+    """The ids of clients the worker hid (for `kind`), as a subquery: `.exclude(client_id__in=…)`. Not
+    correlated with the outer row, so the database reads it once per query (an empty index range for a
+    worker who hid no one) instead of once per job."""
+    return ClientBlock.objects.filter(worker_id=worker_id, kind=kind).values("client_id")
+
+
+def workers_blocking(client_id: int) -> QuerySet[ClientBlock, Any]:
+    """The ids of workers who hid this client or stopped his messages (either: he cannot invite them)."""
+    return ClientBlock.objects.filter(client_id=client_id).values("worker_id")
+
+
+def block_kinds(worker_id: int, client_id: int) -> dict[str, int]:
+    """What the worker stopped from this client: ClientBlockKind value → the row's id (for 「元に戻す」)."""
+    rows = ClientBlock.objects.filter(worker_id=worker_id, client_id=client_id).values_list("kind", "pk")
+    return dict(rows)
+
+
+def is_blocked(*, worker_id: int, client_id: int, kind: str | None = None) -> bool:
+    """Whether the worker stopped `kind` (or anything, when None) from this client."""
+    qs = ClientBlock.objects.filter(worker_id=worker_id, client_id=client_id)
+    if kind is not None:
+        qs = qs.filter(kind=kind)
+    return qs.exists()
+
+
+def client_blocks_for(worker: User) -> list[ClientBlock]:
+    """Her own list for the settings page, newest first, with the client's name loaded."""
+    return list(ClientBlock.objects.filter(worker=worker).select_related("client"))

@@ -27,6 +27,7 @@ from .constants import (
     CONSENT_ACCESSIBILITY,
     MAX_HOURS_PER_WEEK,
     AccessibilityNeed,
+    ClientBlockKind,
     ConsentStatus,
     ExceptionKind,
     SensitiveCategory,
@@ -34,6 +35,7 @@ from .constants import (
 )
 from .models import (
     AvailabilityWindow,
+    ClientBlock,
     DateException,
     OnboardingChoice,
     SensitiveConsent,
@@ -452,3 +454,37 @@ def availability_visibility_set(*, user: User, hidden: bool, directory_hidden: b
             data={"hidden": hidden, "directory_hidden": directory_hidden},
         )
     return profile
+
+
+def client_block_set(*, worker: User, client_id: int, kind: str) -> ClientBlock:
+    """Hide a client's jobs from her lists, or stop his messages (`kind`). Asking twice keeps the first
+    row. The client is not told (nothing is sent to him): he only finds he cannot write or invite."""
+    _require_worker(worker)
+    if kind not in ClientBlockKind.values:
+        raise NotFound()
+    client = get_user_model().objects.filter(pk=client_id, is_client=True).exclude(pk=worker.pk).first()
+    if client is None:
+        raise NotFound(_("見つかりませんでした。"))
+    with transaction.atomic():
+        block, created = ClientBlock.objects.get_or_create(
+            worker=worker, client=client, kind=kind, defaults={"created_at": clock.now()}
+        )
+        if created:
+            audit_record(actor=worker, action="profiles.client_block_set", target=block, data={"kind": kind})
+    return block
+
+
+def client_block_remove(*, worker: User, block_id: int) -> ClientBlock:
+    """「元に戻す」: only her own row; anyone else's id is 404, the same as a missing one."""
+    with transaction.atomic():
+        block = ClientBlock.objects.select_related("client").filter(pk=block_id, worker=worker).first()
+        if block is None:
+            raise NotFound()
+        audit_record(
+            actor=worker,
+            action="profiles.client_block_remove",
+            target=block,
+            data={"kind": block.kind, "client_id": block.client_id},
+        )
+        block.delete()
+    return block

@@ -16,5 +16,8 @@ urlpatterns = [
     path("start/skip/", views.onboarding_skip, name="onboarding_skip"),
     path("start/resume/", views.onboarding_resume, name="onboarding_resume"),
     path("w/<int:user_id>/", views.public_profile, name="public"),
+    path("clients/", views.client_blocks, name="client_blocks"),
+    path("clients/block/", views.client_block, name="client_block"),
+    path("clients/<int:block_id>/undo/", views.client_block_undo, name="client_block_undo"),
     path("staff/w/<int:user_id>/sensitive/", views.staff_sensitive, name="staff_sensitive"),
 ]

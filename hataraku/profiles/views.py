@@ -11,7 +11,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hataraku.accounts.permissions import recent_mfa_required
@@ -25,7 +27,13 @@ from hataraku.core.permissions import role_required
 
 from . import selectors, services
 from .availability import summarise_week, week_grid
-from .constants import CONSENT_ACCESSIBILITY, WEEKDAY_SHORT, AccessibilityNeed, SensitiveCategory
+from .constants import (
+    CONSENT_ACCESSIBILITY,
+    WEEKDAY_SHORT,
+    AccessibilityNeed,
+    ClientBlockKind,
+    SensitiveCategory,
+)
 from .forms import (
     AvailabilityVisibilityForm,
     DateExceptionForm,
@@ -389,3 +397,55 @@ def staff_sensitive(request: AuthedRequest, user_id: int) -> HttpResponse:
     # Special-care data must not linger in a shared browser's cache or history.
     response["Cache-Control"] = "no-store"
     return response
+
+
+# --- clients she hid or stopped (issue 10 item 7) ------------------------------------------------------
+
+_BLOCK_DONE = {
+    ClientBlockKind.JOBS: _lazy("このクライアントの仕事を、一覧とおすすめに表示しないようにしました。"),
+    ClientBlockKind.MESSAGES: _lazy(
+        "このクライアントからのメッセージとスカウトを止めました。進行中の契約の連絡と、契約に必要なお知らせは届きます。"
+    ),
+}
+
+
+def _back(request: AuthedRequest) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse("profiles:client_blocks")
+
+
+@role_required("worker")
+@require_POST
+def client_block(request: AuthedRequest) -> HttpResponse:
+    """Hide a client's jobs or stop his messages, from the job page, his profile page or a thread."""
+    client_id = small_int(request.POST.get("client", ""))
+    kind = request.POST.get("kind", "")
+    if client_id is None or kind not in ClientBlockKind.values:
+        raise NotFound()
+    services.client_block_set(worker=request.user, client_id=client_id, kind=kind)
+    messages.success(request, str(_BLOCK_DONE[ClientBlockKind(kind)]))
+    return redirect(_back(request))
+
+
+@role_required("worker")
+@require_POST
+def client_block_undo(request: AuthedRequest, block_id: int) -> HttpResponse:
+    services.client_block_remove(worker=request.user, block_id=block_id)
+    messages.success(request, _("元に戻しました。"))
+    return redirect(_back(request))
+
+
+@role_required("worker")
+def client_blocks(request: AuthedRequest) -> HttpResponse:
+    """The clients she hid or stopped, each with 「元に戻す」."""
+    blocks = selectors.client_blocks_for(request.user)
+    return render(
+        request,
+        "profiles/client_blocks.html",
+        {
+            "hidden": [b for b in blocks if b.kind == ClientBlockKind.JOBS],
+            "stopped": [b for b in blocks if b.kind == ClientBlockKind.MESSAGES],
+        },
+    )

@@ -15,6 +15,7 @@ from hataraku.contracts.selectors import access_contract, is_completed
 from hataraku.core.errors import DomainError, NotFound
 from hataraku.core.forms import add_domain_error
 from hataraku.core.permissions import role_required
+from hataraku.profiles.selectors import block_kinds
 
 from . import selectors
 from .forms import ReviewForm
@@ -64,6 +65,15 @@ def user_reviews(request: AuthedRequest, user_id: int) -> HttpResponse:
         raise NotFound()
     reviews = list(selectors.visible_reviews_for(subject))
     average = round(sum(r.average for r in reviews) / len(reviews), 1) if reviews else None
+    # A worker's controls over a client (issue 10 item 7), beside 「報告する」.
+    controls = request.user.is_worker and subject.is_client and subject.pk != request.user.pk
     return render(
-        request, "reviews/user_reviews.html", {"subject": subject, "reviews": reviews, "average": average}
+        request,
+        "reviews/user_reviews.html",
+        {
+            "subject": subject,
+            "reviews": reviews,
+            "average": average,
+            "block_kinds": block_kinds(request.user.pk, subject.pk) if controls else None,
+        },
     )

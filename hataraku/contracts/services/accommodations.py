@@ -103,27 +103,25 @@ def accommodation_preview(
             field="consent",
         )
     label = str(ACCOMMODATION_CLIENT_LABELS[AccommodationKind(kind)])
-    if milestone is not None and requested_due_date is not None and previous_due is not None:
-        dates = _("「%(m)s」の納期 %(f)s → %(t)s") % {
+    # Plain values only (titles, ISO dates): the notice is worded in the client's language when shown.
+    params: dict[str, str | int] = {"title": contract.title, "days": ACCOMMODATION_ANSWER_DAYS}
+    if milestone is not None and requested_due_date is not None:
+        # An extension always names its milestone and new date (checked above); a pause may.
+        code = (
+            notices.ACCOMMODATION_EXTENSION_REQUESTED
+            if kind == AccommodationKind.EXTENSION
+            else notices.ACCOMMODATION_PAUSE_REQUESTED
+        )
+        params |= {
             "m": milestone.title,
-            "f": date_format(previous_due, "MONTH_DAY_FORMAT"),
-            "t": date_format(requested_due_date, "MONTH_DAY_FORMAT"),
+            "f": core_notices.date_param(previous_due) if previous_due else "—",
+            "t": core_notices.date_param(requested_due_date),
         }
     elif milestone is not None:
-        dates = _("「%(m)s」") % {"m": milestone.title}
+        code = notices.ACCOMMODATION_PAUSE_REQUESTED_MILESTONE
+        params["m"] = milestone.title
     else:
-        dates = _("契約全体")
-    code = (
-        notices.ACCOMMODATION_EXTENSION_REQUESTED
-        if kind == AccommodationKind.EXTENSION
-        else notices.ACCOMMODATION_PAUSE_REQUESTED
-    )
-    params: dict[str, str | int] = {
-        "title": contract.title,
-        "label": label,
-        "dates": str(dates),
-        "days": ACCOMMODATION_ANSWER_DAYS,
-    }
+        code = notices.ACCOMMODATION_PAUSE_REQUESTED_CONTRACT
     title, body = core_notices.render(code, params)
     return AccommodationPreview(
         label=label,

@@ -14,6 +14,7 @@ from hataraku.accounts.models import User
 from hataraku.core import clock, limits, state
 from hataraku.core.audit import audit_record
 from hataraku.core.errors import Conflict, DomainError, InvalidTransition
+from hataraku.core.notifications import date_param
 
 from .. import hourly as week_calendar
 from .. import notices
@@ -129,9 +130,9 @@ def _week_mark_submitted(week: HourlyWeek, contract: Contract, *, actor: User | 
         data={"minutes": logged_minutes(week), "auto": actor is None},
     )
     words: dict[str, str | int] = {
-        "start": date_words(week.week_start),
+        "start": date_param(week.week_start),
         "minutes": logged_minutes(week),
-        "due": date_words(week_calendar.local_date(week_auto_approve_at(week, contract) or now)),
+        "due": date_param(week_calendar.local_date(week_auto_approve_at(week, contract) or now)),
     }
     notify(user=contract.client, code=notices.WEEK_SUBMITTED, params=words, url=week_url(contract))
     if actor is None:
@@ -186,7 +187,7 @@ def week_request_correction(*, week: HourlyWeek, actor: User, note: str) -> Hour
         notify(
             user=contract.worker,
             code=notices.WEEK_CORRECTION_REQUESTED,
-            params={"start": date_words(locked.week_start), "note": note.strip()[:200]},
+            params={"start": date_param(locked.week_start), "note": note.strip()[:200]},
             url=week_url(contract),
         )
     week.refresh_from_db(fields=["status", "correction_note", "correction_count"])
@@ -214,7 +215,7 @@ def _week_mark_resubmitted(week: HourlyWeek, contract: Contract, actor: User) ->
     notify(
         user=contract.client,
         code=notices.WEEK_RESUBMITTED,
-        params={"start": date_words(week.week_start), "due": date_words(week_calendar.local_date(due))},
+        params={"start": date_param(week.week_start), "due": date_param(week_calendar.local_date(due))},
         url=week_url(contract),
     )
 
@@ -333,7 +334,7 @@ def time_correction_propose(
         notify(
             user=contract.client,
             code=notices.TIME_CORRECTION_PROPOSED,
-            params={"start": date_words(locked.week_start), "before": before, "after": after},
+            params={"start": date_param(locked.week_start), "before": before, "after": after},
             url=week_url(contract),
         )
     return correction
@@ -366,7 +367,7 @@ def time_correction_answer(*, correction: TimeCorrection, actor: User, accept: b
         notify(
             user=contract.worker,
             code=notices.TIME_CORRECTION_ACCEPTED if accept else notices.TIME_CORRECTION_DECLINED,
-            params={"start": date_words(locked_week.week_start)},
+            params={"start": date_param(locked_week.week_start)},
             url=week_url(contract),
         )
     correction.refresh_from_db(fields=["status", "responded_by", "responded_at"])

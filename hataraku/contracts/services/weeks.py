@@ -18,6 +18,7 @@ from hataraku.accounts.models import User
 from hataraku.core import clock, state
 from hataraku.core.audit import audit_record
 from hataraku.core.errors import Conflict, DomainError, InvalidTransition
+from hataraku.core.notifications import date_param
 from hataraku.ledger import services as ledger
 from hataraku.ledger.constants import FeePlan
 
@@ -189,7 +190,7 @@ def week_approve(
             idempotency_key=idempotency_key,
         )
         words: dict[str, str | int] = {
-            "start": date_words(locked.week_start),
+            "start": date_param(locked.week_start),
             "minutes": locked.billed_minutes,
         }
         if not auto:
@@ -315,9 +316,9 @@ def weeks_payment_reminders_due() -> int:
             )
             words = {
                 "title": contract.title,
-                "week": date_words(w.week_start),
+                "week": date_param(w.week_start),
                 "amount": f"{w.billed_amount:,}",
-                "limit": date_words(w.payment_limit),
+                "limit": date_param(w.payment_limit),
             }
             overdue = clock.today() > w.payment_limit
             notify(

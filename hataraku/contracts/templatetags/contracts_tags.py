@@ -4,7 +4,9 @@ import datetime as dt
 from typing import Any
 
 from django import template
+from django.utils.formats import date_format
 
+from hataraku.core.durations import duration_text
 from hataraku.core.money import format_yen
 
 register = template.Library()
@@ -19,17 +21,17 @@ def yen(value: Any) -> str:
 
 @register.filter
 def isodate(value: Any) -> str:
-    """Terms store dates as ISO strings; show them as 2026年12月1日."""
+    """Terms store dates as ISO strings; show them with DATE_FORMAT (2026年12月1日 / Dec 1, 2026)."""
     if not value:
         return ""
     day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-    return f"{day.year}年{day.month}月{day.day}日"
+    return date_format(day, "DATE_FORMAT")
 
 
 @register.filter
 def hours(minutes: Any) -> str:
-    m = int(minutes or 0)
-    return f"{m // 60}時間{m % 60:02d}分"
+    """Minutes worked, in the reader's language (core.durations)."""
+    return duration_text(int(minutes or 0))
 
 
 @register.filter

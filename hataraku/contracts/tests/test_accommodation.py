@@ -122,7 +122,9 @@ def test_audit_and_client_notification_never_carry_the_reason(
         )
     for event in AuditEvent.objects.all():
         assert "caregiving" not in str(event.data) and NOTE not in str(event.data)
-    notice = Notification.objects.get(user=contract.client, code="contracts.accommodation_pause_requested")
-    assert "一時停止の希望" in notice.display_body
+    notice = Notification.objects.get(
+        user=contract.client, code="contracts.accommodation_pause_requested_milestone"
+    )
+    assert "一時停止の希望" in notice.display_title and milestone.title in notice.display_body
     assert "介護" not in f"{notice.display_title}{notice.display_body}{notice.params}"
     assert NOTE not in notice.display_body

@@ -105,6 +105,7 @@ def _kwargs(route: str) -> list[dict[str, int]]:
         "settlement_id": "ledger.Settlement",
         "escrow_id": "ledger.Escrow",
         "funding_id": "ledger.Funding",
+        "saved_search_id": "alerts.SavedSearch",
     }
     if name == "year":
         return [{"year": 2026}]

@@ -11,7 +11,8 @@ from hataraku.accounts.selectors import check_not_suspended
 from hataraku.core import clock, limits
 from hataraku.core import notifications as notices
 from hataraku.core.audit import audit_record
-from hataraku.core.errors import InvalidTransition, NotFound
+from hataraku.core.errors import InvalidTransition, NotFound, PermissionDenied
+from hataraku.profiles.selectors import is_blocked
 
 from .. import notices as job_notices
 from ..constants import JobStatus
@@ -30,6 +31,9 @@ def invitation_send(*, job: Job, client: User, worker: User, message: str = "") 
             raise InvalidTransition(_("公開中の仕事だけにスカウトを送れます。"))
         if not getattr(worker, "is_worker", False) or not worker.is_active or worker.pk == client.pk:
             raise NotFound(_("このワーカーは見つかりませんでした。"), field="worker_id")
+        # She hid this client's jobs or stopped his messages: a neutral answer that says no more.
+        if is_blocked(worker_id=worker.pk, client_id=client.pk):
+            raise PermissionDenied(_("このワーカーには現在スカウトを送れません。"), field="worker_id")
         if Invitation.objects.filter(job=locked, worker=worker).exists():
             raise InvalidTransition(
                 _("この方にはすでにこの仕事のスカウトを送っています。"), field="worker_id"

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from hataraku.accounts.models import User
 from hataraku.accounts.selectors import check_not_suspended
-from hataraku.core import clock, events, limits, state
+from hataraku.core import clock, events, limits, prefectures, state
 from hataraku.core.audit import audit_record
 from hataraku.core.dates import date_error, datetime_error
 from hataraku.core.errors import DomainError, InvalidTransition, NotFound, PermissionDenied
@@ -54,6 +54,7 @@ class JobInput:
     beginner_welcome: bool = False
     accessibility_notes: str = ""
     verified_only: bool = False
+    onsite_prefecture: str = ""  # JIS code; "" = remote
 
 
 JOB_FIELDS = (
@@ -77,6 +78,7 @@ JOB_FIELDS = (
     "beginner_welcome",
     "accessibility_notes",
     "verified_only",
+    "onsite_prefecture",
 )
 
 
@@ -131,6 +133,8 @@ def job_input_errors(data: JobInput) -> list[tuple[str, str]]:
         errors.append(
             ("min_block_minutes", _("連続して必要な作業時間は5分から480分の間で入力してください。"))
         )
+    if data.onsite_prefecture and data.onsite_prefecture not in prefectures.BY_CODE:
+        errors.append(("onsite_prefecture", _("現地での作業がある都道府県を、一覧から選んでください。")))
     return errors
 
 

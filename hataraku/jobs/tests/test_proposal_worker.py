@@ -54,7 +54,7 @@ def test_the_list_links_profile_and_reviews_and_summarises_the_week(client):
         assert reverse("profiles:public", args=[worker.pk]) in html
         assert reverse("reviews:user", args=[worker.pk]) in html
         assert "本人確認済み" in html
-        assert SUMMARY.findall(html) == ["働ける時間: 週 7 時間 (朝・夜)"]
+        assert SUMMARY.findall(html) == ["働ける時間: 週7時間 (朝・夜)"]
 
 
 def test_the_summary_never_carries_accessibility_or_reasons(client):
@@ -77,7 +77,7 @@ def test_the_summary_never_carries_accessibility_or_reasons(client):
     # then the summary holds only hours and bands
     for html in pages:
         (summary,) = SUMMARY.findall(html)
-        assert summary == "働ける時間: 週 7 時間 (朝・夜)"
+        assert summary == "働ける時間: 週7時間 (朝・夜)"
         for label in [*AccessibilityNeed.labels, "育児", "介護", "体調", "理由", "配慮"]:
             assert str(label) not in summary
 

@@ -73,10 +73,10 @@ def test_client_writes_publishes_and_edits_a_job_through_the_pages(client):
         ({"headcount": "0"}, "募集人数は1人以上"),
         ({"pay_type": "hourly", "budget_min": "", "budget_max": ""}, "時給の下限と上限"),
         # digits typed by mistake never reach the database (which would overflow): a kind error instead
-        ({"budget_max": "9" * 25}, "100000000 以下"),
-        ({"estimated_hours": "9" * 25}, "10000 以下"),
+        ({"budget_max": "9" * 25}, "¥100,000,000以下の金額を入力してください。"),
+        ({"estimated_hours": "9" * 25}, "10000以下の数を入力してください。"),
         ({"headcount": "9" * 25}, "募集人数は1000人まで"),
-        ({"min_block_minutes": "9" * 25}, "1440 以下"),
+        ({"min_block_minutes": "9" * 25}, "1440以下の数を入力してください。"),
     ],
 )
 def test_bad_form_shows_japanese_error_and_saves_nothing(client, overrides, message):
@@ -202,7 +202,7 @@ def test_milestones_that_do_not_add_up_show_an_error(client):
 @pytest.mark.parametrize(
     ("amount", "milestones", "message"),
     [
-        ("9" * 25, "", "100000000 以下"),
+        ("9" * 25, "", "¥100,000,000以下の金額を入力してください。"),
         ("15000", "前半 / 99999999999999999999 / 2026-12-10", "1行目の金額は、1円から1億円まで"),
         ("15000", "前半 / -5 / 2026-12-10", "1行目の金額は、1円から1億円まで"),
     ],

@@ -16,7 +16,7 @@ from .factories import ClientFactory, JobFactory, verified
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("jobs:workers")
+URL = reverse("matching:workers")
 
 
 def _worker(name: str, **profile: Any) -> Any:

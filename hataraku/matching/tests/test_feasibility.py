@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from hataraku.core.clock import TOKYO
+from hataraku.core.durations import duration_text
 from hataraku.matching.feasibility import (
     Call,
     JobNeeds,
@@ -14,7 +15,6 @@ from hataraku.matching.feasibility import (
     Verdict,
     WorkerTime,
     assess,
-    hours_text,
     is_holiday,
 )
 
@@ -205,7 +205,14 @@ def test_no_meetings_worker_cannot_take_a_job_with_calls() -> None:
     assert assess(worker, job(1, 14, has_calls=True), NOW).verdict == Verdict.CANNOT
 
 
-def test_hours_text() -> None:
-    assert hours_text(90) == "1時間30分"
-    assert hours_text(45) == "45分"
-    assert hours_text(720) == "12時間"
+def test_durations_read_in_the_language_of_the_page() -> None:
+    from django.utils import translation
+
+    assert [duration_text(m) for m in (90, 45, 720, 0)] == ["1時間30分", "45分", "12時間", "0分"]
+    with translation.override("en"):
+        assert [duration_text(m) for m in (90, 45, 720, 315)] == [
+            "1 h 30 min",
+            "45 min",
+            "12 h",
+            "5 h 15 min",
+        ]

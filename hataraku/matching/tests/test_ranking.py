@@ -12,7 +12,6 @@ from hataraku.matching.ranking import (
     JobFacts,
     Pay,
     WorkerFacts,
-    effective_hourly,
     order_key,
     rank_one,
 )
@@ -39,12 +38,6 @@ def facts(job_id: int = 1, **kw: object) -> JobFacts:
 
 
 WORKER = WorkerFacts(skills=("翻訳", "校正"), beginner=True, floor=TOKYO_FLOOR)
-
-
-def test_effective_hourly_of_a_fixed_job_never_flatters() -> None:
-    assert effective_hourly(hourly=False, low=10_000, high=20_000, effort_hours=3) == Pay(3333, 6666)
-    assert effective_hourly(hourly=True, low=1200, high=None, effort_hours=3) == Pay(1200, None)
-    assert effective_hourly(hourly=False, low=10_000, high=20_000, effort_hours=0) == Pay(None, None)
 
 
 def test_pay_below_the_floor_is_said_with_the_table_year() -> None:

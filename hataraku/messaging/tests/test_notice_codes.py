@@ -61,9 +61,11 @@ def test_the_notifications_page_shows_the_readers_language(client, frozen_clock)
     japanese = client.get("/messages/notifications/").content.decode()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     english = client.get("/messages/notifications/").content.decode()
-    # then each shows the sentence in its own language
+    # then each shows the sentence in its own language, and on the English page the name people wrote
+    # is marked as Japanese (WCAG 3.1.2); the Japanese page needs no mark
     assert "ひだまり出版 さんからメッセージが届きました" in japanese
-    assert "New message from ひだまり出版" in english
+    assert 'New message from <span lang="ja">ひだまり出版</span>' in english
+    assert 'lang="ja">ひだまり出版' not in japanese
 
 
 def test_rows_stored_before_codes_keep_their_words(client, frozen_clock):

@@ -31,25 +31,25 @@ def test_weekdays_with_the_same_windows_are_grouped_as_heijitsu():
     # given Mon–Fri 9:30–11:00 and 13:00–14:30, entered out of order
     windows = [w(d, "13:00", "14:30") for d in range(5)] + [w(d, "09:30", "11:00") for d in range(5)]
     # when summarised / then one group, earliest first, with the weekly total (5 × 3 h)
-    assert summarise_week(windows) == "平日 9:30–11:00, 13:00–14:30 / 週 15 時間"
+    assert summarise_week(windows) == "平日 9:30–11:00, 13:00–14:30 / 週15時間"
 
 
 def test_weekend_group_and_other_days_joined_with_nakaguro():
     # given Mon/Wed/Fri 10–15 and Sat/Sun 9–10
     windows = [w(d, "10:00", "15:00") for d in (0, 2, 4)] + [w(d, "09:00", "10:00") for d in (5, 6)]
-    assert summarise_week(windows) == "月・水・金 10:00–15:00 / 土日 9:00–10:00 / 週 17 時間"
+    assert summarise_week(windows) == "月・水・金 10:00–15:00 / 土日 9:00–10:00 / 週17時間"
 
 
 def test_every_day_and_minutes_in_the_total():
     windows = [w(d, "21:00", "21:30") for d in range(7)]
-    assert summarise_week(windows) == "毎日 21:00–21:30 / 週 3 時間 30 分"
+    assert summarise_week(windows) == "毎日 21:00–21:30 / 週3時間30分"
 
 
 def test_crossing_midnight_is_written_with_yoku():
     # given Friday 22:00 to 1:00 the next day
     windows = [w(4, "22:00", "01:00", crosses=True)]
     # then the summary says 翌 and counts 3 hours
-    assert summarise_week(windows) == "金 22:00–翌1:00 / 週 3 時間"
+    assert summarise_week(windows) == "金 22:00–翌1:00 / 週3時間"
 
 
 def test_until_midnight_needs_no_flag_and_reads_24():

@@ -41,7 +41,7 @@ def test_she_hides_and_shows_her_summary_again(client):
     # then hours and bands are shown again
     summary = selectors.availability_summary(worker.pk)
     assert not summary.hidden
-    assert (summary.hours_label, summary.band_labels) == ("週 1 時間 30 分", ["昼"])
+    assert (summary.hours_label, summary.band_labels) == ("週1時間30分", ["昼"])
 
 
 def test_a_client_cannot_change_a_workers_setting(client):

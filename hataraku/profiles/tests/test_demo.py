@@ -33,7 +33,7 @@ def test_demo_loads_the_personas_and_is_idempotent(frozen_clock):
     ] == counts
     # and the personas look as PERSONAS.md says
     sakura = people["sakura"]
-    assert summarise_week(selectors.availability_for(sakura)) == "平日 13:00–14:30, 21:00–22:30 / 週 15 時間"
+    assert summarise_week(selectors.availability_for(sakura)) == "平日 13:00–14:30, 21:00–22:30 / 週15時間"
     conditions = selectors.conditions_for(sakura)
     assert conditions is not None and conditions.text_only and conditions.no_meetings
     assert conditions.min_block_minutes == 30

@@ -295,7 +295,7 @@ class TestAvailabilityEditor:
         assert response.status_code == 302
         assert AvailabilityWindow.objects.filter(user=user).count() == 6
         html = client.get(reverse("profiles:conditions")).content.decode()
-        assert "月・火・水・木 13:00–14:30 / 金 13:00–14:30, 22:00–翌1:00 / 週 10 時間 30 分" in html
+        assert "月・火・水・木 13:00–14:30 / 金 13:00–14:30, 22:00–翌1:00 / 週10時間30分" in html
 
     @pytest.mark.parametrize(
         ("rows", "message"),

@@ -62,7 +62,8 @@ class Command(BaseCommand):
             self._line(n, job)
         if result.hidden_cannot:
             self.stdout.write(
-                f"(できない仕事 {result.hidden_cannot}件は表示していません。--all で理由つきで表示)"
+                f"(できない仕事 {'少なくとも' if result.hidden_cannot_more else ''}{result.hidden_cannot}件は"
+                "表示していません。--all で理由つきで表示)"
             )
 
     def _line(self, n: int, job: dict[str, Any]) -> None:
