@@ -141,6 +141,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "hataraku.core.context_processors.site",
+                "hataraku.core.context_processors.csrf",
                 "hataraku.core.navigation.navigation",
                 "hataraku.messaging.context_processors.unread",
             ],
@@ -238,6 +239,10 @@ SESSION_SAVE_EVERY_REQUEST = False
 # Django's database sessions; only the per-request read is done with SQL built once (core/session_store.py).
 SESSION_ENGINE = "hataraku.core.session_store"
 SESSION_TIMEOUT_WARNING_SECONDS = 5 * 60
+# Keep whole pages per process for the few that are opened again and again (core/pages.py; issue 9). Off in
+# the test settings, so a test reads each response's template context; core/tests/test_pages.py turns it on
+# and checks a kept page is the page drawn afresh.
+HATARAKU_KEEP_PAGES = env_bool("HATARAKU_KEEP_PAGES", True)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

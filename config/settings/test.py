@@ -35,6 +35,7 @@ ACCOUNT_RATE_LIMITS: dict[str, str | bool] = dict.fromkeys(  # type: ignore[no-r
 ACCOUNT_RATE_LIMITS["login_failed"] = "5/5m/key"
 ACCOUNT_RATE_LIMITS["login_failed_ip"] = "150/15m/ip"
 LANGUAGE_CODE = "ja"
+HATARAKU_KEEP_PAGES = False  # core/pages.py; its own tests turn it on
 # The browser tests' live server serves static files straight from the apps (no collectstatic step).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

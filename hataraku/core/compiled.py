@@ -17,11 +17,15 @@ Rules for a caller:
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Callable, Hashable
+from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from django.db import connections
+from django.db.backends.sqlite3.base import FORMAT_QMARK_REGEX
 from django.db.models import QuerySet
 
 # Per-call integer arguments are written into the query as these values and replaced on each call. They are
@@ -49,6 +53,8 @@ class CompiledRead:
             (pos, tuple(convs), expression)
             for pos, (convs, expression) in compiler.get_converters(fields).items()
         ]
+        self._converted: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self.native_sql = native(connections[self.using], sql)
 
     def rows(self, *args: int) -> list[tuple[Any, ...]]:
         params = self.params
@@ -57,24 +63,78 @@ class CompiledRead:
             for i, n in self.slots:
                 params[i] = args[n]
         connection = connections[self.using]
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
-            raw = cursor.fetchall()
+        raw = fetch_all(connection, self.sql, params, native_sql=self.native_sql)
         if not self.converters:
             return [tuple(row) for row in raw]
+        # The same row read again converts to the same values: keep them by the row as read (a dict lookup
+        # instead of a converter call per converted column — the job list reads the same 20 rows each time).
+        seen = self._converted
         out = []
         for row in raw:
-            values = list(row)
-            for pos, convs, expression in self.converters:
-                value = values[pos]
-                for convert in convs:
-                    value = convert(value, expression, connection)
-                values[pos] = value
-            out.append(tuple(values))
+            try:
+                values = seen.get(row)
+            except TypeError:  # a value that cannot be hashed (a list from a JSON column): convert each time
+                out.append(self._convert(row, connection))
+                continue
+            if values is None:
+                values = self._convert(row, connection)
+                # Only rows of values nobody can change in place are shared (never a JSON list or dict).
+                if all(type(v) in _IMMUTABLE for v in values):
+                    if len(seen) >= CONVERTED_SIZE:
+                        seen.clear()
+                    seen[row] = values
+            out.append(values)
         return out
+
+    def _convert(self, row: tuple[Any, ...], connection: Any) -> tuple[Any, ...]:
+        values = list(row)
+        for pos, convs, expression in self.converters:
+            value = values[pos]
+            for convert in convs:
+                value = convert(value, expression, connection)
+            values[pos] = value
+        return tuple(values)
+
+
+def native(connection: Any, sql: str) -> str:
+    """`sql` (Django's "format" style, %s) as the driver takes it: qmark style for sqlite3, as is for psycopg."""
+    if connection.vendor == "sqlite":
+        return FORMAT_QMARK_REGEX.sub("?", sql).replace("%%", "%")
+    return sql
+
+
+def fetch_all(connection: Any, sql: str, params: list[Any], *, native_sql: str) -> list[tuple[Any, ...]]:
+    """Run one read and return its rows, through the driver's own cursor when nobody is watching.
+
+    Django's cursor (wrapper objects, the execute-wrapper chain, the placeholder rewrite on every call) cost
+    more CPU than SQLite takes to answer the reads every page repeats. When queries are logged (DEBUG,
+    `CaptureQueriesContext`, `django_assert_num_queries`) or an execute wrapper is installed, the read goes
+    through Django's cursor exactly as before, so every count and wrapper still sees it. Otherwise the same
+    checks Django makes run first (health check, connection, thread, broken transaction) and errors are
+    Django's own (`wrap_database_errors`). The connection's converters (sqlite3 `detect_types`) and cursor
+    class (psycopg) are the connection's, so the rows are the ones Django's cursor gives."""
+    if connection.queries_logged or connection.execute_wrappers:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    connection.validate_no_broken_transaction()
+    with connection.wrap_database_errors:
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(native_sql, params)
+            return cursor.fetchall()
+        finally:
+            cursor.close()
 
 
 _CACHE: dict[tuple[Hashable, int], CompiledRead] = {}
+CONVERTED_SIZE = 4096  # converted rows kept per compiled read; when full, start again
+_IMMUTABLE = frozenset(
+    {int, float, str, bool, bytes, type(None), dt.date, dt.datetime, dt.time, dt.timedelta, Decimal, UUID}
+)
 CACHE_SIZE = 512  # filter combinations × pages × days; when full, start again rather than grow
 
 

@@ -13,6 +13,8 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionS
 from django.db import connections, router
 from django.utils import timezone
 
+from .compiled import fetch_all, native
+
 
 class SessionStore(DatabaseSessionStore):
     def _get_session_from_db(self) -> Any:
@@ -20,13 +22,18 @@ class SessionStore(DatabaseSessionStore):
         using = router.db_for_read(self.model)
         connection = connections[using]
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
-            cursor.execute(_select_sql(using), [self.session_key, now])
-            row = cursor.fetchone()
+        sql = _select_sql(using)
+        rows = fetch_all(connection, sql, [self.session_key, now], native_sql=_native_sql(using, sql))
+        row = rows[0] if rows else None
         if row is None:
             self._session_key = None
             return None
         return self.model(session_key=str(self.session_key), session_data=row[0])
+
+
+@cache
+def _native_sql(using: str, sql: str) -> str:
+    return native(connections[using], sql)
 
 
 @cache

@@ -51,7 +51,16 @@ def category_choices() -> list[CategoryChoice]:
         "jobs.category_choices",
         lambda: Category.objects.order_by("order", "id").values_list("pk", "slug", "name", "parent_id"),
     )
-    return [CategoryChoice(*row) for row in read.rows()]
+    rows = tuple(read.rows())
+    choices = _CHOICES.get(rows)
+    if choices is None:
+        _CHOICES.clear()  # categories changed: only the current set is worth keeping
+        choices = _CHOICES[rows] = tuple(CategoryChoice(*row) for row in rows)
+    return list(choices)
+
+
+# The choices made from the rows last read, by those rows (the same 31 rows on every page of the job list).
+_CHOICES: dict[tuple[Any, ...], tuple[CategoryChoice, ...]] = {}
 
 
 def access_job(user: User, job_id: int) -> Job:

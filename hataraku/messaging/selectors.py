@@ -10,6 +10,7 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from hataraku.accounts.models import User
 from hataraku.contracts.constants import ContractStatus
+from hataraku.core.compiled import fetch_all, native
 from hataraku.core.errors import NotFound
 from hataraku.profiles.constants import ClientBlockKind
 from hataraku.profiles.selectors import is_blocked
@@ -80,10 +81,14 @@ def unread_counts(user: User) -> tuple[int, int]:
     is built once per process. The same rules as `unread_message_count` and `unread_notification_count`
     (messaging/tests/test_unread_counts.py holds them equal); building those two ORM queries cost more than
     running them, on every page (issue 9, item 4)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_unread_sql(), [user.pk, user.pk, user.pk, user.pk])
-        row = cursor.fetchone()
+    sql = _unread_sql()
+    (row,) = fetch_all(connection, sql, [user.pk] * 4, native_sql=_unread_native(sql))
     return int(row[0]), int(row[1])
+
+
+@cache
+def _unread_native(sql: str) -> str:
+    return native(connection, sql)
 
 
 @cache

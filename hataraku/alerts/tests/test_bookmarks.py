@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 import pytest
@@ -49,6 +50,28 @@ def test_toggle_without_javascript_saves_and_comes_back_to_the_card(client: Any,
     client.post(reverse("alerts:bookmark", args=[job.pk]), {"on": "0", "next": "/jobs/"})
     # then it is gone
     assert not Bookmark.objects.filter(worker=worker).exists()
+
+
+def test_every_form_on_the_job_list_carries_one_token_that_the_toggle_accepts(frozen_clock: Any) -> None:
+    # given a worker on the job list, with CSRF checked as in production
+    from django.test import Client
+
+    worker = UserFactory()
+    job = JobFactory(title="絵本の翻訳")
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(worker)
+    browser.get(reverse("jobs:list"))  # the first visit sets the CSRF cookie
+    page = browser.get(reverse("jobs:list")).content.decode()
+    # then the header's forms (language, log-out) and the ☆ toggles carry the same masked token (one per page)
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page))
+    assert len(tokens) == 1 and page.count("csrfmiddlewaretoken") >= 3
+    # and when she presses ☆ with it, the POST is accepted
+    response = browser.post(
+        reverse("alerts:bookmark", args=[job.pk]),
+        {"on": "1", "next": "/jobs/", "csrfmiddlewaretoken": tokens.pop()},
+    )
+    assert response.status_code == 302
+    assert Bookmark.objects.filter(worker=worker, job=job).exists()
 
 
 def test_toggle_with_htmx_answers_the_toggle_alone(client: Any, frozen_clock: Any) -> None:

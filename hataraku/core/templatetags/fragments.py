@@ -7,8 +7,15 @@ same page with the same unread counts. Nothing is invalidated: a change in any k
 
 The rule that keeps it correct: every value the piece prints or tests must be in the key (or be the same for
 every request, like a URL). Never wrap anything that holds a CSRF token, the request's path, a message, or
-anything else about one person that is not in the key. A key value that cannot be hashed renders the piece
-without keeping it.
+anything else about one person that is not in the key — except as a *hole*. A key value that cannot be
+hashed renders the piece without keeping it.
+
+Holes: `{% cachefragment "name" key1 … holes csrf_token here %}` keeps the piece with a stand-in for each
+named variable (a plain context name) and puts the request's own value, escaped as `{{ }}` would, in its
+place on every render. That is how the page header, which holds two forms, is drawn once per language,
+role set and unread counts and still carries each request's CSRF token and path (issue 9: the header was a
+seventh of the job list's cost). A hole variable may only be printed (`{{ here }}`, `{% csrf_token %}`),
+never tested or filtered: the stand-in is what the template sees.
 """
 
 from __future__ import annotations
@@ -18,6 +25,8 @@ from typing import Any
 from django import template
 from django.template.base import FilterExpression, NodeList, Parser, Token
 from django.template.context import Context
+from django.template.loader_tags import BlockNode
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -27,24 +36,43 @@ _KEPT: dict[tuple[Any, ...], SafeString] = {}
 MAX_KEPT = 2048  # pieces × role sets × pages × counts; when full, start again rather than grow
 
 
+# A hole's stand-in: private-use characters that no escaping changes and no template text holds.
+_HOLE = "\ue000hole{}\ue000"
+
+
 class CacheFragmentNode(template.Node):
-    def __init__(self, name: str, keys: list[FilterExpression], nodelist: NodeList):
+    # A template that extends another walks the parent's whole node tree for its {% block %}s on every
+    # render (ExtendsNode.render); a kept piece holds no block (the tag refuses one), so the walk skips it.
+    child_nodelists = ()
+
+    def __init__(
+        self, name: str, keys: list[FilterExpression], nodelist: NodeList, holes: tuple[str, ...] = ()
+    ):
         self.name = name
         self.keys = keys
         self.nodelist = nodelist
+        self.holes = holes
+        self.stand_ins = {hole: _HOLE.format(i) for i, hole in enumerate(holes)}
 
     def render(self, context: Context) -> str:
         key = (self.name, get_language(), *(k.resolve(context) for k in self.keys))
+        values = [context.get(hole) for hole in self.holes]
+        if None in values:  # a hole with nothing to fill (a page drawn without a request): draw it as it is
+            return self.nodelist.render(context)
         try:
             html = _KEPT.get(key)
         except TypeError:  # a key value that cannot be hashed: render, keep nothing
             return self.nodelist.render(context)
         if html is None:
-            html = mark_safe(self.nodelist.render(context))  # noqa: S308 - the template's own output
+            with context.push(self.stand_ins):
+                html = mark_safe(self.nodelist.render(context))  # noqa: S308 - the template's own output
             if len(_KEPT) >= MAX_KEPT:
                 _KEPT.clear()
             _KEPT[key] = html
-        return html
+        out = str(html)
+        for stand_in, value in zip(self.stand_ins.values(), values, strict=True):
+            out = out.replace(stand_in, str(conditional_escape(value)))  # type: ignore[arg-type]  # None went above
+        return mark_safe(out)  # noqa: S308 - kept output, each hole's value escaped just above
 
 
 @register.tag
@@ -52,9 +80,17 @@ def cachefragment(parser: Parser, token: Token) -> CacheFragmentNode:
     bits = token.split_contents()
     if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][-1] != bits[1][0]:
         raise template.TemplateSyntaxError(f"{bits[0]} needs a quoted name first, then its key values")
+    keys, holes = bits[2:], []
+    if "holes" in keys:
+        at = keys.index("holes")
+        keys, holes = keys[:at], keys[at + 1 :]
+        if not holes or not all(h.isidentifier() for h in holes):
+            raise template.TemplateSyntaxError(f"{bits[0]}: `holes` needs plain variable names after it")
     nodelist = parser.parse(("endcachefragment",))
     parser.delete_first_token()
-    return CacheFragmentNode(bits[1][1:-1], [parser.compile_filter(b) for b in bits[2:]], nodelist)
+    if nodelist.get_nodes_by_type(BlockNode):
+        raise template.TemplateSyntaxError(f"{bits[0]}: a kept piece cannot hold a {{% block %}}")
+    return CacheFragmentNode(bits[1][1:-1], [parser.compile_filter(b) for b in keys], nodelist, tuple(holes))
 
 
 def forget_all() -> None:

@@ -6,12 +6,16 @@ import datetime as dt
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from hataraku.accounts.models import User
 from hataraku.accounts.tests.factories import UserFactory
 from hataraku.core.compiled import arg, compiled
 from hataraku.core.session_store import SessionStore
+from hataraku.jobs.models import Job
+from hataraku.jobs.tests.factories import JobFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +52,48 @@ def test_the_session_store_reads_a_live_session_and_forgets_an_expired_one():
     # then the live one has its data and the expired one is empty, its key dropped
     assert again["who"] == "さくら"
     assert gone.get("who") is None and gone.session_key is None
+
+
+def test_a_compiled_read_is_seen_by_query_capture_and_gives_the_same_rows_either_way():
+    # given a person and a read compiled once
+    ann = UserFactory(display_name="あん")
+    read = compiled(
+        "test.people.captured",
+        lambda: User.objects.filter(pk=arg(0)).values_list("pk", "display_name", "date_joined"),
+    )
+    unwatched = read.rows(ann.pk)  # the driver's own cursor: nobody logs queries
+    # when the same read runs while queries are captured (as django_assert_num_queries does)
+    with CaptureQueriesContext(connection) as captured:
+        watched = read.rows(ann.pk)
+    # then the capture saw it, and both ways gave the ORM's rows
+    assert len(captured.captured_queries) == 1
+    assert (
+        unwatched
+        == watched
+        == list(User.objects.filter(pk=ann.pk).values_list("pk", "display_name", "date_joined"))
+    )
+
+
+def test_a_row_read_again_after_a_change_gives_the_new_values():
+    # given a read whose converted rows are kept by the row as read
+    ann = UserFactory(display_name="あん", is_worker=True)
+    read = compiled(
+        "test.people.changed", lambda: User.objects.filter(pk=arg(0)).values_list("is_worker", "last_login")
+    )
+    assert read.rows(ann.pk) == [(True, None)]
+    # when the row changes
+    moment = timezone.now()
+    User.objects.filter(pk=ann.pk).update(is_worker=False, last_login=moment)
+    # then the next read gives the new values, not the kept ones
+    assert read.rows(ann.pk) == [(False, moment)]
+
+
+def test_a_list_from_a_json_column_is_never_shared_between_reads():
+    # given a job whose skills (a JSON list) are read through a compiled read
+    job = JobFactory(skills=["校正", "Excel"])
+    read = compiled("test.job.skills", lambda: Job.objects.filter(pk=arg(0)).values_list("pk", "skills"))
+    ((_, first),) = read.rows(job.pk)
+    # when a caller changes the list it was given
+    first.append("変えた")
+    # then the next read still gives the stored list
+    assert read.rows(job.pk) == [(job.pk, ["校正", "Excel"])]
