@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from . import prefectures
 from .audit import audit_record
+from .compiled import compiled
 from .errors import DomainError, ErrorCode
 from .models import MinimumWage
 
@@ -110,12 +111,17 @@ def floor_for(prefecture: str | None, day: dt.date) -> WageFloor | None:
     """The amount in effect in `prefecture` on `day`: the latest row already in effect. A worker with no
     prefecture gets the national weighted average. None when no stored table covers that day."""
     code = prefecture if prefecture in prefectures.BY_CODE else MinimumWage.NATIONAL
-    row = (
-        MinimumWage.objects.filter(prefecture=code, effective_from__lte=day)
-        .order_by("-effective_from")
-        .first()
+    # SQL built once per process, prefecture and day (core/compiled.py): the job list asks on every search.
+    read = compiled(
+        ("core.wages.floor_for", code, day),
+        lambda: (
+            MinimumWage.objects.filter(prefecture=code, effective_from__lte=day)
+            .order_by("-effective_from")
+            .values_list("prefecture", "amount", "fiscal_year", "effective_from", "source")[:1]
+        ),
     )
-    return _floor(row) if row is not None else None
+    rows = read.rows()
+    return WageFloor(*rows[0]) if rows else None
 
 
 def prefecture_code(value: str) -> str | None:

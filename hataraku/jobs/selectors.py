@@ -161,9 +161,12 @@ def wage_floor_for(viewer: User) -> wages.WageFloor | None:
         return cast("wages.WageFloor | None", cached)
     prefecture = None
     if getattr(viewer, "is_authenticated", False):
-        prefecture = (
-            WorkerProfile.objects.filter(user_id=viewer.pk).values_list("prefecture", flat=True).first()
+        read = compiled(
+            "jobs.worker_prefecture",
+            lambda: WorkerProfile.objects.filter(user_id=arg(0)).values_list("prefecture")[:1],
         )
+        rows = read.rows(viewer.pk)
+        prefecture = rows[0][0] if rows else None
     floor = wages.floor_for(prefecture or None, clock.today())
     if getattr(viewer, "is_authenticated", False):
         viewer._hataraku_wage_floor = floor  # type: ignore[attr-defined]
@@ -341,11 +344,11 @@ def job_card_rows(jobs: QuerySet[Job]) -> QuerySet[Any]:
 
 
 def job_card_page(*, viewer: User, filters: JobFilters, offset: int, limit: int) -> list[tuple[Any, ...]]:
-    """One page of `job_card_rows(job_list(...))` for `cards_from_rows`. Without a keyword the SQL is built
-    once per process, filter set, day and page (core/compiled.py) and the viewer is its parameter; a keyword
-    goes through the search index, whose answer must be read each time, so it takes the ORM's way."""
-    if filters.q:
-        return list(job_card_rows(job_list(viewer=viewer, filters=filters))[offset : offset + limit])
+    """One page of `job_card_rows(job_list(...))` for `cards_from_rows`. The SQL is built once per process,
+    filter set (the keyword included), day and page (core/compiled.py) and the viewer is its parameter. A
+    keyword narrows through the search index as a subquery of that SQL (`search.selectors.keyword_filter`:
+    constant SQL, the query as a parameter, nothing read while building), so the index is read afresh on
+    every run."""
     floor = _floor_amount(viewer, filters)
     key = ("jobs.job_card_page", astuple(filters), floor, clock.today(), offset, limit)
     read = compiled(key, lambda: job_card_rows(_job_list(arg(0), filters, floor))[offset : offset + limit])
