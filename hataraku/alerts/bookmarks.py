@@ -13,6 +13,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from hataraku.core import holes
 from hataraku.core.compiled import arg, compiled
 from hataraku.core.context_processors import request_token
 
@@ -34,7 +35,8 @@ def bookmarked_ids(worker_id: int) -> set[int]:
 # replacement: rendering the template per card (two {% url %}, CSRF, translations) cost ≈ 1 ms a card,
 # 20 ms on a page of 20 — more than the whole job list. The stand-ins cannot occur in the template's own text.
 _JOB = 918_273_645  # a number, so the URL pattern <int:job_id> accepts it
-_TITLE, _NEXT, _CSRF = "\ue000title\ue000", "\ue000next\ue000", "\ue000csrf\ue000"
+# (core/holes.py: each stand-in has a random part per process, so no title or path can hold one.)
+_TITLE, _NEXT, _CSRF = holes.stand_in("title"), holes.stand_in("next"), holes.stand_in("csrf")
 
 
 @lru_cache(maxsize=16)

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from contextlib import suppress
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -130,8 +132,8 @@ def fetch_all(connection: Any, sql: str, params: list[Any], *, native_sql: str) 
             cursor.close()
 
 
-_CACHE: dict[tuple[Hashable, int], CompiledRead] = {}
-CONVERTED_SIZE = 4096  # converted rows kept per compiled read; when full, start again
+_CACHE: OrderedDict[tuple[Hashable, int], CompiledRead] = OrderedDict()
+CONVERTED_SIZE = 512  # converted rows kept per compiled read; when full, start again
 _IMMUTABLE = frozenset(
     {int, float, str, bool, bytes, type(None), dt.date, dt.datetime, dt.time, dt.timedelta, Decimal, UUID}
 )
@@ -144,9 +146,14 @@ def compiled(key: Hashable, build: Callable[[], QuerySet[Any]]) -> CompiledRead:
     slot = (key, threading.get_ident())
     read = _CACHE.get(slot)
     if read is None:
-        if len(_CACHE) >= CACHE_SIZE:
-            _CACHE.clear()
+        # Least recently used first: many one-off reads (a keyword each) never push out the job list's own.
+        while len(_CACHE) >= CACHE_SIZE:
+            with suppress(KeyError):
+                _CACHE.popitem(last=False)
         read = _CACHE[slot] = CompiledRead(build())
+    else:
+        with suppress(KeyError):  # another thread (runserver) let it go just now: it is still ours to use
+            _CACHE.move_to_end(slot)
     return read
 
 

@@ -31,10 +31,14 @@ def request_token(request: HttpRequest) -> str:
     """The request's CSRF token, masked once: every form on a page carries the same one. (Django masks
     anew on each `get_token` call, 32 random characters each time; a page with a header, ☆ toggles and
     its own forms asked three times.)"""
-    token = getattr(request, "_hataraku_csrf_token", None)
-    if token is None:
-        token = get_token(request)
-        request._hataraku_csrf_token = token  # type: ignore[attr-defined]
+    secret = request.META.get("CSRF_COOKIE")
+    kept = getattr(request, "_hataraku_csrf_token", None)
+    if kept is not None and kept[0] == secret:
+        return str(kept[1])
+    token = get_token(request)
+    # Kept with the secret it masks: a log-in later in the same request rotates the secret, and then the
+    # next form gets a token of the new one.
+    request._hataraku_csrf_token = (request.META.get("CSRF_COOKIE"), token)  # type: ignore[attr-defined]
     return token
 
 

@@ -130,15 +130,14 @@ def job_list(request: AuthedRequest) -> HttpResponse:
         "total": paginator.count,
         "filtered": bool(query),
     }
-    # The page is kept by every value job_list.html shows (core/pages.py adds what base.html reads).
+    # The page is kept by every value job_list.html shows: core/pages.py takes the context's plain values
+    # (the form's and the cards' markup, the list actions, count, query) and adds what base.html reads; the
+    # others are stood for here (`form` by form_html, `jobs` by cards_html, the Page by number and range).
     key: tuple[Hashable, ...] = (
-        str(context["form_html"]),
-        str(context["cards_html"]),
-        str(context["list_actions"]),
-        paginator.count,
         page.number,
+        page.start_index(),
+        page.end_index(),
         tuple(str(n) for n in cast(list[Any], context["page_range"])),
-        str(context["query"]),
     )
     return render_page(request, "jobs/job_list.html", context, key=key)
 

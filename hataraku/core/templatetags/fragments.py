@@ -30,14 +30,12 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from hataraku.core import holes as holes_
+
 register = template.Library()
 
 _KEPT: dict[tuple[Any, ...], SafeString] = {}
 MAX_KEPT = 2048  # pieces × role sets × pages × counts; when full, start again rather than grow
-
-
-# A hole's stand-in: private-use characters that no escaping changes and no template text holds.
-_HOLE = "\ue000hole{}\ue000"
 
 
 class CacheFragmentNode(template.Node):
@@ -52,7 +50,9 @@ class CacheFragmentNode(template.Node):
         self.keys = keys
         self.nodelist = nodelist
         self.holes = holes
-        self.stand_ins = {hole: _HOLE.format(i) for i, hole in enumerate(holes)}
+        # Each hole's stand-in (core/holes.py), named after this node so nested pieces never mix theirs.
+        self.names = [f"f{id(self)}-{i}" for i in range(len(holes))]
+        self.stand_ins = {hole: holes_.stand_in(name) for hole, name in zip(holes, self.names, strict=True)}
 
     def render(self, context: Context) -> str:
         key = (self.name, get_language(), *(k.resolve(context) for k in self.keys))
@@ -69,10 +69,11 @@ class CacheFragmentNode(template.Node):
             if len(_KEPT) >= MAX_KEPT:
                 _KEPT.clear()
             _KEPT[key] = html
-        out = str(html)
-        for stand_in, value in zip(self.stand_ins.values(), values, strict=True):
-            out = out.replace(stand_in, str(conditional_escape(value)))  # type: ignore[arg-type]  # None went above
-        return mark_safe(out)  # noqa: S308 - kept output, each hole's value escaped just above
+        filled = {
+            name: str(conditional_escape(value))  # type: ignore[arg-type]  # None went above
+            for name, value in zip(self.names, values, strict=True)
+        }
+        return mark_safe(holes_.fill(html, filled))  # noqa: S308 - kept output, each hole's value escaped
 
 
 @register.tag

@@ -139,3 +139,54 @@ def test_a_page_with_a_message_to_show_is_never_kept() -> None:
     add_message(request, INFO, "保存しました。")
     # then the page is drawn each time (the message is shown once, not kept)
     assert pages.shell_state(request) is None
+
+
+@override_settings(HATARAKU_KEEP_PAGES=True)
+def test_typed_text_shaped_like_a_stand_in_pulls_nothing_into_the_page() -> None:
+    # given a worker, and a job whose title and a search that look like the old stand-ins
+    worker = UserFactory()
+    JobFactory(title="絵本\ue000csrf\ue000翻訳")
+    browser = Client()
+    browser.force_login(worker)
+    browser.get(reverse("jobs:list"))
+    # when she searches for such text (kept pages on: the page's own stand-ins are filled per request)
+    for query in ("\ue000page-csrf\ue000", "絵本\ue000hole1\ue000", "\ue000csrf\ue000"):
+        page = browser.get(reverse("jobs:list"), {"q": query}).content.decode()
+        (token,) = set(TOKEN.findall(page))
+        # then the token is only ever a form's hidden value, never in the search box, a link or a title
+        assert page.count(token) == page.count("csrfmiddlewaretoken")
+    listing = browser.get(reverse("jobs:list")).content.decode()
+    (token,) = set(TOKEN.findall(listing))
+    assert listing.count(token) == listing.count("csrfmiddlewaretoken")
+
+
+def test_filling_puts_each_value_in_once_and_never_reads_it_again() -> None:
+    from hataraku.core import holes
+
+    # given markup with two stand-ins, and a value for the first that holds the second's stand-in
+    markup = f"<p>{holes.stand_in('a')}|{holes.stand_in('b')}</p>"
+    # when they are filled
+    out = holes.fill(markup, {"a": holes.stand_in("b"), "b": "B"})
+    # then the value put in is left as it was (one pass), and unknown names stay for someone else
+    assert out == f"<p>{holes.stand_in('b')}|B</p>"
+    assert holes.fill(markup, {}) == markup
+
+
+@override_settings(HATARAKU_KEEP_PAGES=True)
+def test_a_long_path_is_drawn_each_time_and_the_store_stays_within_its_budget(monkeypatch: Any) -> None:
+    # given a worker on the job list
+    worker = UserFactory()
+    JobFactory()
+    browser = Client()
+    browser.force_login(worker)
+    # when she opens it with a very long query string
+    browser.get(reverse("jobs:list"), {"pad": "x" * 2000})
+    # then nothing is kept for it
+    assert not pages._KEPT
+    # and when the store is full, the page used longest ago goes first
+    monkeypatch.setattr(pages, "MAX_CHARS", 1)
+    browser.get(reverse("jobs:list"), {"q": "一"})
+    browser.get(reverse("jobs:list"), {"q": "二"})
+    assert len(pages._KEPT) == 1
+    ((_, _key, state),) = pages._KEPT.keys()
+    assert "q=%E4%BA%8C" in state[1]
