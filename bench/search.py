@@ -7,9 +7,11 @@
 
 Databases are built once and kept in a cache (default bench/.cache/search/, gitignored): a SQLite file per
 size, a PostgreSQL database `search_bench_<size>` per size (drop them with `--drop`). Building one loads
-jobs from bench/synth.py (seed 7) through `hataraku.search.corpus` and indexes them with
-`search.services.index_rebuild` — the code the site runs. A million jobs takes a long time on a small
-machine; build it alone first (`--sizes 1000000 --databases sqlite`), measure afterwards.
+jobs from bench/synth.py (seed 7) with `search.corpus.load_and_index`: the jobs `corpus.load_jobs` writes
+and the index entries `search.services.index_rebuild` writes (the site's `document()` and backend writer;
+search/tests/test_corpus.py checks both), in one pass with raw INSERTs and the bench's own database write
+settings (`child_build`). A million jobs: about 4–8 min per database on a quiet 2-CPU machine (from 20 k),
+23–29 min under other load; build with `--build-only` first, measure afterwards.
 
 Measured, per database and size, in a child process with its own Django set-up:
 - `search`: `search.selectors.search_jobs(q, limit=20)` — the count of every match and the ranked top 20,
@@ -18,8 +20,10 @@ Measured, per database and size, in a child process with its own Django set-up:
 - `like`: the job list's old way: `title ILIKE %q% OR description ILIKE %q%` over open jobs, newest 20 and the
   count, over `--like-queries` of the same queries (it is slow; fewer queries suffice);
 - `two_char_complete`: for every two-character query, the index's total equals a brute-force count over
-  every indexed document's normalised text (only up to 100 k jobs; a Python scan of 1 M takes minutes;
-  both sides capped at COUNT_CAP + 1 as the search counts);
+  every indexed document's normalised text (both capped at COUNT_CAP + 1 as the search counts), and
+  `matching_job_ids` gives exactly as many ids as the scan finds, uncapped (`two_char_every_match`); the
+  scan takes a few minutes at 1 M (`--no-check` skips it);
+- `search_slowest`: the twelve slowest of those searches (wall ms, CPU ms, query, total);
 - `search_cpu`: the same searches in CPU ms of the measuring process (all the work on SQLite, which runs
   in-process; only the client's share on PostgreSQL) — steadier than wall time on a shared machine.
 - `recommend`: 「あなたにできる仕事」 — `matching.selectors.recommendations_for(worker, filters=…, limit=50)`,
@@ -28,7 +32,9 @@ Measured, per database and size, in a child process with its own Django set-up:
   is rolled back) and another query (a third with no keyword, a third with a work-style filter too);
   `recommend_cpu` the same in CPU ms of the measuring process.
 Results: bench/results/search.json, or `--output` (p50/p95/p99/mean in ms, and the ratio of the LIKE scan's
-p50 to search's).
+p50 to search's), with `search_page`: the results page `/jobs/?q=翻訳` through the real server — requests/s and
+its ratio to the minimal view — copied from bench/results/pages.json as bench/pages.py last measured it (its
+`measured_at` with it); `--search-page-only` refreshes just that after a pages.py run.
 """
 
 from __future__ import annotations
@@ -122,34 +128,56 @@ def _setup() -> None:
 
 
 def child_build(size: int) -> dict[str, Any]:
+    """Migrate, load and index `size` jobs. The jobs and their index entries are what `corpus.load_jobs`
+    and `services.index_rebuild` write (`corpus.load_and_index` does both in one pass; a test checks it
+    against them); what is bench-only is how the database is told to write: no journal and no fsync on
+    SQLite, larger FTS5 merges then one `optimize`; on PostgreSQL no commit wait and the GIN index built
+    once after the rows instead of row by row."""
     _setup()
     from django.core.management import call_command
+    from django.db import connection
 
     from bench.synth import generate_jobs
-    from hataraku.search import corpus, services
+    from hataraku.search import corpus
 
     t0 = time.perf_counter()
     call_command("migrate", verbosity=0)
     t1 = time.perf_counter()
-    corpus.load_jobs(generate_jobs(size, seed=7), batch_size=5000)
+    gin = ""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET synchronous_commit = off")
+            cursor.execute("SET maintenance_work_mem = '1GB'")
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'search_doc_tsv_gin'")
+            gin = cursor.fetchone()[0]
+            cursor.execute("DROP INDEX search_doc_tsv_gin")
+        else:
+            cursor.execute("PRAGMA journal_mode = OFF")
+            cursor.execute("PRAGMA synchronous = OFF")
+            cursor.execute("PRAGMA cache_size = -262144")  # 256 MB
+            cursor.execute("INSERT INTO search_fts(search_fts, rank) VALUES ('automerge', 8)")
+            cursor.execute("INSERT INTO search_fts(search_fts, rank) VALUES ('crisismerge', 64)")
+    n = corpus.load_and_index(generate_jobs(size, seed=7), batch_size=20000)
     t2 = time.perf_counter()
-    n = services.index_rebuild(batch_size=5000)
-    t3 = time.perf_counter()
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(gin)
+            t3 = time.perf_counter()
             cursor.execute("VACUUM ANALYZE search_searchdocument")
             cursor.execute("VACUUM ANALYZE jobs_job")
-    else:
-        with connection.cursor() as cursor:
+        else:
+            t3 = time.perf_counter()
             cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+            # Back to the site's settings (FTS5 keeps them in search_fts_config).
+            cursor.execute("INSERT INTO search_fts(search_fts, rank) VALUES ('automerge', 4)")
+            cursor.execute("INSERT INTO search_fts(search_fts, rank) VALUES ('crisismerge', 16)")
             cursor.execute("ANALYZE")
+            cursor.execute("PRAGMA journal_mode = WAL")
     return {
         "indexed": n,
         "migrate_s": round(t1 - t0, 1),
-        "load_s": round(t2 - t1, 1),
-        "index_s": round(t3 - t2, 1),
+        "load_and_index_s": round(t2 - t1, 1),
+        "gin_index_s": round(t3 - t2, 1),
         "optimize_s": round(time.perf_counter() - t3, 1),
     }
 
@@ -193,6 +221,44 @@ def measure_recommend(n: int, queries: list[str]) -> dict[str, Any]:
     }
 
 
+def two_char_check(two_char: dict[str, int]) -> dict[str, Any]:
+    """Every two-character query against a brute-force scan of every indexed document's normalised text
+    (with the synonyms the search applies: 「経理」 also finds 簿記, 記帳, 会計 — `text.matches`, unrolled so
+    each document is normalised once; checked against `matches` itself on the first documents): the
+    search's capped total, and the number of ids `matching_job_ids` gives — every match, uncapped."""
+    from hataraku.search import services
+    from hataraku.search.backends import COUNT_CAP
+    from hataraku.search.selectors import matching_job_ids
+    from hataraku.search.text import matches, query_words, runs
+
+    words = {q: query_words(q) for q in TWO_CHAR}
+    found = dict.fromkeys(TWO_CHAR, 0)
+    for n, job in enumerate(services.searchable_jobs().iterator(chunk_size=5000)):
+        doc = services.document(job)
+        text = "\n".join([doc.title, doc.tags, doc.body])
+        haystack, held = "\n".join(runs(text)), set(doc.facets)
+        for q, query in words.items():
+            hit = all(
+                any(
+                    (alt.facet in held) if alt.facet else all(r in haystack for r in alt.runs) for alt in word
+                )
+                for word in query
+            )
+            if n < 300:
+                assert hit == matches(text, q, facets=doc.facets), (q, job.pk)
+            found[q] += hit
+    capped = {q: min(n, COUNT_CAP + 1) for q, n in found.items()}
+    ids = {q: len(matching_job_ids(q)) for q in TWO_CHAR}
+    out: dict[str, Any] = {
+        "two_char_complete": capped == two_char and ids == found,
+        "two_char_every_match": found,
+    }
+    if not out["two_char_complete"]:
+        out["two_char_brute_capped"] = capped
+        out["two_char_index_ids"] = ids
+    return out
+
+
 def child_measure(n_queries: int, n_like: int, check: bool, n_recommend: int = 0) -> dict[str, Any]:
     _setup()
     from django.db import connection
@@ -201,21 +267,20 @@ def child_measure(n_queries: int, n_like: int, check: bool, n_recommend: int = 0
     from hataraku.core import clock
     from hataraku.jobs.constants import JobStatus
     from hataraku.jobs.models import Job
-    from hataraku.search import services
-    from hataraku.search.backends import COUNT_CAP
     from hataraku.search.selectors import search_jobs
-    from hataraku.search.text import matches
 
     queries = query_set(n_queries)
     search_jobs("ウォームアップ")  # opens the connection
     ms: list[float] = []
     cpu: list[float] = []
     two_char: dict[str, int] = {}
+    timed: list[tuple[float, float, str, int]] = []
     for q in [*queries, *TWO_CHAR]:
         t, c = time.perf_counter(), time.process_time()
         total = search_jobs(q, limit=20).total
         ms.append((time.perf_counter() - t) * 1000)
         cpu.append((time.process_time() - c) * 1000)
+        timed.append((ms[-1], cpu[-1], q, total))
         if q in TWO_CHAR:
             two_char[q] = total
     like_ms: list[float] = []
@@ -231,17 +296,12 @@ def child_measure(n_queries: int, n_like: int, check: bool, n_recommend: int = 0
     out: dict[str, Any] = {"search": summary(ms), "search_cpu": summary(cpu), "like": summary(like_ms)}
     out["ratio_like_to_search_p50"] = round(out["like"]["p50"] / out["search"]["p50"], 1)
     out["two_char_totals"] = two_char
+    # The slowest searches (wall ms, CPU ms, query, total): where to look when p95 moves.
+    out["search_slowest"] = [
+        [round(w, 1), round(c, 1), q, n] for w, c, q, n in sorted(timed, reverse=True)[:12]
+    ]
     if check:
-        # Every two-character query's total against a brute-force count over the indexed documents.
-        # (with the synonyms the search applies: 「経理」 also finds 簿記, 記帳, 会計 — `text.matches`)
-        texts = []
-        for job in services.searchable_jobs().iterator(chunk_size=5000):
-            doc = services.document(job)
-            texts.append(("\n".join([doc.title, doc.tags, doc.body]), doc.facets))
-        brute = {q: min(sum(1 for t, f in texts if matches(t, q, facets=f)), COUNT_CAP + 1) for q in TWO_CHAR}
-        out["two_char_complete"] = brute == two_char
-        if brute != two_char:
-            out["two_char_brute"] = brute
+        out.update(two_char_check(two_char))
     if n_recommend:
         out.update(measure_recommend(n_recommend, queries))
     out["vendor"] = connection.vendor
@@ -287,8 +347,42 @@ def ensure_pg_database(pg_url: str, name: str, *, drop: bool = False) -> bool:
         return exists
 
 
+PAGES = ROOT / "bench" / "results" / "pages.json"
+
+
+def search_page(pages: Path = PAGES) -> dict[str, Any] | None:
+    """The search results page (`/jobs/?q=翻訳`) through the real server, as bench/pages.py last measured it
+    (requests/s and its ratio to the minimal view, same run), per database; None before pages.py has run."""
+    if not pages.exists():
+        return None
+    measured = json.loads(pages.read_text())
+    out: dict[str, Any] = {
+        "source": "bench/results/pages.json (bench/pages.py, key job_search_q)",
+        "measured_at": measured.get("measured_at"),
+    }
+    for run in measured.get("runs", []):
+        page = run.get("pages", {}).get("job_search_q")
+        if not page:
+            continue
+        out[run["database"]] = {
+            "path": page["path"],
+            "jobs_shown": run.get("jobs_shown"),  # the demo database of bench/pages.py, not the 1 M one
+            "requests_per_s": page["requests_per_s"],
+            "minimal_view_requests_per_s": run["minimal_view"]["requests_per_s"],
+            "ratio_to_minimal": page["ratio_to_minimal"],
+            "p50_ms": page["p50_ms"],
+            "p95_ms": page["p95_ms"],
+            "server_cpu_ms_per_request": page["server_cpu_ms_per_request"],
+            "cpu_ratio_to_minimal": page["cpu_ratio_to_minimal"],
+        }
+    return out
+
+
 def write(results: dict[str, Any], output: Path = RESULTS) -> None:
     results["machine"] = machine()
+    page = search_page()
+    if page is not None:
+        results["search_page"] = page
     results["goal"] = (
         "keyword top-20 p95 ≤ 20 ms on SQLite, ≤ 100 ms on PostgreSQL; 「あなたにできる仕事」 (keyword + filters"
         " + feasibility + ranking) p95 ≤ 50 ms on SQLite, ≤ 100 ms on PostgreSQL; at 1 M open jobs"
@@ -311,6 +405,14 @@ def main() -> None:
     parser.add_argument("--output", default=str(RESULTS))
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument("--drop", action="store_true", help="rebuild the cached databases")
+    parser.add_argument(
+        "--no-check", action="store_true", help="skip the brute-force two-character check (minutes at 1 M)"
+    )
+    parser.add_argument(
+        "--search-page-only",
+        action="store_true",
+        help="only copy the search page's figures from bench/results/pages.json into the output",
+    )
     parser.add_argument("--child", nargs="*")
     args = parser.parse_args()
     if args.child:
@@ -326,6 +428,9 @@ def main() -> None:
     cache.mkdir(parents=True, exist_ok=True)
     output = Path(args.output)
     results: dict[str, Any] = json.loads(output.read_text()) if output.exists() else {}
+    if args.search_page_only:
+        write(results, output)
+        return
     results.setdefault("sizes", {})
     for size in [int(s) for s in args.sizes.split(",")]:
         for kind in args.databases.split(","):
@@ -351,7 +456,7 @@ def main() -> None:
                     "measure",
                     str(args.queries),
                     str(args.like_queries),
-                    "1" if size <= 100_000 else "0",
+                    "0" if args.no_check else "1",
                     str(args.recommend),
                 ],
                 url,

@@ -21,7 +21,7 @@ from hataraku.jobs.models import Job
 from hataraku.jobs.tests.factories import ClientFactory, JobFactory, category
 from hataraku.jobs.tests.factories import UserFactory as WorkerFactory
 from hataraku.jobs.tests.test_services import job_input
-from hataraku.search import services
+from hataraku.search import backends, services
 from hataraku.search.selectors import SearchFilters, keyword_filter, matching_job_ids, search_jobs
 from hataraku.search.text import matches
 
@@ -223,3 +223,36 @@ def test_every_two_character_word_finds_every_match(corpus: dict[int, str]) -> N
     for word in sorted(words):
         expected = {pk for pk, text in corpus.items() if matches(text, word)}
         assert set(search_jobs(word, limit=100).ids) == expected, word
+
+
+def reference_ranking(job_ids: list[int], query: str) -> list[int]:
+    """The ranking by brute force: every word in the title first, then in title or category/skills, then
+    anywhere; newest (highest id) first within each."""
+    ranked = []
+    for pk in job_ids:
+        doc = services.document(Job.objects.get(pk=pk))
+        places = [doc.title, "\n".join([doc.title, doc.tags]), "\n".join([doc.title, doc.tags, doc.body])]
+        tier = next((t for t, text in enumerate(places) if matches(text, query, facets=doc.facets)), None)
+        if tier is not None:
+            ranked.append((tier, -pk))
+    return [-negative for _, negative in sorted(ranked)]
+
+
+@pytest.mark.parametrize("walk", [1, 4, 15, 1000])
+def test_pages_rank_as_a_scan_does_however_far_postgresql_walks_by_id(
+    corpus: dict[int, str], monkeypatch: pytest.MonkeyPatch, walk: int
+) -> None:
+    # Given titles that hold the word in some jobs and only the body in others
+    for i, title in enumerate(["英語の入力", "データ", "在宅の翻訳", "入力", "経理データ入力"]):
+        job = indexed(title=title, description_md="翻訳と入力" if i % 2 else "経理")
+        corpus[job.pk] = title
+    # When PostgreSQL's walk by id stops after `walk` entries and the GIN index finds the older rest
+    monkeypatch.setattr(backends, "WALK", walk)
+    # Then every page is the brute-force ranking's slice (on SQLite, which has no walk, likewise)
+    longest = 0
+    for q in ["翻訳", "入力", "デー", "英語 入力", "ー", "経理", "在宅 デ", "データ入力"]:
+        expected = reference_ranking(sorted(corpus), q)
+        longest = max(longest, len(expected))
+        for offset in (0, 5, 12, 30):
+            assert search_jobs(q, limit=7, offset=offset).ids == expected[offset : offset + 7], (q, offset)
+    assert longest > 30  # some query has pages beyond the last offset asked
