@@ -17,6 +17,7 @@ evaluation of every open job would give (tests/test_topk.py proves it on random 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 
 from django.db import connection
@@ -104,6 +105,28 @@ def _first_true(column: str, op: str, steps: Sequence[tuple[object, Sql]], defau
     ]
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _literal(sql: str, params: Sequence[object]) -> str:
+    """`sql` with its parameters written in as constants. Only our own numbers and dates (never anything a
+    person typed): with hundreds of bound parameters SQLite plans the statement again at every run
+    (30 ms at 100 k jobs for a 40-row read), with constants it keeps the prepared one."""
+    values: list[str] = []
+    for value in params:
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise TypeError(value)
+        if isinstance(value, str):
+            if not _ISO_DATE.fullmatch(value):
+                raise ValueError(value)
+            values.append(f"'{value}'")
+        else:
+            values.append(repr(value))
+    return sql.replace("%", "%%").replace("%%s", "%s") % tuple(values)
+
+
 def _value(value: object) -> Sql:
     return "%s", [value]
 
@@ -139,7 +162,7 @@ def _tier_by_time(calendar: WorkerCalendar, today: dt.date) -> RawSQL:
     base, base_params = by_deadline(1)
     sql = f"CASE {' '.join(parts)} ELSE {base}"
     params += base_params
-    return RawSQL(sql + " END", params, output_field=IntegerField())  # noqa: S611
+    return RawSQL(_literal(sql + " END", params), [], output_field=IntegerField())  # noqa: S611
 
 
 def _call_mode_refused(worker: WorkerTime) -> Q | None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from itertools import islice
 from typing import Any
 
+from django.db import connection
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 
 from hataraku.accounts.models import User
@@ -29,7 +30,7 @@ from hataraku.profiles import selectors as profile_selectors
 from hataraku.profiles.constants import AccessibilityNeed
 from hataraku.reviews import selectors as review_selectors
 
-from . import bounds
+from . import bounds, threshold
 from .constants import MarkKind, Order
 from .feasibility import Call, Feasibility, JobNeeds, Slot, Verdict, WorkerCalendar, WorkerTime, assess
 from .models import JobMark
@@ -144,6 +145,10 @@ class Recommendations:
     hidden_cannot_more: bool = False
 
 
+# The best so far: the sort key, the job id, and what its card sentences need.
+Found = list[tuple[tuple[float, ...], int, tuple[JobFacts, ClientRecord, Feasibility]]]
+
+
 def recommendations_for(
     worker: User,
     *,
@@ -160,11 +165,12 @@ def recommendations_for(
     `committed_hours` replaces the hours read from her contracts (`match eval` states them per worker);
     `filters` are the job list's own filters (keyword, category, work style…), applied before ranking.
 
-    Every open job is a candidate, and the first `limit` are the ones a full evaluation would give: the
-    database orders the jobs by bounds of her tier and score (bounds.py) and rows are read best bound
-    first, feasibility and score worked out in Python, until the `limit`-th job found so far is better
-    than the bound of every job not read yet (the classic threshold stop). Without `limit` every job is
-    evaluated."""
+    Every open job is a candidate, and the first `limit` are the ones a full evaluation would give: rows
+    are read best bound first, feasibility and score worked out in Python, until the `limit`-th job found
+    so far is better than the bound of every job not read yet (the classic threshold stop). The bounds
+    come from bounds.py; in the recommended order on a large site they are read from indexes, class by
+    class (threshold.py); otherwise the database sorts every open job by them. Without `limit` every job
+    is evaluated."""
     now = now or clock.now()
     today = now.astimezone(clock.TOKYO).date()
     order = order if order in Order.values else Order.RECOMMENDED
@@ -176,18 +182,31 @@ def recommendations_for(
     if not_interested:
         open_jobs = open_jobs.exclude(pk__in=not_interested)
     facts = worker_facts(worker, today=today)
-    floor = facts.floor
     time = worker_time(worker, today=today)
     if committed_hours is not None:
         time = replace(time, committed_hours_per_week=committed_hours)
     calendar = WorkerCalendar(worker=time, now=now)
     can_do = [job_id for job_id, kind in marks.items() if kind == MarkKind.CAN_DO]
     bounded = bounds.with_tier_bound(open_jobs, calendar=calendar, today=today, can_do=can_do)
+    if order == Order.RECOMMENDED and limit is not None and _many_jobs():
+        page, hidden_cannot, exhausted = _recommended_by_index(
+            bounded,
+            limit=limit,
+            show_all=show_all,
+            facts=facts,
+            time=time,
+            calendar=calendar,
+            now=now,
+            marks=marks,
+        )
+        return _recommendations(
+            page, facts, marks, now, hidden_cannot, hidden_uninterested, order, show_all, exhausted
+        )
     scan = _ordered(bounded, order, facts=facts, now=now)
     if not show_all:
         scan = scan.filter(tier_lb__lt=2)  # type: ignore[misc]  # an annotation
     # The best so far (at most `limit`): the sort key, the job id, and what its card sentences need.
-    found: list[tuple[tuple[float, ...], int, tuple[JobFacts, ClientRecord, Feasibility]]] = []
+    found: Found = []
     hidden_cannot = 0
     exhausted = True
     clients: dict[int, ClientRecord] = {}
@@ -222,6 +241,22 @@ def recommendations_for(
     if exhausted and not show_all:
         # Read to the end: the jobs the database ruled out are counted too, so the number is exact.
         hidden_cannot += bounded.filter(tier_lb=2).count()  # type: ignore[misc]  # an annotation
+    return _recommendations(
+        found, facts, marks, now, hidden_cannot, hidden_uninterested, order, show_all, exhausted
+    )
+
+
+def _recommendations(
+    found: Found,
+    facts: WorkerFacts,
+    marks: dict[int, str],
+    now: dt.datetime,
+    hidden_cannot: int,
+    hidden_uninterested: int,
+    order: str,
+    show_all: bool,
+    exhausted: bool,
+) -> Recommendations:
     # The jobs shown, by id: they passed the list's rules and filters above (running them again, a
     # keyword's subquery and all, cost more than ranking at 10 k jobs). What job_cards reads is loaded.
     jobs = (
@@ -240,10 +275,142 @@ def recommendations_for(
         for _key, job_id, (fact, client, feasibility) in found
     ]
     return Recommendations(
-        items, hidden_cannot, hidden_uninterested, floor, order, show_all, hidden_cannot_more=not exhausted
+        items,
+        hidden_cannot,
+        hidden_uninterested,
+        facts.floor,
+        order,
+        show_all,
+        hidden_cannot_more=not exhausted,
     )
 
 
+# From about this many jobs on, the recommended order is read by index (threshold.py); below it one sorted
+# statement over every open job costs less than the index lists' few statements. Both give the same page.
+INDEX_LISTS_FROM = 30_000
+# Where the index lists are used. PostgreSQL's planner does not keep to the lists' index order with the
+# tier bound as a filter (0.6–7 s a piece at 1 M, measured): it keeps the sorted statement until that is
+# worked out (notes in ARCHITECTURE.md). The tests run the lists on both databases.
+INDEX_LISTS_VENDORS = frozenset({"sqlite"})
+
+
+def _many_jobs() -> bool:
+    """Whether the jobs table has grown to INDEX_LISTS_FROM (by its highest id: one index probe)."""
+    if connection.vendor not in INDEX_LISTS_VENDORS:
+        return False
+    highest = Job.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return (highest or 0) >= INDEX_LISTS_FROM
+
+
+def _recommended_by_index(
+    bounded: QuerySet[Job],
+    *,
+    limit: int,
+    show_all: bool,
+    facts: WorkerFacts,
+    time: WorkerTime,
+    calendar: WorkerCalendar,
+    now: dt.datetime,
+    marks: dict[int, str],
+) -> tuple[Found, int, bool]:
+    """The first `limit` jobs in the recommended order, read from indexes class by class (threshold.py):
+    (found, jobs read that she cannot do, whether every job was read)."""
+    found: Found = []
+    seen: set[int] = set()
+    skipped: list[int] = []
+    hidden_cannot = 0
+    # Every client with a contract, when there are few (else loaded as rows are read); any other has none.
+    known, reputed = threshold.reputed_clients(_client_records)
+    clients: dict[int, ClientRecord] = dict(known or {})
+
+    def evaluate(rows: list[tuple[Any, ...]]) -> None:
+        nonlocal hidden_cannot
+        rows = [row for row in rows if row[0] not in seen]
+        if not rows:
+            return
+        seen.update(row[0] for row in rows)
+        if len(found) >= limit:
+            # Rows whose best key cannot beat the worst job kept are left (worked out only if every job
+            # is read, for the exact count of hidden jobs).
+            mine = skills.members([row[0] for row in rows]) if skills is not None else None
+            worst = found[-1][0]
+            keep = []
+            for row in rows:
+                skill = 0.0 if not facts.skills else 1.0 if mine is None or row[0] in mine else 0.0
+                if threshold.row_key(row, skill=skill, facts=facts, reputed=reputed, now=now) < worst:
+                    keep.append(row)
+                else:
+                    skipped.append(row[0])
+            rows = keep
+            if not rows:
+                return
+        rows = _full_rows(bounded, [row[0] for row in rows])
+        calls = _calls_of([row[0] for row in rows])
+        if known is None:
+            clients.update(_client_records({row[14] for row in rows} - clients.keys()))
+        for row in rows:
+            needs, fact = _needs_and_facts(row, calls)
+            feasibility = assess(time, needs, now, calendar=calendar)
+            if marks.get(row[0]) == MarkKind.CAN_DO:
+                feasibility = replace(feasibility, overridden=True)
+            if not feasibility.feasible and not show_all:
+                hidden_cannot += 1
+                continue
+            client = clients.get(row[14]) or NO_RECORD
+            result = rank_one(
+                worker=facts, job=fact, client=client, feasibility=feasibility, now=now, explain=False
+            )
+            key = order_key(Order.RECOMMENDED, result, fact)
+            if len(found) >= limit and not key < found[-1][0]:
+                continue
+            insort(found, (key, row[0], (fact, client, feasibility)))
+            if len(found) > limit:
+                found.pop()
+
+    skills = threshold.skill_condition(facts.skills) if facts.skills else None
+    tiers = (0, 1, 2) if show_all else (0, 1)
+    evaluate(threshold.unsorted_rows(bounded, threshold.FIELDS, tiers))
+    live = threshold.classes(
+        bounded,
+        facts=facts,
+        now=now,
+        tiers=tiers,
+        skills=skills,
+        reputed=reputed,
+        fields=threshold.FIELDS,
+    )
+    while live:
+        best = min(live, key=threshold.JobClass.key)
+        worst = found[-1][0] if len(found) >= limit else None
+        if worst is not None and worst < best.key():
+            return found, hidden_cannot, False
+        evaluate(best.read(worst))
+        if best.done:
+            live.remove(best)
+    if not show_all:
+        # Read to the end: the jobs left unworked and those the database ruled out are counted too, so
+        # the number is exact.
+        for start in range(0, len(skipped), BATCH):
+            piece = skipped[start : start + BATCH]
+            calls = _calls_of(piece)
+            for row in _full_rows(bounded, piece):
+                feasibility = assess(time, _needs_and_facts(row, calls)[0], now, calendar=calendar)
+                if not feasibility.feasible and marks.get(row[0]) != MarkKind.CAN_DO:
+                    hidden_cannot += 1
+        hidden_cannot += bounded.filter(tier_lb=2).count()  # type: ignore[misc]  # an annotation
+    return found, hidden_cannot, True
+
+
+def _full_rows(bounded: QuerySet[Job], ids: list[int]) -> list[tuple[Any, ...]]:
+    """`_ROW_FIELDS` of these jobs (in pieces: a statement's parameters are limited)."""
+    rows: list[tuple[Any, ...]] = []
+    for start in range(0, len(ids), 5000):
+        rows += bounded.filter(pk__in=ids[start : start + 5000]).order_by().values_list(*_ROW_FIELDS)
+    return rows
+
+
+# The record of a client without any contract (what reviews.client_stats says of one).
+NO_RECORD = ClientRecord()
 # Rows read at a time (and meetings and client records loaded for them in one query each).
 BATCH = 250
 _ROW_FIELDS = (

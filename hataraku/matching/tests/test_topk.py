@@ -17,7 +17,7 @@ from hataraku.core.clock import TOKYO
 from hataraku.jobs import selectors as job_selectors
 from hataraku.jobs.models import Job, JobMeeting
 from hataraku.jobs.pay import job_pay
-from hataraku.matching import selectors
+from hataraku.matching import selectors, threshold
 from hataraku.matching.constants import MarkKind, Order
 from hataraku.matching.evaluation import load_jobs, load_workers
 from hataraku.matching.feasibility import (
@@ -81,9 +81,22 @@ def full_evaluation(worker: Any, committed: float, *, order: str, show_all: bool
     ]
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_the_first_page_equals_a_full_evaluation(seed: int) -> None:
+@pytest.mark.parametrize(
+    ("seed", "index_lists", "small_skill_set", "reputed_cap"),
+    [
+        (1, False, 0, 0),  # one sorted statement (a small site)
+        (1, True, 2000, 500),  # index lists; her skills' jobs read at once
+        (2, True, 0, -1),  # index lists; her skills' jobs by the index in pieces; reputation bounded by 1
+    ],
+)
+def test_the_first_page_equals_a_full_evaluation(
+    seed: int, index_lists: bool, small_skill_set: int, reputed_cap: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # given 300 random open jobs published over five weeks, a few random workers, and random marks
+    monkeypatch.setattr(selectors, "INDEX_LISTS_FROM", 0 if index_lists else 10**9)
+    monkeypatch.setattr(selectors, "INDEX_LISTS_VENDORS", frozenset({"sqlite", "postgresql"}))
+    monkeypatch.setattr(threshold, "SMALL_SKILL_SET", small_skill_set)
+    monkeypatch.setattr(threshold, "REPUTED_CLIENTS_CAP", reputed_cap)
     rng = random.Random(seed)
     load_jobs(generate_jobs(300, seed=seed), now=NOW)
     for job in Job.objects.all():

@@ -1,0 +1,20 @@
+# 「あなたにできる仕事」 reads open jobs by these two orders (matching/threshold.py).
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("jobs", "0006_filters_onsite_prefecture_effective_hourly"),
+    ]
+
+    operations = [
+        migrations.AddIndex(
+            model_name="job",
+            index=models.Index(fields=["published_at", "id"], name="job_published_id"),
+        ),
+        migrations.AddIndex(
+            model_name="job",
+            index=models.Index(fields=["effective_hourly_max", "id"], name="job_pay_top_id"),
+        ),
+    ]
