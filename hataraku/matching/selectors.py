@@ -221,10 +221,7 @@ def recommendations_for(
             if limit is not None and len(found) >= limit and found[limit - 1][0] < bound:
                 stop = True
                 break
-            needs, fact = _needs_and_facts(row, calls)
-            feasibility = assess(time, needs, now, calendar=calendar)
-            if marks.get(row[0]) == MarkKind.CAN_DO:
-                feasibility = replace(feasibility, overridden=True)
+            fact, feasibility = _assessed(row, calls, time, now, calendar, marks)
             if not feasibility.feasible and not show_all:
                 hidden_cannot += 1
                 continue
@@ -349,10 +346,7 @@ def _recommended_by_index(
         if known is None:
             clients.update(_client_records({row[14] for row in rows} - clients.keys()))
         for row in rows:
-            needs, fact = _needs_and_facts(row, calls)
-            feasibility = assess(time, needs, now, calendar=calendar)
-            if marks.get(row[0]) == MarkKind.CAN_DO:
-                feasibility = replace(feasibility, overridden=True)
+            fact, feasibility = _assessed(row, calls, time, now, calendar, marks)
             if not feasibility.feasible and not show_all:
                 hidden_cannot += 1
                 continue
@@ -476,6 +470,22 @@ def _calls_of(job_ids: list[int]) -> dict[int, list[Call]]:
     for job_id, starts_at, minutes in meetings.values_list("job_id", "starts_at", "minutes"):
         calls[job_id].append(Call(starts_at, minutes))
     return calls
+
+
+def _assessed(
+    row: tuple[Any, ...],
+    calls: dict[int, list[Call]],
+    time: WorkerTime,
+    now: dt.datetime,
+    calendar: WorkerCalendar,
+    marks: dict[int, str],
+) -> tuple[JobFacts, Feasibility]:
+    """A row's facts and her feasibility for it (「それでもできる」 overrides it), for both ways of reading."""
+    needs, fact = _needs_and_facts(row, calls)
+    feasibility = assess(time, needs, now, calendar=calendar)
+    if marks.get(row[0]) == MarkKind.CAN_DO:
+        feasibility = replace(feasibility, overridden=True)
+    return fact, feasibility
 
 
 def _needs_and_facts(row: tuple[Any, ...], calls: dict[int, list[Call]]) -> tuple[JobNeeds, JobFacts]:

@@ -76,23 +76,14 @@ def _job(row: dict[str, Any], *, pk: int, client: User, category: Category, publ
     )
 
 
-def load_jobs(rows: Iterable[dict[str, Any]], *, batch_size: int = 5000) -> dict[Any, int]:
-    """Create the jobs (published, in file order: a later line is newer) and their clients; returns the
-    corpus id → job pk map. Jobs are not indexed here: call `services.index_rebuild()` afterwards."""
+def _built(rows: Iterable[dict[str, Any]]) -> Iterator[tuple[dict[str, Any], int, Job]]:
+    """Each line as an unsaved, published Job (in file order: a later line is newer), with its clients
+    created as they first appear: (line, its number, job)."""
     categories = _categories()
     fallback = categories["other-misc"]
     clients: dict[str, User] = {}
-    ids: dict[Any, int] = {}
-    now = clock.now()
-    batch: list[Job] = []
+    start = clock.now() - dt.timedelta(days=30)
     pk = (Job.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
-
-    def flush() -> None:
-        with transaction.atomic():
-            Job.objects.bulk_create(batch)
-        batch.clear()
-
-    start = now - dt.timedelta(days=30)
     for n, row in enumerate(rows):
         name = str(row.get("client") or "依頼者")
         if name not in clients:
@@ -105,9 +96,23 @@ def load_jobs(rows: Iterable[dict[str, Any]], *, batch_size: int = 5000) -> dict
             )
         category = categories.get(str(row.get("category", "")), fallback)
         published = start + dt.timedelta(seconds=n)
-        batch.append(_job(row, pk=pk, client=clients[name], category=category, published=published))
-        ids[row.get("id", n + 1)] = pk
-        pk += 1
+        yield row, n, _job(row, pk=pk + n, client=clients[name], category=category, published=published)
+
+
+def load_jobs(rows: Iterable[dict[str, Any]], *, batch_size: int = 5000) -> dict[Any, int]:
+    """Create the jobs (published, in file order: a later line is newer) and their clients; returns the
+    corpus id → job pk map. Jobs are not indexed here: call `services.index_rebuild()` afterwards."""
+    ids: dict[Any, int] = {}
+    batch: list[Job] = []
+
+    def flush() -> None:
+        with transaction.atomic():
+            Job.objects.bulk_create(batch)
+        batch.clear()
+
+    for row, n, job in _built(rows):
+        batch.append(job)
+        ids[row.get("id", n + 1)] = job.pk
         if len(batch) >= batch_size:
             flush()
     if batch:
@@ -134,12 +139,7 @@ def load_and_index(rows: Iterable[dict[str, Any]], *, batch_size: int = 20000) -
     million jobs with it): the jobs are written as `load_jobs` writes them, and each one's index entry is
     `services.document` of the job as built in memory — the same words the rebuild would read back — written
     by the same `backend().write`. Adds to an empty index; returns how many jobs are indexed."""
-    categories = _categories()
-    fallback = categories["other-misc"]
-    clients: dict[str, User] = {}
     today = clock.today()
-    start = clock.now() - dt.timedelta(days=30)
-    pk = (Job.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     batch: list[Job] = []
     indexed = 0
 
@@ -152,20 +152,8 @@ def load_and_index(rows: Iterable[dict[str, Any]], *, batch_size: int = 20000) -
         return len(searchable)
 
     with transaction.atomic():
-        for n, row in enumerate(rows):
-            name = str(row.get("client") or "依頼者")
-            if name not in clients:
-                clients[name] = User.objects.create(
-                    email=f"client{len(clients) + 1}@search-eval.invalid",
-                    is_worker=False,
-                    is_client=True,
-                    client_kind="company",
-                    company_name=name,
-                )
-            category = categories.get(str(row.get("category", "")), fallback)
-            published = start + dt.timedelta(seconds=n)
-            batch.append(_job(row, pk=pk, client=clients[name], category=category, published=published))
-            pk += 1
+        for _row, _n, job in _built(rows):
+            batch.append(job)
             if len(batch) >= batch_size:
                 indexed += flush()
         if batch:
