@@ -344,11 +344,9 @@ def job_card_rows(jobs: QuerySet[Job]) -> QuerySet[Any]:
 
 
 def job_card_page(*, viewer: User, filters: JobFilters, offset: int, limit: int) -> list[tuple[Any, ...]]:
-    """One page of `job_card_rows(job_list(...))` for `cards_from_rows`. The SQL is built once per process,
-    filter set (the keyword included), day and page (core/compiled.py) and the viewer is its parameter. A
-    keyword narrows through the search index as a subquery of that SQL (`search.selectors.keyword_filter`:
-    constant SQL, the query as a parameter, nothing read while building), so the index is read afresh on
-    every run."""
+    """One page of `job_card_rows(job_list(...))` for `cards_from_rows`: SQL built once per process, filter
+    set (keyword included), day and page (core/compiled.py), the viewer its parameter. A keyword narrows as a
+    subquery through the search index (constant SQL, the query a parameter), read afresh on every run."""
     floor = _floor_amount(viewer, filters)
     key = ("jobs.job_card_page", astuple(filters), floor, clock.today(), offset, limit)
     read = compiled(key, lambda: job_card_rows(_job_list(arg(0), filters, floor))[offset : offset + limit])
