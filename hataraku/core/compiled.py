@@ -23,6 +23,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from contextlib import suppress
 from decimal import Decimal
+from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -99,8 +100,14 @@ class CompiledRead:
 
 
 def native(connection: Any, sql: str) -> str:
-    """`sql` (Django's "format" style, %s) as the driver takes it: qmark style for sqlite3, as is for psycopg."""
-    if connection.vendor == "sqlite":
+    """`sql` (Django's "format" style, %s) as the driver takes it: qmark style for sqlite3, as is for psycopg.
+    Worked out once per process and text."""
+    return _native(connection.vendor, sql)
+
+
+@cache
+def _native(vendor: str, sql: str) -> str:
+    if vendor == "sqlite":
         return FORMAT_QMARK_REGEX.sub("?", sql).replace("%%", "%")
     return sql
 

@@ -23,17 +23,12 @@ class SessionStore(DatabaseSessionStore):
         connection = connections[using]
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         sql = _select_sql(using)
-        rows = fetch_all(connection, sql, [self.session_key, now], native_sql=_native_sql(using, sql))
+        rows = fetch_all(connection, sql, [self.session_key, now], native_sql=native(connection, sql))
         row = rows[0] if rows else None
         if row is None:
             self._session_key = None
             return None
         return self.model(session_key=str(self.session_key), session_data=row[0])
-
-
-@cache
-def _native_sql(using: str, sql: str) -> str:
-    return native(connections[using], sql)
 
 
 @cache

@@ -82,13 +82,8 @@ def unread_counts(user: User) -> tuple[int, int]:
     (messaging/tests/test_unread_counts.py holds them equal); building those two ORM queries cost more than
     running them, on every page (issue 9, item 4)."""
     sql = _unread_sql()
-    (row,) = fetch_all(connection, sql, [user.pk] * 4, native_sql=_unread_native(sql))
+    (row,) = fetch_all(connection, sql, [user.pk] * 4, native_sql=native(connection, sql))
     return int(row[0]), int(row[1])
-
-
-@cache
-def _unread_native(sql: str) -> str:
-    return native(connection, sql)
 
 
 @cache
