@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from config.api_errors import install_error_handlers
+from hataraku.alerts.api import router as alerts_router
 from hataraku.matching.api import router as matching_router
 from hataraku.payments.api import router as payments_router
 
@@ -18,6 +19,7 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/money/", payments_router)
 api.add_router("/me/", matching_router)
+api.add_router("/me/", alerts_router)  # saved searches and bookmarks
 
 
 @api.get("/health", tags=["core"])

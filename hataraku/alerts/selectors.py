@@ -162,3 +162,26 @@ def bookmark_page(worker: User) -> BookmarkPage:
         open_cards=list(zip(cards, [j.pk for j in ordered], strict=True)),
         ended=[ended_by_id[i] for i in ids if i in ended_by_id],
     )
+
+
+@dataclass(frozen=True)
+class BookmarkRow:
+    job_id: int
+    title: str
+    open: bool  # still in her job list (taking proposals, not hidden from her)
+    created_at: dt.datetime
+
+
+def bookmark_rows(worker: User, *, job_ids: list[int] | None = None) -> list[BookmarkRow]:
+    """Her bookmarks (of these jobs), newest first, each saying whether the job is still open for her."""
+    mine = Bookmark.objects.filter(worker=worker)
+    if job_ids is not None:
+        mine = mine.filter(job_id__in=job_ids)
+    marks = list(mine.order_by("-created_at", "-pk").values_list("job_id", "job__title", "created_at"))
+    ids = [job_id for job_id, _title, _at in marks]
+    still_open = set(job_selectors.job_list(viewer=worker).filter(pk__in=ids).values_list("pk", flat=True))
+    return [BookmarkRow(job_id, title, job_id in still_open, at) for job_id, title, at in marks]
+
+
+def has_bookmark(worker: User, job_id: int) -> bool:
+    return Bookmark.objects.filter(worker=worker, job_id=job_id).exists()

@@ -37,6 +37,7 @@ class ErrorCode(StrEnum):
     TOO_MANY_FILES = "too_many_files"
     INVALID_JOB = "invalid_job"
     INVALID_PROPOSAL = "invalid_proposal"
+    INVALID_FILTER = "invalid_filter"  # a job-list filter the form refused (API, issue 11)
     # ledger
     INVALID_PROVIDER = "invalid_provider"
     INVALID_SOURCE = "invalid_source"

@@ -33,6 +33,8 @@ JOBS = [
     "hataraku.search.services.index_purge_expired",
     # New jobs for saved searches with alerts on: found, then told in-app / by e-mail once quiet hours allow.
     "hataraku.alerts.delivery.alerts_run_due",
+    # Change rows of jobs older than a day (the columns in memory of 「あなたにできる仕事」 read them).
+    "hataraku.matching.services.job_changes_prune",
 ]
 
 

@@ -5,7 +5,8 @@ orders the open jobs by, so it can stop reading once no job further down could s
 - `tier_lb`, a lower bound of the job's tier (0 できる or 「それでもできる」, 1 ぎりぎり, 2 できない): 2 when a
   scheduled call is certain to be in a mode she does not take, or the deadline has passed, or the job's
   effort is more than her *most* usable time by its deadline (`capacity`: her windows with the smallest
-  block and interruptions allowed, which no job can beat); 1 when it is more than that time ÷ 1.25.
+  block and interruptions allowed, which no job can beat), or the job has work on site in a prefecture
+  other than the one she said she lives in; 1 when the effort is more than that time ÷ 1.25.
 - `score_ub`, an upper bound of the ranking score (ranking.py): pay against her minimum wage, beginner fit,
   accessible materials exactly; freshness rounded up to the day; client reputation 1; skills 1 only for
   jobs that the search index finds for one of her skills (the index holds every job whose skills, title
@@ -187,6 +188,11 @@ def with_tier_bound(
     if refused is not None:
         whens.append(When(refused, then=Value(2)))
     whens.append(When(deadline__lt=today, then=Value(2)))
+    if calendar.worker.prefecture:
+        # Work on site elsewhere (feasibility._onsite_problem). Without her prefecture the job is at most
+        # ぎりぎり, but 0 stays a lower bound: nothing is added then.
+        away = ~Q(onsite_prefecture="") & ~Q(onsite_prefecture=calendar.worker.prefecture)
+        whens.append(When(away, then=Value(2)))
     return qs.annotate(
         tier_lb=Case(*whens, default=_tier_by_time(calendar, today), output_field=IntegerField())
     )

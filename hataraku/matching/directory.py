@@ -9,6 +9,10 @@ Who is never ranked: a worker who left the directory, one who hides her availabi
 about her time would reveal what she chose to hide), one who hid this client's jobs or stopped his
 messages, and the client herself.
 
+A job with work on site: a worker whose profile names another prefecture does not fit in time (the same rule
+as her own list, `feasibility.lives_elsewhere`), and her card says so in place of the time words (the
+prefecture is on her card already); one who named none is at most 「ぎりぎり」.
+
 Order: score = SKILL_WEIGHT × share of the job's skills she lists + TIME_WEIGHT × time fit (1 fits, 0.5
 tight, 0 does not), then verified first, then the directory's own order (newest profile). A job that names
 no skills ranks by time alone.
@@ -17,7 +21,7 @@ no skills ranks by time alone.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,7 +32,7 @@ from hataraku.jobs.models import Job, JobMeeting
 from hataraku.profiles import selectors as profile_selectors
 from hataraku.profiles.selectors import DirectoryRow
 
-from .feasibility import Call, Slot, Verdict, WorkerTime, assess
+from .feasibility import Call, Slot, Verdict, WorkerTime, assess, lives_elsewhere
 from .ranking import normalise
 from .selectors import committed_hours_many, job_needs
 
@@ -46,6 +50,7 @@ class WorkerFit:
     wanted: int
     verdict: Verdict | None  # None: she has not registered any time yet
     score: float
+    away: bool = False  # the job has work on site in a prefecture other than hers
 
     @property
     def why(self) -> list[str]:
@@ -53,7 +58,9 @@ class WorkerFit:
         words = []
         if self.wanted:
             words.append(_("スキル一致: %(n)s/%(of)s") % {"n": self.matched, "of": self.wanted})
-        if self.verdict is None:
+        if self.away:
+            words.append(_("現地での作業がある都道府県と、お住まいの地域が違います"))
+        elif self.verdict is None:
             words.append(_("働ける時間がまだ登録されていません"))
         else:
             words.append(str(TIME_WORDS[self.verdict]))
@@ -125,10 +132,12 @@ def ranked_workers(
     fits = []
     for position, row in enumerate(rows):
         matched, wanted = skill_match(row.profile.skills or [], job.skills or [])
-        time = times[row.user.pk]
+        time = replace(times[row.user.pk], prefecture=row.profile.prefecture or "")
         verdict = assess(time, needs, now).verdict if time.windows else None
+        away = lives_elsewhere(time, needs)
         share = matched / wanted if wanted else 0.0
-        score = SKILL_WEIGHT * share + TIME_WEIGHT * (TIME_POINTS[verdict] if verdict else 0.0)
-        fits.append((-score, not row.verified, position, WorkerFit(row, matched, wanted, verdict, score)))
+        score = SKILL_WEIGHT * share + TIME_WEIGHT * (TIME_POINTS[verdict] if verdict and not away else 0.0)
+        fit = WorkerFit(row, matched, wanted, verdict, score, away)
+        fits.append((-score, not row.verified, position, fit))
     fits.sort(key=lambda t: t[:3])
     return [fit for *_key, fit in fits][: profile_selectors.DIRECTORY_LIMIT]

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
-from hataraku.core import clock, wages
+from hataraku.core import clock, prefectures, wages
 from hataraku.jobs.categories import ensure_categories
 from hataraku.jobs.constants import CallMode, JobStatus, MeetingStyle, PayType
 from hataraku.jobs.models import Category, Job, JobMeeting
@@ -85,6 +85,7 @@ def load_jobs(rows: Iterable[dict[str, Any]], *, now: dt.datetime) -> dict[int, 
         else:
             deadline = today + dt.timedelta(days=int(row.get("deadline_days", 30)))
         style = MEETINGS.get(str(row.get("meetings") or "none"), MeetingStyle.NONE)
+        onsite = _onsite(row)
         job = Job.objects.create(
             client=client,
             title=str(row.get("title", ""))[:120],
@@ -105,6 +106,7 @@ def load_jobs(rows: Iterable[dict[str, Any]], *, now: dt.datetime) -> dict[int, 
             min_block_minutes=int(row.get("min_block_minutes") or 30),
             beginner_welcome=bool(row.get("beginner_welcome", False)),
             accessibility_notes=str(row.get("accessibility_notes") or ""),
+            onsite_prefecture=onsite,
             status=JobStatus.PUBLISHED,
             published_at=now,
         )
@@ -112,6 +114,19 @@ def load_jobs(rows: Iterable[dict[str, Any]], *, now: dt.datetime) -> dict[int, 
         if style == MeetingStyle.SCHEDULED_CALLS:
             JobMeeting.objects.bulk_create(_weekly_calls(job, row.get("meeting_times") or [], today))
     return ids
+
+
+def _onsite(row: dict[str, Any]) -> str:
+    """A job line's `prefecture` (work on site there; name or JIS code) as a JIS code; absent = remote."""
+    value = str(row.get("prefecture") or "").strip()
+    if not value:
+        return ""
+    code = wages.prefecture_code(value)
+    if code is None or code not in prefectures.BY_CODE:
+        raise ValueError(
+            f"job {row.get('id')}: unknown prefecture {value!r} (a name such as 高知県 or a JIS code)"
+        )
+    return code
 
 
 def _weekly_calls(job: Job, repeats: list[dict[str, Any]], today: dt.date) -> list[JobMeeting]:

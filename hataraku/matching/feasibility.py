@@ -14,7 +14,11 @@ The answer is できる / ぎりぎり / できない with reasons in plain Japa
    job's shortest block and her own; a job that cannot be interrupted uses whole blocks only. Each week
    (Monday–Sunday) counts at most her weekly limit (or her windows' total, if she set none), less the
    hours she has already committed to active contracts.
-4. **Verdict.** Usable time ≥ 1.25 × needed: できる; ≥ needed: ぎりぎり; else できない — always with
+4. **Work on site.** A job with work on site in a prefecture (`onsite_prefecture`, a JIS code) is できない
+   for a worker who lives in another one (「現地(高知県)での作業があります。お住まいの地域と違います」).
+   A worker who has not said where she lives gets at most ぎりぎり, with a reason that asks her to set
+   it on her profile: hiding the job would hide the jobs near her too, and できる would be a guess.
+5. **Verdict.** Usable time ≥ 1.25 × needed: できる; ≥ needed: ぎりぎり; else できない — always with
    「締切までに使える時間: 12時間 / 必要: 20時間」.
 
 A window is a weekday and Tokyo wall-clock times; an end at or before its start runs into the next day
@@ -32,6 +36,7 @@ import jpholiday
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hataraku.core import prefectures
 from hataraku.core.clock import TOKYO
 from hataraku.core.durations import duration_text
 
@@ -78,6 +83,7 @@ class WorkerTime:
     accepts_voice: bool = False
     accepts_video: bool = False
     no_meetings: bool = False
+    prefecture: str = ""  # where she lives, a JIS code; "" = she has not said
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,7 @@ class JobNeeds:
     calls: tuple[Call, ...] = ()
     min_block_minutes: int = 30
     interruptible: bool = True
+    onsite_prefecture: str = ""  # JIS code of a prefecture where part of the work is done; "" = remote
 
 
 @dataclass(frozen=True)
@@ -146,6 +153,8 @@ class WorkerCalendar:
     _time_reasons: dict[tuple[int, int], str] = field(default_factory=dict)
     # Running sums of whole weeks' usable minutes per (block, interruptible), from this week on.
     _week_sums: dict[tuple[int, bool], list[int]] = field(default_factory=dict)
+    # Each week's pieces as lengths from now (usable_minutes_many), by its Monday.
+    _lengths: dict[dt.date, tuple[list[list[tuple[int, int]]], int]] = field(default_factory=dict)
 
     def pieces_starting_on(self, day: dt.date) -> list[Piece]:
         found = self._by_date.get(day)
@@ -204,6 +213,27 @@ def _call_mode_problem(worker: WorkerTime, job: JobNeeds) -> str | None:
     if modes == {"video"}:
         return _("この仕事の打ち合わせはビデオ通話です。あなたが受けられる連絡の方法にビデオ通話がありません")
     return _("この仕事には通話での打ち合わせがあります。あなたの連絡の方法は文字だけです")
+
+
+def _place(code: str) -> str:
+    return prefectures.name(code) if code in prefectures.BY_CODE else code
+
+
+def lives_elsewhere(worker: WorkerTime, job: JobNeeds) -> bool:
+    """The job has work on site in a prefecture other than the one she said she lives in."""
+    return bool(job.onsite_prefecture and worker.prefecture and job.onsite_prefecture != worker.prefecture)
+
+
+def _onsite_problem(worker: WorkerTime, job: JobNeeds) -> tuple[str | None, str | None]:
+    """(a reason she cannot, a reason it is uncertain) for a job with work on site."""
+    if not job.onsite_prefecture or job.onsite_prefecture == worker.prefecture:
+        return None, None
+    place = _place(job.onsite_prefecture)
+    if lives_elsewhere(worker, job):
+        return _("現地(%(place)s)での作業があります。お住まいの地域と違います") % {"place": place}, None
+    return None, _(
+        "現地(%(place)s)での作業があります。お住まいの都道府県をプロフィールに登録すると、通えるかどうかを判断できます"
+    ) % {"place": place}
 
 
 def _call_outside(calendar: WorkerCalendar, call: Call) -> bool:
@@ -285,6 +315,113 @@ def _week_minutes(
     return int(min(usable, max(0, cap - committed)))
 
 
+def usable_minutes_many(calendar: WorkerCalendar, keys: list[tuple[dt.date, int, bool]]) -> list[int]:
+    """`usable_minutes` for many (deadline, block, interruptible) at once (block already the larger of the
+    job's and hers), each equal to `_usable_minutes` (tested) and kept in the calendar's memo. Per (block,
+    interruptible) and week, each day's minutes are worked out once — a piece whole, and a piece cut at the
+    end of its own day (the deadline's day cuts only the pieces that start on it: a piece is at most a day
+    long) — so a deadline costs a sum of at most seven numbers, not a walk over the week's windows."""
+    now = calendar.now.astimezone(TOKYO)
+    first = now.date() - dt.timedelta(days=1)
+    monday0 = first - dt.timedelta(days=first.weekday())
+    worker = calendar.worker
+    committed = worker.committed_hours_per_week * 60
+    # (block, interruptible, week) → (each day's whole minutes, each day's cut minutes, the week's cap)
+    weeks: dict[tuple[int, bool, int], tuple[list[int], list[int], float]] = {}
+    out: list[int] = []
+    for key in keys:
+        found = calendar._usable.get(key)
+        if found is not None:
+            out.append(found)
+            continue
+        deadline, block, interruptible = key
+        if not first <= deadline <= first + dt.timedelta(days=MAX_HORIZON_DAYS):
+            found = calendar._usable[key] = _usable_minutes(calendar, deadline, block, interruptible)
+            out.append(found)
+            continue
+        week = (deadline - monday0).days // 7
+
+        def days_of(
+            w: int, block: int = block, interruptible: bool = interruptible
+        ) -> tuple[list[int], list[int], float]:
+            found = weeks.get((block, interruptible, w))
+            if found is None:
+                found = weeks[(block, interruptible, w)] = _week_days(
+                    calendar, monday0 + dt.timedelta(days=7 * w), first, now, block, interruptible
+                )
+            return found
+
+        sums = calendar._week_sums.setdefault((block, interruptible), [0])
+        while len(sums) <= week:
+            # A whole week (`_week_minutes` without a deadline): its days' minutes, capped.
+            whole_days, _cut, week_cap = days_of(len(sums) - 1)
+            sums.append(sums[-1] + int(min(sum(whole_days), max(0, week_cap - committed))))
+        days = days_of(week)
+        whole, cut, cap = days
+        offset = (deadline - monday0).days - 7 * week
+        usable = sum(whole[:offset]) + cut[offset]
+        found = calendar._usable[key] = sums[week] + int(min(usable, max(0, cap - committed)))
+        out.append(found)
+    return out
+
+
+def _week_days(
+    calendar: WorkerCalendar,
+    monday: dt.date,
+    first: dt.date,
+    now: dt.datetime,
+    block: int,
+    interruptible: bool,
+) -> tuple[list[int], list[int], float]:
+    """For `usable_minutes_many`: each day's usable minutes (pieces starting that day, from now on), whole
+    and cut at the end of that day, and the week's cap (its windows' total or her weekly limit)."""
+    lengths, total = _week_lengths(calendar, monday, first, now)
+    whole_days: list[int] = []
+    cut_days: list[int] = []
+    for pieces in lengths:
+        whole = cut = 0
+        for whole_length, cut_length in pieces:
+            if whole_length >= block:
+                whole += whole_length if interruptible else (whole_length // block) * block
+            if cut_length >= block:
+                cut += cut_length if interruptible else (cut_length // block) * block
+        whole_days.append(whole)
+        cut_days.append(cut)
+    worker = calendar.worker
+    cap = total if worker.max_hours_per_week is None else min(total, worker.max_hours_per_week * 60)
+    return whole_days, cut_days, cap
+
+
+def _week_lengths(
+    calendar: WorkerCalendar, monday: dt.date, first: dt.date, now: dt.datetime
+) -> tuple[list[list[tuple[int, int]]], int]:
+    """Each day's pieces as (minutes from now to the piece's end, minutes from now to the end of its own
+    day), and the week's windows in minutes: the same for every block, worked out once per week."""
+    found = calendar._lengths.get(monday)
+    if found is not None:
+        return found
+    days: list[list[tuple[int, int]]] = []
+    total = 0
+    for offset in range(7):
+        day = monday + dt.timedelta(days=offset)
+        end_of_day = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=TOKYO)
+        pieces: list[tuple[int, int]] = []
+        for piece in calendar.pieces_starting_on(day):
+            total += piece.minutes
+            if day < first:
+                continue
+            start = max(piece.start, now)
+            pieces.append(
+                (
+                    int((piece.end - start).total_seconds() // 60),
+                    int((min(piece.end, end_of_day) - start).total_seconds() // 60),
+                )
+            )
+        days.append(pieces)
+    found = calendar._lengths[monday] = (days, total)
+    return found
+
+
 def _usable_minutes_walk(calendar: WorkerCalendar, deadline: dt.date, block: int, interruptible: bool) -> int:
     """Day by day from yesterday (a window from last night may still be open) to the deadline."""
     worker, now = calendar.worker, calendar.now.astimezone(TOKYO)
@@ -324,6 +461,9 @@ def assess(
     if job.deadline < today:
         return Feasibility(Verdict.CANNOT, (_("納期を過ぎています"),), 0, needed)
     blockers: list[str] = []
+    away, unsure = _onsite_problem(worker, job)
+    if away:
+        blockers.append(away)
     if job.has_calls:
         problem = _call_mode_problem(worker, job)
         if problem:
@@ -347,9 +487,13 @@ def assess(
             _("途中で中断できない作業で、続けて%(time)s以上の時間が必要です") % {"time": duration_text(block)}
         )
     if blockers:
-        return Feasibility(Verdict.CANNOT, (*blockers, time_reason), available, needed)
+        return Feasibility(
+            Verdict.CANNOT, (*blockers, *filter(None, [unsure]), time_reason), available, needed
+        )
+    reasons = (unsure, time_reason) if unsure else (time_reason,)
     if available < needed:
-        return Feasibility(Verdict.CANNOT, (time_reason,), available, needed)
-    if available < needed * COMFORT_RATIO:
-        return Feasibility(Verdict.TIGHT, (time_reason,), available, needed)
-    return Feasibility(Verdict.CAN, (time_reason,), available, needed)
+        return Feasibility(Verdict.CANNOT, reasons, available, needed)
+    if unsure or available < needed * COMFORT_RATIO:
+        # Not knowing where she lives, a job on site is at most ぎりぎり (module docstring).
+        return Feasibility(Verdict.TIGHT, reasons, available, needed)
+    return Feasibility(Verdict.CAN, reasons, available, needed)

@@ -1,6 +1,8 @@
-"""Writes: a worker's mark on a job (「それでもできる」 / 「興味なし」), or taking it back."""
+"""Writes: a worker's mark on a job (「それでもできる」 / 「興味なし」), or taking it back; pruning old change rows."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.db import transaction
 
@@ -12,7 +14,10 @@ from hataraku.jobs.models import Job
 
 from . import selectors
 from .constants import MarkKind
-from .models import JobMark
+from .models import JobChange, JobMark
+
+# Change rows are kept this long (columns.py: a process further behind loads everything again).
+CHANGES_KEPT = dt.timedelta(days=1)
 
 
 def job_mark(*, worker: User, job_id: int, kind: str) -> JobMark | None:
@@ -33,3 +38,14 @@ def job_mark(*, worker: User, job_id: int, kind: str) -> JobMark | None:
         )
         audit_record(actor=worker, action="matching.job_mark", target=job, data={"kind": kind})
         return mark
+
+
+def job_changes_prune(*, now: dt.datetime | None = None) -> int:
+    """Delete change rows older than CHANGES_KEPT, all but the newest (each process checks the last row it
+    applied: on a quiet site that one stays, so nobody reloads for nothing). Run by the minute tick."""
+    newest = JobChange.objects.order_by("-seq").values_list("seq", flat=True).first()
+    if newest is None:
+        return 0
+    cutoff = (now or clock.now()) - CHANGES_KEPT
+    deleted, _ = JobChange.objects.filter(at__lt=cutoff, seq__lt=newest).delete()
+    return deleted

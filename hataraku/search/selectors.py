@@ -15,7 +15,7 @@ from django.db.models.expressions import RawSQL
 from hataraku.jobs.constants import MeetingStyle, PayType
 from hataraku.jobs.models import Category, Job
 
-from .backends import COUNT_CAP, Query, backend
+from .backends import TOTAL_CAP, Query, backend
 from .text import query_words
 
 MAX_LIMIT = 100
@@ -37,11 +37,11 @@ class SearchFilters:
 @dataclass(frozen=True)
 class SearchResult:
     ids: list[int]
-    total: int  # counted up to COUNT_CAP + 1 (then `capped`: say 「10,000件以上」)
+    total: int  # counted up to TOTAL_CAP + 1 (then `capped`: say 「1,000件以上」)
 
     @property
     def capped(self) -> bool:
-        return self.total > COUNT_CAP
+        return self.total > TOTAL_CAP
 
 
 def parse(text: str, filters: SearchFilters | None = None) -> Query:
@@ -72,7 +72,8 @@ def search_jobs(
     text: str, *, filters: SearchFilters | None = None, limit: int = 20, offset: int = 0
 ) -> SearchResult:
     """The ids of one page of open jobs matching every word of `text` (and the filters), ranked, and how
-    many match in all. An empty `text` lists by the filters alone, newest first."""
+    many match in all, up to TOTAL_CAP + 1 (`capped`: 「1,000件以上」). An empty `text` lists by the filters
+    alone, newest first."""
     limit = max(0, min(limit, MAX_LIMIT))
     ids, total = backend().search(parse(text, filters), limit=limit, offset=max(0, offset))
     return SearchResult(ids=ids, total=total)
@@ -84,6 +85,23 @@ def matching_job_ids(text: str, *, filters: SearchFilters | None = None) -> list
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
+
+
+def matching_ids_text(text: str) -> tuple[str, bool] | None:
+    """Every open job matching every word of `text`, as one comma-separated string of ids (a caller that
+    reads 100 k ids parses it at once), and whether those are exactly the matches — on PostgreSQL a phrase
+    is read as the AND of its pairs, a superset; `matching_among` then tells the few a caller shows. None
+    when the text has no letter or digit (it narrows nothing)."""
+    query = parse(text)
+    return backend().ids_text(query) if query.words else None
+
+
+def matching_among(text: str, job_ids: list[int]) -> set[int]:
+    """Which of these jobs match every word of `text` (one statement; for a few ids)."""
+    query = parse(text)
+    if not query.words:
+        return set(job_ids)
+    return backend().among(query, job_ids) if job_ids else set()
 
 
 def keyword_filter(qs: QuerySet[Job], text: str) -> QuerySet[Job]:

@@ -17,7 +17,8 @@ from hataraku.core.clock import TOKYO
 from hataraku.jobs import selectors as job_selectors
 from hataraku.jobs.models import Job, JobMeeting
 from hataraku.jobs.pay import job_pay
-from hataraku.matching import selectors, threshold
+from hataraku.matching import columns, resident, selectors
+from hataraku.matching import rows as job_rows
 from hataraku.matching.constants import MarkKind, Order
 from hataraku.matching.evaluation import load_jobs, load_workers
 from hataraku.matching.feasibility import (
@@ -28,6 +29,7 @@ from hataraku.matching.feasibility import (
     _usable_minutes,
     _usable_minutes_walk,
     assess,
+    usable_minutes_many,
 )
 from hataraku.matching.models import JobMark
 from hataraku.matching.ranking import JobFacts, order_key, rank_one
@@ -38,10 +40,17 @@ pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 12, 1, 10, 0, tzinfo=TOKYO)
 
 
-def full_evaluation(worker: Any, committed: float, *, order: str, show_all: bool) -> list[tuple[Any, ...]]:
+def full_evaluation(
+    worker: Any,
+    committed: float,
+    *,
+    order: str,
+    show_all: bool,
+    filters: job_selectors.JobFilters | None = None,
+) -> list[tuple[Any, ...]]:
     """Every open job through feasibility and ranking, nothing skipped (what the page did before it had
     bounds), as (job id, verdict, overridden, reasons, score, why)."""
-    jobs = list(job_selectors.job_list(viewer=worker).exclude(client=worker).defer(None))
+    jobs = list(job_selectors.job_list(viewer=worker, filters=filters).exclude(client=worker).defer(None))
     marks = dict(JobMark.objects.filter(worker=worker).values_list("job_id", "kind"))
     calls: dict[int, list[Call]] = {}
     for m in JobMeeting.objects.order_by("starts_at"):
@@ -50,7 +59,7 @@ def full_evaluation(worker: Any, committed: float, *, order: str, show_all: bool
     time = replace(time, committed_hours_per_week=committed)
     calendar = WorkerCalendar(worker=time, now=NOW)
     facts = selectors.worker_facts(worker, today=NOW.date())
-    clients = selectors._client_records({j.client_id for j in jobs})
+    clients = job_rows.client_records({j.client_id for j in jobs})
     out = []
     for job in jobs:
         if marks.get(job.pk) == MarkKind.NOT_INTERESTED:
@@ -82,21 +91,21 @@ def full_evaluation(worker: Any, committed: float, *, order: str, show_all: bool
 
 
 @pytest.mark.parametrize(
-    ("seed", "index_lists", "small_skill_set", "reputed_cap"),
+    ("seed", "in_memory", "reputed_cap"),
     [
-        (1, False, 0, 0),  # one sorted statement (a small site)
-        (1, True, 2000, 500),  # index lists; her skills' jobs read at once
-        (2, True, 0, -1),  # index lists; her skills' jobs by the index in pieces; reputation bounded by 1
+        (1, False, 500),  # one sorted statement (a small site)
+        (2, False, 500),
+        (3, True, 500),  # the columns in memory (a large site)
+        (4, True, -1),  # the columns in memory; every client's reputation bounded by 1
     ],
 )
 def test_the_first_page_equals_a_full_evaluation(
-    seed: int, index_lists: bool, small_skill_set: int, reputed_cap: int, monkeypatch: pytest.MonkeyPatch
+    seed: int, in_memory: bool, reputed_cap: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # given 300 random open jobs published over five weeks, a few random workers, and random marks
-    monkeypatch.setattr(selectors, "INDEX_LISTS_FROM", 0 if index_lists else 10**9)
-    monkeypatch.setattr(selectors, "INDEX_LISTS_VENDORS", frozenset({"sqlite", "postgresql"}))
-    monkeypatch.setattr(threshold, "SMALL_SKILL_SET", small_skill_set)
-    monkeypatch.setattr(threshold, "REPUTED_CLIENTS_CAP", reputed_cap)
+    monkeypatch.setattr(columns, "IN_MEMORY_FROM", 0 if in_memory else 10**9)
+    monkeypatch.setattr(resident, "REPUTED_CLIENTS_CAP", reputed_cap)
+    columns.forget()
     rng = random.Random(seed)
     load_jobs(generate_jobs(300, seed=seed), now=NOW)
     for job in Job.objects.all():
@@ -169,10 +178,16 @@ def test_usable_minutes_by_whole_weeks_equal_the_day_by_day_walk() -> None:
             min_block_minutes=rng.choice([None, 15, 60]),
         )
         calendar = WorkerCalendar(worker=worker, now=now)
+        keys = []
         for _ in range(20):
             deadline = now.date() + dt.timedelta(days=rng.randrange(-3, 120))
             block, interruptible = rng.choice([1, 15, 30, 60, 90, 180]), rng.random() < 0.5
+            keys.append((deadline, block, interruptible))
             # when / then: the cached week sums give what walking every day gives
             assert _usable_minutes(calendar, deadline, block, interruptible) == _usable_minutes_walk(
                 calendar, deadline, block, interruptible
             )
+        # and so do the day sums for many deadlines at once (on a calendar that has worked out nothing yet)
+        assert usable_minutes_many(WorkerCalendar(worker=worker, now=now), keys) == [
+            _usable_minutes_walk(calendar, *key) for key in keys
+        ]

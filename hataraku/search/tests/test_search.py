@@ -9,7 +9,7 @@ import random
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,7 +22,14 @@ from hataraku.jobs.tests.factories import ClientFactory, JobFactory, category
 from hataraku.jobs.tests.factories import UserFactory as WorkerFactory
 from hataraku.jobs.tests.test_services import job_input
 from hataraku.search import backends, services
-from hataraku.search.selectors import SearchFilters, keyword_filter, matching_job_ids, search_jobs
+from hataraku.search.selectors import (
+    SearchFilters,
+    SearchResult,
+    keyword_filter,
+    matching_job_ids,
+    parse,
+    search_jobs,
+)
 from hataraku.search.text import matches
 
 pytestmark = pytest.mark.django_db
@@ -254,5 +261,59 @@ def test_pages_rank_as_a_scan_does_however_far_postgresql_walks_by_id(
         expected = reference_ranking(sorted(corpus), q)
         longest = max(longest, len(expected))
         for offset in (0, 5, 12, 30):
-            assert search_jobs(q, limit=7, offset=offset).ids == expected[offset : offset + 7], (q, offset)
+            page = search_jobs(q, limit=7, offset=offset)
+            assert page.ids == expected[offset : offset + 7], (q, offset)
+            assert page.total == len(expected), q  # the count walks by id too, then asks GIN for the rest
     assert longest > 30  # some query has pages beyond the last offset asked
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    query=st.lists(st.text(alphabet=ALPHABET + "ﾃﾞｰ", min_size=1, max_size=5), min_size=1, max_size=3).map(
+        " ".join
+    )
+)
+def test_sqlite_sketch_never_rules_out_a_match(corpus: dict[int, str], query: str) -> None:
+    # Given SQLite's cheap first question (each word's rarest bigram; empty means no match at all)
+    if connection.vendor != "sqlite":
+        pytest.skip("the sketch is SQLite's")
+    engine = backends.SqliteBackend()
+    parsed = parse(query)
+    ranked = set(reference_ranking(sorted(corpus), query))
+    for tier in range(len(backends.TIERS)):
+        sketch = engine._sketch(parsed, tier)
+        if sketch is None:
+            continue
+        # When it is asked, then it holds every job the tier finds (and the tier the scan's matches)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [sketch])
+            held = {row[0] for row in cursor.fetchall()}
+        in_tier = set(engine.tier_ids(parsed, tier, limit=1000))
+        assert in_tier <= held, (query, tier, sketch)
+    assert set(engine.tier_ids(parsed, len(backends.TIERS) - 1, limit=1000)) == ranked
+
+
+def test_words_never_in_one_job_find_nothing_and_counts_stop_at_the_cap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given jobs with 「データ入力」 and jobs with 「英語翻訳」, never both
+    entries = [indexed(title=f"データ入力 {i}") for i in range(4)]
+    indexed(title="英語翻訳の仕事", description_md="英語翻訳")
+    # When both are asked, then nothing is found
+    assert search_jobs("データ入力 英語翻訳").total == 0
+    assert matching_job_ids("データ入力 英語翻訳") == []
+    # When a results page's cap is 2, then the total stops at 3 (「2件以上」) and the page is still newest first
+    monkeypatch.setattr(backends, "TOTAL_CAP", 2)
+    result = search_jobs("データ入力", limit=2)
+    assert result.total == 3
+    assert result.ids == [entries[3].pk, entries[2].pk]
+    assert search_jobs("データ入力", limit=2, offset=2).ids == [entries[1].pk, entries[0].pk]
+    # and so are pages past the cap of words found only in descriptions (no title tier fills them)
+    bodies = [indexed(title="経理", description_md="請求書の確認") for _ in range(4)]
+    assert search_jobs("請求書", limit=2, offset=2).ids == [bodies[1].pk, bodies[0].pk]
+    # and a count asked with a higher cap counts every one
+    assert backends.backend().count(parse("データ入力"), cap=10) == 4
+    # and by default a page says 「1,000件以上」 only past 1,000
+    monkeypatch.undo()
+    assert not search_jobs("データ入力").capped
+    assert SearchResult(ids=[], total=backends.TOTAL_CAP + 1).capped

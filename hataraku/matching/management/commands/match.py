@@ -1,4 +1,4 @@
-"""`hataraku match --worker EMAIL [--json]` and
+"""`hataraku match --worker EMAIL [--filters QUERY] [--json]` and
 `hataraku match eval --jobs JOBS.jsonl --workers WORKERS.jsonl --now ISO [--top N] [--json]`.
 
 `eval` never touches the user's database: it creates Django's test database (an in-memory SQLite one by
@@ -16,11 +16,14 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.http import QueryDict
 
 from hataraku.core import clock
+from hataraku.jobs.forms import job_filters_from_query
 
 from ... import selectors
 from ...evaluation import run
+from ...filters import filter_errors
 from ...present import recommendations_dict
 
 
@@ -36,6 +39,11 @@ class Command(BaseCommand):
             "--order", default="recommended", choices=["recommended", "newest", "deadline", "pay"]
         )
         parser.add_argument("--top", type=int, default=10)
+        parser.add_argument(
+            "--filters",
+            default="",
+            help="the job list's filters as /jobs/ takes them, e.g. 'q=翻訳&beginner_welcome=on&prefecture=remote'",
+        )
         parser.add_argument("--jobs", help="eval: JOBS.jsonl")
         parser.add_argument("--workers", help="eval: WORKERS.jsonl")
         parser.add_argument("--now", help="eval: the moment to rank at (ISO; naive means Asia/Tokyo)")
@@ -49,8 +57,11 @@ class Command(BaseCommand):
         worker = get_user_model().objects.filter(email__iexact=options["worker"], is_worker=True).first()
         if worker is None:
             raise CommandError(f"no worker with e-mail {options['worker']}")
+        filters, form = job_filters_from_query(QueryDict(options["filters"].lstrip("?")))
+        if not form.is_valid():
+            raise CommandError(filter_errors(form))
         result = selectors.recommendations_for(
-            worker, order=options["order"], show_all=options["all"], limit=options["top"]
+            worker, order=options["order"], show_all=options["all"], limit=options["top"], filters=filters
         )
         data = recommendations_dict(result)
         if options["json"]:
@@ -93,6 +104,8 @@ class Command(BaseCommand):
             data = run(
                 jobs_path=jobs, workers_path=workers, now=now, top=options["top"], show_all=options["all"]
             )
+        except ValueError as exc:  # a line the formats (README) do not allow
+            raise CommandError(str(exc)) from exc
         finally:
             clock.set_time(None)
             connection.creation.destroy_test_db(old_name, verbosity=0)
