@@ -199,6 +199,7 @@ def measure_recommend(n: int, queries: list[str]) -> dict[str, Any]:
     ms: list[float] = []
     cpu: list[float] = []
     shown: list[int] = []
+    timed: list[tuple[float, float, str, bool, int]] = []
     # The columns in memory (matching/columns.py) are loaded once per process, as a server worker does on
     # its first such request: timed on its own, outside the requests measured.
     t = time.perf_counter()
@@ -220,11 +221,16 @@ def measure_recommend(n: int, queries: list[str]) -> dict[str, Any]:
             ms.append((time.perf_counter() - t) * 1000)
             cpu.append((time.process_time() - c) * 1000)
             shown.append(len(result.items))
+            timed.append((ms[-1], cpu[-1], q, filters.interruptible, len(result.items)))
         transaction.set_rollback(True)
     return {
         "recommend": summary(ms),
         "recommend_cpu": summary(cpu),
         "recommend_shown_mean": round(statistics.fmean(shown), 1),
+        # The twelve slowest (wall ms, CPU ms, keyword, interruptible only, jobs shown): where to look.
+        "recommend_slowest": [
+            [round(w, 1), round(c, 1), q, i, n] for w, c, q, i, n in sorted(timed, reverse=True)[:12]
+        ],
         "recommend_columns_load_s": round(load_s, 2),
         "recommend_columns_jobs": loaded.n,
     }

@@ -48,4 +48,4 @@ def post_worker_init(worker: object) -> None:
     # numpy's arrays are not tracked by the collector, so they need no freezing.
     from hataraku.matching.columns import warm
 
-    warm()
+    warm(getattr(worker, "notify", None))

@@ -20,13 +20,20 @@ from .schedule import due_for
 
 
 def _check(
-    *, name: str, query: str, alerts_on: bool, alert_in_app: bool, alert_email: bool, frequency: str
+    *,
+    name: str,
+    query: str,
+    alerts_on: bool,
+    alert_in_app: bool,
+    alert_email: bool,
+    frequency: str,
+    check_query: bool = True,
 ) -> str:
     name = (name or "").strip()
     if not name:
         raise DomainError(_("名前を入力してください。"), field="name")
     limits.check_length(name, limit=limits.SAVED_SEARCH_NAME, field="name")
-    if len(query) > MAX_QUERY_LENGTH or selectors.filters_for(query) is None:
+    if check_query and (len(query) > MAX_QUERY_LENGTH or selectors.filters_for(query) is None):
         raise DomainError(_("この検索条件は保存できません。仕事をさがすページで条件を選び直してください。"))
     if frequency not in Frequency.values:
         raise DomainError(_("知らせる頻度を選んでください。"), field="frequency")
@@ -115,6 +122,9 @@ def saved_search_update(
         alert_in_app=alert_in_app,
         alert_email=alert_email,
         frequency=frequency,
+        # The query does not change here: a search the job list no longer accepts can still be renamed or
+        # silenced; only its alerts cannot be kept on (they would find nothing).
+        check_query=alerts_on,
     )
     now = clock.now()
     try:

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from django.db import connection
 from django.db.models import Case, ExpressionWrapper, F, FloatField, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models.functions import Coalesce, Greatest, Least, NullIf
 from django.utils import translation
 
 from hataraku.jobs import integrations
@@ -199,9 +199,15 @@ def with_tier_bound(
 
 
 def pay_middle() -> Coalesce:
-    """`Pay.middle` in SQL (0 without a figure), from the generated 時給換算 columns."""
-    low, high = F("effective_hourly_min"), F("effective_hourly_max")
-    return Coalesce((Coalesce(low, high) + Coalesce(high, low)) / 2, Value(0), output_field=IntegerField())
+    """`Pay.middle` in SQL (0 without a figure), from the generated 時給換算 columns. As in Python
+    (`low or high`), a 0 counts as missing."""
+    low = NullIf(F("effective_hourly_min"), Value(0))
+    high = NullIf(F("effective_hourly_max"), Value(0))
+    return Coalesce(
+        (Coalesce(low, high, Value(0)) + Coalesce(high, low, Value(0))) / 2,
+        Value(0),
+        output_field=IntegerField(),
+    )
 
 
 def _skill_jobs(skills: Sequence[str]) -> Q | None:

@@ -8,11 +8,14 @@ few jobs that can reach the page are then read from the database and worked out 
 
 Kept in step with the database, whoever writes: triggers on `jobs_job` add a `JobChange` row for every
 insert, update and delete (migration 0002). Before each use the store reads the rows after the last one it
-applied and re-reads those jobs. It checks that the last row it applied is still there (its number and
-random nonce) — a transaction
-that rolled back (tests, a failed request) takes its rows with it — and loads everything again if not.
-On PostgreSQL a row number can become visible after a higher one (transactions commit in any order):
-numbers skipped are asked for again for `GAP_SECONDS`.
+applied and re-reads those jobs (a job not kept yet — new, or an old draft published — is added at the end:
+rows are in no particular order, `positions` maps ids). It checks that the last row it applied is still
+there (its number and random nonce) — a transaction that rolled back (tests, a failed request) takes its
+rows with it, and SQLite hands the same numbers out again — and loads everything again if not. On
+PostgreSQL a row number can become visible after a higher one (transactions commit in any order): numbers
+skipped, and at load the missing ones just below the newest, are asked for again for `GAP_SECONDS`.
+A request works its bounds out with the store held (`locked`), so another thread never refreshes it
+half-way.
 
 Nothing here decides what a worker sees: every job the bounds choose is read again through the job list's
 own query (its rules and filters) before it is shown, so a job closed a moment ago is never shown; the
@@ -26,6 +29,8 @@ import re
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +46,13 @@ from .ranking import normalise
 # A number skipped in the change rows is asked for again this long (PostgreSQL: a transaction that had
 # taken it may still commit).
 GAP_SECONDS = 120.0
+# Seconds taken off −published in the bound of the "newest" place (see `_converted`).
+NEWEST_SLACK = 0.002
+# Rows fetched at a time when loading (a gunicorn worker says it is alive between them).
+LOAD_CHUNK = 100_000
+# On PostgreSQL, this many numbers below the newest change row are checked at load for ones not yet
+# committed (PostgreSQL: numbers are taken at insert; transactions commit in any order).
+LOAD_GAP_WINDOW = 1000
 STYLE = {MeetingStyle.NONE: 0, MeetingStyle.TEXT_CHAT: 1, MeetingStyle.SCHEDULED_CALLS: 2}
 VOICE, VIDEO = 1, 2
 
@@ -163,6 +175,7 @@ class Store:
     gaps: dict[int, float] = field(default_factory=dict)  # a skipped number → when first seen missing
     _table: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     _table_rows: int = -1
+    _order: np.ndarray | None = None
     loaded_at: float = 0.0
     load_seconds: float = 0.0
 
@@ -175,23 +188,24 @@ class Store:
         wanted = np.asarray(ids, dtype=np.int64)
         if not len(wanted) or not self.n:
             return np.empty(0, dtype=np.int64)
-        kept = self.col("id")
-        if int(kept[-1]) <= 4 * self.n + 1_000_000:
-            table = self._position_table()
-            inside = (wanted >= 0) & (wanted < len(table))
-            at = table[wanted[inside]]
-            return np.asarray(at[at >= 0], dtype=np.int64)
-        at = np.minimum(np.searchsorted(kept, wanted), self.n - 1)
-        return np.asarray(at[kept[at] == wanted], dtype=np.int64)
-
-    def _position_table(self) -> np.ndarray:
-        """id → row position (−1: not kept), rebuilt when rows were added since."""
         if self._table_rows != self.n:
             kept = self.col("id")
-            table = np.full(int(kept[-1]) + 1, -1, dtype=np.int64)
-            table[kept] = np.arange(self.n, dtype=np.int64)
-            self._table, self._table_rows = table, self.n
-        return self._table
+            highest = int(kept.max())
+            if highest <= 4 * self.n + 1_000_000:
+                table = np.full(highest + 1, -1, dtype=np.int64)
+                table[kept] = np.arange(self.n, dtype=np.int64)
+                self._table, self._order = table, None
+            else:  # sparse ids: the kept ids sorted, and where each sits
+                self._order = np.argsort(kept)
+                self._table = kept[self._order]
+            self._table_rows = self.n
+        if self._order is None:
+            inside = (wanted >= 0) & (wanted < len(self._table))
+            at = self._table[wanted[inside]]
+            return np.asarray(at[at >= 0], dtype=np.int64)
+        i = np.minimum(np.searchsorted(self._table, wanted), self.n - 1)
+        hit = self._table[i] == wanted
+        return np.asarray(self._order[i[hit]], dtype=np.int64)
 
     def named_in_title(self, skill: str) -> np.ndarray:
         """Positions of the jobs whose normalised title holds `skill` (a normalised skill), worked out once
@@ -253,12 +267,17 @@ class Store:
         }
         low, high = out["low"], out["high"]
         # Pay.middle: ((low or high) + (high or low)) // 2, None when both are missing.
-        lo = np.where(low >= 0, low, high).astype(np.int64)
-        hi = np.where(high >= 0, high, low).astype(np.int64)
-        out["middle"] = np.where(lo >= 0, (lo + hi) // 2, -1).astype(np.int32)
+        # Pay.middle: ((low or high or 0) + (high or low or 0)) // 2 — a 0 counts as missing there — and None
+        # only when both are missing (−1 here).
+        zero = np.zeros_like(low)
+        lo = np.where(low > 0, low, np.where(high > 0, high, zero)).astype(np.int64)
+        hi = np.where(high > 0, high, np.where(low > 0, low, zero)).astype(np.int64)
+        out["middle"] = np.where((low < 0) & (high < 0), -1, (lo + hi) // 2).astype(np.int32)
         out["comfort"] = out["needed"].astype(np.float64) * COMFORT_RATIO
         published = out["published"]
-        out["newest"] = np.where(np.isnan(published), 0.0, -published)
+        # 2 ms below: SQLite's julianday() keeps milliseconds (and a little float error), so the bound of the
+        # newest place must not pass the real −timestamp.
+        out["newest"] = np.where(np.isnan(published), 0.0, -published - NEWEST_SLACK)
         out["fresh_from"] = np.where(np.isnan(published), -np.inf, published)
         middle = out["middle"]
         out["middle_f"] = np.where(middle >= 0, middle, np.nan)
@@ -283,13 +302,25 @@ class Store:
         assert all(len(v) == count for v in out.values())
         return out, skills, titles
 
-    def load(self) -> None:
+    def load(self, alive: Callable[[], None] | None = None) -> None:
+        """Read every published job (`alive`, if given, is called between chunks: gunicorn's notify)."""
         started = time.perf_counter()
+        recent: set[int] = set()
         with connection.cursor() as cursor:
             cursor.execute("SELECT seq, nonce FROM matching_jobchange ORDER BY seq DESC LIMIT 1")
             anchor = cursor.fetchone()
+            if anchor and connection.vendor == "postgresql":
+                # Numbers below the anchor not yet committed when it was read: asked for again like gaps.
+                cursor.execute(
+                    "SELECT seq FROM matching_jobchange WHERE seq > %s", [anchor[0] - LOAD_GAP_WINDOW]
+                )
+                recent = {row[0] for row in cursor.fetchall()}
             cursor.execute(_rows_sql("status = %s"), [JobStatus.PUBLISHED])
-            rows = cursor.fetchall()
+            rows: list[tuple[Any, ...]] = []
+            while chunk := cursor.fetchmany(LOAD_CHUNK):
+                rows += chunk
+                if alive is not None:
+                    alive()
         self.keys, self.key_index = [], {}
         converted, skills, titles = self._converted(rows)
         self.n = len(rows)
@@ -307,6 +338,8 @@ class Store:
             self.named_in_title(name)
         self.last_seq, self.last_nonce = (anchor[0], anchor[1]) if anchor else (0, None)
         self.gaps = {}
+        if anchor and connection.vendor == "postgresql":
+            self._note_gaps(range(max(1, anchor[0] - LOAD_GAP_WINDOW + 1), anchor[0]), recent, time.time())
         self._table_rows = -1
         self.loaded_at = time.time()
         self.load_seconds = time.perf_counter() - started
@@ -321,9 +354,9 @@ class Store:
             grown[: self.n] = array[: self.n]
             self.cols[name] = grown
 
-    def apply(self, job_ids: set[int]) -> bool:
-        """Re-read these jobs. False when a job appeared below the highest id kept (the columns stay in
-        id order: the caller loads everything again)."""
+    def apply(self, job_ids: set[int]) -> None:
+        """Re-read these jobs: a job kept gets its new values (or is no longer alive), another is added at
+        the end (rows are in no particular order: `positions` maps ids)."""
         rows: list[tuple[Any, ...]] = []
         ordered = sorted(job_ids)
         with connection.cursor() as cursor:
@@ -336,10 +369,7 @@ class Store:
         found = {int(i): k for k, i in enumerate(converted["id"])}
         at = self.positions(ordered)
         kept = {int(self.cols["id"][p]): int(p) for p in at}
-        highest = int(self.cols["id"][self.n - 1]) if self.n else 0
         new = [i for i in ordered if i in found and i not in kept]
-        if new and new[0] <= highest:
-            return False
         # Gone (deleted): no longer alive.
         for job_id, position in kept.items():
             if job_id not in found:
@@ -363,7 +393,13 @@ class Store:
             for name in self.named:
                 if name in titles[k]:
                     self.named_added[name].append(position)
-        return True
+
+    def _note_gaps(self, numbers: range, seen: set[int], now: float) -> None:
+        """Numbers in `numbers` not seen: a transaction that took one may still commit (PostgreSQL hands
+        numbers out at insert, and transactions commit in any order)."""
+        for seq in numbers:
+            if seq not in seen:
+                self.gaps.setdefault(seq, now)
 
     def refresh(self) -> None:
         """Apply the change rows written since the last call (see the module docstring)."""
@@ -377,16 +413,18 @@ class Store:
                     return
             self.gaps = {seq: seen for seq, seen in self.gaps.items() if now - seen < GAP_SECONDS}
             if self.gaps:
-                marks = ", ".join(["%s"] * len(self.gaps))
+                # The rows between the lowest and highest number skipped (few: the ones that did commit in
+                # between, read again and dropped below), not a list of every number skipped.
                 cursor.execute(
-                    f"SELECT seq, job_id, nonce FROM matching_jobchange WHERE seq > %s OR seq IN ({marks})",  # noqa: S608
-                    [self.last_seq, *self.gaps],
+                    "SELECT seq, job_id, nonce FROM matching_jobchange WHERE seq > %s OR seq BETWEEN %s AND %s",
+                    [self.last_seq, min(self.gaps), max(self.gaps)],
                 )
+                changes = [c for c in cursor.fetchall() if c[0] > self.last_seq or c[0] in self.gaps]
             else:
                 cursor.execute(
                     "SELECT seq, job_id, nonce FROM matching_jobchange WHERE seq > %s", [self.last_seq]
                 )
-            changes = cursor.fetchall()
+                changes = cursor.fetchall()
         if not changes:
             return
         seqs = {seq for seq, _job, _nonce in changes}
@@ -395,12 +433,8 @@ class Store:
                 del self.gaps[seq]
         top_seq, _top_job, top_nonce = max(changes)
         if connection.vendor == "postgresql":
-            for seq in range(self.last_seq + 1, top_seq):
-                if seq not in seqs:
-                    self.gaps.setdefault(seq, now)
-        if not self.apply({job for _seq, job, _nonce in changes}):
-            self.load()
-            return
+            self._note_gaps(range(self.last_seq + 1, top_seq), seqs, now)
+        self.apply({job for _seq, job, _nonce in changes})
         if top_seq > self.last_seq:
             self.last_seq, self.last_nonce = top_seq, top_nonce
 
@@ -411,6 +445,14 @@ _LOCK = threading.Lock()
 
 def store() -> Store:
     """This process's columns for the database in use, brought up to date."""
+    with locked() as found:
+        return found
+
+
+@contextmanager
+def locked() -> Iterator[Store]:
+    """This process's columns, brought up to date, held while the caller works them out: another thread
+    (runserver's) must not refresh them half-way. Nothing inside may wait on the network but the refresh."""
     key = (connection.alias, str(connection.settings_dict.get("NAME")))
     with _LOCK:
         found = _STORES.get(key)
@@ -419,7 +461,7 @@ def store() -> Store:
             found.load()
         else:
             found.refresh()
-        return found
+        yield found
 
 
 # From this many jobs on (by the highest id: one index probe) 「あなたにできる仕事」 is ranked from these columns,
@@ -432,14 +474,21 @@ def in_use() -> bool:
     return (highest or 0) >= IN_MEMORY_FROM
 
 
-def warm() -> None:
+def warm(alive: Callable[[], None] | None = None) -> None:
     """Load this process's columns now if the site is large enough to use them (gunicorn's
-    post_worker_init). A database that cannot be read yet (not migrated) is left for the first request."""
+    post_worker_init; `alive` tells the arbiter the worker lives while it loads, so a load longer than
+    its timeout is not killed and started again). A database that cannot be read yet (not migrated) is
+    left for the first request."""
     from django.db import DatabaseError, connections
 
     try:
         if in_use():
-            store()
+            key = (connection.alias, str(connection.settings_dict.get("NAME")))
+            with _LOCK:
+                if key not in _STORES:
+                    loaded = Store()
+                    loaded.load(alive)
+                    _STORES[key] = loaded
     except DatabaseError:
         pass
     finally:

@@ -425,9 +425,13 @@ def _week_lengths(
 def _usable_minutes_walk(calendar: WorkerCalendar, deadline: dt.date, block: int, interruptible: bool) -> int:
     """Day by day from yesterday (a window from last night may still be open) to the deadline."""
     worker, now = calendar.worker, calendar.now.astimezone(TOKYO)
-    end_of_deadline = dt.datetime.combine(deadline + dt.timedelta(days=1), dt.time(0), tzinfo=TOKYO)
     first = now.date() - dt.timedelta(days=1)  # a window from last night may still be open
     last = min(deadline, first + dt.timedelta(days=MAX_HORIZON_DAYS))
+    # The end of the deadline day, or (a deadline past the horizon, up to 9999-12-31) a day after the last
+    # day walked, which cuts nothing: a piece is at most a day long.
+    end_of_deadline = dt.datetime.combine(
+        min(deadline, last + dt.timedelta(days=1)) + dt.timedelta(days=1), dt.time(0), tzinfo=TOKYO
+    )
     committed = worker.committed_hours_per_week * 60
     total = 0
     monday = first - dt.timedelta(days=first.weekday())

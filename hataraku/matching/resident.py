@@ -34,8 +34,8 @@ if TYPE_CHECKING:
     from hataraku.accounts.models import User
 
 
-# Jobs worked out in the first piece (then twice as many each time, up to PIECE_MAX).
-PIECE_MIN = 100
+# Jobs worked out in the first piece at least (then twice as many each time, up to PIECE_MAX).
+PIECE_MIN = 20
 PIECE_MAX = 4000
 
 
@@ -115,24 +115,29 @@ def recommended(
     """(the first `limit` jobs, jobs she cannot do that were left out, whether that count is exact).
     `bounded`: the job list's query with the tier bound and every filter but the keyword (asked above or
     per piece: a keyword subquery would make the database gather every match again for each piece)."""
-    store = columns.store()
     rules = rules_for(worker, filters, marks)
     known, reputed = reputed_clients()
-    candidates = vectors.Candidates(
-        store,
-        rules,
-        facts=facts,
-        time=time,
-        calendar=calendar,
-        reputed=reputed,
-        now=now,
-        show_all=show_all,
-        order=order,
-    )
+    skill_categories = vectors.categories_naming(facts.skills)
+    # The bounds are worked out with the columns held (no other thread refreshes them half-way); the
+    # database is asked for nothing meanwhile.
+    with columns.locked() as store:
+        candidates = vectors.Candidates(
+            store,
+            rules,
+            facts=facts,
+            time=time,
+            calendar=calendar,
+            reputed=reputed,
+            now=now,
+            show_all=show_all,
+            order=order,
+            skill_categories=skill_categories,
+        )
     clients = dict(known or {})
     found: rows.Found = []
     hidden_cannot = 0
-    size = max(PIECE_MIN, 2 * limit)
+    # The first piece: the page and a little more (the bounds are tight: most pages are settled by it).
+    size = max(PIECE_MIN, limit + limit // 5)
     exhausted = True
     while piece := candidates.take(size):
         if len(found) >= limit and found[limit - 1][0] < piece[0][0]:

@@ -223,7 +223,13 @@ def _tiers(
     return tier
 
 
-def _scores(view: View, facts: WorkerFacts, reputed: dict[int, float] | None, now: dt.datetime) -> np.ndarray:
+def _scores(
+    view: View,
+    facts: WorkerFacts,
+    reputed: dict[int, float] | None,
+    now: dt.datetime,
+    skill_categories: list[int] | None = None,
+) -> np.ndarray:
     """An upper bound of `rank_one`'s score for every kept job."""
     constant = MARGIN
     pay = np.zeros(view.n)
@@ -256,18 +262,17 @@ def _scores(view: View, facts: WorkerFacts, reputed: dict[int, float] | None, no
             hit = ids[where] == clients
             score[hit] += REPUTATION_WEIGHT * extra[where[hit]]
     if facts.skills:
-        score += SKILL_WEIGHT * _skill_bound(view, facts)
+        score += SKILL_WEIGHT * _skill_bound(view, facts, skill_categories or [])
     score += constant
     return score
 
 
-def _skill_bound(view: View, facts: WorkerFacts) -> np.ndarray:
+def _skill_bound(view: View, facts: WorkerFacts, categories: list[int]) -> np.ndarray:
     """`ranking._skills` from above: 1 for a job that asks for one of her skills; 0.5 where one is named in
     its title or its category's name; else 0. Exact, but for a skill with a space in it (it might run
     from the title into the category: 0.5 for every job) and for titles edited since the load."""
     skills = [normalise(s) for s in facts.skills if s.strip()]
     bound = np.zeros(view.n)
-    categories = _categories_naming(skills)
     if categories:
         bound[_member(view.col("category"), categories)] = 0.5
     for skill in skills:
@@ -280,10 +285,13 @@ def _skill_bound(view: View, facts: WorkerFacts) -> np.ndarray:
     return bound
 
 
-def _categories_naming(skills: list[str]) -> list[int]:
+def categories_naming(skills: tuple[str, ...] | list[str]) -> list[int]:
     """Ids of the categories whose text on a card (「親 / 子」, in the reader's language, as
     rows.needs_and_facts writes it) names one of these skills. The names are read each time (a rename
     shows at once); each name's normalised text is worked out once per language."""
+    skills = [normalise(s) for s in skills if s.strip()]
+    if not skills:
+        return []
     language = get_language() or ""
     found = []
     for pk, name, parent in Category.objects.values_list("pk", "name", "parent__name"):
@@ -334,6 +342,7 @@ class Candidates:
         now: dt.datetime,
         show_all: bool,
         order: str = Order.RECOMMENDED,
+        skill_categories: list[int] | None = None,
     ) -> None:
         today = now.astimezone(TOKYO).date()
         self.order = order
@@ -353,7 +362,7 @@ class Candidates:
         # One number per job in the order's first places (ranking.order_key), the rest broken by (newest, id).
         if order == Order.RECOMMENDED:
             # (tier, −score): the tiers are 100 apart and a score is within ±20.
-            self.second = -_scores(view, facts, reputed, now)
+            self.second = -_scores(view, facts, reputed, now, skill_categories or [])
             self.first = self.tier
         else:
             # (feasible, the order's own value): a job she cannot do after every one she can.
@@ -361,6 +370,8 @@ class Candidates:
             self.second = _order_value(view, order)
         self.key = self.first * SPREAD[order] + self.second
         self.key[~mask] = np.inf
+        # Taken now: `take` runs after the columns are let go (another thread may grow them meanwhile).
+        self.ids, self.newest = view.col("id"), view.col("newest")
         self.count = int(np.count_nonzero(mask))
         self.taken = 0
         self.prefix: np.ndarray = np.empty(0, dtype=np.int64)  # indexes of the view, in bound order
@@ -389,15 +400,15 @@ class Candidates:
             if len(self.prefix) >= self.count:
                 return []
             chosen = self._smallest(min(self.count, max(4 * len(self.prefix), 2 * count, 256)))
-            ids = self.view.col("id")[chosen]
-            order = np.lexsort((-ids, self.view.col("newest")[chosen], self.key[chosen]))
+            ids = self.ids[chosen]
+            order = np.lexsort((-ids, self.newest[chosen], self.key[chosen]))
             self.prefix = chosen[order]
         piece = self.prefix[self.taken : self.taken + count]
         self.taken += len(piece)
         firsts = self.first[piece].tolist()
         seconds = self.second[piece].tolist()
-        newest = self.view.col("newest")[piece].tolist()
-        ids = self.view.col("id")[piece].tolist()
+        newest = self.newest[piece].tolist()
+        ids = self.ids[piece].tolist()
         if self.order == Order.NEWEST:  # order_key: (feasible, newest, −id)
             return [((a, c, -i), i) for a, c, i in zip(firsts, newest, ids, strict=True)]
         return [((a, b, c, -i), i) for a, b, c, i in zip(firsts, seconds, newest, ids, strict=True)]

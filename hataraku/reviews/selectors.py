@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from hataraku.accounts.models import User
 from hataraku.contracts.constants import ContractStatus
@@ -90,7 +90,11 @@ def client_stats_many(client_ids: Iterable[int]) -> dict[int, ClientStats]:
     )
     ratings: dict[int, list[tuple[int, ...]]] = defaultdict(list)
     for reviewee_id, *scores in (
-        visible_reviews().filter(reviewee_id__in=ids).values_list("reviewee_id", *RATING_NAMES)
+        # Reviews of her as the client of the contract (a person may also have worked, and been rated, as
+        # a worker: that is not her record as a client).
+        visible_reviews()
+        .filter(reviewee_id__in=ids, contract__client_id=F("reviewee_id"))
+        .values_list("reviewee_id", *RATING_NAMES)
     ):
         ratings[reviewee_id].append(tuple(scores))
     accepted: dict[int, list[tuple[dt.datetime, dt.datetime, bool, int]]] = defaultdict(list)
