@@ -37,14 +37,21 @@ if TYPE_CHECKING:
 # Jobs worked out in the first piece at least (then twice as many each time, up to PIECE_MAX).
 PIECE_MIN = 20
 PIECE_MAX = 4000
+# A keyword read as a superset (search.selectors.matching_ids_text) is read exactly instead once this many
+# of its jobs were asked and fewer than this share of them matched.
+SUPERSET_TRIAL = 200
+SUPERSET_PRECISION = 0.5
 
 
-def rules_for(worker: User, filters: job_selectors.JobFilters, marks: dict[int, str]) -> vectors.Rules:
-    """The list's rules and filters for the columns (the keyword: every match's id, read at once)."""
+def rules_for(
+    worker: User, filters: job_selectors.JobFilters, marks: dict[int, str], *, exact_keyword: bool = False
+) -> vectors.Rules:
+    """The list's rules and filters for the columns (the keyword: every match's id, read at once — a
+    cheaper superset unless `exact_keyword`)."""
     keyword_ids = None
     keyword_exact = True
     if filters.q:
-        found = search.matching_ids_text(filters.q)
+        found = search.matching_ids_text(filters.q, exact=exact_keyword)
         if found is not None:
             text, keyword_exact = found
             keyword_ids = np.array(text.split(","), dtype=np.int64) if text else np.empty(0, dtype=np.int64)
@@ -118,36 +125,52 @@ def recommended(
     rules = rules_for(worker, filters, marks)
     known, reputed = reputed_clients()
     skill_categories = vectors.categories_naming(facts.skills)
-    # The bounds are worked out with the columns held (no other thread refreshes them half-way); the
-    # database is asked for nothing meanwhile.
-    with columns.locked() as store:
-        candidates = vectors.Candidates(
-            store,
-            rules,
-            facts=facts,
-            time=time,
-            calendar=calendar,
-            reputed=reputed,
-            now=now,
-            show_all=show_all,
-            order=order,
-            skill_categories=skill_categories,
-        )
+
+    def bounded_in_order(rules: vectors.Rules) -> vectors.Candidates:
+        # The bounds are worked out with the columns held (no other thread refreshes them half-way); the
+        # database is asked for nothing meanwhile.
+        with columns.locked() as store:
+            return vectors.Candidates(
+                store,
+                rules,
+                facts=facts,
+                time=time,
+                calendar=calendar,
+                reputed=reputed,
+                now=now,
+                show_all=show_all,
+                order=order,
+                skill_categories=skill_categories,
+            )
+
+    candidates = bounded_in_order(rules)
     clients = dict(known or {})
     found: rows.Found = []
     hidden_cannot = 0
     # The first piece: the page and a little more (the bounds are tight: most pages are settled by it).
     size = max(PIECE_MIN, limit + limit // 5)
     exhausted = True
+    seen: set[int] = set()
+    asked = matched = 0
     while piece := candidates.take(size):
         if len(found) >= limit and found[limit - 1][0] < piece[0][0]:
             exhausted = False
             break
         ids = [job_id for bound, job_id in piece if len(found) < limit or not found[limit - 1][0] < bound]
+        ids = [job_id for job_id in ids if job_id not in seen]
         if not rules.keyword_exact and ids:
             # The keyword's ids were a superset (search.selectors.matching_ids_text): these few are asked.
             matching = search.matching_among(filters.q, ids)
+            asked, matched = asked + len(ids), matched + len(matching)
+            seen.update(ids)
             ids = [job_id for job_id in ids if job_id in matching]
+            if asked >= SUPERSET_TRIAL and matched < asked * SUPERSET_PRECISION:
+                # Mostly not matches (a word whose rarest pair is common elsewhere, 「テープ起こし」's
+                # 「こし」): its exact matches are read after all, and the bounds worked out again.
+                rules = rules_for(worker, filters, marks, exact_keyword=True)
+                candidates = bounded_in_order(rules)
+                size = max(PIECE_MIN, limit + limit // 5)
+        seen.update(ids)
         read: list[tuple[Any, ...]] = rows.full_rows(bounded, ids) if ids else []
         calls = rows.calls_of([row[0] for row in read])
         if known is None:

@@ -228,7 +228,7 @@ def _scores(
     facts: WorkerFacts,
     reputed: dict[int, float] | None,
     now: dt.datetime,
-    skill_categories: list[int] | None = None,
+    skill_categories: dict[str, list[int]] | None = None,
 ) -> np.ndarray:
     """An upper bound of `rank_one`'s score for every kept job."""
     constant = MARGIN
@@ -262,46 +262,51 @@ def _scores(
             hit = ids[where] == clients
             score[hit] += REPUTATION_WEIGHT * extra[where[hit]]
     if facts.skills:
-        score += SKILL_WEIGHT * _skill_bound(view, facts, skill_categories or [])
+        score += SKILL_WEIGHT * _skill_bound(view, facts, skill_categories or {})
     score += constant
     return score
 
 
-def _skill_bound(view: View, facts: WorkerFacts, categories: list[int]) -> np.ndarray:
+def _skill_bound(view: View, facts: WorkerFacts, categories: dict[str, list[int]]) -> np.ndarray:
     """`ranking._skills` from above: 1 for a job that asks for one of her skills; 0.5 where one is named in
-    its title or its category's name; else 0. Exact, but for a skill with a space in it (it might run
-    from the title into the category: 0.5 for every job) and for titles edited since the load."""
-    skills = [normalise(s) for s in facts.skills if s.strip()]
+    its title or its category's name; else 0. A skill with a space may run from the title into the
+    category text (the card's text is 「title category」): such a job must hold each space-free part of it
+    in its title or its category. Exact but for those and for titles edited since the load."""
     bound = np.zeros(view.n)
-    if categories:
-        bound[_member(view.col("category"), categories)] = 0.5
-    for skill in skills:
-        if any(c.isspace() for c in skill):
-            bound[:] = 0.5
-            break
-        bound[view.local(view.store.named_in_title(skill))] = 0.5
-    for skill in skills:
+    for skill in _skills(facts.skills):
+        named = np.ones(view.n, dtype=np.bool_)
+        for part in skill.split():
+            here = _member(view.col("category"), categories.get(part, []))
+            here[view.local(view.store.named_in_title(part))] = True
+            named &= here
+        bound[named] = 0.5
+    for skill in _skills(facts.skills):
         bound[view.local(view.store.skill_positions(skill))] = 1.0
     return bound
 
 
-def categories_naming(skills: tuple[str, ...] | list[str]) -> list[int]:
-    """Ids of the categories whose text on a card (「親 / 子」, in the reader's language, as
-    rows.needs_and_facts writes it) names one of these skills. The names are read each time (a rename
-    shows at once); each name's normalised text is worked out once per language."""
-    skills = [normalise(s) for s in skills if s.strip()]
-    if not skills:
-        return []
+def _skills(skills: tuple[str, ...] | list[str]) -> list[str]:
+    return [normalise(s) for s in skills if s.strip()]
+
+
+def categories_naming(skills: tuple[str, ...] | list[str]) -> dict[str, list[int]]:
+    """For each space-free part of these skills (normalised), the ids of the categories whose text on a
+    card (「親 / 子」, in the reader's language, as rows.needs_and_facts writes it) holds it. The names are
+    read each time (a rename shows at once); each name's normalised text is worked out once per language."""
+    parts = {part for skill in _skills(skills) for part in skill.split()}
+    if not parts:
+        return {}
     language = get_language() or ""
-    found = []
+    found: dict[str, list[int]] = {part: [] for part in parts}
     for pk, name, parent in Category.objects.values_list("pk", "name", "parent__name"):
         key = (language, name, parent)
         text = _CATEGORY_TEXT.get(key)
         if text is None:
             label = f"{category_label(parent)} / {category_label(name)}" if parent else category_label(name)
             text = _CATEGORY_TEXT[key] = normalise(label)
-        if any(skill in text for skill in skills):
-            found.append(pk)
+        for part in parts:
+            if part in text:
+                found[part].append(pk)
     return found
 
 
@@ -342,7 +347,7 @@ class Candidates:
         now: dt.datetime,
         show_all: bool,
         order: str = Order.RECOMMENDED,
-        skill_categories: list[int] | None = None,
+        skill_categories: dict[str, list[int]] | None = None,
     ) -> None:
         today = now.astimezone(TOKYO).date()
         self.order = order
@@ -362,7 +367,7 @@ class Candidates:
         # One number per job in the order's first places (ranking.order_key), the rest broken by (newest, id).
         if order == Order.RECOMMENDED:
             # (tier, −score): the tiers are 100 apart and a score is within ±20.
-            self.second = -_scores(view, facts, reputed, now, skill_categories or [])
+            self.second = -_scores(view, facts, reputed, now, skill_categories or {})
             self.first = self.tier
         else:
             # (feasible, the order's own value): a job she cannot do after every one she can.

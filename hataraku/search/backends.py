@@ -96,10 +96,11 @@ class Backend:
         """SQL selecting the ids of every match, to use as a subquery."""
         raise NotImplementedError
 
-    def ids_text(self, query: Query) -> tuple[str, bool]:
+    def ids_text(self, query: Query, *, exact: bool = False) -> tuple[str, bool]:
         """The ids of every match as one comma-separated string ("" for none) — a caller that reads 100 k
         ids parses one string at once instead of making 100 k Python rows — and whether they are exactly
-        the matches (else a superset: `among` then says which of a few are)."""
+        the matches (else a cheaper superset: `among` then says which of a few are; `exact` asks for the
+        matches themselves)."""
         raise NotImplementedError
 
     def among(self, query: Query, job_ids: Sequence[int]) -> set[int]:
@@ -289,11 +290,11 @@ class SqliteBackend(Backend):
     def ids_sql(self, query: Query) -> tuple[str, list[str]]:
         return "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [self._expr(query)]
 
-    def ids_text(self, query: Query) -> tuple[str, bool]:
+    def ids_text(self, query: Query, *, exact: bool = False) -> tuple[str, bool]:
         # The sketch (each word's rarest bigram, no phrase) reads one list per word instead of stepping
         # through every bigram's list with positions: 「ライティング」 at 1 M jobs, 147 k matches, 30–160 ms
         # as a phrase, 12 ms as 「ライ」 — a superset, for a whole word nearly always the same jobs.
-        sketch = self._sketch(query, len(TIERS) - 1)
+        sketch = None if exact else self._sketch(query, len(TIERS) - 1)
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT group_concat(rowid) FROM search_fts WHERE search_fts MATCH %s",
@@ -500,12 +501,12 @@ class PostgresBackend(Backend):
     def ids_sql(self, query: Query) -> tuple[str, list[str]]:
         return "SELECT job_id FROM search_searchdocument WHERE doc_tsv @@ %s::tsquery", [self._query(query)]
 
-    def ids_text(self, query: Query) -> tuple[str, bool]:
+    def ids_text(self, query: Query, *, exact: bool = False) -> tuple[str, bool]:
         # Phrases as plain ANDs of their bigrams: the GIN index answers those without opening a single
         # tsvector (a phrase rechecks each match's positions out of TOAST: 「ライティング」, 147 k matches at
         # 1 M jobs, 846 ms → 140 ms). A superset — for a whole word nearly always the same jobs.
         tsq = self._query(query)
-        loose = tsq.replace(" <-> ", " & ")
+        loose = tsq if exact else tsq.replace(" <-> ", " & ")
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")  # the GIN bitmap, as `search` (below)
             cursor.execute(

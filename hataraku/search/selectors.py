@@ -87,13 +87,13 @@ def matching_job_ids(text: str, *, filters: SearchFilters | None = None) -> list
         return [row[0] for row in cursor.fetchall()]
 
 
-def matching_ids_text(text: str) -> tuple[str, bool] | None:
+def matching_ids_text(text: str, *, exact: bool = False) -> tuple[str, bool] | None:
     """Every open job matching every word of `text`, as one comma-separated string of ids (a caller that
     reads 100 k ids parses it at once), and whether those are exactly the matches — on PostgreSQL a phrase
     is read as the AND of its pairs, a superset; `matching_among` then tells the few a caller shows. None
-    when the text has no letter or digit (it narrows nothing)."""
+    when the text has no letter or digit (it narrows nothing). `exact`: the matches themselves, dearer."""
     query = parse(text)
-    return backend().ids_text(query) if query.words else None
+    return backend().ids_text(query, exact=exact) if query.words else None
 
 
 def matching_among(text: str, job_ids: list[int]) -> set[int]:

@@ -233,3 +233,26 @@ def test_a_job_holding_a_words_pairs_apart_is_not_a_match(in_memory: None) -> No
     # then only the job with the word is there (PostgreSQL reads the pairs' AND first, then asks again)
     ids = {r.job.pk for r in result.items}
     assert whole.pk in ids and apart.pk not in ids
+
+
+def test_a_keyword_read_as_a_superset_then_exactly_gives_the_same_page(
+    in_memory: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given random jobs and workers, and a superset that is always judged too loose after the first piece
+    from hataraku.matching import resident
+
+    monkeypatch.setattr(resident, "SUPERSET_TRIAL", 1)
+    monkeypatch.setattr(resident, "SUPERSET_PRECISION", 2.0)
+    load_jobs(generate_jobs(200, seed=9), now=NOW)
+    search_services.index_rebuild()
+    workers = load_workers(list(generate_workers(3, seed=9)))
+    for w in workers:
+        for filters in (JobFilters(q="データ入力"), JobFilters(q="翻訳 英語"), JobFilters(q="ライティング")):
+            expected = full_evaluation(
+                w.user, w.committed_hours, order=Order.RECOMMENDED, show_all=False, filters=filters
+            )
+            for limit in (1, 10, 100):
+                # when the page is asked for (the superset first, then the exact matches)
+                got = _page(w.user, w.committed_hours, filters, limit)
+                # then it is the full evaluation's
+                assert got == expected[:limit], (w.line_id, filters, limit)
