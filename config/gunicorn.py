@@ -46,6 +46,10 @@ def post_worker_init(worker: object) -> None:
     # On a large site, 「あなたにできる仕事」 ranks from columns kept in memory (matching/columns.py): loaded
     # here, before the worker answers anyone, rather than by the first worker who asks (≈ 12 s at 1 M jobs).
     # numpy's arrays are not tracked by the collector, so they need no freezing.
-    from hataraku.matching.columns import warm
+    # Only for the platform's own app (this file also serves bench/minimal_wsgi.py, which installs nothing).
+    from django.apps import apps
 
-    warm(getattr(worker, "notify", None))
+    if apps.ready and apps.is_installed("hataraku.matching"):
+        from hataraku.matching.columns import warm
+
+        warm(getattr(worker, "notify", None))

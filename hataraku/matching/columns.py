@@ -25,6 +25,7 @@ columns only have to bound a job's place from the right side (tested against a f
 from __future__ import annotations
 
 import json
+import logging
 import re
 import threading
 import time
@@ -42,6 +43,8 @@ from hataraku.jobs.models import Job
 
 from .feasibility import COMFORT_RATIO
 from .ranking import normalise
+
+logger = logging.getLogger(__name__)
 
 # A number skipped in the change rows is asked for again this long (PostgreSQL: a transaction that had
 # taken it may still commit).
@@ -491,6 +494,8 @@ def warm(alive: Callable[[], None] | None = None) -> None:
                     _STORES[key] = loaded
     except DatabaseError:
         pass
+    except Exception:  # a warm-up must never stop a worker: the first request loads (and fails loudly)
+        logger.exception("matching.columns: warm-up failed")
     finally:
         connections.close_all()
 
