@@ -31,7 +31,9 @@ Measured, per database and size, in a child process with its own Django set-up:
   keyword + filters + feasibility + ranking, what /jobs/for-you/ and the API ask — over `--recommend`
   requests, each with another synthetic worker (bench/synth.py workers, created inside a transaction that
   is rolled back) and another query (a third with no keyword, a third with a work-style filter too);
-  `recommend_cpu` the same in CPU ms of the measuring process.
+  `recommend_cpu` the same in CPU ms of the measuring process; `recommend_slowest` the twelve slowest;
+  `recommend_columns_load_s` the time to load the columns kept in memory (matching/columns.py), once per
+  process before the requests (a server worker does it before its first request).
 Results: bench/results/search.json, or `--output` (p50/p95/p99/mean in ms, and the ratio of the LIKE scan's
 p50 to search's), with `search_page`: the results page `/jobs/?q=翻訳` through the real server — requests/s and
 its ratio to the minimal view — copied from bench/results/pages.json as bench/pages.py last measured it (its

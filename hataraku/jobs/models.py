@@ -105,11 +105,10 @@ class Job(TimeStampedModel):
         ordering = ["-published_at", "-id"]
         verbose_name = _("仕事")
         verbose_name_plural = _("仕事")
-        # 「あなたにできる仕事」 reads open jobs newest first and highest 時給換算 first, in pieces after the last
-        # row read (matching/threshold.py); the job list's newest-first order uses the first one too.
+        # The job list's newest-first order. (「あなたにできる仕事」 ranks from columns in memory on a large site,
+        # so the (時給換算 top, id) index its index lists read is gone: jobs 0008.)
         indexes = [
             models.Index(fields=["published_at", "id"], name="job_published_id"),
-            models.Index(fields=["effective_hourly_max", "id"], name="job_pay_top_id"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from bisect import insort
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from django.db.models import Q, QuerySet
 
+from hataraku.accounts.models import User
 from hataraku.accounts.selectors import is_verified
 from hataraku.contracts.models import Contract
 from hataraku.jobs import selectors as job_selectors
@@ -29,10 +30,6 @@ from . import columns, rows, vectors
 from .constants import MarkKind, Order
 from .feasibility import WorkerCalendar, WorkerTime
 from .ranking import ClientRecord, WorkerFacts, _reputation, order_key, rank_one
-
-if TYPE_CHECKING:
-    from hataraku.accounts.models import User
-
 
 # Jobs worked out in the first piece at least (then twice as many each time, up to PIECE_MAX).
 PIECE_MIN = 20

@@ -1,4 +1,4 @@
-# 「あなたにできる仕事」 reads open jobs by these two orders (matching/threshold.py).
+# The job list reads open jobs newest first by the first index; the second served 「あなたにできる仕事」's index lists (removed in 0008).
 
 from django.db import migrations, models
 
