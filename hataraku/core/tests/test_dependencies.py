@@ -36,6 +36,7 @@ IMPORTED_AS = {
     "beancount": "beancount",
     "pypdf": "pypdf",
     "jpholiday": "jpholiday",
+    "numpy": "numpy",
 }
 USED_BY_NAME = {
     "django-tasks-db": r"\"django_tasks_db\b",
