@@ -179,8 +179,6 @@ class Store:
     _table: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     _table_rows: int = -1
     _order: np.ndarray | None = None
-    loaded_at: float = 0.0
-    load_seconds: float = 0.0
 
     def col(self, name: str) -> np.ndarray:
         return self.cols[name][: self.n]
@@ -307,7 +305,6 @@ class Store:
 
     def load(self, alive: Callable[[], None] | None = None) -> None:
         """Read every published job (`alive`, if given, is called between chunks: gunicorn's notify)."""
-        started = time.perf_counter()
         recent: set[int] = set()
         with connection.cursor() as cursor:
             cursor.execute("SELECT seq, nonce FROM matching_jobchange ORDER BY seq DESC LIMIT 1")
@@ -344,8 +341,6 @@ class Store:
         if anchor and connection.vendor == "postgresql":
             self._note_gaps(range(max(1, anchor[0] - LOAD_GAP_WINDOW + 1), anchor[0]), recent, time.time())
         self._table_rows = -1
-        self.loaded_at = time.time()
-        self.load_seconds = time.perf_counter() - started
 
     def _grow(self, extra: int) -> None:
         capacity = len(self.cols["id"])

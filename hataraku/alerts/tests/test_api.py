@@ -33,13 +33,6 @@ def _json(client: Client, method: str, url: str, body: Any = None) -> Any:
     return send(url, data=json.dumps(body), content_type="application/json")
 
 
-@pytest.fixture
-def worker(client: Client, frozen_clock: Any) -> Any:
-    person = UserFactory()
-    client.force_login(person)
-    return person
-
-
 # --- saved searches ----------------------------------------------------------------------------------------
 
 

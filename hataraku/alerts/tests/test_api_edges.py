@@ -10,15 +10,13 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from hataraku.accounts.tests.factories import UserFactory
 from hataraku.alerts.models import Bookmark, SavedSearch
 from hataraku.alerts.tests.factories import BookmarkFactory, SavedSearchFactory
 from hataraku.jobs.tests.factories import JobFactory
 
-pytestmark = pytest.mark.django_db
+from .test_api import BOOKMARKS, SEARCHES
 
-SEARCHES = "/api/me/saved-searches"
-BOOKMARKS = "/api/me/bookmarks"
+pytestmark = pytest.mark.django_db
 
 
 def _send(client: Client, method: str, url: str, body: Any = None, raw: str | None = None) -> Any:
@@ -28,13 +26,6 @@ def _send(client: Client, method: str, url: str, body: Any = None, raw: str | No
     if body is None:
         return send(url)
     return send(url, data=json.dumps(body), content_type="application/json")
-
-
-@pytest.fixture
-def worker(client: Client, frozen_clock: Any) -> Any:
-    person = UserFactory()
-    client.force_login(person)
-    return person
 
 
 def test_changing_or_deleting_without_the_csrf_token_is_refused(frozen_clock: Any) -> None:

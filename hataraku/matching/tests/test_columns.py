@@ -22,7 +22,7 @@ from hataraku.matching.models import JobChange
 from hataraku.matching.ranking import normalise
 from hataraku.search import services as search_services
 
-from .test_topk import NOW, full_evaluation
+from .test_topk import NOW, full_evaluation, page_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -41,17 +41,7 @@ def _page(worker: object, committed: float, filters: JobFilters, limit: int) -> 
         limit=limit,
         committed_hours=committed,
     )
-    return [
-        (
-            r.job.pk,
-            r.feasibility.verdict,
-            r.feasibility.overridden,
-            r.feasibility.reasons,
-            r.ranked.score,
-            r.ranked.why,
-        )
-        for r in result.items
-    ]
+    return page_rows(result)
 
 
 def test_the_page_from_the_columns_equals_a_full_evaluation_with_filters_and_a_keyword(

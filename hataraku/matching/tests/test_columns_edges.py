@@ -409,7 +409,7 @@ def test_every_order_with_filters_and_show_all_equals_a_full_evaluation(
 ) -> None:
     from hataraku.jobs.selectors import ONSITE_REMOTE, JobFilters
 
-    from .test_topk import full_evaluation
+    from .test_topk import full_evaluation, page_rows
 
     # given random jobs and workers with marks, the columns in use, and filters the columns answer
     _set_path(monkeypatch, True)
@@ -437,13 +437,14 @@ def test_every_order_with_filters_and_show_all_equals_a_full_evaluation(
                             committed_hours=w.committed_hours,
                             filters=filters,
                         )
-                        # then the same jobs, scores and reasons, in the same order
-                        got = [
-                            (r.job.pk, r.feasibility.verdict, r.feasibility.overridden, r.ranked.score)
-                            for r in result.items
-                        ]
-                        want = [(e[0], e[1], e[2], e[4]) for e in expected[:limit]]
-                        assert got == want, (w.line_id, filters, order, show_all, limit)
+                        # then the same jobs, verdicts, reasons, scores and card sentences, in the same order
+                        assert page_rows(result) == expected[:limit], (
+                            w.line_id,
+                            filters,
+                            order,
+                            show_all,
+                            limit,
+                        )
 
 
 @pytest.mark.django_db(transaction=True)

@@ -90,6 +90,21 @@ def full_evaluation(
     ]
 
 
+def page_rows(result: Any) -> list[tuple[Any, ...]]:
+    """The page as `full_evaluation` says it: (job id, verdict, overridden, reasons, score, why)."""
+    return [
+        (
+            r.job.pk,
+            r.feasibility.verdict,
+            r.feasibility.overridden,
+            r.feasibility.reasons,
+            r.ranked.score,
+            r.ranked.why,
+        )
+        for r in result.items
+    ]
+
+
 @pytest.mark.parametrize(
     ("seed", "in_memory", "reputed_cap"),
     [
@@ -134,17 +149,7 @@ def test_the_first_page_equals_a_full_evaluation(
                         limit=limit,
                         committed_hours=w.committed_hours,
                     )
-                    got = [
-                        (
-                            r.job.pk,
-                            r.feasibility.verdict,
-                            r.feasibility.overridden,
-                            r.feasibility.reasons,
-                            r.ranked.score,
-                            r.ranked.why,
-                        )
-                        for r in result.items
-                    ]
+                    got = page_rows(result)
                     # then
                     assert got == expected[:limit], (w.line_id, order, show_all, limit)
                     stopped_early += result.hidden_cannot_more
